@@ -1,0 +1,5 @@
+file(READ ${IN} content HEX)
+string(LENGTH "${content}" hex_length)
+math(EXPR byte_count "${hex_length} / 2")
+string(REGEX REPLACE "([0-9a-f][0-9a-f])" "'\\\\x\\1'," bytes "${content}")
+file(WRITE ${OUT} "#include <string_view>\nnamespace zakupai::embedded {\nstatic const char kData[] = {${bytes} 0};\nextern const std::string_view ${SYMBOL};\nconst std::string_view ${SYMBOL}(kData, ${byte_count});\n}  // namespace zakupai::embedded\n")

@@ -1,0 +1,61 @@
+#pragma once
+// Typed configuration, read from an optional JSON file and then ZAKUPAI_* environment
+// variables (the environment wins). Validated as a whole: every bad value is reported before
+// the server binds a port. Secrets come from the environment or *_FILE paths only.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace zakupai {
+
+struct PlanLimits {
+    std::int64_t per_day = 0;     // 0 = unlimited
+    std::int64_t per_hour = 0;    // 0 = unlimited
+    std::int64_t per_minute = 0;  // 0 = unlimited
+};
+
+struct HttpConfig {
+    std::string host = "127.0.0.1";
+    int port = 8080;
+    int threads = 0;  // 0 = one per core
+    std::size_t body_limit_bytes = 2 * 1024 * 1024;
+    int header_timeout_ms = 10'000;
+    int body_timeout_ms = 30'000;
+    int idle_timeout_ms = 60'000;
+    int shutdown_grace_ms = 10'000;
+    std::vector<std::string> cors_origins;
+    // Requests per minute from one IP that carry no valid key (keyed traffic is limited per key).
+    std::int64_t anonymous_per_ip_per_minute = 600;
+    bool access_log = true;
+};
+
+struct DatabaseConfig {
+    std::string url;  // sqlite:///abs/path.db or postgresql://...; empty = <data_dir>/zakupai.db
+    int pool_size = 4;
+};
+
+struct Config {
+    std::string data_dir = "./var";
+    std::string log_level = "info";
+    HttpConfig http;
+    DatabaseConfig database;
+    std::map<std::string, PlanLimits> plans;  // free, premium, service, admin
+    std::string admin_key;                    // optional bootstrap admin key (secret)
+    std::string port_file;                    // where serve writes the bound port (tests use port 0)
+
+    // The database URL with any password replaced, for logs.
+    std::string RedactedDatabaseUrl() const;
+};
+
+Config DefaultConfig();
+
+// Reads `file_path` (if non-empty) and then the environment. `env` is injected for tests.
+Result<Config> LoadConfig(const std::string& file_path, const std::map<std::string, std::string>& env);
+
+std::map<std::string, std::string> ProcessEnvironment();
+
+}  // namespace zakupai

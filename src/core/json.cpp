@@ -1,0 +1,357 @@
+#include "core/json.hpp"
+
+#include <boost/json/parse.hpp>
+#include <charconv>
+#include <cmath>
+#include <fmt/format.h>
+
+namespace zakupai {
+
+namespace json = boost::json;
+
+Result<json::object> ParseJsonObject(std::string_view body) {
+    boost::system::error_code ec;
+    json::parse_options options;
+    options.max_depth = 64;
+    json::value value = json::parse(body, ec, {}, options);
+    if (ec) {
+        return Fail(Error{ErrorCode::kMalformed, "request body is not valid JSON: " + ec.message(), {}});
+    }
+    if (!value.is_object()) return Fail(Error::Invalid("body", "must be a JSON object"));
+    return std::move(value.as_object());
+}
+
+namespace {
+// "1.5e+03" -> "1500", "1e-07" -> "0.0000001".
+std::string ExpandExponent(std::string_view text) {
+    const auto e = text.find_first_of("eE");
+    if (e == std::string_view::npos) return std::string(text);
+    std::string mantissa(text.substr(0, e));
+    int exponent = 0;
+    std::string_view exp_text = text.substr(e + 1);
+    if (!exp_text.empty() && exp_text[0] == '+') exp_text.remove_prefix(1);
+    std::from_chars(exp_text.data(), exp_text.data() + exp_text.size(), exponent);
+    if (exponent > 40 || exponent < -40) return "x";  // absurd magnitudes are rejected by the parser
+    bool negative = !mantissa.empty() && mantissa[0] == '-';
+    if (negative) mantissa.erase(0, 1);
+    auto dot = mantissa.find('.');
+    std::string digits = mantissa;
+    int point = static_cast<int>(mantissa.size());
+    if (dot != std::string::npos) {
+        digits.erase(dot, 1);
+        point = static_cast<int>(dot);
+    }
+    point += exponent;
+    std::string out;
+    if (point <= 0) {
+        out = "0." + std::string(static_cast<std::size_t>(-point), '0') + digits;
+    } else if (point >= static_cast<int>(digits.size())) {
+        out = digits + std::string(static_cast<std::size_t>(point) - digits.size(), '0');
+    } else {
+        out = digits.substr(0, static_cast<std::size_t>(point)) + "." + digits.substr(static_cast<std::size_t>(point));
+    }
+    return negative ? "-" + out : out;
+}
+
+// 1600 at scale 2 -> "16", 1250 -> "12.5": how a person writes a limit.
+std::string ShortDecimal(std::int64_t value, int scale) {
+    std::string text = FormatScaledDecimal(value, scale);
+    if (text.find('.') == std::string::npos) return text;
+    text.erase(text.find_last_not_of('0') + 1);
+    if (text.back() == '.') text.pop_back();
+    return text;
+}
+}  // namespace
+
+std::optional<std::string> DecimalText(const json::value& value) {
+    if (value.is_int64()) return std::to_string(value.get_int64());
+    if (value.is_uint64()) return std::to_string(value.get_uint64());
+    if (value.is_double()) {
+        const double d = value.get_double();
+        if (!std::isfinite(d)) return std::nullopt;
+        char buffer[64];
+        auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, d);
+        if (ec != std::errc{}) return std::nullopt;
+        return ExpandExponent(std::string_view(buffer, static_cast<std::size_t>(end - buffer)));
+    }
+    if (value.is_string()) {
+        std::string_view s = value.get_string();
+        if (s.empty() || s.size() > 40) return std::nullopt;
+        return ExpandExponent(s);
+    }
+    return std::nullopt;
+}
+
+bool JsonFields::Has(std::initializer_list<std::string_view> names) const {
+    for (auto name : names) {
+        auto it = object_.find(name);
+        if (it != object_.end() && !it->value().is_null()) return true;
+    }
+    return false;
+}
+
+const json::value* JsonFields::Find(std::initializer_list<std::string_view> names, bool required, std::string& found) {
+    for (auto name : names) {
+        auto it = object_.find(name);
+        if (it != object_.end() && !it->value().is_null()) {
+            found = std::string(name);
+            return &it->value();
+        }
+    }
+    found = std::string(*names.begin());
+    if (required) Problem(found, "is required");
+    return nullptr;
+}
+
+std::optional<std::int64_t> JsonFields::Scaled(std::initializer_list<std::string_view> names,
+                                               int scale,
+                                               std::optional<std::int64_t> min,
+                                               std::optional<std::int64_t> max,
+                                               bool required) {
+    std::string field;
+    const json::value* value = Find(names, required, field);
+    if (value == nullptr) return std::nullopt;
+    auto text = DecimalText(*value);
+    if (!text) {
+        Problem(field, "must be a number");
+        return std::nullopt;
+    }
+    auto parsed = ParseScaledDecimal(*text, scale);
+    if (!parsed) {
+        Problem(field, parsed.error().message);
+        return std::nullopt;
+    }
+    if (min && *parsed < *min) {
+        Problem(field, "must be >= " + ShortDecimal(*min, scale));
+        return std::nullopt;
+    }
+    if (max && *parsed > *max) {
+        Problem(field, "must be <= " + ShortDecimal(*max, scale));
+        return std::nullopt;
+    }
+    return *parsed;
+}
+
+std::optional<Tiyn> JsonFields::Money(std::initializer_list<std::string_view> names, bool required) {
+    return Scaled(names, 2, 0, kMaxAmountTiyn, required);
+}
+
+std::optional<std::int64_t> JsonFields::Int(std::initializer_list<std::string_view> names,
+                                            std::int64_t min,
+                                            std::int64_t max,
+                                            bool required) {
+    std::string field;
+    const json::value* value = Find(names, required, field);
+    if (value == nullptr) return std::nullopt;
+    std::int64_t result = 0;
+    if (value->is_int64()) {
+        result = value->get_int64();
+    } else if (value->is_uint64()) {
+        Problem(field, "must be <= " + std::to_string(max));
+        return std::nullopt;
+    } else if (value->is_string()) {
+        // Numeric strings are accepted: the bot sends {"lot_id":"12345"}.
+        std::string_view s = value->get_string();
+        auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), result);
+        if (ec != std::errc{} || end != s.data() + s.size()) {
+            Problem(field, "must be an integer");
+            return std::nullopt;
+        }
+    } else {
+        Problem(field, "must be an integer");
+        return std::nullopt;
+    }
+    if (result < min) {
+        Problem(field, "must be >= " + std::to_string(min));
+        return std::nullopt;
+    }
+    if (result > max) {
+        Problem(field, "must be <= " + std::to_string(max));
+        return std::nullopt;
+    }
+    return result;
+}
+
+std::optional<bool> JsonFields::Bool(std::initializer_list<std::string_view> names, bool required) {
+    std::string field;
+    const json::value* value = Find(names, required, field);
+    if (value == nullptr) return std::nullopt;
+    if (!value->is_bool()) {
+        Problem(field, "must be true or false");
+        return std::nullopt;
+    }
+    return value->get_bool();
+}
+
+std::optional<std::string> JsonFields::String(std::initializer_list<std::string_view> names,
+                                              std::size_t min_length,
+                                              std::size_t max_length,
+                                              bool required) {
+    std::string field;
+    const json::value* value = Find(names, required, field);
+    if (value == nullptr) return std::nullopt;
+    if (!value->is_string()) {
+        Problem(field, "must be a string");
+        return std::nullopt;
+    }
+    std::string_view s = value->get_string();
+    if (s.size() < min_length) {
+        Problem(field, fmt::format("must be at least {} characters", min_length));
+        return std::nullopt;
+    }
+    if (s.size() > max_length) {
+        Problem(field, fmt::format("must be at most {} characters", max_length));
+        return std::nullopt;
+    }
+    return std::string(s);
+}
+
+std::optional<Date> JsonFields::Day(std::initializer_list<std::string_view> names, bool required) {
+    std::string field;
+    const json::value* value = Find(names, required, field);
+    if (value == nullptr) return std::nullopt;
+    if (!value->is_string()) {
+        Problem(field, "must be a date string YYYY-MM-DD");
+        return std::nullopt;
+    }
+    auto date = ParseIsoDate(value->get_string());
+    if (!date) {
+        Problem(field, date.error().message);
+        return std::nullopt;
+    }
+    return *date;
+}
+
+std::optional<std::string> JsonFields::Choice(std::initializer_list<std::string_view> names,
+                                              const std::vector<std::string_view>& allowed,
+                                              bool required) {
+    std::string field;
+    const json::value* value = Find(names, required, field);
+    if (value == nullptr) return std::nullopt;
+    if (value->is_string()) {
+        for (auto word : allowed) {
+            if (value->get_string() == word) return std::string(word);
+        }
+    }
+    std::string list;
+    for (auto word : allowed) list += (list.empty() ? "" : ", ") + std::string(word);
+    Problem(field, "must be one of: " + list);
+    return std::nullopt;
+}
+
+Result<void> JsonFields::Finish() const {
+    if (problems_.empty()) return {};
+    return Fail(Error::Invalid(problems_));
+}
+
+void AppendJsonEscaped(std::string& out, std::string_view text) {
+    out += '"';
+    for (char c : text) {
+        switch (c) {
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            default:
+                if (static_cast<unsigned char>(c) < 0x20) {
+                    out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+                } else {
+                    out += c;
+                }
+        }
+    }
+    out += '"';
+}
+
+void JsonWriter::Separate() {
+    if (after_key_) {
+        after_key_ = false;
+        return;
+    }
+    if (!first_in_scope_.empty()) {
+        if (!first_in_scope_.back()) out_ += ',';
+        first_in_scope_.back() = false;
+    }
+}
+
+JsonWriter& JsonWriter::BeginObject() {
+    Separate();
+    out_ += '{';
+    first_in_scope_.push_back(true);
+    return *this;
+}
+JsonWriter& JsonWriter::EndObject() {
+    out_ += '}';
+    first_in_scope_.pop_back();
+    return *this;
+}
+JsonWriter& JsonWriter::BeginArray() {
+    Separate();
+    out_ += '[';
+    first_in_scope_.push_back(true);
+    return *this;
+}
+JsonWriter& JsonWriter::EndArray() {
+    out_ += ']';
+    first_in_scope_.pop_back();
+    return *this;
+}
+JsonWriter& JsonWriter::Key(std::string_view key) {
+    Separate();
+    AppendJsonEscaped(out_, key);
+    out_ += ':';
+    after_key_ = true;
+    return *this;
+}
+JsonWriter& JsonWriter::String(std::string_view value) {
+    Separate();
+    AppendJsonEscaped(out_, value);
+    return *this;
+}
+JsonWriter& JsonWriter::Int(std::int64_t value) {
+    Separate();
+    out_ += std::to_string(value);
+    return *this;
+}
+JsonWriter& JsonWriter::Bool(bool value) {
+    Separate();
+    out_ += value ? "true" : "false";
+    return *this;
+}
+JsonWriter& JsonWriter::Null() {
+    Separate();
+    out_ += "null";
+    return *this;
+}
+JsonWriter& JsonWriter::Decimal(std::int64_t scaled, int scale) {
+    Separate();
+    out_ += FormatScaledDecimal(scaled, scale);
+    return *this;
+}
+JsonWriter& JsonWriter::Double(double value, int digits) {
+    Separate();
+    if (!std::isfinite(value)) {
+        out_ += "null";
+    } else {
+        out_ += fmt::format("{:.{}f}", value, digits);
+    }
+    return *this;
+}
+JsonWriter& JsonWriter::Raw(std::string_view json_text) {
+    Separate();
+    out_ += json_text;
+    return *this;
+}
+
+}  // namespace zakupai

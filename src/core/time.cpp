@@ -1,0 +1,75 @@
+#include "core/time.hpp"
+
+#include <fmt/format.h>
+
+namespace zakupai {
+
+using std::chrono::days;
+using std::chrono::sys_days;
+
+namespace {
+bool ReadDigits(std::string_view text, std::size_t pos, std::size_t count, int& out) {
+    if (pos + count > text.size()) return false;
+    out = 0;
+    for (std::size_t i = pos; i < pos + count; ++i) {
+        if (text[i] < '0' || text[i] > '9') return false;
+        out = out * 10 + (text[i] - '0');
+    }
+    return true;
+}
+}  // namespace
+
+Result<Date> ParseIsoDate(std::string_view text) {
+    int year = 0;
+    int month = 0;
+    int day = 0;
+    const bool shaped = text.size() >= 10 && ReadDigits(text, 0, 4, year) && text[4] == '-' &&
+                        ReadDigits(text, 5, 2, month) && text[7] == '-' && ReadDigits(text, 8, 2, day) &&
+                        (text.size() == 10 || text[10] == 'T' || text[10] == ' ');
+    if (!shaped) return Fail(Error{ErrorCode::kInvalidArgument, "must be a date in the form YYYY-MM-DD", {}});
+    Date date{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
+              std::chrono::day{static_cast<unsigned>(day)}};
+    if (!date.ok()) return Fail(Error{ErrorCode::kInvalidArgument, "is not a real calendar date", {}});
+    return date;
+}
+
+std::string FormatIsoDate(Date date) {
+    return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
+                       static_cast<unsigned>(date.day()));
+}
+
+std::string FormatDottedDate(Date date) {
+    return fmt::format("{:02}.{:02}.{:04}", static_cast<unsigned>(date.day()), static_cast<unsigned>(date.month()),
+                       static_cast<int>(date.year()));
+}
+
+int DaysBetween(Date from, Date to) { return static_cast<int>((sys_days{to} - sys_days{from}).count()); }
+
+std::chrono::seconds AlmatyUtcOffset(Instant instant) {
+    // 2024-03-01 00:00 at UTC+6 is 2024-02-29 18:00 UTC.
+    static const Instant kSwitch = sys_days{std::chrono::year{2024} / 2 / 29} + std::chrono::hours{18};
+    return instant < kSwitch ? std::chrono::hours{6} : std::chrono::hours{5};
+}
+
+Date AlmatyDate(Instant instant) {
+    return Date{std::chrono::floor<days>(instant + AlmatyUtcOffset(instant))};
+}
+
+Instant AlmatyStartOfDay(Date date) {
+    const Instant local_midnight_as_utc = sys_days{date};
+    return local_midnight_as_utc - AlmatyUtcOffset(local_midnight_as_utc - std::chrono::hours{5});
+}
+
+std::string FormatUtcTimestamp(Instant instant) {
+    const auto day = std::chrono::floor<days>(instant);
+    const Date date{day};
+    const std::chrono::hh_mm_ss<std::chrono::milliseconds> tod{instant - day};
+    return fmt::format("{}T{:02}:{:02}:{:02}.{:03}Z", FormatIsoDate(date), tod.hours().count(), tod.minutes().count(),
+                       tod.seconds().count(), tod.subseconds().count());
+}
+
+Instant SystemClock::Now() const {
+    return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+}
+
+}  // namespace zakupai
