@@ -1,0 +1,239 @@
+#include "calc/evaluate.hpp"
+
+#include "calc/calculators.hpp"
+#include "core/json.hpp"
+
+namespace zakupai::calc {
+
+namespace {
+
+constexpr BasisPoints kMaxVatRate = 2000;  // 20 %, the original API's upper bound
+
+std::optional<std::int64_t> LotId(JsonFields& f) { return f.Int({"lot_id"}, 1, INT64_MAX, false); }
+
+// The original bot sent vat_rate as a fraction (0.12); no legal rate lies strictly between 0 %
+// and 1 %, so such a value can only mean a fraction.
+std::optional<BasisPoints> VatRateField(JsonFields& f) {
+    auto rate = f.Scaled({"vat_rate"}, 4, 0, kMaxVatRate * 100, false);
+    if (!rate) return std::nullopt;
+    if (*rate > 0 && *rate < 10'000) return *rate;  // 0.12 at scale 4 = 1200 = 12 % in basis points
+    if (*rate % 100 != 0) {
+        f.Problem("vat_rate", "must have at most 2 decimal places");
+        return std::nullopt;
+    }
+    return *rate / 100;
+}
+
+Result<std::string> EvaluateVat(const RuleBook& rules, JsonFields& f, Date today) {
+    VatInput in;
+    auto amount = f.Money({"amount"}, true);
+    auto rate = VatRateField(f);
+    auto include = f.Bool({"include_vat"}, false);
+    auto date = f.Day({"date"}, false);
+    auto category = f.String({"category"}, 1, 32, false);
+    if (auto r = f.Finish(); !r) return Fail(r.error());
+    if (*amount == 0) return Fail(Error::Invalid("amount", "must be > 0"));
+    in.amount = *amount;
+    in.rate = rate;
+    in.include_vat = include.value_or(true);
+    in.date = date;
+    if (category) {
+        const auto known = rules.VatCategories();
+        if (std::find(known.begin(), known.end(), *category) == known.end()) {
+            std::string list;
+            for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+            return Fail(Error::Invalid("category", "must be one of: " + list));
+        }
+        in.category = *category;
+    }
+    auto result = CalculateVat(rules, in, today);
+    if (!result) return Fail(result.error());
+    JsonWriter out;
+    out.BeginObject();
+    result->WriteFields(out);
+    return out.EndObject().Take();
+}
+
+Result<std::string> EvaluateMargin(const RuleBook& rules, JsonFields& f, Date today) {
+    MarginInput in;
+    // Three generations of field names: the API's, the Telegram bot's, and the n8n node's.
+    auto price = f.Money({"lot_price", "selling_price", "sale_price", "bid_price"}, true);
+    auto cost = f.Money({"cost", "cost_price", "purchase_price", "purchase_cost"}, true);
+    auto logistics = f.Money({"logistics", "logistics_cost"}, false);
+    auto other = f.Money({"other_costs"}, false);
+    auto quantity = f.Int({"quantity"}, 1, 1'000'000'000, false);
+    auto rate = VatRateField(f);
+    auto includes = f.Bool({"price_includes_vat"}, false);
+    auto payer = f.Bool({"vat_payer"}, false);
+    auto date = f.Day({"date"}, false);
+    if (auto r = f.Finish(); !r) return Fail(r.error());
+    in.lot_price = *price;
+    in.cost = *cost;
+    in.logistics = logistics.value_or(0);
+    in.other_costs = other.value_or(0);
+    in.quantity = quantity.value_or(1);
+    if (in.quantity > 1 && (static_cast<Int128>(in.lot_price) * in.quantity > kMaxAmountTiyn ||
+                            static_cast<Int128>(in.cost) * in.quantity > kMaxAmountTiyn)) {
+        return Fail(Error::Invalid("quantity", "makes the total exceed the largest supported amount"));
+    }
+    if (rate) {
+        in.vat_rate = *rate;
+    } else {
+        const VatRate* by_date = rules.FindVat("standard", date.value_or(today));
+        in.vat_rate = by_date != nullptr ? by_date->rate : 0;
+    }
+    in.price_includes_vat = includes.value_or(true);
+    in.vat_payer = payer.value_or(true);
+    JsonWriter out;
+    out.BeginObject();
+    CalculateMargin(in).WriteFields(out);
+    return out.EndObject().Take();
+}
+
+Result<std::string> EvaluatePenalty(const RuleBook& rules, JsonFields& f, Date /*today*/) {
+    PenaltyInput in;
+    auto contract_sum = f.Money({"contract_sum", "contract_amount"}, true);
+    auto unperformed = f.Money({"unperformed_sum", "overdue_sum"}, false);
+    auto days = f.Int({"days_overdue", "days_late"}, 0, 36'500, false);
+    auto due = f.Day({"due_date"}, false);
+    auto performed = f.Day({"performed_on", "actual_date"}, false);
+    auto rate = f.Scaled({"daily_rate_pct", "penalty_rate"}, 2, 0, 500, false);
+    auto type = f.Choice({"contract_type"}, {"goods", "works", "services", "other"}, false);
+    auto party = f.Choice({"party"}, {"supplier", "customer"}, false);
+    auto producer = f.Bool({"kz_producer"}, false);
+    auto cap = f.Scaled({"cap_pct"}, 2, 0, 10'000, false);
+    if (due && performed && days) f.Problem("days_overdue", "give either days_overdue or due_date with performed_on");
+    if (due.has_value() != performed.has_value() && !days) {
+        f.Problem(due ? "performed_on" : "due_date", "is required together with " + std::string(due ? "due_date" : "performed_on"));
+    }
+    if (auto r = f.Finish(); !r) return Fail(r.error());
+    in.contract_sum = *contract_sum;
+    in.unperformed_sum = unperformed;
+    in.days_overdue = days.value_or(due && performed ? DaysOverdue(*due, *performed) : 0);
+    in.due_date = due;
+    in.daily_rate = rate.value_or(rules.penalty_daily);
+    in.contract_type = type.value_or("services");
+    in.party = party.value_or("supplier") == "customer" ? PenaltyParty::kCustomerLatePayment : PenaltyParty::kSupplierLate;
+    in.kz_producer = producer.value_or(false);
+    in.cap_override = cap;
+    auto result = CalculatePenalty(rules, in);
+    if (!result) return Fail(result.error());
+    JsonWriter out;
+    out.BeginObject();
+    result->WriteFields(out);
+    return out.EndObject().Take();
+}
+
+std::optional<std::string> Method(JsonFields& f, bool required) {
+    auto method = f.Choice({"method"},
+                           {"tender", "auction", "price_offers", "rfq", "turnkey", "eshop", "single_source"}, required);
+    if (method && *method == "rfq") return "price_offers";
+    return method;
+}
+
+Result<std::string> EvaluateSecurities(const RuleBook& rules, JsonFields& f, Date today) {
+    SecuritiesInput in;
+    auto method = Method(f, true);
+    auto amount = f.Money({"amount", "allocated_amount"}, true);
+    auto contract_sum = f.Money({"contract_sum"}, false);
+    auto advance = f.Money({"advance_amount"}, false);
+    auto advance_pct = f.Scaled({"advance_pct"}, 2, 0, 10'000, false);
+    auto producer = f.Bool({"kz_producer"}, false);
+    auto disability = f.Bool({"disability_org"}, false);
+    auto treasury = f.Bool({"treasury_support"}, false);
+    auto date = f.Day({"date"}, false);
+    if (advance && advance_pct) f.Problem("advance_pct", "give either advance_amount or advance_pct");
+    if (auto r = f.Finish(); !r) return Fail(r.error());
+    in.method = *method;
+    in.amount = *amount;
+    in.contract_sum = contract_sum;
+    in.advance_amount = advance;
+    in.advance_pct = advance_pct;
+    in.kz_producer = producer.value_or(false);
+    in.disability_org = disability.value_or(false);
+    in.treasury_support = treasury.value_or(false);
+    in.year = static_cast<int>(date.value_or(today).year());
+    auto result = CalculateSecurities(rules, in);
+    if (!result) return Fail(result.error());
+    JsonWriter out;
+    out.BeginObject();
+    result->WriteFields(out);
+    return out.EndObject().Take();
+}
+
+// e-shop offers: [amount, ...], each validated like any amount.
+Result<std::vector<Tiyn>> Offers(const boost::json::object& request) {
+    std::vector<Tiyn> offers;
+    auto it = request.find("offers");
+    if (it == request.end() || it->value().is_null()) return offers;
+    if (!it->value().is_array()) return Fail(Error::Invalid("offers", "must be an array of amounts"));
+    const auto& array = it->value().get_array();
+    if (array.size() > 10'000) return Fail(Error::Invalid("offers", "must have at most 10000 items"));
+    for (std::size_t i = 0; i < array.size(); ++i) {
+        boost::json::object wrapper;
+        wrapper["v"] = array[i];
+        JsonFields item(wrapper);
+        auto amount = item.Money({"v"}, true);
+        if (!amount) {
+            return Fail(Error::Invalid("offers[" + std::to_string(i) + "]", item.problems().front().problem));
+        }
+        offers.push_back(*amount);
+    }
+    return offers;
+}
+
+Result<std::string> EvaluateDumping(const RuleBook& rules, JsonFields& f, const boost::json::object& request) {
+    DumpingInput in;
+    auto method = Method(f, true);
+    auto subject = f.String({"subject"}, 1, 64, false);
+    auto reference = f.Money({"amount", "allocated_amount", "reference_price"}, false);
+    auto bid = f.Money({"bid", "bid_price", "price"}, true);
+    auto producer = f.Bool({"kz_producer"}, false);
+    auto offers = Offers(request);
+    if (!offers) f.Problem(offers.error().details.front().field, offers.error().details.front().problem);
+    if (auto r = f.Finish(); !r) return Fail(r.error());
+    in.method = *method;
+    in.subject = subject.value_or(*method == "tender" || *method == "turnkey" ? "other" : "any");
+    in.reference = reference;
+    in.bid = *bid;
+    in.kz_producer = producer.value_or(false);
+    in.offers = std::move(*offers);
+    auto result = CalculateDumping(rules, in);
+    if (!result) return Fail(result.error());
+    JsonWriter out;
+    out.BeginObject();
+    result->WriteFields(out);
+    return out.EndObject().Take();
+}
+
+}  // namespace
+
+const std::vector<std::string_view>& CalculatorKinds() {
+    static const std::vector<std::string_view> kKinds{"vat", "margin", "penalty", "securities", "dumping"};
+    return kKinds;
+}
+
+Result<Evaluation> Evaluate(const RuleBook& rules, std::string_view kind, const boost::json::object& request, Date today) {
+    JsonFields fields(request);
+    Evaluation evaluation;
+    evaluation.lot_id = LotId(fields);
+    Result<std::string> result;
+    if (kind == "vat") {
+        result = EvaluateVat(rules, fields, today);
+    } else if (kind == "margin") {
+        result = EvaluateMargin(rules, fields, today);
+    } else if (kind == "penalty") {
+        result = EvaluatePenalty(rules, fields, today);
+    } else if (kind == "securities") {
+        result = EvaluateSecurities(rules, fields, today);
+    } else if (kind == "dumping") {
+        result = EvaluateDumping(rules, fields, request);
+    } else {
+        return Fail(Error::NotFound("unknown calculator"));
+    }
+    if (!result) return Fail(result.error());
+    evaluation.result_json = std::move(*result);
+    return evaluation;
+}
+
+}  // namespace zakupai::calc

@@ -1,0 +1,56 @@
+#include <fmt/format.h>
+
+#include "calc/calculators.hpp"
+
+namespace zakupai::calc {
+
+Result<VatResult> CalculateVat(const RuleBook& rules, const VatInput& input, Date today) {
+    VatResult result;
+    result.include_vat = input.include_vat;
+    result.category = input.category;
+    if (input.rate) {
+        result.rate = *input.rate;
+        result.rule = fmt::format("Ставка {}% задана в запросе", FormatScaledDecimal(*input.rate, 2));
+        result.source = "vat_rate из запроса";
+    } else {
+        const Date date = input.date.value_or(today);
+        const VatRate* rate = rules.FindVat(input.category, date);
+        if (rate == nullptr) {
+            return Fail(Error::Invalid(
+                "date", fmt::format("no VAT rate for category '{}' on {}", input.category, FormatIsoDate(date))));
+        }
+        result.rate = rate->rate;
+        result.date = date;
+        result.rule = fmt::format("Ставка НДС {}% действует на дату оборота {} (категория {})",
+                                  FormatScaledDecimal(rate->rate, 2), FormatDottedDate(date), input.category);
+        result.source = rate->source;
+    }
+    if (input.include_vat) {
+        // VAT inside a gross price: gross * r / (1 + r).
+        result.total = input.amount;
+        result.vat = DivideRoundHalfUp(static_cast<Int128>(input.amount) * result.rate, 10'000 + result.rate);
+        result.base = input.amount - result.vat;
+    } else {
+        result.base = input.amount;
+        result.vat = ApplyBasisPoints(input.amount, result.rate);
+        result.total = input.amount + result.vat;
+    }
+    return result;
+}
+
+void VatResult::WriteFields(JsonWriter& out) const {
+    out.MoneyField("base", base).MoneyField("vat", vat).MoneyField("total", total);
+    out.Key("vat_rate").Decimal(rate, 2);
+    out.Field("include_vat", include_vat).Field("category", category);
+    out.Key("date");
+    if (date) {
+        out.String(FormatIsoDate(*date));
+    } else {
+        out.Null();
+    }
+    // The names the original Telegram bot read.
+    out.MoneyField("amount_without_vat", base).MoneyField("vat_amount", vat).MoneyField("total_with_vat", total);
+    out.Field("rule", rule).Field("source", source);
+}
+
+}  // namespace zakupai::calc

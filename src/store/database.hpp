@@ -1,0 +1,69 @@
+#pragma once
+// One data-access layer for SQLite (embedded default, WAL) and PostgreSQL, through SOCI.
+// Everything SQL lives under src/store/. Connection failures are exceptions (outages);
+// callers above the store never see SOCI types.
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "core/config.hpp"
+
+namespace soci {
+class session;
+class connection_pool;
+}  // namespace soci
+
+namespace zakupai::store {
+
+enum class Dialect { kSqlite, kPostgres };
+
+struct PoolStats {
+    int size = 0;
+    int in_use = 0;
+};
+
+class Database {
+public:
+    // Opens the pool. An empty URL means <data_dir>/zakupai.db. Throws on connection failure.
+    static std::unique_ptr<Database> Open(const DatabaseConfig& config, const std::string& data_dir);
+    ~Database();
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
+
+    Dialect dialect() const { return dialect_; }
+    const std::string& description() const { return description_; }
+    PoolStats Stats() const { return {size_, in_use_.load()}; }
+
+    // A pooled session for the lifetime of the lease.
+    class Lease {
+    public:
+        explicit Lease(Database& db);
+        ~Lease();
+        Lease(const Lease&) = delete;
+        Lease& operator=(const Lease&) = delete;
+        soci::session& operator*() { return *session_; }
+        soci::session* operator->() { return session_.get(); }
+
+    private:
+        Database& db_;
+        std::unique_ptr<soci::session> session_;
+    };
+
+    // True when a trivial query succeeds within the pool's timeout.
+    bool Ping();
+
+private:
+    Database(Dialect dialect, int size);
+    Dialect dialect_;
+    int size_;
+    std::atomic<int> in_use_{0};
+    std::unique_ptr<soci::connection_pool> pool_;
+    std::string description_;
+};
+
+// Applies every migration not yet recorded in schema_migrations, each in its own transaction.
+// Returns the number applied. Safe to run concurrently from several processes on PostgreSQL.
+int Migrate(Database& db);
+int SchemaVersion(Database& db);
+
+}  // namespace zakupai::store

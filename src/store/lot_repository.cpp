@@ -1,0 +1,91 @@
+#include "store/lot_repository.hpp"
+
+#include <soci/soci.h>
+
+namespace zakupai::store {
+
+TableCounts LotRepository::Counts() {
+    Database::Lease s(db_);
+    TableCounts counts;
+    long long value = 0;
+    *s << "SELECT COUNT(*) FROM lots", soci::into(value);
+    counts.lots = value;
+    *s << "SELECT COUNT(*) FROM suppliers", soci::into(value);
+    counts.suppliers = value;
+    *s << "SELECT COUNT(*) FROM prices", soci::into(value);
+    counts.prices = value;
+    return counts;
+}
+
+void LotRepository::InsertAll(const std::vector<SupplierRow>& suppliers,
+                              const std::vector<LotRow>& lots,
+                              const std::vector<PriceRow>& prices,
+                              Instant now) {
+    Database::Lease s(db_);
+    soci::transaction tx(*s);
+    const std::string ts = FormatUtcTimestamp(now);
+    {
+        std::vector<std::string> bin, name, oked, region, created;
+        for (const auto& r : suppliers) {
+            bin.push_back(r.bin);
+            name.push_back(r.name);
+            oked.push_back(r.oked);
+            region.push_back(r.region);
+            created.push_back(ts);
+        }
+        if (!bin.empty()) {
+            *s << "INSERT INTO suppliers (bin, name, oked, region, created_at) VALUES (:b, :n, :o, :r, :c)",
+                soci::use(bin), soci::use(name), soci::use(oked), soci::use(region), soci::use(created);
+        }
+    }
+    {
+        std::vector<std::string> title, description, deadline, bin, customer, plan, status, method, region, enstru, qty,
+            unit, created;
+        std::vector<long long> price;
+        for (const auto& r : lots) {
+            title.push_back(r.title);
+            description.push_back(r.description);
+            price.push_back(r.price);
+            deadline.push_back(FormatUtcTimestamp(r.deadline));
+            bin.push_back(r.customer_bin);
+            customer.push_back(r.customer_name);
+            plan.push_back(r.plan_id);
+            status.push_back(r.status);
+            method.push_back(r.method);
+            region.push_back(r.region);
+            enstru.push_back(r.enstru);
+            qty.push_back(r.quantity);
+            unit.push_back(r.unit);
+            created.push_back(ts);
+        }
+        if (!title.empty()) {
+            *s << "INSERT INTO lots (title, description, price, deadline, customer_bin, customer_name, plan_id, status, "
+                  "method, region, enstru, quantity, unit, created_at, updated_at) VALUES (:t, :d, :p, :dl, :b, :cn, "
+                  ":pl, :s, :m, :r, :e, :q, :u, :c, :c2)",
+                soci::use(title), soci::use(description), soci::use(price), soci::use(deadline), soci::use(bin),
+                soci::use(customer), soci::use(plan), soci::use(status), soci::use(method), soci::use(region),
+                soci::use(enstru), soci::use(qty), soci::use(unit), soci::use(created), soci::use(created);
+        }
+    }
+    {
+        std::vector<std::string> source, sku, title, supplier, captured;
+        std::vector<long long> price;
+        for (const auto& r : prices) {
+            source.push_back(r.source);
+            sku.push_back(r.sku);
+            title.push_back(r.title);
+            price.push_back(r.price);
+            supplier.push_back(r.supplier_bin);
+            captured.push_back(FormatUtcTimestamp(r.captured_at));
+        }
+        if (!source.empty()) {
+            *s << "INSERT INTO prices (source, sku, title, price, currency, supplier_bin, captured_at) "
+                  "VALUES (:s, :k, :t, :p, 'KZT', :b, :c)",
+                soci::use(source), soci::use(sku), soci::use(title), soci::use(price), soci::use(supplier),
+                soci::use(captured);
+        }
+    }
+    tx.commit();
+}
+
+}  // namespace zakupai::store

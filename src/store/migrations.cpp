@@ -1,0 +1,256 @@
+// Forward-only schema migrations, identical in meaning on SQLite and PostgreSQL. The few type
+// differences are placeholders: {PK} an auto-increment key, {TS} a timestamp (ISO-8601 UTC
+// text on SQLite), {JSON} a JSON document. Money columns are BIGINT tiyn. Never edit a
+// migration that has shipped; add the next one.
+#include <soci/soci.h>
+#include <spdlog/spdlog.h>
+#include <vector>
+
+#include "core/time.hpp"
+#include "store/database.hpp"
+
+namespace zakupai::store {
+
+namespace {
+
+struct Migration {
+    int version;
+    const char* name;
+    const char* sql;
+};
+
+const std::vector<Migration>& Migrations() {
+    static const std::vector<Migration> kMigrations{
+        {1, "seed schema: lots, suppliers, prices, billing, audit",
+         R"SQL(
+CREATE TABLE lots (
+    id {PK},
+    title TEXT NOT NULL,
+    description TEXT,
+    price BIGINT NOT NULL DEFAULT 0,
+    risk_score INTEGER,
+    deadline {TS},
+    customer_bin TEXT,
+    customer_name TEXT,
+    plan_id TEXT,
+    status TEXT,
+    method TEXT,
+    region TEXT,
+    enstru TEXT,
+    quantity TEXT,
+    unit TEXT,
+    created_at {TS} NOT NULL,
+    updated_at {TS} NOT NULL
+);
+CREATE INDEX lots_customer_bin_idx ON lots (customer_bin);
+CREATE INDEX lots_deadline_idx ON lots (deadline);
+CREATE TABLE suppliers (
+    bin TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    oked TEXT,
+    region TEXT,
+    created_at {TS} NOT NULL
+);
+CREATE TABLE prices (
+    id {PK},
+    source TEXT NOT NULL,
+    sku TEXT NOT NULL,
+    title TEXT,
+    price BIGINT NOT NULL CHECK (price >= 0),
+    currency TEXT NOT NULL DEFAULT 'KZT',
+    supplier_bin TEXT REFERENCES suppliers (bin) ON DELETE SET NULL,
+    captured_at {TS} NOT NULL
+);
+CREATE INDEX prices_sku_idx ON prices (sku);
+CREATE INDEX prices_captured_at_idx ON prices (captured_at);
+CREATE TABLE lot_prices (
+    id {PK},
+    lot_id BIGINT NOT NULL REFERENCES lots (id) ON DELETE CASCADE,
+    price_id BIGINT NOT NULL REFERENCES prices (id) ON DELETE CASCADE,
+    qty NUMERIC(18, 3) NOT NULL DEFAULT 1
+);
+CREATE INDEX lot_prices_lot_idx ON lot_prices (lot_id);
+CREATE INDEX lot_prices_price_idx ON lot_prices (price_id);
+CREATE TABLE finance_calcs (
+    id {PK},
+    kind TEXT NOT NULL,
+    lot_id BIGINT,
+    input {JSON},
+    results {JSON} NOT NULL,
+    request_id TEXT,
+    api_key_id BIGINT,
+    created_at {TS} NOT NULL
+);
+CREATE INDEX finance_calcs_lot_idx ON finance_calcs (lot_id);
+CREATE TABLE risk_evaluations (
+    id {PK},
+    lot_id BIGINT NOT NULL REFERENCES lots (id) ON DELETE CASCADE,
+    model_version TEXT,
+    score INTEGER NOT NULL,
+    flags {JSON},
+    explain {JSON},
+    created_at {TS} NOT NULL
+);
+CREATE INDEX risk_evaluations_lot_created_idx ON risk_evaluations (lot_id, created_at DESC);
+CREATE TABLE goszakup_lots (
+    id {PK},
+    plan_number TEXT NOT NULL,
+    lot_number TEXT NOT NULL,
+    customer_bin TEXT,
+    status TEXT,
+    amount BIGINT,
+    name_ru TEXT,
+    name_kz TEXT,
+    description_ru TEXT,
+    method TEXT,
+    announcement_number TEXT,
+    deadline {TS},
+    enstru TEXT,
+    kato TEXT,
+    created_at {TS} NOT NULL,
+    updated_at {TS} NOT NULL,
+    UNIQUE (plan_number, lot_number)
+);
+CREATE INDEX goszakup_lots_plan_idx ON goszakup_lots (plan_number);
+CREATE INDEX goszakup_lots_created_idx ON goszakup_lots (created_at DESC);
+CREATE INDEX goszakup_lots_customer_idx ON goszakup_lots (customer_bin);
+CREATE TABLE users (
+    id {PK},
+    tg_id BIGINT UNIQUE,
+    email TEXT,
+    name TEXT,
+    plan TEXT NOT NULL DEFAULT 'free',
+    status TEXT NOT NULL DEFAULT 'active',
+    created_at {TS} NOT NULL,
+    updated_at {TS} NOT NULL
+);
+CREATE TABLE api_keys (
+    id {PK},
+    user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    name TEXT,
+    key_prefix TEXT NOT NULL,
+    key_hash TEXT NOT NULL UNIQUE,
+    plan TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'active',
+    created_at {TS} NOT NULL,
+    expires_at {TS},
+    revoked_at {TS}
+);
+CREATE INDEX api_keys_user_idx ON api_keys (user_id);
+CREATE TABLE usage (
+    id {PK},
+    api_key_id BIGINT NOT NULL REFERENCES api_keys (id) ON DELETE CASCADE,
+    endpoint TEXT NOT NULL,
+    requests INTEGER NOT NULL,
+    window_start {TS} NOT NULL,
+    created_at {TS} NOT NULL
+);
+CREATE INDEX usage_key_window_idx ON usage (api_key_id, window_start);
+CREATE TABLE payments (
+    id {PK},
+    user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    amount BIGINT NOT NULL CHECK (amount >= 0),
+    currency TEXT NOT NULL DEFAULT 'KZT',
+    plan TEXT NOT NULL,
+    period_days INTEGER NOT NULL,
+    method TEXT,
+    status TEXT NOT NULL DEFAULT 'paid',
+    external_id TEXT UNIQUE,
+    created_at {TS} NOT NULL
+);
+CREATE TABLE user_subscriptions (
+    id {PK},
+    user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    query {JSON},
+    active INTEGER NOT NULL DEFAULT 1,
+    created_at {TS} NOT NULL
+);
+CREATE TABLE audit_log (
+    id {PK},
+    api_key_id BIGINT,
+    user_id BIGINT,
+    method TEXT NOT NULL,
+    route TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    request_id TEXT NOT NULL,
+    ip TEXT,
+    duration_us BIGINT,
+    created_at {TS} NOT NULL
+);
+CREATE INDEX audit_log_created_idx ON audit_log (created_at);
+CREATE INDEX audit_log_key_idx ON audit_log (api_key_id, created_at)
+)SQL"},
+    };
+    return kMigrations;
+}
+
+std::string ForDialect(std::string sql, Dialect dialect) {
+    auto replace = [&](const std::string& from, const std::string& to) {
+        for (auto pos = sql.find(from); pos != std::string::npos; pos = sql.find(from, pos + to.size())) {
+            sql.replace(pos, from.size(), to);
+        }
+    };
+    const bool pg = dialect == Dialect::kPostgres;
+    replace("{PK}", pg ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT");
+    replace("{TS}", pg ? "TIMESTAMPTZ" : "TEXT");
+    replace("{JSON}", pg ? "JSONB" : "TEXT");
+    return sql;
+}
+
+std::vector<std::string> SplitStatements(const std::string& sql) {
+    std::vector<std::string> statements;
+    std::string current;
+    for (char c : sql) {
+        if (c == ';') {
+            statements.push_back(current);
+            current.clear();
+        } else {
+            current += c;
+        }
+    }
+    statements.push_back(current);
+    std::erase_if(statements, [](const std::string& s) { return s.find_first_not_of(" \n\t") == std::string::npos; });
+    return statements;
+}
+
+}  // namespace
+
+int SchemaVersion(Database& db) {
+    Database::Lease s(db);
+    int version = 0;
+    soci::indicator ind = soci::i_null;
+    *s << "SELECT MAX(version) FROM schema_migrations", soci::into(version, ind);
+    return ind == soci::i_ok ? version : 0;
+}
+
+int Migrate(Database& db) {
+    Database::Lease s(db);
+    const bool pg = db.dialect() == Dialect::kPostgres;
+    *s << "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+          "applied_at TEXT NOT NULL)";
+    int applied = 0;
+    for (const auto& migration : Migrations()) {
+        soci::transaction tx(*s);
+        // Serialises concurrent migrators; SQLite's write lock does the same for it.
+        if (pg) *s << "SELECT pg_advisory_xact_lock(4242001)";
+        int present = 0;
+        *s << "SELECT COUNT(*) FROM schema_migrations WHERE version = :v", soci::use(migration.version),
+            soci::into(present);
+        if (present > 0) {
+            tx.commit();
+            continue;
+        }
+        for (const auto& statement : SplitStatements(ForDialect(migration.sql, db.dialect()))) *s << statement;
+        const std::string now = FormatUtcTimestamp(SystemClock().Now());
+        const std::string name = migration.name;
+        *s << "INSERT INTO schema_migrations (version, name, applied_at) VALUES (:v, :n, :a)", soci::use(migration.version),
+            soci::use(name), soci::use(now);
+        tx.commit();
+        spdlog::info("applied migration {}: {}", migration.version, migration.name);
+        ++applied;
+    }
+    return applied;
+}
+
+}  // namespace zakupai::store

@@ -1,0 +1,181 @@
+#include "store/write_behind.hpp"
+
+#include <soci/soci.h>
+#include <spdlog/spdlog.h>
+
+namespace zakupai::store {
+
+WriteBehind::WriteBehind(Database& db, Options options) : db_(db), options_(options) {
+    thread_ = std::thread([this] { Run(); });
+}
+
+WriteBehind::~WriteBehind() { Stop(); }
+
+bool WriteBehind::Admit() {
+    if (pending_.Size() >= options_.max_queue) {
+        ++stats_.dropped;
+        return false;
+    }
+    return true;
+}
+
+void WriteBehind::Add(FinanceCalcRow row) {
+    std::lock_guard lock(mutex_);
+    if (Admit()) pending_.calcs.push_back(std::move(row));
+}
+
+void WriteBehind::Add(AuditRow row) {
+    std::lock_guard lock(mutex_);
+    if (Admit()) pending_.audits.push_back(std::move(row));
+}
+
+void WriteBehind::Add(UsageRow row) {
+    std::lock_guard lock(mutex_);
+    auto key = std::make_tuple(row.api_key_id, std::move(row.endpoint), row.window_start);
+    auto it = pending_.usage.find(key);
+    if (it != pending_.usage.end()) {
+        it->second += row.requests;
+    } else if (Admit()) {
+        pending_.usage.emplace(std::move(key), row.requests);
+    }
+}
+
+void WriteBehind::Flush() {
+    std::unique_lock lock(mutex_);
+    if (stopping_ && !thread_.joinable()) return;
+    const std::uint64_t target = ++flush_requested_;
+    wake_.notify_one();
+    // The writer completes at least one full cycle after the request was made.
+    flushed_.wait(lock, [&] { return generation_ >= target || !thread_.joinable(); });
+}
+
+void WriteBehind::Stop() {
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_) return;
+        stopping_ = true;
+    }
+    wake_.notify_one();
+    if (thread_.joinable()) thread_.join();
+    flushed_.notify_all();
+}
+
+WriteBehindStats WriteBehind::Stats() const {
+    std::lock_guard lock(mutex_);
+    WriteBehindStats stats = stats_;
+    stats.queued = pending_.Size();
+    return stats;
+}
+
+void WriteBehind::Run() {
+    std::unique_lock lock(mutex_);
+    while (true) {
+        wake_.wait_for(lock, options_.flush_interval, [&] { return stopping_ || flush_requested_ > generation_; });
+        const std::uint64_t cycle = flush_requested_;
+        Batch batch;
+        std::swap(batch, pending_);
+        const bool last = stopping_;
+        lock.unlock();
+        const std::size_t size = batch.Size();
+        bool ok = true;
+        if (size > 0) {
+            try {
+                Write(batch);
+            } catch (const std::exception& e) {
+                ok = false;
+                spdlog::error("write-behind flush of {} rows failed: {}", size, e.what());
+            }
+        }
+        lock.lock();
+        if (ok) {
+            stats_.written += size;
+        } else {
+            ++stats_.failed_flushes;
+            // Put the rows back (oldest first) unless that overflows the queue.
+            if (!last && pending_.Size() + size <= options_.max_queue) {
+                batch.calcs.insert(batch.calcs.end(), pending_.calcs.begin(), pending_.calcs.end());
+                batch.audits.insert(batch.audits.end(), pending_.audits.begin(), pending_.audits.end());
+                for (auto& [k, v] : pending_.usage) batch.usage[k] += v;
+                pending_ = std::move(batch);
+            } else {
+                stats_.dropped += size;
+            }
+        }
+        generation_ = std::max(generation_, cycle);
+        flushed_.notify_all();
+        if (last) return;
+    }
+}
+
+void WriteBehind::Write(Batch& batch) {
+    std::lock_guard write_lock(write_mutex_);
+    Database::Lease s(db_);
+    soci::transaction tx(*s);
+    if (!batch.calcs.empty()) {
+        const std::size_t n = batch.calcs.size();
+        std::vector<std::string> kind(n), input(n), result(n), request(n), created(n);
+        std::vector<long long> lot(n), key(n);
+        std::vector<soci::indicator> lot_ind(n), key_ind(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            auto& row = batch.calcs[i];
+            kind[i] = std::move(row.kind);
+            input[i] = std::move(row.input_json);
+            result[i] = std::move(row.result_json);
+            request[i] = std::move(row.request_id);
+            created[i] = FormatUtcTimestamp(row.created_at);
+            lot[i] = row.lot_id.value_or(0);
+            lot_ind[i] = row.lot_id ? soci::i_ok : soci::i_null;
+            key[i] = row.api_key_id;
+            key_ind[i] = row.api_key_id > 0 ? soci::i_ok : soci::i_null;
+        }
+        *s << "INSERT INTO finance_calcs (kind, lot_id, input, results, request_id, api_key_id, created_at) "
+              "VALUES (:kind, :lot, :input, :result, :request, :key, :created)",
+            soci::use(kind), soci::use(lot, lot_ind), soci::use(input), soci::use(result), soci::use(request),
+            soci::use(key, key_ind), soci::use(created);
+    }
+    if (!batch.audits.empty()) {
+        const std::size_t n = batch.audits.size();
+        std::vector<long long> key(n), user(n), duration(n);
+        std::vector<soci::indicator> key_ind(n), user_ind(n);
+        std::vector<std::string> method(n), route(n), request(n), ip(n), created(n);
+        std::vector<int> status(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            auto& row = batch.audits[i];
+            key[i] = row.api_key_id;
+            key_ind[i] = row.api_key_id > 0 ? soci::i_ok : soci::i_null;
+            user[i] = row.user_id;
+            user_ind[i] = row.user_id > 0 ? soci::i_ok : soci::i_null;
+            method[i] = std::move(row.method);
+            route[i] = std::move(row.route);
+            status[i] = row.status;
+            request[i] = std::move(row.request_id);
+            ip[i] = std::move(row.ip);
+            duration[i] = row.duration_us;
+            created[i] = FormatUtcTimestamp(row.created_at);
+        }
+        *s << "INSERT INTO audit_log (api_key_id, user_id, method, route, status, request_id, ip, duration_us, "
+              "created_at) VALUES (:key, :user, :method, :route, :status, :request, :ip, :duration, :created)",
+            soci::use(key, key_ind), soci::use(user, user_ind), soci::use(method), soci::use(route), soci::use(status),
+            soci::use(request), soci::use(ip), soci::use(duration), soci::use(created);
+    }
+    if (!batch.usage.empty()) {
+        const std::size_t n = batch.usage.size();
+        std::vector<long long> key, requests;
+        std::vector<std::string> endpoint, window, created;
+        key.reserve(n);
+        const std::string now = FormatUtcTimestamp(SystemClock().Now());
+        for (const auto& [k, count] : batch.usage) {
+            key.push_back(std::get<0>(k));
+            endpoint.push_back(std::get<1>(k));
+            window.push_back(FormatUtcTimestamp(std::get<2>(k)));
+            requests.push_back(count);
+            created.push_back(now);
+        }
+        *s << "INSERT INTO usage (api_key_id, endpoint, requests, window_start, created_at) "
+              "VALUES (:key, :endpoint, :requests, :window, :created)",
+            soci::use(key), soci::use(endpoint), soci::use(requests), soci::use(window), soci::use(created);
+    }
+    tx.commit();
+}
+
+}  // namespace zakupai::store
