@@ -35,6 +35,7 @@ struct Error {
     ErrorCode code = ErrorCode::kInternal;
     std::string message;                // safe to show to the client
     std::vector<FieldProblem> details;  // per-field problems for kInvalidArgument
+    std::int64_t retry_after_seconds = 0;  // for kQuotaExceeded: when to try again
 
     static Error Invalid(std::string field, std::string problem) {
         std::string message = field + ": " + problem;

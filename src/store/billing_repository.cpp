@@ -6,47 +6,6 @@ namespace zakupai::store {
 
 namespace {
 
-std::optional<Instant> ParseStoredInstant(const std::string& text) {
-    // Both "2026-11-25T14:15:01.123Z" (SQLite) and "2026-11-25 14:15:01.123+00" (PostgreSQL).
-    auto date = ParseIsoDate(text);
-    if (!date || text.size() < 19) return std::nullopt;
-    auto num = [&](std::size_t pos) { return (text[pos] - '0') * 10 + (text[pos + 1] - '0'); };
-    Instant at = std::chrono::sys_days{*date} + std::chrono::hours{num(11)} + std::chrono::minutes{num(14)} +
-                 std::chrono::seconds{num(17)};
-    return at;
-}
-
-UserRecord ReadUser(const soci::row& r) {
-    UserRecord u;
-    u.id = r.get<long long>(0);
-    if (r.get_indicator(1) == soci::i_ok) u.tg_id = r.get<long long>(1);
-    u.email = r.get_indicator(2) == soci::i_ok ? r.get<std::string>(2) : "";
-    u.plan = r.get<std::string>(3);
-    u.status = r.get<std::string>(4);
-    u.created_at = r.get<std::string>(5);
-    return u;
-}
-
-constexpr const char* kUserColumns = "SELECT id, tg_id, email, plan, status, created_at FROM users ";
-constexpr const char* kKeyColumns =
-    "SELECT k.id, k.user_id, k.name, k.key_prefix, k.plan, k.status, u.status, u.tg_id, k.expires_at, k.created_at "
-    "FROM api_keys k JOIN users u ON u.id = k.user_id ";
-
-KeyRecord ReadKey(const soci::row& r) {
-    KeyRecord k;
-    k.id = r.get<long long>(0);
-    k.user_id = r.get<long long>(1);
-    k.name = r.get_indicator(2) == soci::i_ok ? r.get<std::string>(2) : "";
-    k.prefix = r.get<std::string>(3);
-    k.plan = r.get<std::string>(4);
-    k.status = r.get<std::string>(5);
-    k.user_status = r.get<std::string>(6);
-    if (r.get_indicator(7) == soci::i_ok) k.tg_id = r.get<long long>(7);
-    if (r.get_indicator(8) == soci::i_ok) k.expires_at = ParseStoredInstant(r.get<std::string>(8));
-    k.created_at = r.get<std::string>(9);
-    return k;
-}
-
 // Integer columns come back as int or long long depending on the backend and the value.
 long long ToLong(const soci::row& r, std::size_t i) {
     if (r.get_indicator(i) != soci::i_ok) return 0;
@@ -62,6 +21,47 @@ long long ToLong(const soci::row& r, std::size_t i) {
         default:
             return std::stoll(r.get<std::string>(i));
     }
+}
+
+std::optional<Instant> ParseStoredInstant(const std::string& text) {
+    // Both "2026-11-25T14:15:01.123Z" (SQLite) and "2026-11-25 14:15:01.123+00" (PostgreSQL).
+    auto date = ParseIsoDate(text);
+    if (!date || text.size() < 19) return std::nullopt;
+    auto num = [&](std::size_t pos) { return (text[pos] - '0') * 10 + (text[pos + 1] - '0'); };
+    Instant at = std::chrono::sys_days{*date} + std::chrono::hours{num(11)} + std::chrono::minutes{num(14)} +
+                 std::chrono::seconds{num(17)};
+    return at;
+}
+
+UserRecord ReadUser(const soci::row& r) {
+    UserRecord u;
+    u.id = ToLong(r, 0);
+    if (r.get_indicator(1) == soci::i_ok) u.tg_id = ToLong(r, 1);
+    u.email = r.get_indicator(2) == soci::i_ok ? r.get<std::string>(2) : "";
+    u.plan = r.get<std::string>(3);
+    u.status = r.get<std::string>(4);
+    u.created_at = r.get<std::string>(5);
+    return u;
+}
+
+constexpr const char* kUserColumns = "SELECT id, tg_id, email, plan, status, created_at FROM users ";
+constexpr const char* kKeyColumns =
+    "SELECT k.id, k.user_id, k.name, k.key_prefix, k.plan, k.status, u.status, u.tg_id, k.expires_at, k.created_at "
+    "FROM api_keys k JOIN users u ON u.id = k.user_id ";
+
+KeyRecord ReadKey(const soci::row& r) {
+    KeyRecord k;
+    k.id = ToLong(r, 0);
+    k.user_id = ToLong(r, 1);
+    k.name = r.get_indicator(2) == soci::i_ok ? r.get<std::string>(2) : "";
+    k.prefix = r.get<std::string>(3);
+    k.plan = r.get<std::string>(4);
+    k.status = r.get<std::string>(5);
+    k.user_status = r.get<std::string>(6);
+    if (r.get_indicator(7) == soci::i_ok) k.tg_id = ToLong(r, 7);
+    if (r.get_indicator(8) == soci::i_ok) k.expires_at = ParseStoredInstant(r.get<std::string>(8));
+    k.created_at = r.get<std::string>(9);
+    return k;
 }
 
 }  // namespace

@@ -1,0 +1,43 @@
+#pragma once
+// HTTP handlers: thin adapters from http/ to the domain modules. Each Register* function adds
+// one module's routes; the composition root decides which modules are switched on.
+#include <string>
+#include <vector>
+
+#include "billing/billing_service.hpp"
+#include "calc/calc_service.hpp"
+#include "http/metrics.hpp"
+#include "http/router.hpp"
+#include "http/server.hpp"
+#include "store/database.hpp"
+
+namespace zakupai::api {
+
+struct SystemInfo {
+    std::string version;
+    std::string build_type;
+    std::vector<std::string> modules;
+};
+
+// Authentication, plan checks, quotas, per-IP limits for anonymous traffic, and the audit log.
+http::Hooks MakeAccessHooks(billing::BillingService& billing,
+                            store::WriteBehind& recorder,
+                            http::Metrics& metrics,
+                            const Clock& clock,
+                            std::int64_t anonymous_per_ip_per_minute);
+
+void RegisterSystemRoutes(http::Router& router,
+                          store::Database& db,
+                          http::Metrics& metrics,
+                          const SystemInfo& info,
+                          const Clock& clock);
+void RegisterCalcRoutes(http::Router& router, calc::CalcService& calc, http::Metrics& metrics, const Clock& clock);
+void RegisterBillingRoutes(http::Router& router, billing::BillingService& billing, const Clock& clock);
+
+// The OpenAPI document served at /openapi.json (compiled in from data/openapi.json).
+std::string_view OpenApiDocument();
+
+// Adds "request_id" and "ts" to a JSON object produced by a domain module.
+std::string WithMeta(std::string object_json, std::string_view request_id, Instant now);
+
+}  // namespace zakupai::api

@@ -1,0 +1,51 @@
+#include "api/api.hpp"
+#include "core/json.hpp"
+
+namespace zakupai::api {
+
+void RegisterCalcRoutes(http::Router& router, calc::CalcService& calc, http::Metrics& metrics, const Clock& clock) {
+    for (std::string_view kind_view : calc::CalculatorKinds()) {
+        const std::string kind(kind_view);
+        http::Counter& counter =
+            metrics.GetCounter("finance_calcs_total", "Finance calculations answered, by calculator.",
+                               "kind=\"" + kind + "\"");
+        router.Add("POST", "/calc/" + kind, [&calc, &counter, &clock, kind](http::Request& request) {
+            auto body = ParseJsonObject(request.body);
+            if (!body) return http::ErrorResponse(body.error(), request.request_id);
+            auto result = calc.Run(kind, *body, request.body, request.request_id, request.caller.key_id);
+            if (!result) return http::ErrorResponse(result.error(), request.request_id);
+            counter.Add();
+            return http::Response::Json(WithMeta(std::move(result->result_json), request.request_id, clock.Now()));
+        });
+    }
+    router.Add("GET", "/calc/rules", [&calc](http::Request&) {
+        // The rule book as data, so a user can see which rates and thresholds are applied.
+        const auto& rules = calc.rules();
+        JsonWriter w;
+        w.BeginObject().Field("version", rules.version).Key("vat").BeginArray();
+        for (const auto& rate : rules.vat) {
+            w.BeginObject().Field("category", rate.category).Field("from", FormatIsoDate(rate.from));
+            w.Key("to");
+            if (rate.to) {
+                w.String(FormatIsoDate(*rate.to));
+            } else {
+                w.Null();
+            }
+            w.Key("rate_pct").Decimal(rate.rate, 2).Field("source", rate.source).EndObject();
+        }
+        w.EndArray().Key("dumping").BeginArray();
+        for (const auto& rule : rules.dumping) {
+            w.BeginObject().Field("method", rule.method).Field("subject", rule.subject).Field("name_ru", rule.name_ru);
+            w.Key("threshold_pct").Decimal(rule.threshold, 2).Field("allowed_with_anti_dumping_sum", rule.allowed);
+            w.Field("source", rule.source).EndObject();
+        }
+        w.EndArray().Key("bid_security").BeginArray();
+        for (const auto& m : rules.bid_security) {
+            w.BeginObject().Field("method", m.method).Key("pct").Decimal(m.pct, 2).Field("source", m.source).EndObject();
+        }
+        w.EndArray().EndObject();
+        return http::Response::Json(w.Take());
+    });
+}
+
+}  // namespace zakupai::api

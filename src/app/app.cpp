@@ -1,0 +1,259 @@
+// The composition root: the only place that knows every module. It builds each object once,
+// in dependency order, and passes references down; nothing else constructs services.
+#include "app/app.hpp"
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <iostream>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include "api/api.hpp"
+#include "app/demo_data.hpp"
+#include "billing/billing_service.hpp"
+#include "calc/calc_service.hpp"
+#include "core/config.hpp"
+#include "core/logging.hpp"
+#include "http/server.hpp"
+#include "store/billing_repository.hpp"
+#include "store/database.hpp"
+#include "store/lot_repository.hpp"
+#include "store/write_behind.hpp"
+
+#ifndef ZAKUPAI_VERSION
+#define ZAKUPAI_VERSION "0.0.0"
+#endif
+#ifndef ZAKUPAI_BUILD_TYPE
+#define ZAKUPAI_BUILD_TYPE "unknown"
+#endif
+
+namespace zakupai::app {
+
+namespace {
+
+struct CommonOptions {
+    std::string config_file;
+    std::string data_dir;
+    std::string database_url;
+};
+
+Result<Config> LoadEffectiveConfig(const CommonOptions& options) {
+    auto env = ProcessEnvironment();
+    std::string file = options.config_file;
+    if (file.empty() && env.contains("ZAKUPAI_CONFIG")) file = env["ZAKUPAI_CONFIG"];
+    // Command-line flags override the environment, which overrides the file.
+    if (!options.data_dir.empty()) env["ZAKUPAI_DATA_DIR"] = options.data_dir;
+    if (!options.database_url.empty()) env["ZAKUPAI_DATABASE_URL"] = options.database_url;
+    return LoadConfig(file, env);
+}
+
+void ReportConfigError(const Error& error) {
+    std::cerr << "zakupai: invalid configuration:\n";
+    for (const auto& p : error.details) std::cerr << "  " << p.field << ": " << p.problem << "\n";
+    if (error.details.empty()) std::cerr << "  " << error.message << "\n";
+}
+
+// Everything that talks to the database, built once.
+struct Storage {
+    std::unique_ptr<store::Database> db;
+    std::unique_ptr<store::WriteBehind> recorder;
+};
+
+Storage OpenStorage(const Config& config, bool migrate) {
+    Storage s;
+    s.db = store::Database::Open(config.database, config.data_dir);
+    if (migrate) store::Migrate(*s.db);
+    s.recorder = std::make_unique<store::WriteBehind>(*s.db, store::WriteBehind::Options{});
+    return s;
+}
+
+void WriteSecretFile(const std::string& path, const std::string& secret) {
+    std::filesystem::path p(path);
+    if (!p.parent_path().empty()) std::filesystem::create_directories(p.parent_path());
+    const auto old_mask = ::umask(077);
+    std::ofstream(path) << secret << "\n";
+    ::umask(old_mask);
+}
+
+int Serve(const Config& config) {
+    SystemClock clock;
+    Storage storage = OpenStorage(config, true);
+    spdlog::info("database: {} ({}), schema version {}", storage.db->description(), config.RedactedDatabaseUrl(),
+                 store::SchemaVersion(*storage.db));
+
+    store::BillingRepository billing_repository(*storage.db);
+    billing::BillingService billing(billing_repository, *storage.recorder, clock, config.plans);
+    if (!config.admin_key.empty()) billing.EnsureConfiguredKey(config.admin_key, "admin");
+
+    auto rules = calc::ParseRuleBook(calc::EmbeddedRuleBookJson());
+    ZAKUPAI_ASSERT(rules.has_value());
+    calc::CalcService calc(std::move(*rules), *storage.recorder, clock);
+
+    http::Metrics metrics;
+    store::Database& db = *storage.db;
+    store::WriteBehind& recorder = *storage.recorder;
+    metrics.AddCollector([&db, &recorder](std::string& out) {
+        const auto pool = db.Stats();
+        http::Metrics::Gauge(out, "db_pool_connections", "Database connections in the pool, by state.",
+                             {{R"(state="in_use")", pool.in_use}, {R"(state="idle")", pool.size - pool.in_use}});
+        const auto stats = recorder.Stats();
+        http::Metrics::Gauge(out, "write_behind_queue_rows", "Rows waiting to be written (audit, usage, calcs).",
+                             {{"", static_cast<double>(stats.queued)}});
+        out += "# HELP write_behind_rows_total Rows handled by the write-behind recorder, by outcome.\n";
+        out += "# TYPE write_behind_rows_total counter\n";
+        out += fmt::format("write_behind_rows_total{{outcome=\"written\"}} {}\n", stats.written);
+        out += fmt::format("write_behind_rows_total{{outcome=\"dropped\"}} {}\n", stats.dropped);
+    });
+    metrics.GetCounter("zakupai_starts_total", "Times this process started serving.").Add();
+
+    http::Router router;
+    const api::SystemInfo info{ZAKUPAI_VERSION, ZAKUPAI_BUILD_TYPE, {"calc", "billing"}};
+    api::RegisterSystemRoutes(router, db, metrics, info, clock);
+    api::RegisterCalcRoutes(router, calc, metrics, clock);
+    api::RegisterBillingRoutes(router, billing, clock);
+
+    http::Server server(config.http, router, metrics,
+                        api::MakeAccessHooks(billing, recorder, metrics, clock, config.http.anonymous_per_ip_per_minute));
+    server.Run(config.port_file, [&](int port) {
+        spdlog::info("ZakupAI {} listening on http://{}:{} (docs at /docs)", ZAKUPAI_VERSION, config.http.host, port);
+    });
+    storage.recorder->Stop();
+    spdlog::info("stopped cleanly");
+    return 0;
+}
+
+int SeedDemo(const Config& config, int lots, bool if_empty, const std::string& key_file) {
+    SystemClock clock;
+    Storage storage = OpenStorage(config, true);
+    store::LotRepository lot_repository(*storage.db);
+    const auto counts = lot_repository.Counts();
+    if (if_empty && counts.lots > 0) {
+        std::cout << "demo data: the database already has " << counts.lots << " lots; left as is\n";
+    } else {
+        DemoData data = MakeDemoData(lots, clock.Now());
+        lot_repository.InsertAll(data.suppliers, data.lots, data.prices, clock.Now());
+        std::cout << "demo data: loaded " << data.lots.size() << " lots, " << data.suppliers.size() << " suppliers, "
+                  << data.prices.size() << " prices\n";
+    }
+    if (!key_file.empty() && !std::filesystem::exists(key_file)) {
+        store::BillingRepository repository(*storage.db);
+        billing::BillingService billing(repository, *storage.recorder, clock, config.plans);
+        auto key = billing.CreateKey(std::nullopt, "demo@zakupai.kz", "premium", "demo key", std::nullopt);
+        if (!key) {
+            std::cerr << "zakupai: " << key.error().message << "\n";
+            return 1;
+        }
+        WriteSecretFile(key_file, key->api_key);
+        std::cout << "demo data: created a premium demo key in " << key_file << "\n";
+    }
+    return 0;
+}
+
+}  // namespace
+
+int Main(int argc, char** argv) {
+    CLI::App cli{"ZakupAI: find, judge and win Kazakhstan public tenders"};
+    cli.require_subcommand(1);
+    CommonOptions common;
+    cli.add_option("--config", common.config_file, "JSON config file (also ZAKUPAI_CONFIG)");
+    cli.add_option("--data-dir", common.data_dir, "Data directory (also ZAKUPAI_DATA_DIR)");
+    cli.add_option("--database-url", common.database_url,
+                   "sqlite:///abs/path.db or postgresql://... (also ZAKUPAI_DATABASE_URL)");
+
+    auto* serve = cli.add_subcommand("serve", "Run the HTTP API (migrates the database first)");
+    std::string host;
+    int port = -1;
+    std::string port_file;
+    serve->add_option("--host", host, "Address to listen on (ZAKUPAI_HOST)");
+    serve->add_option("--port", port, "Port, 0 for any free port (ZAKUPAI_PORT)")->check(CLI::Range(0, 65535));
+    serve->add_option("--port-file", port_file, "Write the bound port to this file");
+
+    auto* migrate = cli.add_subcommand("migrate", "Apply pending database migrations");
+
+    auto* keys = cli.add_subcommand("keys", "Manage API keys");
+    keys->require_subcommand(1);
+    auto* keys_create = keys->add_subcommand("create", "Create a key and print it (shown only once)");
+    std::string plan = "free";
+    std::string name;
+    std::int64_t tg_id = 0;
+    std::string email;
+    keys_create->add_option("--plan", plan, "free | premium | service | admin")
+        ->check(CLI::IsMember({"free", "premium", "service", "admin"}));
+    keys_create->add_option("--name", name, "A label for the key")->required();
+    keys_create->add_option("--tg-id", tg_id, "Telegram user id of the owner");
+    keys_create->add_option("--email", email, "E-mail of the owner");
+    auto* keys_revoke = keys->add_subcommand("revoke", "Revoke a key by its id");
+    std::int64_t key_id = 0;
+    keys_revoke->add_option("KEY_ID", key_id, "Key id")->required();
+
+    auto* seed = cli.add_subcommand("seed-demo", "Load the synthetic demo data set");
+    int lots = 3000;
+    bool if_empty = false;
+    std::string key_file;
+    seed->add_option("--lots", lots, "How many lots")->check(CLI::Range(1, 5'000'000));
+    seed->add_flag("--if-empty", if_empty, "Only when the database has no lots yet");
+    seed->add_option("--key-file", key_file, "Create a premium demo key into this file if it does not exist");
+
+    auto* version = cli.add_subcommand("version", "Print the version");
+
+    CLI11_PARSE(cli, argc, argv);
+
+    if (version->parsed()) {
+        std::cout << "zakupai " << ZAKUPAI_VERSION << " (" << ZAKUPAI_BUILD_TYPE << ")\n";
+        return 0;
+    }
+    auto config = LoadEffectiveConfig(common);
+    if (!config) {
+        ReportConfigError(config.error());
+        return 2;
+    }
+    if (!host.empty()) config->http.host = host;
+    if (port >= 0) config->http.port = port;
+    config->port_file = port_file;
+    SetupLogging(config->log_level);
+    try {
+        if (serve->parsed()) return Serve(*config);
+        if (migrate->parsed()) {
+            Storage storage = OpenStorage(*config, false);
+            const int applied = store::Migrate(*storage.db);
+            std::cout << "migrations applied: " << applied << "; schema version " << store::SchemaVersion(*storage.db)
+                      << "\n";
+            return 0;
+        }
+        if (seed->parsed()) return SeedDemo(*config, lots, if_empty, key_file);
+        if (keys_create->parsed() || keys_revoke->parsed()) {
+            SystemClock clock;
+            Storage storage = OpenStorage(*config, true);
+            store::BillingRepository repository(*storage.db);
+            billing::BillingService billing(repository, *storage.recorder, clock, config->plans);
+            if (keys_create->parsed()) {
+                std::optional<std::int64_t> tg;
+                if (tg_id > 0) tg = tg_id;
+                auto key = billing.CreateKey(tg, email, plan, name, std::nullopt);
+                if (!key) {
+                    std::cerr << "zakupai: " << key.error().message << "\n";
+                    return 1;
+                }
+                std::cout << "key id " << key->key_id << " (" << key->plan << "): " << key->api_key << "\n";
+                std::cout << "Store it now: only its hash is kept.\n";
+                return 0;
+            }
+            auto revoked = billing.RevokeKey(key_id, billing::Principal{0, 0, "admin", std::nullopt});
+            if (!revoked) {
+                std::cerr << "zakupai: " << revoked.error().message << "\n";
+                return 1;
+            }
+            std::cout << "key " << key_id << " revoked\n";
+            return 0;
+        }
+    } catch (const std::exception& e) {
+        spdlog::critical("{}", e.what());
+        std::cerr << "zakupai: " << e.what() << "\n";
+        return 1;
+    }
+    return 0;
+}
+
+}  // namespace zakupai::app

@@ -1,0 +1,176 @@
+#include "billing/billing_service.hpp"
+
+#include "billing/keys.hpp"
+
+namespace zakupai::billing {
+
+namespace {
+constexpr std::size_t kMaxCacheEntries = 100'000;
+
+Error Unauthenticated(std::string message) { return Error{ErrorCode::kUnauthenticated, std::move(message), {}}; }
+}  // namespace
+
+BillingService::BillingService(store::BillingRepository& repository,
+                               store::WriteBehind& recorder,
+                               const Clock& clock,
+                               std::map<std::string, PlanLimits> plans)
+    : repository_(repository),
+      recorder_(recorder),
+      clock_(clock),
+      plans_(std::move(plans)),
+      quota_([this](std::int64_t key_id, Instant since) {
+          // Queued usage must be on disk before it can be counted.
+          recorder_.Flush();
+          return repository_.UsageSince(key_id, since);
+      }) {}
+
+const PlanLimits& BillingService::Limits(const std::string& plan) const {
+    static const PlanLimits kNone{};
+    auto it = plans_.find(plan);
+    return it == plans_.end() ? kNone : it->second;
+}
+
+Result<CreatedKey> BillingService::CreateKey(std::optional<std::int64_t> tg_id,
+                                             const std::string& email,
+                                             const std::string& plan,
+                                             const std::string& name,
+                                             std::optional<Instant> expires_at) {
+    if (!IsPlan(plan)) return Fail(Error::Invalid("plan", "must be one of: free, premium, service, admin"));
+    const Instant now = clock_.Now();
+    store::UserRecord user = repository_.EnsureUser(tg_id, email, plan, now);
+    // An existing user keeps its plan (it may have paid for premium) unless one is asked for.
+    const std::string key_plan = tg_id && user.plan != plan && plan == "free" ? user.plan : plan;
+    const std::string key = GenerateApiKey();
+    const std::int64_t id = repository_.InsertKey(user.id, name, KeyPrefix(key), HashApiKey(key), key_plan, expires_at, now);
+    return CreatedKey{id, user.id, key, key_plan, expires_at};
+}
+
+void BillingService::EnsureConfiguredKey(const std::string& raw_key, const std::string& plan) {
+    const std::string hash = HashApiKey(raw_key);
+    if (repository_.FindKeyByHash(hash)) return;
+    const Instant now = clock_.Now();
+    store::UserRecord user = repository_.EnsureUser(std::nullopt, "", plan, now);
+    repository_.InsertKey(user.id, "configured " + plan + " key", KeyPrefix(raw_key), hash, plan, std::nullopt, now);
+}
+
+std::optional<store::KeyRecord> BillingService::LookupKey(const std::string& hash) {
+    const Instant now = clock_.Now();
+    {
+        std::lock_guard lock(cache_mutex_);
+        auto it = cache_.find(hash);
+        if (it != cache_.end() && now - it->second.fetched < kCacheTtl) return it->second.key;
+    }
+    auto key = repository_.FindKeyByHash(hash);
+    std::lock_guard lock(cache_mutex_);
+    if (cache_.size() >= kMaxCacheEntries) cache_.clear();
+    cache_[hash] = CacheEntry{key, now};
+    return key;
+}
+
+void BillingService::Forget(std::int64_t key_id) {
+    std::lock_guard lock(cache_mutex_);
+    std::erase_if(cache_, [&](const auto& entry) { return entry.second.key && entry.second.key->id == key_id; });
+}
+
+Result<Principal> BillingService::Authenticate(std::string_view raw_key) {
+    if (raw_key.empty()) return Fail(Unauthenticated("missing API key: send it in the X-API-Key header"));
+    if (!LooksLikeApiKey(raw_key)) return Fail(Unauthenticated("invalid API key"));
+    auto key = LookupKey(HashApiKey(raw_key));
+    if (!key) return Fail(Unauthenticated("invalid API key"));
+    if (key->status != "active") return Fail(Unauthenticated("API key has been revoked"));
+    if (key->user_status != "active") return Fail(Unauthenticated("user account is not active"));
+    if (key->expires_at && *key->expires_at <= clock_.Now()) return Fail(Unauthenticated("API key has expired"));
+    return Principal{key->id, key->user_id, key->plan, key->tg_id};
+}
+
+Result<QuotaDecision> BillingService::Admit(const Principal& principal, std::string_view endpoint) {
+    const Instant now = clock_.Now();
+    QuotaDecision decision = quota_.Consume(principal.key_id, Limits(principal.plan), now);
+    if (!decision.allowed) {
+        Error error{ErrorCode::kQuotaExceeded, decision.reason + " for the " + principal.plan + " plan", {}};
+        error.retry_after_seconds = decision.retry_after_seconds;
+        return Fail(std::move(error));
+    }
+    recorder_.Add(store::UsageRow{principal.key_id, std::string(endpoint), 1, std::chrono::floor<std::chrono::hours>(now)});
+    return decision;
+}
+
+KeyValidation BillingService::ValidateKey(const std::string& raw_key) {
+    KeyValidation v;
+    auto key = LooksLikeApiKey(raw_key) ? repository_.FindKeyByHash(HashApiKey(raw_key)) : std::nullopt;
+    if (!key) {
+        v.message = "Invalid API key";
+        return v;
+    }
+    v.plan = key->plan;
+    if (key->status != "active") {
+        v.message = "API key is not active";
+    } else if (key->user_status != "active") {
+        v.message = "User account is not active";
+    } else if (key->expires_at && *key->expires_at <= clock_.Now()) {
+        v.message = "API key has expired";
+    } else {
+        const PlanLimits& limits = Limits(key->plan);
+        const QuotaDecision peek = quota_.Peek(key->id, limits, clock_.Now());
+        if (!peek.allowed) {
+            v.message = peek.reason;
+        } else {
+            v.valid = true;
+            v.remaining_requests = limits.per_day > 0 ? std::max<std::int64_t>(0, peek.remaining_today - 1) : -1;
+        }
+    }
+    return v;
+}
+
+Result<bool> BillingService::RecordUsage(const std::string& raw_key, const std::string& endpoint, std::int64_t requests) {
+    auto key = LooksLikeApiKey(raw_key) ? repository_.FindKeyByHash(HashApiKey(raw_key)) : std::nullopt;
+    if (!key) return false;
+    const Instant now = clock_.Now();
+    // Usage reported by an integration counts even past the limit: it already happened.
+    const PlanLimits unlimited{};
+    (void)quota_.Consume(key->id, unlimited, now, requests);
+    recorder_.Add(store::UsageRow{key->id, endpoint, requests, std::chrono::floor<std::chrono::hours>(now)});
+    return true;
+}
+
+Result<UserStats> BillingService::Stats(std::int64_t tg_id) {
+    auto user = repository_.FindUserByTg(tg_id);
+    if (!user) return Fail(Error::NotFound("User not found"));
+    recorder_.Flush();
+    UserStats stats;
+    stats.user = *user;
+    for (const auto& key : repository_.KeysOfUser(user->id)) {
+        ++stats.keys_total;
+        if (key.status == "active") ++stats.keys_active;
+    }
+    const Instant now = clock_.Now();
+    stats.total_requests = repository_.UserUsageSince(user->id, std::nullopt);
+    stats.today_requests = repository_.UserUsageSince(user->id, AlmatyStartOfDay(AlmatyDate(now)));
+    stats.hour_requests = repository_.UserUsageSince(user->id, std::chrono::floor<std::chrono::hours>(now));
+    stats.limits = Limits(user->plan);
+    return stats;
+}
+
+Result<void> BillingService::RevokeKey(std::int64_t key_id, const Principal& actor) {
+    auto key = repository_.FindKey(key_id);
+    if (!key || (actor.plan != "admin" && key->user_id != actor.user_id)) {
+        return Fail(Error::NotFound("API key " + std::to_string(key_id) + " not found"));
+    }
+    repository_.RevokeKey(key_id, clock_.Now());
+    Forget(key_id);
+    return {};
+}
+
+Result<bool> BillingService::RecordPayment(const PaymentRequest& payment) {
+    if (!IsPlan(payment.plan)) return Fail(Error::Invalid("plan", "must be one of: free, premium, service, admin"));
+    auto user = repository_.FindUserByTg(payment.tg_id);
+    if (!user) return Fail(Error::NotFound("User not found"));
+    const bool recorded = repository_.RecordPayment(
+        store::PaymentRecord{user->id, payment.amount, payment.plan, payment.period_days, payment.method, payment.external_id},
+        clock_.Now());
+    std::lock_guard lock(cache_mutex_);
+    cache_.clear();  // plans changed for this user's keys
+    return recorded;
+}
+
+}  // namespace zakupai::billing

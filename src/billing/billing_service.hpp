@@ -1,0 +1,111 @@
+#pragma once
+// Users, API keys, plans and quotas. Authentication is answered from a short-lived cache so the
+// hot path does no SQL; revocation through this service takes effect at once in this process
+// and within kCacheTtl in any other.
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "billing/quota.hpp"
+#include "core/config.hpp"
+#include "core/error.hpp"
+#include "core/money.hpp"
+#include "store/billing_repository.hpp"
+#include "store/write_behind.hpp"
+
+namespace zakupai::billing {
+
+inline constexpr std::chrono::seconds kCacheTtl{30};
+
+struct Principal {
+    std::int64_t key_id = 0;
+    std::int64_t user_id = 0;
+    std::string plan;
+    std::optional<std::int64_t> tg_id;
+};
+
+struct CreatedKey {
+    std::int64_t key_id = 0;
+    std::int64_t user_id = 0;
+    std::string api_key;  // shown once
+    std::string plan;
+    std::optional<Instant> expires_at;
+};
+
+struct KeyValidation {  // the original /billing/validate_key answer
+    bool valid = false;
+    std::string plan = "free";
+    std::int64_t remaining_requests = 0;  // -1 = unlimited
+    std::string message;                  // empty = null
+};
+
+struct UserStats {
+    store::UserRecord user;
+    std::int64_t keys_total = 0;
+    std::int64_t keys_active = 0;
+    std::int64_t total_requests = 0;
+    std::int64_t today_requests = 0;
+    std::int64_t hour_requests = 0;
+    PlanLimits limits;
+};
+
+struct PaymentRequest {
+    std::int64_t tg_id = 0;
+    Tiyn amount = 0;
+    std::string plan;
+    std::int64_t period_days = 30;
+    std::string method;
+    std::string external_id;
+};
+
+class BillingService {
+public:
+    BillingService(store::BillingRepository& repository,
+                   store::WriteBehind& recorder,
+                   const Clock& clock,
+                   std::map<std::string, PlanLimits> plans);
+
+    bool IsPlan(const std::string& plan) const { return plans_.contains(plan); }
+    const PlanLimits& Limits(const std::string& plan) const;
+
+    Result<CreatedKey> CreateKey(std::optional<std::int64_t> tg_id,
+                                 const std::string& email,
+                                 const std::string& plan,
+                                 const std::string& name,
+                                 std::optional<Instant> expires_at);
+    // Makes sure a key given in configuration (ZAKUPAI_ADMIN_KEY) exists with the admin plan.
+    void EnsureConfiguredKey(const std::string& raw_key, const std::string& plan);
+
+    Result<Principal> Authenticate(std::string_view raw_key);
+    // Counts one request of the principal against its plan; kQuotaExceeded with Retry-After when over.
+    Result<QuotaDecision> Admit(const Principal& principal, std::string_view endpoint);
+
+    KeyValidation ValidateKey(const std::string& raw_key);
+    // Counts requests made through another channel (the bot). False when the key is unknown.
+    Result<bool> RecordUsage(const std::string& raw_key, const std::string& endpoint, std::int64_t requests);
+    Result<UserStats> Stats(std::int64_t tg_id);
+    // Revokes a key; a non-admin may revoke only its own user's keys.
+    Result<void> RevokeKey(std::int64_t key_id, const Principal& actor);
+    Result<bool> RecordPayment(const PaymentRequest& payment);
+
+private:
+    struct CacheEntry {
+        std::optional<store::KeyRecord> key;
+        Instant fetched;
+    };
+    std::optional<store::KeyRecord> LookupKey(const std::string& hash);
+    void Forget(std::int64_t key_id);
+
+    store::BillingRepository& repository_;
+    store::WriteBehind& recorder_;
+    const Clock& clock_;
+    std::map<std::string, PlanLimits> plans_;
+    QuotaTracker quota_;
+    std::mutex cache_mutex_;
+    std::unordered_map<std::string, CacheEntry> cache_;
+};
+
+}  // namespace zakupai::billing

@@ -1,0 +1,50 @@
+#pragma once
+// Method + path-pattern routing: "/risk/explain/{lot_id}" binds lot_id. Exact paths are found
+// by hash lookup; patterns are tried in registration order. A path that exists under another
+// method is a 405 with an Allow list, not a 404.
+#include <functional>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "http/message.hpp"
+
+namespace zakupai::http {
+
+using Handler = std::function<Response(Request&)>;
+
+struct Route {
+    std::string method;
+    std::string pattern;
+    Handler handler;
+    bool is_public = false;        // no API key needed (health, metrics, docs)
+    std::string required_plan;     // "", "service" (service or admin) or "admin"
+    bool counts_usage = true;      // counted against the key's quota
+    std::vector<std::string> segments;
+};
+
+struct RouteOptions {
+    bool is_public = false;
+    std::string required_plan;
+    bool counts_usage = true;
+};
+
+struct Match {
+    const Route* route = nullptr;
+    std::map<std::string, std::string> params;
+    std::vector<std::string> allowed_methods;  // filled when the path matched under other methods
+};
+
+class Router {
+public:
+    void Add(std::string method, std::string pattern, Handler handler, RouteOptions options = {});
+    Match Find(std::string_view method, std::string_view path) const;
+    const std::vector<std::unique_ptr<Route>>& routes() const { return routes_; }
+
+private:
+    std::vector<std::unique_ptr<Route>> routes_;
+    std::unordered_map<std::string, std::vector<const Route*>> exact_;  // path -> routes
+};
+
+}  // namespace zakupai::http

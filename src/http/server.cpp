@@ -1,0 +1,415 @@
+#include "http/server.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <fmt/format.h>
+#include <fstream>
+#include <mutex>
+#include <random>
+#include <spdlog/spdlog.h>
+#include <thread>
+#include <unordered_map>
+
+#include "core/json.hpp"
+#include "core/logging.hpp"
+
+namespace zakupai::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+
+std::string NewRequestId() {
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    const std::uint64_t a = rng();
+    const std::uint64_t b = rng();
+    // UUID version 4 layout.
+    return fmt::format("{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}", a >> 32, (a >> 16) & 0xFFFF, a & 0xFFF,
+                       ((b >> 48) & 0x3FFF) | 0x8000, b & 0xFFFFFFFFFFFFULL);
+}
+
+bool OriginAllowed(const std::vector<std::string>& allowed, std::string_view origin) {
+    for (const auto& o : allowed) {
+        if (o == "*" || o == origin) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+std::string ChooseRequestId(std::string_view client_value) {
+    if (!client_value.empty() && client_value.size() <= 128) {
+        bool sane = true;
+        for (char c : client_value) {
+            const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+                            c == '_' || c == '.' || c == ':';
+            sane = sane && ok;
+        }
+        if (sane) return std::string(client_value);
+    }
+    return NewRequestId();
+}
+
+struct Server::Impl {
+    // One connection, as seen by the shutdown logic.
+    struct Connection {
+        beast::tcp_stream* stream = nullptr;
+        bool idle = true;  // waiting for the first byte of a request
+    };
+
+    Impl(const HttpConfig& c, const Router& r, Metrics& m, Hooks h)
+        : config(c), router(r), metrics(m), hooks(std::move(h)), ioc(std::max(1, c.threads)) {}
+
+    const HttpConfig& config;
+    const Router& router;
+    Metrics& metrics;
+    Hooks hooks;
+    asio::io_context ioc;
+    std::optional<tcp::acceptor> acceptor;
+    std::atomic<bool> draining{false};
+    std::mutex connections_mutex;
+    std::unordered_map<std::uint64_t, Connection> connections;
+    std::uint64_t next_connection = 0;
+
+    Response Dispatch(Request& request) const;
+    void AddCors(const Request& request, Response& response) const;
+    asio::awaitable<void> Accept();
+    asio::awaitable<void> Serve(tcp::socket socket);
+    void BeginShutdown();
+    void SetIdle(std::uint64_t id, bool idle) {
+        std::lock_guard lock(connections_mutex);
+        connections[id].idle = idle;
+    }
+};
+
+void Server::Impl::AddCors(const Request& request, Response& response) const {
+    const std::string_view origin = request.Header("origin");
+    if (origin.empty() || !OriginAllowed(config.cors_origins, origin)) return;
+    response.headers.emplace_back("Access-Control-Allow-Origin", std::string(origin));
+    response.headers.emplace_back("Vary", "Origin");
+    response.headers.emplace_back("Access-Control-Expose-Headers", "X-Request-Id, Retry-After");
+}
+
+Response Server::Impl::Dispatch(Request& request) const {
+    const auto started = std::chrono::steady_clock::now();
+    metrics.BeginRequest();
+    Response response;
+    const Route* route = nullptr;
+    std::string route_label = "unmatched";
+    try {
+        Match match = router.Find(request.method, request.path);
+        if (request.method == "OPTIONS" && match.route == nullptr && !match.allowed_methods.empty()) {
+            // CORS preflight: answered for known paths from allowed origins.
+            const std::string_view origin = request.Header("origin");
+            if (origin.empty() || !OriginAllowed(config.cors_origins, origin)) {
+                response = ErrorResponse(403, "forbidden", "origin not allowed by CORS policy", request.request_id);
+            } else {
+                response.status = 204;
+                response.content_type.clear();
+                std::string methods;
+                for (const auto& m : match.allowed_methods) methods += (methods.empty() ? "" : ", ") + m;
+                response.headers.emplace_back("Access-Control-Allow-Methods", methods);
+                response.headers.emplace_back("Access-Control-Allow-Headers", "Content-Type, X-API-Key, X-Request-Id");
+                response.headers.emplace_back("Access-Control-Max-Age", "600");
+            }
+            route_label = "preflight";
+        } else if (match.route == nullptr) {
+            std::optional<Response> early = hooks.unmatched ? hooks.unmatched(request) : std::nullopt;
+            if (early) {
+                response = std::move(*early);
+            } else if (!match.allowed_methods.empty()) {
+                std::string allow;
+                for (const auto& m : match.allowed_methods) allow += (allow.empty() ? "" : ", ") + m;
+                response = ErrorResponse(405, "method_not_allowed",
+                                         fmt::format("method {} is not allowed on {}; use {}", request.method,
+                                                     request.path, allow),
+                                         request.request_id);
+                response.headers.emplace_back("Allow", allow);
+            } else {
+                response = ErrorResponse(404, "not_found", "no route for " + request.path, request.request_id);
+            }
+        } else {
+            route = match.route;
+            route_label = route->pattern;
+            request.path_params = std::move(match.params);
+            std::optional<Response> early = hooks.before ? hooks.before(request, *route) : std::nullopt;
+            if (early) {
+                response = std::move(*early);
+            } else {
+                LogRequestScope log_scope(request.request_id);
+                response = route->handler(request);
+            }
+        }
+    } catch (const std::exception& e) {
+        // Outages (database down, disk full) end here: logged in full, answered in general terms.
+        LogRequestScope log_scope(request.request_id);
+        spdlog::error("{} {} failed: {}", request.method, request.path, e.what());
+        response = ErrorResponse(503, "unavailable", "service temporarily unavailable, try again later",
+                                 request.request_id);
+        response.headers.emplace_back("Retry-After", "5");
+    }
+    AddCors(request, response);
+    response.headers.emplace_back("X-Request-Id", request.request_id);
+    const auto elapsed = std::chrono::steady_clock::now() - started;
+    metrics.EndRequest(request.method, route_label, response.status, elapsed);
+    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(elapsed);
+    if (hooks.after) hooks.after(request, route, response, micros);
+    if (config.access_log) {
+        JsonWriter line;
+        line.BeginObject()
+            .Field("ts", FormatUtcTimestamp(std::chrono::time_point_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now())))
+            .Field("type", "access")
+            .Field("request_id", request.request_id)
+            .Field("method", request.method)
+            .Field("path", request.path)
+            .Field("route", route_label)
+            .Field("status", response.status)
+            .Key("duration_ms")
+            .Decimal(micros.count(), 3)
+            .Field("bytes", static_cast<std::int64_t>(response.body.size()))
+            .Field("ip", request.remote_ip)
+            .Field("key_id", request.caller.key_id)
+            .EndObject();
+        WriteAccessLogLine(line.str());
+    }
+    return response;
+}
+
+namespace {
+
+bhttp::response<bhttp::string_body> ToBeast(Response&& r, unsigned version, bool keep_alive) {
+    bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.status), version};
+    res.set(bhttp::field::server, "zakupai");
+    if (!r.content_type.empty()) res.set(bhttp::field::content_type, r.content_type);
+    for (auto& [name, value] : r.headers) res.insert(name, value);
+    res.body() = std::move(r.body);
+    res.keep_alive(keep_alive);
+    res.prepare_payload();
+    return res;
+}
+
+Request FromBeast(bhttp::request<bhttp::string_body>&& req, const std::string& remote_ip) {
+    Request r;
+    r.received_at = std::chrono::steady_clock::now();
+    r.method = std::string(req.method_string());
+    r.target = std::string(req.target());
+    const auto q = r.target.find('?');
+    r.path = r.target.substr(0, q);
+    if (q != std::string::npos) r.query = ParseQuery(std::string_view(r.target).substr(q + 1));
+    r.headers.reserve(8);
+    for (const auto& field : req) {
+        std::string name(field.name_string());
+        for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        r.headers.emplace_back(std::move(name), std::string(field.value()));
+    }
+    r.body = std::move(req.body());
+    r.remote_ip = remote_ip;
+
+    return r;
+}
+
+}  // namespace
+
+asio::awaitable<void> Server::Impl::Serve(tcp::socket socket) {
+    beast::tcp_stream stream(std::move(socket));
+    std::uint64_t id = 0;
+    {
+        std::lock_guard lock(connections_mutex);
+        id = next_connection++;
+        connections[id] = Connection{&stream, true};
+    }
+    boost::system::error_code endpoint_ec;
+    const auto endpoint = stream.socket().remote_endpoint(endpoint_ec);
+    const std::string remote_ip = endpoint_ec ? "unknown" : endpoint.address().to_string();
+    beast::flat_buffer buffer;
+    bool first = true;
+    while (!draining.load()) {
+        bhttp::request_parser<bhttp::string_body> parser;
+        parser.header_limit(16 * 1024);
+        parser.body_limit(config.body_limit_bytes);
+        const bool idle = buffer.size() == 0;
+        SetIdle(id, idle);
+        if (draining.load() && idle) break;
+        stream.expires_after(std::chrono::milliseconds(first ? config.header_timeout_ms : config.idle_timeout_ms));
+        auto [ec, bytes] = co_await bhttp::async_read_header(stream, buffer, parser, kNoThrow);
+        SetIdle(id, false);
+        first = false;
+        if (ec) {
+            if (ec == bhttp::error::header_limit) {
+                Response r = ErrorResponse(431, "header_too_large", "request headers are larger than 16 KiB", NewRequestId());
+                co_await bhttp::async_write(stream, ToBeast(std::move(r), 11, false), kNoThrow);
+            } else if (ec != bhttp::error::end_of_stream && ec != beast::error::timeout &&
+                       ec != asio::error::operation_aborted && ec != asio::error::connection_reset && ec != asio::error::eof) {
+                Response r = ErrorResponse(400, "bad_request", "malformed HTTP request: " + ec.message(), NewRequestId());
+                co_await bhttp::async_write(stream, ToBeast(std::move(r), 11, false), kNoThrow);
+            }
+            break;
+        }
+        auto& header = parser.get();
+        const std::string request_id = ChooseRequestId(header["X-Request-Id"]);
+        const auto content_length = parser.content_length();
+        if (content_length && *content_length > config.body_limit_bytes) {
+            // Refused before a byte of the body is read.
+            Response r = ErrorResponse(413, "payload_too_large",
+                                       fmt::format("request body of {} bytes exceeds the limit of {} bytes",
+                                                   *content_length, config.body_limit_bytes),
+                                       request_id);
+            r.headers.emplace_back("X-Request-Id", request_id);
+            metrics.BeginRequest();
+            metrics.EndRequest(std::string(header.method_string()), "unmatched", 413, std::chrono::nanoseconds{0});
+            co_await bhttp::async_write(stream, ToBeast(std::move(r), header.version(), false), kNoThrow);
+            break;
+        }
+        if (beast::iequals(header[bhttp::field::expect], "100-continue")) {
+            bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, header.version()};
+            co_await bhttp::async_write(stream, cont, kNoThrow);
+        }
+        stream.expires_after(std::chrono::milliseconds(config.body_timeout_ms));
+        auto [body_ec, body_bytes] = co_await bhttp::async_read(stream, buffer, parser, kNoThrow);
+        if (body_ec) {
+            if (body_ec == bhttp::error::body_limit) {
+                Response r = ErrorResponse(413, "payload_too_large",
+                                           fmt::format("request body exceeds the limit of {} bytes", config.body_limit_bytes),
+                                           request_id);
+                co_await bhttp::async_write(stream, ToBeast(std::move(r), 11, false), kNoThrow);
+            } else if (body_ec == beast::error::timeout) {
+                Response r = ErrorResponse(408, "request_timeout", "request body was not received in time", request_id);
+                co_await bhttp::async_write(stream, ToBeast(std::move(r), 11, false), kNoThrow);
+            } else if (body_ec != asio::error::eof && body_ec != bhttp::error::end_of_stream &&
+                       body_ec != asio::error::connection_reset && body_ec != asio::error::operation_aborted) {
+                Response r = ErrorResponse(400, "bad_request", "malformed HTTP request body: " + body_ec.message(), request_id);
+                co_await bhttp::async_write(stream, ToBeast(std::move(r), 11, false), kNoThrow);
+            }
+            break;
+        }
+        auto beast_request = parser.release();
+        const unsigned version = beast_request.version();
+        const bool keep_alive = beast_request.keep_alive();
+        Request request = FromBeast(std::move(beast_request), remote_ip);
+        request.request_id = request_id;
+        Response response = Dispatch(request);
+        const bool keep = keep_alive && !draining.load();
+        stream.expires_after(std::chrono::milliseconds(config.body_timeout_ms));
+        auto [write_ec, written] = co_await bhttp::async_write(stream, ToBeast(std::move(response), version, keep), kNoThrow);
+        if (write_ec || !keep) break;
+    }
+    boost::system::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    std::lock_guard lock(connections_mutex);
+    connections.erase(id);
+}
+
+asio::awaitable<void> Server::Impl::Accept() {
+    while (true) {
+        auto [ec, socket] = co_await acceptor->async_accept(asio::make_strand(ioc), kNoThrow);
+        if (ec) {
+            if (ec == asio::error::operation_aborted || !acceptor->is_open()) co_return;
+            spdlog::warn("accept failed: {}", ec.message());
+            continue;
+        }
+        socket.set_option(tcp::no_delay(true), ec);
+        auto executor = socket.get_executor();
+        asio::co_spawn(executor, Serve(std::move(socket)), asio::detached);
+    }
+}
+
+void Server::Impl::BeginShutdown() {
+    if (draining.exchange(true)) return;
+    spdlog::info("shutting down: no new connections, finishing requests in flight");
+    boost::system::error_code ignored;
+    if (acceptor) acceptor->close(ignored);
+    std::lock_guard lock(connections_mutex);
+    for (auto& [id, connection] : connections) {
+        if (!connection.idle) continue;  // busy: it closes itself after its response
+        beast::tcp_stream* stream = connection.stream;
+        asio::post(stream->get_executor(), [this, id = id] {
+            std::lock_guard inner(connections_mutex);
+            auto it = connections.find(id);
+            if (it != connections.end() && it->second.idle) it->second.stream->cancel();
+        });
+    }
+}
+
+Server::Server(const HttpConfig& config, const Router& router, Metrics& metrics, Hooks hooks)
+    : impl_(std::make_unique<Impl>(config, router, metrics, std::move(hooks))) {}
+
+Server::~Server() = default;
+
+Response Server::Handle(Request& request) const { return impl_->Dispatch(request); }
+
+void Server::Stop() {
+    asio::post(impl_->ioc, [this] { impl_->BeginShutdown(); });
+}
+
+void Server::Run(const std::string& port_file, const std::function<void(int port)>& on_listening) {
+    Impl& s = *impl_;
+    const auto address = asio::ip::make_address(s.config.host);
+    s.acceptor.emplace(s.ioc);
+    tcp::endpoint endpoint(address, static_cast<unsigned short>(s.config.port));
+    s.acceptor->open(endpoint.protocol());
+    s.acceptor->set_option(asio::socket_base::reuse_address(true));
+    s.acceptor->bind(endpoint);
+    s.acceptor->listen(asio::socket_base::max_listen_connections);
+    const int port = s.acceptor->local_endpoint().port();
+    if (!port_file.empty()) {
+        // Written to a temporary name and renamed so a reader never sees a half-written port.
+        std::ofstream(port_file + ".tmp") << port << "\n";
+        std::rename((port_file + ".tmp").c_str(), port_file.c_str());
+    }
+    if (on_listening) on_listening(port);
+
+    asio::signal_set signals(s.ioc, SIGINT, SIGTERM);
+    asio::steady_timer grace(s.ioc);
+    signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+        if (ec) return;
+        spdlog::info("received signal {}", signal);
+        s.BeginShutdown();
+        grace.expires_after(std::chrono::milliseconds(s.config.shutdown_grace_ms));
+        grace.async_wait([&](const boost::system::error_code& timer_ec) {
+            if (!timer_ec) {
+                spdlog::warn("grace period over: closing remaining connections");
+                s.ioc.stop();
+            }
+        });
+    });
+    asio::co_spawn(s.ioc, s.Accept(), [&](std::exception_ptr) {
+        // The accept loop ends only at shutdown; once connections drain, nothing else keeps
+        // the io_context busy except the signal wait and the grace timer.
+        boost::system::error_code ignored;
+        signals.cancel(ignored);
+        std::thread([&] {
+            while (true) {
+                {
+                    std::lock_guard lock(s.connections_mutex);
+                    if (s.connections.empty()) break;
+                }
+                std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            }
+            asio::post(s.ioc, [&] { grace.cancel(); });
+        }).detach();
+    });
+
+    const int threads = s.config.threads > 0 ? s.config.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    std::vector<std::thread> pool;
+    for (int i = 1; i < threads; ++i) pool.emplace_back([&] { s.ioc.run(); });
+    s.ioc.run();
+    for (auto& t : pool) t.join();
+    spdlog::info("server stopped");
+}
+
+}  // namespace zakupai::http
