@@ -23,6 +23,18 @@ long long ToLong(const soci::row& r, std::size_t i) {
     }
 }
 
+// Timestamps are text on SQLite and std::tm (UTC session) on PostgreSQL; both become ISO text.
+std::string TimestampText(const soci::row& r, std::size_t i) {
+    if (r.get_properties(i).get_data_type() == soci::dt_date) {
+        const std::tm tm = r.get<std::tm>(i);
+        const Instant at = std::chrono::sys_days{std::chrono::year{tm.tm_year + 1900} /
+                                                 static_cast<unsigned>(tm.tm_mon + 1) / static_cast<unsigned>(tm.tm_mday)} +
+                           std::chrono::hours{tm.tm_hour} + std::chrono::minutes{tm.tm_min} + std::chrono::seconds{tm.tm_sec};
+        return FormatUtcTimestamp(at);
+    }
+    return r.get<std::string>(i);
+}
+
 std::optional<Instant> ParseStoredInstant(const std::string& text) {
     // Both "2026-11-25T14:15:01.123Z" (SQLite) and "2026-11-25 14:15:01.123+00" (PostgreSQL).
     auto date = ParseIsoDate(text);
@@ -40,7 +52,7 @@ UserRecord ReadUser(const soci::row& r) {
     u.email = r.get_indicator(2) == soci::i_ok ? r.get<std::string>(2) : "";
     u.plan = r.get<std::string>(3);
     u.status = r.get<std::string>(4);
-    u.created_at = r.get<std::string>(5);
+    u.created_at = TimestampText(r, 5);
     return u;
 }
 
@@ -59,8 +71,8 @@ KeyRecord ReadKey(const soci::row& r) {
     k.status = r.get<std::string>(5);
     k.user_status = r.get<std::string>(6);
     if (r.get_indicator(7) == soci::i_ok) k.tg_id = ToLong(r, 7);
-    if (r.get_indicator(8) == soci::i_ok) k.expires_at = ParseStoredInstant(r.get<std::string>(8));
-    k.created_at = r.get<std::string>(9);
+    if (r.get_indicator(8) == soci::i_ok) k.expires_at = ParseStoredInstant(TimestampText(r, 8));
+    k.created_at = TimestampText(r, 9);
     return k;
 }
 

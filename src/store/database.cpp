@@ -10,6 +10,76 @@
 
 namespace zakupai::store {
 
+namespace {
+std::string Unescape(std::string_view text) {
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '%' && i + 2 < text.size()) {
+            out += static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16));
+            i += 2;
+        } else {
+            out += text[i];
+        }
+    }
+    return out;
+}
+
+std::string Quote(const std::string& value) {
+    std::string out = "'";
+    for (char c : value) {
+        if (c == '\\' || c == '\'') out += '\\';
+        out += c;
+    }
+    return out + "'";
+}
+}  // namespace
+
+std::string PostgresConnectString(const std::string& url) {
+    std::string_view rest(url);
+    rest.remove_prefix(rest.find("://") + 3);
+    std::string params;
+    auto add = [&](const char* key, std::string_view value) {
+        if (!value.empty()) params += std::string(params.empty() ? "" : " ") + key + "=" + Quote(Unescape(value));
+    };
+    std::string_view query;
+    if (auto q = rest.find('?'); q != std::string_view::npos) {
+        query = rest.substr(q + 1);
+        rest = rest.substr(0, q);
+    }
+    std::string_view dbname;
+    if (auto slash = rest.find('/'); slash != std::string_view::npos) {
+        dbname = rest.substr(slash + 1);
+        rest = rest.substr(0, slash);
+    }
+    if (auto at = rest.rfind('@'); at != std::string_view::npos) {
+        std::string_view credentials = rest.substr(0, at);
+        rest = rest.substr(at + 1);
+        auto colon = credentials.find(':');
+        add("user", credentials.substr(0, colon));
+        if (colon != std::string_view::npos) add("password", credentials.substr(colon + 1));
+    }
+    std::string_view host = rest;
+    std::string_view port;
+    if (auto colon = rest.rfind(':'); colon != std::string_view::npos && rest.find(']') == std::string_view::npos) {
+        host = rest.substr(0, colon);
+        port = rest.substr(colon + 1);
+    }
+    add("host", host);
+    add("port", port);
+    add("dbname", dbname);
+    while (!query.empty()) {
+        auto amp = query.find('&');
+        std::string_view pair = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+        auto eq = pair.find('=');
+        if (eq != std::string_view::npos) {
+            const std::string key(pair.substr(0, eq));
+            add(key.c_str(), pair.substr(eq + 1));
+        }
+    }
+    return params;
+}
+
 Database::Database(Dialect dialect, int size)
     : dialect_(dialect), size_(size), pool_(std::make_unique<soci::connection_pool>(static_cast<std::size_t>(size))) {}
 
@@ -41,7 +111,7 @@ std::unique_ptr<Database> Database::Open(const DatabaseConfig& config, const std
         db->description_ = "postgresql";
         for (int i = 0; i < config.pool_size; ++i) {
             soci::session& s = db->pool_->at(static_cast<std::size_t>(i));
-            s.open(soci::postgresql, url);
+            s.open(soci::postgresql, PostgresConnectString(url));
             s << "SET TIME ZONE 'UTC'";
             s << "SET statement_timeout = 30000";
         }

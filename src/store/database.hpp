@@ -61,6 +61,10 @@ private:
     std::string description_;
 };
 
+// postgresql://user:pass@host:port/db?sslmode=require -> libpq "key=value" form, which
+// SOCI 4.0 passes through intact (it mangles URIs). Percent-escapes are decoded.
+std::string PostgresConnectString(const std::string& url);
+
 // Applies every migration not yet recorded in schema_migrations, each in its own transaction.
 // Returns the number applied. Safe to run concurrently from several processes on PostgreSQL.
 int Migrate(Database& db);

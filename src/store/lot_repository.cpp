@@ -69,6 +69,7 @@ void LotRepository::InsertAll(const std::vector<SupplierRow>& suppliers,
     }
     {
         std::vector<std::string> source, sku, title, supplier, captured;
+        std::vector<soci::indicator> supplier_ind;
         std::vector<long long> price;
         for (const auto& r : prices) {
             source.push_back(r.source);
@@ -76,12 +77,13 @@ void LotRepository::InsertAll(const std::vector<SupplierRow>& suppliers,
             title.push_back(r.title);
             price.push_back(r.price);
             supplier.push_back(r.supplier_bin);
+            supplier_ind.push_back(r.supplier_bin.empty() ? soci::i_null : soci::i_ok);
             captured.push_back(FormatUtcTimestamp(r.captured_at));
         }
         if (!source.empty()) {
             *s << "INSERT INTO prices (source, sku, title, price, currency, supplier_bin, captured_at) "
                   "VALUES (:s, :k, :t, :p, 'KZT', :b, :c)",
-                soci::use(source), soci::use(sku), soci::use(title), soci::use(price), soci::use(supplier),
+                soci::use(source), soci::use(sku), soci::use(title), soci::use(price), soci::use(supplier, supplier_ind),
                 soci::use(captured);
         }
     }

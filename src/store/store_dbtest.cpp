@@ -1,0 +1,190 @@
+// Runs against SQLite always and against PostgreSQL when ZAKUPAI_TEST_PG_URL is set (the test
+// script starts a throwaway server and sets it; ZAKUPAI_REQUIRE_PG=1 makes its absence a failure).
+#include <filesystem>
+#include <gtest/gtest.h>
+#include <random>
+#include <soci/soci.h>
+#include <soci/postgresql/soci-postgresql.h>
+
+#include "store/billing_repository.hpp"
+#include "store/database.hpp"
+#include "store/lot_repository.hpp"
+#include "store/write_behind.hpp"
+
+namespace zakupai::store {
+namespace {
+
+const Instant kNow = std::chrono::sys_days{std::chrono::year{2026} / 11 / 25} + std::chrono::hours{14};
+
+// A fresh database per test: a temp SQLite file, or a new PostgreSQL database.
+class Backend {
+public:
+    explicit Backend(bool postgres) : postgres_(postgres) {
+        std::random_device rd;
+        name_ = "zk_test_" + std::to_string(rd()) + std::to_string(rd());
+        if (postgres) {
+            const char* base = std::getenv("ZAKUPAI_TEST_PG_URL");
+            soci::session admin(soci::postgresql, PostgresConnectString(base));
+            admin << "CREATE DATABASE " + name_;
+            std::string url = base;
+            url = url.substr(0, url.rfind('/') + 1) + name_;
+            config_.url = url;
+        } else {
+            dir_ = std::filesystem::temp_directory_path() / name_;
+            config_.url = "sqlite://" + (dir_ / "test.db").string();
+        }
+        config_.pool_size = 3;
+    }
+    ~Backend() {
+        if (postgres_) {
+            soci::session admin(soci::postgresql, PostgresConnectString(std::getenv("ZAKUPAI_TEST_PG_URL")));
+            admin << "DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)";
+        } else {
+            std::filesystem::remove_all(dir_);
+        }
+    }
+    std::unique_ptr<Database> Open() const { return Database::Open(config_, dir_.string()); }
+
+private:
+    bool postgres_;
+    std::string name_;
+    std::filesystem::path dir_;
+    DatabaseConfig config_;
+};
+
+class StoreTest : public ::testing::TestWithParam<bool> {
+protected:
+    void SetUp() override {
+        if (GetParam() && std::getenv("ZAKUPAI_TEST_PG_URL") == nullptr) {
+            if (std::getenv("ZAKUPAI_REQUIRE_PG") != nullptr) FAIL() << "ZAKUPAI_TEST_PG_URL is not set";
+            GTEST_SKIP() << "PostgreSQL not configured (set ZAKUPAI_TEST_PG_URL)";
+        }
+        backend_ = std::make_unique<Backend>(GetParam());
+    }
+    std::unique_ptr<Backend> backend_;
+};
+
+TEST(PostgresUrl, BecomesKeywordConnectString) {
+    EXPECT_EQ(PostgresConnectString("postgresql://zk:p%40ss@db.local:5433/zakupai?sslmode=require"),
+              "user='zk' password='p@ss' host='db.local' port='5433' dbname='zakupai' sslmode='require'");
+    EXPECT_EQ(PostgresConnectString("postgres://postgres@127.0.0.1/postgres"), "user='postgres' host='127.0.0.1' dbname='postgres'");
+    EXPECT_EQ(PostgresConnectString("postgresql://u:it's@h/d"), "user='u' password='it\\'s' host='h' dbname='d'");
+}
+
+TEST_P(StoreTest, MigrationsApplyOnceAndAreIdempotent) {
+    auto db = backend_->Open();
+    EXPECT_EQ(Migrate(*db), 1);
+    EXPECT_EQ(Migrate(*db), 0);
+    EXPECT_EQ(SchemaVersion(*db), 1);
+    EXPECT_TRUE(db->Ping());
+}
+
+TEST_P(StoreTest, KeysUsersAndPaymentsRoundTrip) {
+    auto db = backend_->Open();
+    Migrate(*db);
+    BillingRepository repo(*db);
+    const UserRecord user = repo.EnsureUser(777, "a@b.kz", "free", kNow);
+    EXPECT_EQ(repo.EnsureUser(777, "", "free", kNow).id, user.id);  // same Telegram id, same user
+    const auto key_id = repo.InsertKey(user.id, "k", "zk_abcdef", "hash-1", "free", std::nullopt, kNow);
+    auto key = repo.FindKeyByHash("hash-1");
+    ASSERT_TRUE(key.has_value());
+    EXPECT_EQ(key->id, key_id);
+    EXPECT_EQ(key->plan, "free");
+    EXPECT_EQ(key->status, "active");
+    EXPECT_EQ(key->tg_id, 777);
+    EXPECT_FALSE(repo.FindKeyByHash("nope").has_value());
+
+    const auto expiring = repo.InsertKey(user.id, "", "zk_x", "hash-2", "free", kNow + std::chrono::hours{1}, kNow);
+    EXPECT_EQ(repo.FindKey(expiring)->expires_at, kNow + std::chrono::hours{1});
+
+    EXPECT_TRUE(repo.RevokeKey(key_id, kNow));
+    EXPECT_FALSE(repo.RevokeKey(key_id, kNow));  // already revoked
+    EXPECT_EQ(repo.FindKey(key_id)->status, "revoked");
+
+    EXPECT_TRUE(repo.RecordPayment({user.id, 990000, "premium", 30, "kaspi", "pay-1"}, kNow));
+    EXPECT_FALSE(repo.RecordPayment({user.id, 990000, "premium", 30, "kaspi", "pay-1"}, kNow));  // webhook retry
+    EXPECT_EQ(repo.FindUser(user.id)->plan, "premium");
+    EXPECT_EQ(repo.FindKey(expiring)->plan, "premium");
+}
+
+TEST_P(StoreTest, WriteBehindPersistsBatchesAndCountsUsage) {
+    auto db = backend_->Open();
+    Migrate(*db);
+    BillingRepository repo(*db);
+    const UserRecord user = repo.EnsureUser(std::nullopt, "", "free", kNow);
+    const auto key_id = repo.InsertKey(user.id, "", "zk_1", "h", "free", std::nullopt, kNow);
+    WriteBehind recorder(*db, {});
+    const Instant hour = std::chrono::floor<std::chrono::hours>(kNow);
+    for (int i = 0; i < 250; ++i) {
+        recorder.Add(UsageRow{key_id, "/calc/vat", 1, hour});
+        recorder.Add(AuditRow{key_id, user.id, "POST", "/calc/vat", 200, "r" + std::to_string(i), "127.0.0.1", 10, kNow});
+        recorder.Add(FinanceCalcRow{"vat", i % 2 ? std::optional<std::int64_t>(i) : std::nullopt, R"({"amount":1})",
+                                    R"({"vat":0.16})", "r", key_id, kNow});
+    }
+    recorder.Flush();
+    EXPECT_EQ(repo.UsageSince(key_id, hour), 250);
+    EXPECT_EQ(repo.UsageSince(key_id, hour + std::chrono::hours{1}), 0);
+    EXPECT_EQ(repo.UserUsageSince(user.id, std::nullopt), 250);
+    const auto stats = recorder.Stats();
+    EXPECT_EQ(stats.written, 1u + 250u + 250u);  // usage rows are aggregated into one
+    EXPECT_EQ(stats.dropped, 0u);
+    Database::Lease s(*db);
+    long long audits = 0;
+    long long calcs = 0;
+    long long with_lot = 0;
+    *s << "SELECT COUNT(*) FROM audit_log", soci::into(audits);
+    *s << "SELECT COUNT(*) FROM finance_calcs", soci::into(calcs);
+    *s << "SELECT COUNT(*) FROM finance_calcs WHERE lot_id IS NOT NULL", soci::into(with_lot);
+    EXPECT_EQ(audits, 250);
+    EXPECT_EQ(calcs, 250);
+    EXPECT_EQ(with_lot, 125);
+}
+
+TEST_P(StoreTest, DataSurvivesReopening) {
+    {
+        auto db = backend_->Open();
+        Migrate(*db);
+        LotRepository lots(*db);
+        lots.InsertAll({{"070340007367", "ТОО «Тест»", "12345", "г. Астана"}},
+                       {{"Бумага офисная А4", "d", 123456, kNow, "070340007367", "ГУ", "PLN-1", "published", "tender",
+                         "г. Астана", "171912.100.000001", "10", "пачка"}},
+                       {{"market_survey", "171912.100.000001", "Бумага", 260000, "070340007367", kNow}}, kNow);
+    }
+    auto db = backend_->Open();
+    EXPECT_EQ(Migrate(*db), 0);
+    const auto counts = LotRepository(*db).Counts();
+    EXPECT_EQ(counts.lots, 1);
+    EXPECT_EQ(counts.suppliers, 1);
+    EXPECT_EQ(counts.prices, 1);
+}
+
+TEST_P(StoreTest, FailedBulkLoadLeavesNothingBehind) {
+    auto db = backend_->Open();
+    Migrate(*db);
+    LotRepository lots(*db);
+    // The second supplier repeats the primary key: the whole load must roll back.
+    EXPECT_ANY_THROW(lots.InsertAll({{"070340007367", "A", "", ""}, {"070340007367", "B", "", ""}},
+                                    {{"t", "d", 1, kNow, "", "", "", "", "", "", "", "", ""}}, {}, kNow));
+    const auto counts = lots.Counts();
+    EXPECT_EQ(counts.lots, 0);
+    EXPECT_EQ(counts.suppliers, 0);
+}
+
+TEST_P(StoreTest, DeletingALotCascadesToItsPriceLinks) {
+    auto db = backend_->Open();
+    Migrate(*db);
+    LotRepository(*db).InsertAll({}, {{"t", "d", 1, kNow, "", "", "", "", "", "", "", "", ""}},
+                                 {{"s", "sku", "t", 1, "", kNow}}, kNow);
+    Database::Lease s(*db);
+    *s << "INSERT INTO lot_prices (lot_id, price_id, qty) SELECT l.id, p.id, 2 FROM lots l, prices p";
+    *s << "DELETE FROM lots";
+    long long links = -1;
+    *s << "SELECT COUNT(*) FROM lot_prices", soci::into(links);
+    EXPECT_EQ(links, 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values(false, true),
+                         [](const auto& backend) { return backend.param ? "PostgreSQL" : "SQLite"; });
+
+}  // namespace
+}  // namespace zakupai::store
