@@ -33,7 +33,8 @@ http::Hooks MakeAccessHooks(billing::BillingService& billing,
     hooks.unmatched = limit_anonymous;
     hooks.before = [&billing, &metrics, limit_anonymous](http::Request& request,
                                                          const http::Route& route) -> std::optional<http::Response> {
-        if (route.is_public) return limit_anonymous(request);
+        // Public endpoints (health, metrics, docs) are cheap and polled by monitors: not limited.
+        if (route.is_public) return std::nullopt;
         std::string_view key = request.Header("x-api-key");
         if (key.empty()) {
             std::string_view authorization = request.Header("authorization");

@@ -12,6 +12,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <fmt/format.h>
+#include <array>
+#include <limits>
 #include <fstream>
 #include <mutex>
 #include <random>
@@ -241,7 +243,9 @@ asio::awaitable<void> Server::Impl::Serve(tcp::socket socket) {
     while (!draining.load()) {
         bhttp::request_parser<bhttp::string_body> parser;
         parser.header_limit(16 * 1024);
-        parser.body_limit(config.body_limit_bytes);
+        // Beast would reject a large Content-Length while parsing the header, indistinguishable
+        // from garbage; the limit is applied after the header so the answer can be a clear 413.
+        parser.body_limit(std::numeric_limits<std::uint64_t>::max());
         const bool idle = buffer.size() == 0;
         SetIdle(id, idle);
         if (draining.load() && idle) break;
@@ -279,6 +283,7 @@ asio::awaitable<void> Server::Impl::Serve(tcp::socket socket) {
             bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, header.version()};
             co_await bhttp::async_write(stream, cont, kNoThrow);
         }
+        parser.body_limit(config.body_limit_bytes);
         stream.expires_after(std::chrono::milliseconds(config.body_timeout_ms));
         auto [body_ec, body_bytes] = co_await bhttp::async_read(stream, buffer, parser, kNoThrow);
         if (body_ec) {
@@ -308,8 +313,19 @@ asio::awaitable<void> Server::Impl::Serve(tcp::socket socket) {
         auto [write_ec, written] = co_await bhttp::async_write(stream, ToBeast(std::move(response), version, keep), kNoThrow);
         if (write_ec || !keep) break;
     }
+    // Lingering close: stop sending, then read and discard what the client is still sending
+    // (briefly, boundedly). Closing with unread bytes makes the kernel send a reset, which can
+    // destroy a 413 or 400 answer before the client reads it.
     boost::system::error_code ignored;
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream.expires_after(std::chrono::milliseconds(500));
+    std::array<char, 16 * 1024> discard{};
+    for (std::size_t drained = 0; drained < 1024 * 1024;) {
+        auto [drain_ec, n] = co_await stream.async_read_some(asio::buffer(discard), kNoThrow);
+        if (drain_ec) break;
+        drained += n;
+    }
+    stream.socket().close(ignored);
     std::lock_guard lock(connections_mutex);
     connections.erase(id);
 }

@@ -1,0 +1,371 @@
+// Black-box tests: the real binary, a real database (SQLite, and PostgreSQL when configured),
+// HTTP over loopback. Every assertion is on exact status codes, headers and field values.
+#include <boost/json.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <gtest/gtest.h>
+#include <random>
+
+#include "service.hpp"
+
+namespace zakupai::test {
+namespace {
+
+namespace json = boost::json;
+
+json::object Body(const HttpResult& r) { return json::parse(r.body).as_object(); }
+
+std::string ErrorCode(const HttpResult& r) { return std::string(Body(r).at("error").at("code").as_string()); }
+
+class ApiTest : public ::testing::TestWithParam<bool> {
+protected:
+    void SetUp() override {
+        if (GetParam() && !PostgresConfigured()) {
+            if (std::getenv("ZAKUPAI_REQUIRE_PG") != nullptr) FAIL() << "ZAKUPAI_TEST_PG_URL is not set";
+            GTEST_SKIP() << "PostgreSQL not configured";
+        }
+        db_ = std::make_unique<TestDatabase>(GetParam());
+    }
+    void TearDown() override {
+        if (HasFailure() && service_) std::cerr << "---- service log ----\n" << service_->Log();
+    }
+    Service& StartService(std::map<std::string, std::string> env = {}) {
+        service_ = std::make_unique<Service>(*db_, std::move(env));
+        return *service_;
+    }
+    std::unique_ptr<TestDatabase> db_;
+    std::unique_ptr<Service> service_;
+};
+
+TEST_P(ApiTest, PublicEndpointsNeedNoKey) {
+    Service& s = StartService();
+    EXPECT_EQ(s.Call("GET", "/health").body, R"({"status":"ok"})");
+    EXPECT_EQ(s.Call("GET", "/calc/health").status, 200);
+    auto ready = s.Call("GET", "/ready");
+    EXPECT_EQ(ready.status, 200);
+    EXPECT_EQ(Body(ready).at("database").as_string(), "ok");
+    auto openapi = s.Call("GET", "/openapi.json");
+    EXPECT_EQ(openapi.status, 200);
+    EXPECT_EQ(Body(openapi).at("openapi").as_string(), "3.1.0");
+    auto docs = s.Call("GET", "/docs");
+    EXPECT_EQ(docs.status, 200);
+    EXPECT_EQ(docs.Header("content-type"), "text/html; charset=utf-8");
+    EXPECT_NE(docs.body.find("/openapi.json"), std::string::npos);
+    auto metrics = s.Call("GET", "/metrics");
+    EXPECT_EQ(metrics.status, 200);
+    EXPECT_NE(metrics.body.find("http_requests_total{method=\"GET\",route=\"/calc/health\",status=\"200\"} 1"),
+              std::string::npos);
+}
+
+TEST_P(ApiTest, KeysAreCheckedOnEveryBusinessEndpoint) {
+    Service& s = StartService();
+    auto missing = s.Call("POST", "/calc/vat", R"({"amount":100})");
+    EXPECT_EQ(missing.status, 401);
+    EXPECT_EQ(ErrorCode(missing), "unauthorized");
+    EXPECT_EQ(Body(missing).at("detail").as_string(), "missing API key: send it in the X-API-Key header");
+    auto wrong = s.Call("POST", "/calc/vat", R"({"amount":100})", "zk_not_a_real_key_at_all_000000");
+    EXPECT_EQ(wrong.status, 401);
+    EXPECT_EQ(Body(wrong).at("detail").as_string(), "invalid API key");
+    EXPECT_EQ(s.Call("GET", "/info").status, 401);
+    // The key may also come as a bearer token.
+    const std::string key = s.CreateKey(1001, "premium");
+    EXPECT_EQ(s.Call("GET", "/info", "", "", {{"Authorization", "Bearer " + key}}).status, 200);
+    auto info = s.Call("GET", "/info", "", key);
+    EXPECT_EQ(Body(info).at("service").as_string(), "zakupai");
+    EXPECT_EQ(Body(info).at("database").as_string(), GetParam() ? "postgresql" : "sqlite");
+}
+
+TEST_P(ApiTest, PlansGateAdminAndServiceEndpoints) {
+    Service& s = StartService();
+    const std::string free_key = s.CreateKey(2001, "free");
+    auto denied = s.Call("POST", "/billing/create_key", R"({"tg_id":5})", free_key);
+    EXPECT_EQ(denied.status, 403);
+    EXPECT_EQ(ErrorCode(denied), "forbidden");
+    EXPECT_EQ(Body(denied).at("detail").as_string(),
+              "this endpoint needs a key with the admin plan; this key has the free plan");
+    EXPECT_EQ(s.Call("POST", "/billing/usage", R"({"api_key":"x","endpoint":"y"})", free_key).status, 403);
+    const std::string service_key = s.CreateKey(2002, "service");
+    auto usage = s.Call("POST", "/billing/usage", R"({"api_key":")" + free_key + R"(","endpoint":"lot","requests":3})",
+                        service_key);
+    EXPECT_EQ(usage.status, 200);
+    EXPECT_EQ(usage.body, R"({"logged":true})");
+    auto unknown = s.Call("POST", "/billing/usage", R"({"api_key":"zk_unknown_key_0000000000","endpoint":"lot"})", service_key);
+    EXPECT_EQ(unknown.body, R"({"logged":false})");
+}
+
+TEST_P(ApiTest, VatAnswersTheSeedContractAndRecordsTheCall) {
+    Service& s = StartService();
+    const std::string key = s.CreateKey(3001, "premium");
+    auto r = s.Call("POST", "/calc/vat", R"({"amount":1120,"vat_rate":12,"include_vat":true,"lot_id":9})", key,
+                    {{"X-Request-Id", "req-vat-1"}});
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.Header("x-request-id"), "req-vat-1");
+    EXPECT_NE(r.body.find(R"("base":1000.00,"vat":120.00,"total":1120.00,"vat_rate":12.00,"include_vat":true)"),
+              std::string::npos)
+        << r.body;
+    auto body = Body(r);
+    EXPECT_EQ(body.at("request_id").as_string(), "req-vat-1");
+    EXPECT_EQ(body.at("ts").as_string().size(), 24u);
+    auto by_date = Body(s.Call("POST", "/calc/vat", R"({"amount":1000,"include_vat":false,"date":"2026-01-01"})", key));
+    EXPECT_EQ(by_date.at("vat").as_double(), 160.0);
+    EXPECT_EQ(by_date.at("vat_rate").as_double(), 16.0);
+    // Restart: the recorded calculation and the key survive.
+    EXPECT_EQ(s.Stop(), 0);
+    s.Start();
+    EXPECT_EQ(s.Call("GET", "/info", "", key).status, 200);
+    auto stats = Body(s.Call("GET", "/billing/stats/3001", "", key));
+    EXPECT_EQ(stats.at("usage").at("today_requests").as_int64(), 2);  // the two calc calls; /info is not metered
+    EXPECT_EQ(stats.at("plan").as_string(), "premium");
+}
+
+TEST_P(ApiTest, ValidationFailuresName422Fields) {
+    Service& s = StartService();
+    const std::string key = s.CreateKey(4001, "premium");
+    auto r = s.Call("POST", "/calc/vat", R"({"amount":-1,"vat_rate":30,"include_vat":"no"})", key);
+    ASSERT_EQ(r.status, 422);
+    auto error = Body(r).at("error").as_object();
+    EXPECT_EQ(error.at("code").as_string(), "validation_error");
+    EXPECT_EQ(json::serialize(error.at("details")),
+              R"([{"field":"amount","problem":"must be >= 0"},{"field":"vat_rate","problem":"must be <= 20"},)"
+              R"({"field":"include_vat","problem":"must be true or false"}])");
+    EXPECT_EQ(Body(r).at("detail").as_string(),
+              "amount: must be >= 0; vat_rate: must be <= 20; include_vat: must be true or false");
+    auto malformed = s.Call("POST", "/calc/vat", R"({"amount":)", key);
+    EXPECT_EQ(malformed.status, 400);
+    EXPECT_EQ(ErrorCode(malformed), "bad_request");
+    auto array = s.Call("POST", "/calc/margin", "[1,2,3]", key);
+    EXPECT_EQ(array.status, 422);
+    EXPECT_EQ(json::serialize(Body(array).at("error").at("details")), R"([{"field":"body","problem":"must be a JSON object"}])");
+    auto bad_path = s.Call("GET", "/billing/stats/abc", "", key);
+    EXPECT_EQ(bad_path.status, 422);
+}
+
+TEST_P(ApiTest, UnknownPathsAndMethods) {
+    Service& s = StartService();
+    auto missing = s.Call("GET", "/no/such/path");
+    EXPECT_EQ(missing.status, 404);
+    EXPECT_EQ(ErrorCode(missing), "not_found");
+    auto wrong_method = s.Call("GET", "/calc/vat");
+    EXPECT_EQ(wrong_method.status, 405);
+    EXPECT_EQ(wrong_method.Header("allow"), "POST");
+    EXPECT_EQ(ErrorCode(wrong_method), "method_not_allowed");
+}
+
+TEST_P(ApiTest, BodyLimitIsEnforcedBeforeReadingTheBody) {
+    Service& s = StartService({{"ZAKUPAI_BODY_LIMIT_BYTES", "4096"}});
+    const std::string key = s.CreateKey(5001, "premium");
+    // The headers announce 10 MB but only a few bytes follow: the answer must come anyway.
+    const std::string raw = "POST /calc/vat HTTP/1.1\r\nHost: x\r\nX-API-Key: " + key +
+                            "\r\nContent-Type: application/json\r\nContent-Length: 10000000\r\n\r\n{\"amount\":";
+    const std::string answer = SendRaw(s.port(), raw);
+    EXPECT_EQ(answer.rfind("HTTP/1.1 413 Payload Too Large", 0), 0u) << answer;
+    EXPECT_NE(answer.find("\"code\":\"payload_too_large\""), std::string::npos);
+    auto ok = s.Call("POST", "/calc/vat", R"({"amount":1})", key);
+    EXPECT_EQ(ok.status, 200);
+}
+
+TEST_P(ApiTest, FreePlanIsRateLimitedWithRetryAfter) {
+    Service& s = StartService({{"ZAKUPAI_PLAN_FREE_PER_MINUTE", "5"}});
+    const std::string key = s.CreateKey(6001, "free");
+    for (int i = 0; i < 5; ++i) ASSERT_EQ(s.Call("POST", "/calc/vat", R"({"amount":10})", key).status, 200) << i;
+    auto limited = s.Call("POST", "/calc/vat", R"({"amount":10})", key);
+    ASSERT_EQ(limited.status, 429);
+    EXPECT_EQ(ErrorCode(limited), "rate_limited");
+    const int retry = std::stoi(limited.Header("retry-after"));
+    EXPECT_GE(retry, 1);
+    EXPECT_LE(retry, 60);
+    EXPECT_EQ(Body(limited).at("detail").as_string(), "rate limit of 5 requests per minute exceeded for the free plan");
+    // A service key is not limited by plan.
+    const std::string service_key = s.CreateKey(6002, "service");
+    for (int i = 0; i < 20; ++i) ASSERT_EQ(s.Call("POST", "/calc/vat", R"({"amount":10})", service_key).status, 200);
+}
+
+TEST_P(ApiTest, DailyQuotaSurvivesARestart) {
+    Service& s = StartService({{"ZAKUPAI_PLAN_FREE_PER_DAY", "3"}, {"ZAKUPAI_PLAN_FREE_PER_MINUTE", "0"}});
+    const std::string key = s.CreateKey(6101, "free");
+    for (int i = 0; i < 2; ++i) ASSERT_EQ(s.Call("POST", "/calc/vat", R"({"amount":10})", key).status, 200);
+    ASSERT_EQ(s.Stop(), 0);
+    s.Start();
+    EXPECT_EQ(s.Call("POST", "/calc/vat", R"({"amount":10})", key).status, 200);
+    auto limited = s.Call("POST", "/calc/vat", R"({"amount":10})", key);
+    EXPECT_EQ(limited.status, 429);
+    EXPECT_EQ(Body(limited).at("detail").as_string(), "daily limit of 3 requests exceeded for the free plan");
+    auto validation = Body(s.Call("POST", "/billing/validate_key", R"({"api_key":")" + key + R"(","endpoint":"lot"})", key));
+    EXPECT_FALSE(validation.at("valid").as_bool());
+}
+
+TEST_P(ApiTest, AnonymousTrafficIsLimitedPerIp) {
+    Service& s = StartService({{"ZAKUPAI_RATE_LIMIT_IP_PER_MINUTE", "3"}});
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(s.Call("POST", "/calc/vat", "{}", "zk_wrong_key_guess_00000" + std::to_string(i)).status, 401);
+    auto limited = s.Call("POST", "/calc/vat", "{}", "zk_wrong_key_guess_000009");
+    EXPECT_EQ(limited.status, 429);
+    EXPECT_FALSE(limited.Header("retry-after").empty());
+    // Keyed traffic from the same address is limited per key, not per address.
+    EXPECT_EQ(s.Call("POST", "/calc/vat", R"({"amount":1})", s.admin_key()).status, 200);
+}
+
+TEST_P(ApiTest, RequestIdsAreEchoedOrReplaced) {
+    Service& s = StartService();
+    EXPECT_EQ(s.Call("GET", "/health", "", "", {{"X-Request-Id", "abc.DEF-123_x:1"}}).Header("x-request-id"), "abc.DEF-123_x:1");
+    const std::string replaced = s.Call("GET", "/health", "", "", {{"X-Request-Id", "bad id <script>"}}).Header("x-request-id");
+    EXPECT_EQ(replaced.size(), 36u);
+    EXPECT_EQ(replaced[14], '4');
+    auto error = s.Call("GET", "/nope", "", "", {{"X-Request-Id", "trace-404"}});
+    EXPECT_EQ(Body(error).at("error").at("request_id").as_string(), "trace-404");
+    EXPECT_NE(s.Log().find("\"request_id\":\"trace-404\""), std::string::npos);
+}
+
+TEST_P(ApiTest, CorsFollowsTheAllowList) {
+    Service& s = StartService({{"ZAKUPAI_CORS_ORIGINS", "https://zakupai.kz,http://localhost:3000"}});
+    auto allowed = s.Call("GET", "/health", "", "", {{"Origin", "https://zakupai.kz"}});
+    EXPECT_EQ(allowed.Header("access-control-allow-origin"), "https://zakupai.kz");
+    auto other = s.Call("GET", "/health", "", "", {{"Origin", "https://evil.example"}});
+    EXPECT_EQ(other.Header("access-control-allow-origin"), "");
+    auto preflight = s.Call("OPTIONS", "/calc/vat", "", "",
+                            {{"Origin", "http://localhost:3000"}, {"Access-Control-Request-Method", "POST"}});
+    EXPECT_EQ(preflight.status, 204);
+    EXPECT_EQ(preflight.Header("access-control-allow-methods"), "POST");
+    EXPECT_EQ(preflight.Header("access-control-allow-headers"), "Content-Type, X-API-Key, X-Request-Id");
+    auto refused = s.Call("OPTIONS", "/calc/vat", "", "", {{"Origin", "https://evil.example"}});
+    EXPECT_EQ(refused.status, 403);
+}
+
+TEST_P(ApiTest, KeysCanBeRevoked) {
+    Service& s = StartService();
+    const std::string key = s.CreateKey(7001, "premium");
+    auto me = Body(s.Call("GET", "/billing/me", "", key));
+    const auto key_id = me.at("key_id").as_int64();
+    EXPECT_EQ(me.at("plan").as_string(), "premium");
+    EXPECT_EQ(me.at("limits").at("per_day").as_int64(), 5000);
+    const std::string other = s.CreateKey(7002, "premium");
+    EXPECT_EQ(s.Call("DELETE", "/billing/keys/" + std::to_string(key_id), "", other).status, 404);  // not its key
+    auto revoked = s.Call("DELETE", "/billing/keys/" + std::to_string(key_id), "", key);
+    EXPECT_EQ(revoked.status, 200);
+    auto after = s.Call("POST", "/calc/vat", R"({"amount":1})", key);
+    EXPECT_EQ(after.status, 401);
+    EXPECT_EQ(Body(after).at("detail").as_string(), "API key has been revoked");
+}
+
+TEST_P(ApiTest, PaymentsUpgradeThePlanOnce) {
+    Service& s = StartService();
+    const std::string key = s.CreateKey(7101, "free");
+    const std::string payment = R"({"tg_id":7101,"amount":4990,"plan":"premium","method":"kaspi","external_id":"kp-77"})";
+    auto first = s.Call("POST", "/billing/payments", payment, s.admin_key());
+    EXPECT_EQ(first.status, 201);
+    EXPECT_EQ(Body(first).at("amount").as_double(), 4990.0);
+    auto again = s.Call("POST", "/billing/payments", payment, s.admin_key());
+    EXPECT_EQ(again.status, 200);
+    EXPECT_TRUE(Body(again).at("duplicate").as_bool());
+    EXPECT_EQ(Body(s.Call("GET", "/billing/me", "", key)).at("plan").as_string(), "premium");
+}
+
+TEST_P(ApiTest, SeedBillingContract) {
+    Service& s = StartService();
+    auto created = s.Call("POST", "/billing/create_key", R"({"tg_id":8001,"email":"user@example.kz"})", s.admin_key());
+    ASSERT_EQ(created.status, 200);
+    auto body = Body(created);
+    const std::string key(body.at("api_key").as_string());
+    EXPECT_EQ(key.rfind("zk_", 0), 0u);
+    EXPECT_EQ(body.at("plan").as_string(), "free");
+    EXPECT_TRUE(body.at("expires_at").is_null());
+    auto valid = Body(s.Call("POST", "/billing/validate_key", R"({"api_key":")" + key + R"(","endpoint":"search"})", key));
+    EXPECT_TRUE(valid.at("valid").as_bool());
+    EXPECT_EQ(valid.at("plan").as_string(), "free");
+    EXPECT_EQ(valid.at("remaining_requests").as_int64(), 99);
+    EXPECT_TRUE(valid.at("message").is_null());
+    // A user key may not probe other keys.
+    EXPECT_EQ(s.Call("POST", "/billing/validate_key", R"({"api_key":"zk_someone_else_000000","endpoint":"x"})", key).status, 403);
+    auto invalid = Body(s.Call("POST", "/billing/validate_key", R"({"api_key":"zk_someone_else_000000","endpoint":"x"})",
+                               s.admin_key()));
+    EXPECT_FALSE(invalid.at("valid").as_bool());
+    EXPECT_EQ(invalid.at("message").as_string(), "Invalid API key");
+    EXPECT_EQ(s.Call("GET", "/billing/stats/999999", "", s.admin_key()).status, 404);
+}
+
+TEST_P(ApiTest, EveryDocumentedOperationExists) {
+    Service& s = StartService();
+    const auto doc = Body(s.Call("GET", "/openapi.json"));
+    int operations = 0;
+    for (const auto& [path, item] : doc.at("paths").as_object()) {
+        for (const auto& [method, op] : item.as_object()) {
+            std::string target(path);
+            for (auto open = target.find('{'); open != std::string::npos; open = target.find('{')) {
+                target.replace(open, target.find('}') - open + 1, "1");
+            }
+            std::string verb(method);
+            for (auto& c : verb) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+            auto r = s.Call(verb, target, verb == "POST" ? "{}" : "", s.admin_key());
+            EXPECT_NE(r.status, 405) << verb << " " << path;
+            if (r.status == 404) {
+                // A handler's 404 (no such user) is fine; the router's "no route" is not.
+                EXPECT_EQ(Body(r).at("detail").as_string().find("no route"), std::string::npos) << verb << " " << path;
+            }
+            EXPECT_TRUE(op.as_object().contains("responses")) << verb << " " << path;
+            ++operations;
+        }
+    }
+    EXPECT_GE(operations, 20);
+}
+
+TEST_P(ApiTest, MetricsPassPromtool) {
+    if (std::system("command -v promtool >/dev/null 2>&1") != 0) GTEST_SKIP() << "promtool not installed";
+    Service& s = StartService();
+    const std::string key = s.CreateKey(9001, "premium");
+    s.Call("POST", "/calc/vat", R"({"amount":1})", key);
+    s.Call("GET", "/nope");
+    const auto metrics = s.Call("GET", "/metrics");
+    EXPECT_NE(metrics.body.find(R"(finance_calcs_total{kind="vat"} 1)"), std::string::npos);
+    EXPECT_NE(metrics.body.find("db_pool_connections{state=\"in_use\"}"), std::string::npos);
+    const std::string path = db_->data_dir() + "/metrics.txt";
+    std::ofstream(path) << metrics.body;
+    EXPECT_EQ(std::system(("promtool check metrics < " + path + " > " + path + ".out 2>&1").c_str()), 0)
+        << std::ifstream(path + ".out").rdbuf();
+}
+
+TEST_P(ApiTest, HostileInputNeverCrashesOrReaches500) {
+    Service& s = StartService();
+    const std::string key = s.CreateKey(9101, "service");
+    const std::vector<std::string> raw_requests{
+        "GARBAGE\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n",
+        "GET /health HTTP/1.1\r\n" + std::string(20000, 'a') + ": b\r\n\r\n",
+        "POST /calc/vat HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+        std::string("\x00\x01\x02\xff\xfe", 5),
+        "GET /%zz%00/../../etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n",
+    };
+    for (const auto& raw : raw_requests) {
+        const std::string answer = SendRaw(s.port(), raw, 1500);
+        EXPECT_EQ(answer.find("HTTP/1.1 5"), std::string::npos) << answer;
+    }
+    std::mt19937 rng(7);
+    const std::vector<std::string> pieces{"{", "}", "[", "]", "\"amount\"", ":", ",", "1e999", "-0", "null", "true",
+                                          "\"\\u0000\"", "\"x\"", "12345678901234567890", "0.001", "\xd0\x96", "\"vat_rate\"",
+                                          "\"date\"", "\"2026-02-29\"", "{\"amount\":1}", "NaN", "\"offers\"", "[1,2]"};
+    for (int i = 0; i < 300; ++i) {
+        std::string body;
+        const int n = 1 + static_cast<int>(rng() % 12);
+        for (int j = 0; j < n; ++j) body += pieces[rng() % pieces.size()];
+        for (const char* path : {"/calc/vat", "/calc/margin", "/calc/penalty", "/calc/securities", "/calc/dumping",
+                                 "/billing/validate_key"}) {
+            auto r = s.Call("POST", path, body, key);
+            ASSERT_LT(r.status, 500) << path << " " << body << " -> " << r.body;
+            ASSERT_FALSE(Body(r).empty());
+        }
+    }
+    EXPECT_EQ(s.Call("GET", "/health").status, 200);
+    EXPECT_EQ(s.Stop(), 0);
+}
+
+TEST_P(ApiTest, ShutdownDrainsAndExitsZero) {
+    Service& s = StartService();
+    const std::string key = s.CreateKey(9201, "premium");
+    EXPECT_EQ(s.Call("POST", "/calc/penalty", R"({"contract_sum":1000000,"days_overdue":151})", key).status, 200);
+    EXPECT_EQ(s.Stop(), 0);
+    EXPECT_NE(s.Log().find("stopped cleanly"), std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ApiTest, ::testing::Values(false, true),
+                         [](const auto& backend) { return backend.param ? "PostgreSQL" : "SQLite"; });
+
+}  // namespace
+}  // namespace zakupai::test

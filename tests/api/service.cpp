@@ -1,0 +1,203 @@
+#include "service.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json.hpp>
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
+#include <sstream>
+#include <stdexcept>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+#include "store/database.hpp"
+
+namespace zakupai::test {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+std::string HttpResult::Header(const std::string& lower_name) const {
+    auto it = headers.find(lower_name);
+    return it == headers.end() ? "" : it->second;
+}
+
+HttpResult Send(int port,
+                const std::string& method,
+                const std::string& target,
+                const std::string& body,
+                const std::map<std::string, std::string>& headers) {
+    asio::io_context ioc;
+    tcp::socket socket(ioc);
+    socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)));
+    bhttp::request<bhttp::string_body> req{bhttp::string_to_verb(method), target, 11};
+    req.set(bhttp::field::host, "127.0.0.1");
+    for (const auto& [name, value] : headers) req.set(name, value);
+    if (!body.empty() || method == "POST" || method == "PUT") {
+        if (headers.find("Content-Type") == headers.end()) req.set(bhttp::field::content_type, "application/json");
+        req.body() = body;
+        req.prepare_payload();
+    }
+    bhttp::write(socket, req);
+    beast::flat_buffer buffer;
+    bhttp::response_parser<bhttp::string_body> parser;
+    parser.body_limit(64 * 1024 * 1024);
+    bhttp::read(socket, buffer, parser);
+    HttpResult result;
+    result.status = static_cast<int>(parser.get().result_int());
+    for (const auto& field : parser.get()) {
+        std::string name(field.name_string());
+        for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        result.headers[name] = std::string(field.value());
+    }
+    result.body = parser.get().body();
+    boost::system::error_code ignored;
+    socket.shutdown(tcp::socket::shutdown_both, ignored);
+    return result;
+}
+
+std::string SendRaw(int port, const std::string& bytes, int timeout_ms) {
+    asio::io_context ioc;
+    tcp::socket socket(ioc);
+    socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)));
+    asio::write(socket, asio::buffer(bytes));
+    timeval tv{timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+    setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    std::string answer;
+    char chunk[4096];
+    while (true) {
+        const ssize_t n = ::recv(socket.native_handle(), chunk, sizeof chunk, 0);
+        if (n <= 0) break;
+        answer.append(chunk, static_cast<std::size_t>(n));
+    }
+    return answer;
+}
+
+bool PostgresConfigured() { return std::getenv("ZAKUPAI_TEST_PG_URL") != nullptr; }
+
+namespace {
+std::string RandomName() {
+    std::random_device rd;
+    return "zk_api_" + std::to_string(rd()) + std::to_string(rd());
+}
+}  // namespace
+
+TestDatabase::TestDatabase(bool postgres) : postgres_(postgres), name_(RandomName()) {
+    data_dir_ = (std::filesystem::temp_directory_path() / name_).string();
+    std::filesystem::create_directories(data_dir_);
+    if (postgres_) {
+        const std::string base = std::getenv("ZAKUPAI_TEST_PG_URL");
+        soci::session admin(soci::postgresql, store::PostgresConnectString(base));
+        admin << "CREATE DATABASE " + name_;
+        url_ = base.substr(0, base.rfind('/') + 1) + name_;
+    } else {
+        url_ = "sqlite://" + data_dir_ + "/zakupai.db";
+    }
+}
+
+TestDatabase::~TestDatabase() {
+    if (postgres_) {
+        try {
+            soci::session admin(soci::postgresql, store::PostgresConnectString(std::getenv("ZAKUPAI_TEST_PG_URL")));
+            admin << "DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)";
+        } catch (const std::exception&) {
+            // Left behind in a throwaway cluster; nothing to clean up beyond it.
+        }
+    }
+    std::error_code ignored;
+    std::filesystem::remove_all(data_dir_, ignored);
+}
+
+Service::Service(const TestDatabase& db, std::map<std::string, std::string> env) : db_(db), env_(std::move(env)) {
+    log_path_ = db_.data_dir() + "/service-" + RandomName() + ".log";
+    port_file_ = db_.data_dir() + "/port";
+    Start();
+}
+
+Service::~Service() {
+    if (pid_ > 0) Stop();
+}
+
+void Service::Start() {
+    std::filesystem::remove(port_file_);
+    std::map<std::string, std::string> env{{"ZAKUPAI_DATA_DIR", db_.data_dir()},
+                                           {"ZAKUPAI_DATABASE_URL", db_.url()},
+                                           {"ZAKUPAI_ADMIN_KEY", admin_key_},
+                                           {"ZAKUPAI_THREADS", "2"},
+                                           {"ZAKUPAI_LOG_LEVEL", "info"},
+                                           {"ZAKUPAI_RATE_LIMIT_IP_PER_MINUTE", "100000"}};
+    for (const auto& [k, v] : env_) env[k] = v;
+    pid_ = fork();
+    if (pid_ == 0) {
+        for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
+        const int fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+        dup2(fd, 1);
+        dup2(fd, 2);
+        execl(ZAKUPAI_BINARY, ZAKUPAI_BINARY, "serve", "--port", "0", "--port-file", port_file_.c_str(), nullptr);
+        _exit(127);
+    }
+    // Poll for readiness instead of sleeping a fixed time.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < deadline) {
+        int status = 0;
+        if (waitpid(pid_, &status, WNOHANG) == pid_) {
+            pid_ = -1;
+            throw std::runtime_error("zakupai exited during start-up:\n" + Log());
+        }
+        std::ifstream in(port_file_);
+        if (in >> port_) {
+            try {
+                if (Send(port_, "GET", "/health").status == 200) return;
+            } catch (const std::exception&) {
+                // not accepting yet
+            }
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    throw std::runtime_error("zakupai did not become ready:\n" + Log());
+}
+
+int Service::Stop() {
+    if (pid_ <= 0) return -1;
+    kill(pid_, SIGTERM);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    if (WIFEXITED(status)) return WEXITSTATUS(status);
+    return -WTERMSIG(status);
+}
+
+std::string Service::Log() const {
+    std::ifstream in(log_path_);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+HttpResult Service::Call(const std::string& method,
+                         const std::string& target,
+                         const std::string& body,
+                         const std::string& api_key,
+                         std::map<std::string, std::string> headers) const {
+    if (!api_key.empty()) headers["X-API-Key"] = api_key;
+    return Send(port_, method, target, body, headers);
+}
+
+std::string Service::CreateKey(long long tg_id, const std::string& plan) const {
+    auto r = Call("POST", "/billing/create_key",
+                  R"({"tg_id":)" + std::to_string(tg_id) + R"(,"plan":")" + plan + R"("})", admin_key_);
+    if (r.status != 200) throw std::runtime_error("create_key failed: " + r.body);
+    return std::string(boost::json::parse(r.body).at("api_key").as_string());
+}
+
+}  // namespace zakupai::test

@@ -1,0 +1,75 @@
+#pragma once
+// Test support: runs the real zakupai binary as a child process on a free port and talks to
+// it over HTTP/1.1, so API tests see exactly what a client sees.
+#include <map>
+#include <string>
+#include <sys/types.h>
+#include <vector>
+
+namespace zakupai::test {
+
+struct HttpResult {
+    int status = 0;
+    std::map<std::string, std::string> headers;  // names lower-cased
+    std::string body;
+    std::string Header(const std::string& lower_name) const;
+};
+
+// One HTTP exchange on a fresh connection (or on `raw` bytes written as they are).
+HttpResult Send(int port,
+                const std::string& method,
+                const std::string& target,
+                const std::string& body = "",
+                const std::map<std::string, std::string>& headers = {});
+// Writes raw bytes and returns whatever the server answers before closing (hostile input).
+std::string SendRaw(int port, const std::string& bytes, int timeout_ms = 3000);
+
+// A database for one test: a temp SQLite file, or a fresh PostgreSQL database when
+// ZAKUPAI_TEST_PG_URL is set and `postgres` is true.
+class TestDatabase {
+public:
+    explicit TestDatabase(bool postgres);
+    ~TestDatabase();
+    const std::string& url() const { return url_; }
+    const std::string& data_dir() const { return data_dir_; }
+
+private:
+    bool postgres_;
+    std::string name_;
+    std::string url_;
+    std::string data_dir_;
+};
+
+class Service {
+public:
+    // env entries are added to (or override) the defaults: port 0, the database, an admin key.
+    Service(const TestDatabase& db, std::map<std::string, std::string> env = {});
+    ~Service();
+    void Start();
+    // SIGTERM, then waits; returns the exit status (or -signal).
+    int Stop();
+    int port() const { return port_; }
+    const std::string& admin_key() const { return admin_key_; }
+    std::string Log() const;
+
+    HttpResult Call(const std::string& method,
+                    const std::string& target,
+                    const std::string& body = "",
+                    const std::string& api_key = "",
+                    std::map<std::string, std::string> headers = {}) const;
+    // Creates a key through the admin API and returns it.
+    std::string CreateKey(long long tg_id, const std::string& plan) const;
+
+private:
+    const TestDatabase& db_;
+    std::map<std::string, std::string> env_;
+    std::string admin_key_ = "test-admin-key-0123456789";
+    std::string log_path_;
+    std::string port_file_;
+    pid_t pid_ = -1;
+    int port_ = 0;
+};
+
+bool PostgresConfigured();
+
+}  // namespace zakupai::test
