@@ -1,15 +1,16 @@
-#include "api/api.hpp"
-
 #include <memory>
 
+#include "api/api.hpp"
 #include "core/json.hpp"
 
 namespace zakupai::api {
 
 namespace {
 bool PlanSatisfies(const std::string& plan, const std::string& required) {
-    if (required.empty() || plan == "admin") return true;
-    if (required == "service") return plan == "service";
+    if (required.empty() || plan == "admin")
+        return true;
+    if (required == "service")
+        return plan == "service";
     return plan == required;
 }
 }  // namespace
@@ -22,8 +23,10 @@ http::Hooks MakeAccessHooks(billing::BillingService& billing,
     auto ip_limiter = std::make_shared<billing::IpLimiter>(anonymous_per_ip_per_minute);
     auto limit_anonymous = [ip_limiter, &clock, &metrics](http::Request& request) -> std::optional<http::Response> {
         auto decision = ip_limiter->Consume(request.remote_ip, clock.Now());
-        if (decision.allowed) return std::nullopt;
-        metrics.GetCounter("ratelimit_rejections_total", "Requests refused by a rate limit or quota.", R"(limit="ip")").Add();
+        if (decision.allowed)
+            return std::nullopt;
+        metrics.GetCounter("ratelimit_rejections_total", "Requests refused by a rate limit or quota.", R"(limit="ip")")
+            .Add();
         Error error{ErrorCode::kQuotaExceeded, decision.reason, {}};
         error.retry_after_seconds = decision.retry_after_seconds;
         return http::ErrorResponse(error, request.request_id);
@@ -34,19 +37,23 @@ http::Hooks MakeAccessHooks(billing::BillingService& billing,
     hooks.before = [&billing, &metrics, limit_anonymous](http::Request& request,
                                                          const http::Route& route) -> std::optional<http::Response> {
         // Public endpoints (health, metrics, docs) are cheap and polled by monitors: not limited.
-        if (route.is_public) return std::nullopt;
+        if (route.is_public)
+            return std::nullopt;
         std::string_view key = request.Header("x-api-key");
         if (key.empty()) {
             std::string_view authorization = request.Header("authorization");
-            if (authorization.starts_with("Bearer ")) key = authorization.substr(7);
+            if (authorization.starts_with("Bearer "))
+                key = authorization.substr(7);
         }
         auto principal = billing.Authenticate(key);
         if (!principal) {
-            if (auto limited = limit_anonymous(request)) return limited;
+            if (auto limited = limit_anonymous(request))
+                return limited;
             metrics.GetCounter("auth_failures_total", "Requests refused for a missing or invalid API key.").Add();
             return http::ErrorResponse(principal.error(), request.request_id);
         }
-        request.caller = http::Caller{principal->key_id, principal->user_id, principal->tg_id.value_or(0), principal->plan};
+        request.caller =
+            http::Caller{principal->key_id, principal->user_id, principal->tg_id.value_or(0), principal->plan};
         if (!PlanSatisfies(principal->plan, route.required_plan)) {
             return http::ErrorResponse(Error{ErrorCode::kPermissionDenied,
                                              "this endpoint needs a key with the " + route.required_plan +
@@ -57,19 +64,30 @@ http::Hooks MakeAccessHooks(billing::BillingService& billing,
         if (route.counts_usage) {
             auto admitted = billing.Admit(*principal, route.pattern);
             if (!admitted) {
-                metrics.GetCounter("ratelimit_rejections_total", "Requests refused by a rate limit or quota.",
-                                   R"(limit="plan")")
+                metrics
+                    .GetCounter(
+                        "ratelimit_rejections_total", "Requests refused by a rate limit or quota.", R"(limit="plan")")
                     .Add();
                 return http::ErrorResponse(admitted.error(), request.request_id);
             }
         }
         return std::nullopt;
     };
-    hooks.after = [&recorder, &clock](const http::Request& request, const http::Route* route, const http::Response& response,
+    hooks.after = [&recorder, &clock](const http::Request& request,
+                                      const http::Route* route,
+                                      const http::Response& response,
                                       std::chrono::microseconds elapsed) {
-        if (request.caller.key_id == 0 || route == nullptr) return;
-        recorder.Add(store::AuditRow{request.caller.key_id, request.caller.user_id, request.method, route->pattern,
-                                     response.status, request.request_id, request.remote_ip, elapsed.count(), clock.Now()});
+        if (request.caller.key_id == 0 || route == nullptr)
+            return;
+        recorder.Add(store::AuditRow{request.caller.key_id,
+                                     request.caller.user_id,
+                                     request.method,
+                                     route->pattern,
+                                     response.status,
+                                     request.request_id,
+                                     request.remote_ip,
+                                     elapsed.count(),
+                                     clock.Now()});
     };
     return hooks;
 }
@@ -80,7 +98,8 @@ std::string WithMeta(std::string object_json, std::string_view request_id, Insta
     JsonWriter meta;
     meta.BeginObject().Field("request_id", request_id).Field("ts", FormatUtcTimestamp(now)).EndObject();
     const std::string& fields = meta.str();
-    if (object_json.size() > 1) object_json += ',';
+    if (object_json.size() > 1)
+        object_json += ',';
     object_json.append(fields, 1, std::string::npos);
     return object_json;
 }

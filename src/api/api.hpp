@@ -26,11 +26,8 @@ http::Hooks MakeAccessHooks(billing::BillingService& billing,
                             const Clock& clock,
                             std::int64_t anonymous_per_ip_per_minute);
 
-void RegisterSystemRoutes(http::Router& router,
-                          store::Database& db,
-                          http::Metrics& metrics,
-                          const SystemInfo& info,
-                          const Clock& clock);
+void RegisterSystemRoutes(
+    http::Router& router, store::Database& db, http::Metrics& metrics, const SystemInfo& info, const Clock& clock);
 void RegisterCalcRoutes(http::Router& router, calc::CalcService& calc, http::Metrics& metrics, const Clock& clock);
 void RegisterBillingRoutes(http::Router& router, billing::BillingService& billing, const Clock& clock);
 

@@ -6,14 +6,15 @@ namespace zakupai::api {
 void RegisterCalcRoutes(http::Router& router, calc::CalcService& calc, http::Metrics& metrics, const Clock& clock) {
     for (std::string_view kind_view : calc::CalculatorKinds()) {
         const std::string kind(kind_view);
-        http::Counter& counter =
-            metrics.GetCounter("finance_calcs_total", "Finance calculations answered, by calculator.",
-                               "kind=\"" + kind + "\"");
+        http::Counter& counter = metrics.GetCounter(
+            "finance_calcs_total", "Finance calculations answered, by calculator.", "kind=\"" + kind + "\"");
         router.Add("POST", "/calc/" + kind, [&calc, &counter, &clock, kind](http::Request& request) {
             auto body = ParseJsonObject(request.body);
-            if (!body) return http::ErrorResponse(body.error(), request.request_id);
+            if (!body)
+                return http::ErrorResponse(body.error(), request.request_id);
             auto result = calc.Run(kind, *body, request.body, request.request_id, request.caller.key_id);
-            if (!result) return http::ErrorResponse(result.error(), request.request_id);
+            if (!result)
+                return http::ErrorResponse(result.error(), request.request_id);
             counter.Add();
             return http::Response::Json(WithMeta(std::move(result->result_json), request.request_id, clock.Now()));
         });
@@ -41,7 +42,12 @@ void RegisterCalcRoutes(http::Router& router, calc::CalcService& calc, http::Met
         }
         w.EndArray().Key("bid_security").BeginArray();
         for (const auto& m : rules.bid_security) {
-            w.BeginObject().Field("method", m.method).Key("pct").Decimal(m.pct, 2).Field("source", m.source).EndObject();
+            w.BeginObject()
+                .Field("method", m.method)
+                .Key("pct")
+                .Decimal(m.pct, 2)
+                .Field("source", m.source)
+                .EndObject();
         }
         w.EndArray().EndObject();
         return http::Response::Json(w.Take());

@@ -2,13 +2,14 @@
 // in dependency order, and passes references down; nothing else constructs services.
 #include "app/app.hpp"
 
-#include <CLI/CLI.hpp>
-#include <filesystem>
 #include <fmt/format.h>
-#include <fstream>
-#include <iostream>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
 
 #include "api/api.hpp"
 #include "app/demo_data.hpp"
@@ -42,17 +43,21 @@ struct CommonOptions {
 Result<Config> LoadEffectiveConfig(const CommonOptions& options) {
     auto env = ProcessEnvironment();
     std::string file = options.config_file;
-    if (file.empty() && env.contains("ZAKUPAI_CONFIG")) file = env["ZAKUPAI_CONFIG"];
+    if (file.empty() && env.contains("ZAKUPAI_CONFIG"))
+        file = env["ZAKUPAI_CONFIG"];
     // Command-line flags override the environment, which overrides the file.
-    if (!options.data_dir.empty()) env["ZAKUPAI_DATA_DIR"] = options.data_dir;
-    if (!options.database_url.empty()) env["ZAKUPAI_DATABASE_URL"] = options.database_url;
+    if (!options.data_dir.empty())
+        env["ZAKUPAI_DATA_DIR"] = options.data_dir;
+    if (!options.database_url.empty())
+        env["ZAKUPAI_DATABASE_URL"] = options.database_url;
     return LoadConfig(file, env);
 }
 
 void ReportConfigError(const Error& error) {
     std::cerr << "zakupai: invalid configuration:\n";
     for (const auto& p : error.details) std::cerr << "  " << p.field << ": " << p.problem << "\n";
-    if (error.details.empty()) std::cerr << "  " << error.message << "\n";
+    if (error.details.empty())
+        std::cerr << "  " << error.message << "\n";
 }
 
 // Everything that talks to the database, built once.
@@ -64,14 +69,16 @@ struct Storage {
 Storage OpenStorage(const Config& config, bool migrate) {
     Storage s;
     s.db = store::Database::Open(config.database, config.data_dir);
-    if (migrate) store::Migrate(*s.db);
+    if (migrate)
+        store::Migrate(*s.db);
     s.recorder = std::make_unique<store::WriteBehind>(*s.db, store::WriteBehind::Options{});
     return s;
 }
 
 void WriteSecretFile(const std::string& path, const std::string& secret) {
     std::filesystem::path p(path);
-    if (!p.parent_path().empty()) std::filesystem::create_directories(p.parent_path());
+    if (!p.parent_path().empty())
+        std::filesystem::create_directories(p.parent_path());
     const auto old_mask = ::umask(077);
     std::ofstream(path) << secret << "\n";
     ::umask(old_mask);
@@ -80,12 +87,15 @@ void WriteSecretFile(const std::string& path, const std::string& secret) {
 int Serve(const Config& config) {
     SystemClock clock;
     Storage storage = OpenStorage(config, true);
-    spdlog::info("database: {} ({}), schema version {}", storage.db->description(), config.RedactedDatabaseUrl(),
+    spdlog::info("database: {} ({}), schema version {}",
+                 storage.db->description(),
+                 config.RedactedDatabaseUrl(),
                  store::SchemaVersion(*storage.db));
 
     store::BillingRepository billing_repository(*storage.db);
     billing::BillingService billing(billing_repository, *storage.recorder, clock, config.plans);
-    if (!config.admin_key.empty()) billing.EnsureConfiguredKey(config.admin_key, "admin");
+    if (!config.admin_key.empty())
+        billing.EnsureConfiguredKey(config.admin_key, "admin");
 
     auto rules = calc::ParseRuleBook(calc::EmbeddedRuleBookJson());
     ZAKUPAI_ASSERT(rules.has_value());
@@ -96,10 +106,14 @@ int Serve(const Config& config) {
     store::WriteBehind& recorder = *storage.recorder;
     metrics.AddCollector([&db, &recorder](std::string& out) {
         const auto pool = db.Stats();
-        http::Metrics::Gauge(out, "db_pool_connections", "Database connections in the pool, by state.",
+        http::Metrics::Gauge(out,
+                             "db_pool_connections",
+                             "Database connections in the pool, by state.",
                              {{R"(state="in_use")", pool.in_use}, {R"(state="idle")", pool.size - pool.in_use}});
         const auto stats = recorder.Stats();
-        http::Metrics::Gauge(out, "write_behind_queue_rows", "Rows waiting to be written (audit, usage, calcs).",
+        http::Metrics::Gauge(out,
+                             "write_behind_queue_rows",
+                             "Rows waiting to be written (audit, usage, calcs).",
                              {{"", static_cast<double>(stats.queued)}});
         out += "# HELP write_behind_rows_total Rows handled by the write-behind recorder, by outcome.\n";
         out += "# TYPE write_behind_rows_total counter\n";
@@ -114,8 +128,11 @@ int Serve(const Config& config) {
     api::RegisterCalcRoutes(router, calc, metrics, clock);
     api::RegisterBillingRoutes(router, billing, clock);
 
-    http::Server server(config.http, router, metrics,
-                        api::MakeAccessHooks(billing, recorder, metrics, clock, config.http.anonymous_per_ip_per_minute));
+    http::Server server(
+        config.http,
+        router,
+        metrics,
+        api::MakeAccessHooks(billing, recorder, metrics, clock, config.http.anonymous_per_ip_per_minute));
     server.Run(config.port_file, [&](int port) {
         spdlog::info("ZakupAI {} listening on http://{}:{} (docs at /docs)", ZAKUPAI_VERSION, config.http.host, port);
     });
@@ -153,14 +170,25 @@ int SeedDemo(const Config& config, int lots, bool if_empty, const std::string& k
 
 }  // namespace
 
+namespace {
+int Run(int argc, char** argv);
+}
+
 int Main(int argc, char** argv) {
+    const int code = Run(argc, argv);
+    spdlog::shutdown();  // flushes the asynchronous access log
+    return code;
+}
+
+namespace {
+int Run(int argc, char** argv) {
     CLI::App cli{"ZakupAI: find, judge and win Kazakhstan public tenders"};
     cli.require_subcommand(1);
     CommonOptions common;
     cli.add_option("--config", common.config_file, "JSON config file (also ZAKUPAI_CONFIG)");
     cli.add_option("--data-dir", common.data_dir, "Data directory (also ZAKUPAI_DATA_DIR)");
-    cli.add_option("--database-url", common.database_url,
-                   "sqlite:///abs/path.db or postgresql://... (also ZAKUPAI_DATABASE_URL)");
+    cli.add_option(
+        "--database-url", common.database_url, "sqlite:///abs/path.db or postgresql://... (also ZAKUPAI_DATABASE_URL)");
 
     auto* serve = cli.add_subcommand("serve", "Run the HTTP API (migrates the database first)");
     std::string host;
@@ -209,12 +237,15 @@ int Main(int argc, char** argv) {
         ReportConfigError(config.error());
         return 2;
     }
-    if (!host.empty()) config->http.host = host;
-    if (port >= 0) config->http.port = port;
+    if (!host.empty())
+        config->http.host = host;
+    if (port >= 0)
+        config->http.port = port;
     config->port_file = port_file;
     SetupLogging(config->log_level);
     try {
-        if (serve->parsed()) return Serve(*config);
+        if (serve->parsed())
+            return Serve(*config);
         if (migrate->parsed()) {
             Storage storage = OpenStorage(*config, false);
             const int applied = store::Migrate(*storage.db);
@@ -222,7 +253,8 @@ int Main(int argc, char** argv) {
                       << "\n";
             return 0;
         }
-        if (seed->parsed()) return SeedDemo(*config, lots, if_empty, key_file);
+        if (seed->parsed())
+            return SeedDemo(*config, lots, if_empty, key_file);
         if (keys_create->parsed() || keys_revoke->parsed()) {
             SystemClock clock;
             Storage storage = OpenStorage(*config, true);
@@ -230,7 +262,8 @@ int Main(int argc, char** argv) {
             billing::BillingService billing(repository, *storage.recorder, clock, config->plans);
             if (keys_create->parsed()) {
                 std::optional<std::int64_t> tg;
-                if (tg_id > 0) tg = tg_id;
+                if (tg_id > 0)
+                    tg = tg_id;
                 auto key = billing.CreateKey(tg, email, plan, name, std::nullopt);
                 if (!key) {
                     std::cerr << "zakupai: " << key.error().message << "\n";
@@ -255,5 +288,6 @@ int Main(int argc, char** argv) {
     }
     return 0;
 }
+}  // namespace
 
 }  // namespace zakupai::app

@@ -1,7 +1,8 @@
 #include "app/demo_data.hpp"
 
-#include <array>
 #include <fmt/format.h>
+
+#include <array>
 #include <random>
 
 #include "core/bin.hpp"
@@ -44,22 +45,39 @@ constexpr std::array<Item, 24> kItems{{
     {"Учебники для общеобразовательных школ", "штука", "581113.000.000002", 3100},
 }};
 
-constexpr std::array<const char*, 14> kRegions{"г. Астана",          "г. Алматы",
-                                               "г. Шымкент",         "Акмолинская область",
-                                               "Актюбинская область", "Алматинская область",
-                                               "Атырауская область",  "Восточно-Казахстанская область",
-                                               "Жамбылская область",  "Карагандинская область",
-                                               "Костанайская область", "Павлодарская область",
-                                               "Туркестанская область", "Мангистауская область"};
+constexpr std::array<const char*, 14> kRegions{"г. Астана",
+                                               "г. Алматы",
+                                               "г. Шымкент",
+                                               "Акмолинская область",
+                                               "Актюбинская область",
+                                               "Алматинская область",
+                                               "Атырауская область",
+                                               "Восточно-Казахстанская область",
+                                               "Жамбылская область",
+                                               "Карагандинская область",
+                                               "Костанайская область",
+                                               "Павлодарская область",
+                                               "Туркестанская область",
+                                               "Мангистауская область"};
 
-constexpr std::array<const char*, 8> kCustomerKinds{
-    "ГУ «Аппарат акима", "КГУ «Общеобразовательная школа №", "ГКП на ПХВ «Городская поликлиника №",
-    "ГУ «Отдел образования", "ГУ «Управление здравоохранения", "КГУ «Детский сад №", "РГУ «Департамент государственных доходов",
-    "ГУ «Отдел жилищно-коммунального хозяйства"};
+constexpr std::array<const char*, 8> kCustomerKinds{"ГУ «Аппарат акима",
+                                                    "КГУ «Общеобразовательная школа №",
+                                                    "ГКП на ПХВ «Городская поликлиника №",
+                                                    "ГУ «Отдел образования",
+                                                    "ГУ «Управление здравоохранения",
+                                                    "КГУ «Детский сад №",
+                                                    "РГУ «Департамент государственных доходов",
+                                                    "ГУ «Отдел жилищно-коммунального хозяйства"};
 
-constexpr std::array<const char*, 10> kSupplierNames{"ТОО «Астана Снаб»",     "ТОО «КазОфисТрейд»", "ТОО «Сарыарқа Құрылыс»",
-                                                     "ИП «Жумабаев Д.К.»",    "ТОО «Медтехника-KZ»", "ТОО «Алтын Азык»",
-                                                     "ТОО «Digital Service Group»", "ТОО «ЖолСервис»", "ТОО «Ақ Бидай»",
+constexpr std::array<const char*, 10> kSupplierNames{"ТОО «Астана Снаб»",
+                                                     "ТОО «КазОфисТрейд»",
+                                                     "ТОО «Сарыарқа Құрылыс»",
+                                                     "ИП «Жумабаев Д.К.»",
+                                                     "ТОО «Медтехника-KZ»",
+                                                     "ТОО «Алтын Азык»",
+                                                     "ТОО «Digital Service Group»",
+                                                     "ТОО «ЖолСервис»",
+                                                     "ТОО «Ақ Бидай»",
                                                      "ТОО «Энерго Ресурс»"};
 
 constexpr std::array<const char*, 5> kMethods{"tender", "auction", "price_offers", "eshop", "single_source"};
@@ -74,14 +92,17 @@ std::uint64_t Next(std::uint64_t& state) {
     return z ^ (z >> 31);
 }
 
-std::uint64_t Below(std::uint64_t& state, std::uint64_t n) { return Next(state) % n; }
+std::uint64_t Below(std::uint64_t& state, std::uint64_t n) {
+    return Next(state) % n;
+}
 
 }  // namespace
 
 std::string MakeBin(std::uint64_t& state, int year, int month) {
     while (true) {
         std::string digits = fmt::format("{:02}{:02}40{:05}", year % 100, month, Below(state, 100000));
-        if (auto check = BinCheckDigit(digits)) return digits + static_cast<char>('0' + *check);
+        if (auto check = BinCheckDigit(digits))
+            return digits + static_cast<char>('0' + *check);
     }
 }
 
@@ -103,26 +124,33 @@ DemoData MakeDemoData(int lot_count, Instant now, std::uint64_t seed) {
         } else {
             name += fmt::format(" {}»", region);
         }
-        customers.push_back({MakeBin(state, 95 + static_cast<int>(Below(state, 25)), 1 + static_cast<int>(Below(state, 12))),
-                             name, region});
+        customers.push_back(
+            {MakeBin(state, 95 + static_cast<int>(Below(state, 25)), 1 + static_cast<int>(Below(state, 12))),
+             name,
+             region});
     }
     for (int i = 0; i < 60; ++i) {
         std::string name = std::string(kSupplierNames[i % kSupplierNames.size()]);
-        if (i >= static_cast<int>(kSupplierNames.size())) name += fmt::format(" (филиал {})", i / kSupplierNames.size());
-        data.suppliers.push_back({MakeBin(state, static_cast<int>(Below(state, 24)), 1 + static_cast<int>(Below(state, 12))),
-                                  name, fmt::format("{:05}", 10000 + Below(state, 90000)),
-                                  kRegions[Below(state, kRegions.size())]});
+        if (i >= static_cast<int>(kSupplierNames.size()))
+            name += fmt::format(" (филиал {})", i / kSupplierNames.size());
+        data.suppliers.push_back(
+            {MakeBin(state, static_cast<int>(Below(state, 24)), 1 + static_cast<int>(Below(state, 12))),
+             name,
+             fmt::format("{:05}", 10000 + Below(state, 90000)),
+             kRegions[Below(state, kRegions.size())]});
     }
     for (int i = 0; i < lot_count; ++i) {
         const Item& item = kItems[Below(state, kItems.size())];
         const Customer& customer = customers[Below(state, customers.size())];
-        const std::int64_t quantity = item.unit_price_tenge > 1'000'000 ? 1 : 1 + static_cast<std::int64_t>(Below(state, 500));
+        const std::int64_t quantity =
+            item.unit_price_tenge > 1'000'000 ? 1 : 1 + static_cast<std::int64_t>(Below(state, 500));
         // ±20 % around the typical unit price, in whole tenge.
-        const std::int64_t unit_price = item.unit_price_tenge * (80 + static_cast<std::int64_t>(Below(state, 41))) / 100;
+        const std::int64_t unit_price =
+            item.unit_price_tenge * (80 + static_cast<std::int64_t>(Below(state, 41))) / 100;
         store::LotRow lot;
         lot.title = item.title;
-        lot.description = fmt::format("{}; количество: {} {}; место поставки: {}", item.title, quantity, item.unit,
-                                      customer.region);
+        lot.description =
+            fmt::format("{}; количество: {} {}; место поставки: {}", item.title, quantity, item.unit, customer.region);
         lot.price = unit_price * quantity * kTiynPerTenge;
         lot.deadline = now + std::chrono::hours{static_cast<std::int64_t>(Below(state, 24 * 60)) - 24 * 20};
         lot.customer_bin = customer.bin;
@@ -140,8 +168,11 @@ DemoData MakeDemoData(int lot_count, Instant now, std::uint64_t seed) {
         const Item& item = kItems[i % kItems.size()];
         const auto& supplier = data.suppliers[Below(state, data.suppliers.size())];
         // tenge × percent = tiyn: 85–115 % of the typical price.
-        data.prices.push_back({i % 2 == 0 ? "supplier_price_list" : "market_survey", item.enstru, item.title,
-                               item.unit_price_tenge * (85 + static_cast<std::int64_t>(Below(state, 31))), supplier.bin,
+        data.prices.push_back({i % 2 == 0 ? "supplier_price_list" : "market_survey",
+                               item.enstru,
+                               item.title,
+                               item.unit_price_tenge * (85 + static_cast<std::int64_t>(Below(state, 31))),
+                               supplier.bin,
                                now - std::chrono::hours{static_cast<std::int64_t>(Below(state, 24 * 90))}});
     }
     return data;

@@ -1,3 +1,5 @@
 #include "app/app.hpp"
 
-int main(int argc, char** argv) { return zakupai::app::Main(argc, argv); }
+int main(int argc, char** argv) {
+    return zakupai::app::Main(argc, argv);
+}

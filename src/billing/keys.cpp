@@ -1,8 +1,9 @@
 #include "billing/keys.hpp"
 
-#include <array>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+
+#include <array>
 #include <stdexcept>
 
 namespace zakupai::billing {
@@ -24,7 +25,8 @@ std::string GenerateApiKey() {
             key += kAlphabet[(buffer >> bits) & 0x3F];
         }
     }
-    if (bits > 0) key += kAlphabet[(buffer << (6 - bits)) & 0x3F];
+    if (bits > 0)
+        key += kAlphabet[(buffer << (6 - bits)) & 0x3F];
     return key;
 }
 
@@ -44,14 +46,18 @@ std::string HashApiKey(std::string_view key) {
     return hex;
 }
 
-std::string KeyPrefix(std::string_view key) { return std::string(key.substr(0, 9)); }
+std::string KeyPrefix(std::string_view key) {
+    return std::string(key.substr(0, 9));
+}
 
 bool LooksLikeApiKey(std::string_view key) {
-    if (key.size() < 16 || key.size() > 256) return false;
+    if (key.size() < 16 || key.size() > 256)
+        return false;
     for (char c : key) {
         const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
                         c == '_' || c == '.';
-        if (!ok) return false;
+        if (!ok)
+            return false;
     }
     return true;
 }

@@ -44,13 +44,18 @@ QuotaTracker::Windows& QuotaTracker::Roll(std::int64_t key_id, Instant now) {
     return w;
 }
 
-QuotaDecision QuotaTracker::Decide(const Windows& w, const PlanLimits& limits, Instant now, std::int64_t requests) const {
+QuotaDecision QuotaTracker::Decide(const Windows& w,
+                                   const PlanLimits& limits,
+                                   Instant now,
+                                   std::int64_t requests) const {
     QuotaDecision d;
-    if (limits.per_day > 0) d.remaining_today = std::max<std::int64_t>(0, limits.per_day - w.day_count);
+    if (limits.per_day > 0)
+        d.remaining_today = std::max<std::int64_t>(0, limits.per_day - w.day_count);
     if (limits.per_day > 0 && w.day_count + requests > limits.per_day) {
         d.allowed = false;
         d.reason = "daily limit of " + std::to_string(limits.per_day) + " requests exceeded";
-        d.retry_after_seconds = SecondsUntil(now, AlmatyStartOfDay(Date{std::chrono::sys_days{w.day} + std::chrono::days{1}}));
+        d.retry_after_seconds =
+            SecondsUntil(now, AlmatyStartOfDay(Date{std::chrono::sys_days{w.day} + std::chrono::days{1}}));
     } else if (limits.per_hour > 0 && w.hour + requests > limits.per_hour) {
         d.allowed = false;
         d.reason = "hourly limit of " + std::to_string(limits.per_hour) + " requests exceeded";
@@ -71,7 +76,8 @@ QuotaDecision QuotaTracker::Consume(std::int64_t key_id, const PlanLimits& limit
         w.minute += requests;
         w.hour += requests;
         w.day_count += requests;
-        if (limits.per_day > 0) d.remaining_today = std::max<std::int64_t>(0, limits.per_day - w.day_count);
+        if (limits.per_day > 0)
+            d.remaining_today = std::max<std::int64_t>(0, limits.per_day - w.day_count);
     }
     return d;
 }
@@ -88,7 +94,8 @@ std::int64_t QuotaTracker::UsedThisHour(std::int64_t key_id, Instant now) {
 
 QuotaDecision IpLimiter::Consume(const std::string& ip, Instant now) {
     QuotaDecision d;
-    if (per_minute_ <= 0) return d;
+    if (per_minute_ <= 0)
+        return d;
     std::lock_guard lock(mutex_);
     const Instant minute = floor<minutes>(now);
     if (minute != window_start_) {

@@ -16,8 +16,8 @@ namespace zakupai::billing {
 struct QuotaDecision {
     bool allowed = true;
     std::int64_t retry_after_seconds = 0;
-    std::string reason;                     // which limit, for the 429 message
-    std::int64_t remaining_today = -1;      // -1 = unlimited
+    std::string reason;                 // which limit, for the 429 message
+    std::int64_t remaining_today = -1;  // -1 = unlimited
 };
 
 class QuotaTracker {

@@ -1,8 +1,9 @@
+#include <gtest/gtest.h>
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <filesystem>
 #include <fstream>
-#include <gtest/gtest.h>
 #include <sstream>
 
 #include "calc/calculators.hpp"
@@ -19,7 +20,9 @@ RuleBook Rules() {
     return *rules;
 }
 
-Date Day(std::string_view text) { return *ParseIsoDate(text); }
+Date Day(std::string_view text) {
+    return *ParseIsoDate(text);
+}
 
 TEST(RuleBook, EmbeddedRulesParseAndSwitchVatAtNewYear) {
     const RuleBook rules = Rules();
@@ -32,10 +35,12 @@ TEST(RuleBook, EmbeddedRulesParseAndSwitchVatAtNewYear) {
 
 TEST(RuleBook, BrokenRuleFilesAreReported) {
     EXPECT_EQ(ParseRuleBook("{").error().message, "calc rules are not a JSON object");
-    EXPECT_EQ(ParseRuleBook(R"({"version":"x","mrp":[],"vat":[{"category":"standard","from":"2026-13-01","rate_pct":"16","source":"s"}]})")
-                  .error()
-                  .message,
-              "calc rules: vat[].from is not a real calendar date");
+    EXPECT_EQ(
+        ParseRuleBook(
+            R"({"version":"x","mrp":[],"vat":[{"category":"standard","from":"2026-13-01","rate_pct":"16","source":"s"}]})")
+            .error()
+            .message,
+        "calc rules: vat[].from is not a real calendar date");
 }
 
 TEST(Penalty, CapDayIsTheFirstDayTheCapIsReached) {
@@ -69,8 +74,10 @@ TEST(Dumping, ThresholdComparisonIsExactForOddAmounts) {
 // Every file under tests/cases/calc holds cases: input -> expected fields or expected problems.
 std::vector<std::filesystem::path> CaseFiles() {
     std::vector<std::filesystem::path> files;
-    for (const auto& entry : std::filesystem::directory_iterator(std::string(ZAKUPAI_SOURCE_DIR) + "/tests/cases/calc")) {
-        if (entry.path().extension() == ".json") files.push_back(entry.path());
+    for (const auto& entry :
+         std::filesystem::directory_iterator(std::string(ZAKUPAI_SOURCE_DIR) + "/tests/cases/calc")) {
+        if (entry.path().extension() == ".json")
+            files.push_back(entry.path());
     }
     std::sort(files.begin(), files.end());
     return files;
@@ -106,11 +113,13 @@ TEST(GoldenCases, EveryCaseMatches) {
             const auto& c = item.as_object();
             const std::string name = file.filename().string() + ": " + std::string(c.at("name").as_string());
             SCOPED_TRACE(name);
-            auto result = Evaluate(rules, c.at("calc").as_string(), c.at("input").as_object(), Day(c.at("today").as_string()));
+            auto result =
+                Evaluate(rules, c.at("calc").as_string(), c.at("input").as_object(), Day(c.at("today").as_string()));
             if (auto it = c.find("error"); it != c.end()) {
                 ASSERT_FALSE(result.has_value()) << name;
                 json::array actual;
-                for (const auto& p : result.error().details) actual.push_back(json::object{{"field", p.field}, {"problem", p.problem}});
+                for (const auto& p : result.error().details)
+                    actual.push_back(json::object{{"field", p.field}, {"problem", p.problem}});
                 EXPECT_EQ(json::serialize(it->value()), json::serialize(actual));
             } else {
                 ASSERT_TRUE(result.has_value()) << name << ": " << result.error().message;

@@ -7,7 +7,8 @@ namespace zakupai::calc {
 std::vector<std::string> DumpingSubjects(const RuleBook& rules) {
     std::vector<std::string> subjects;
     for (const auto& rule : rules.dumping) {
-        if (rule.method == "tender") subjects.push_back(rule.subject);
+        if (rule.method == "tender")
+            subjects.push_back(rule.subject);
     }
     return subjects;
 }
@@ -18,11 +19,13 @@ Result<DumpingResult> CalculateDumping(const RuleBook& rules, const DumpingInput
     r.subject = input.subject;
     if (input.method == "auction" || input.method == "single_source") {
         r.applicable = false;
-        r.rule = input.method == "auction"
-                     ? "Для аукциона порог демпинга Правилами не установлен; стартовая цена не может быть ниже выделенной "
-                       "суммы более чем на 5% (ст. 3 п. 5 Закона), шаг 0,5–5% (п. 399 Правил)"
-                     : "Для закупки из одного источника демпинг не определяется";
-        r.source = input.method == "auction" ? "Закон № 106-VIII, ст. 3 п. 5; Правила № 687, п. 399" : "Закон № 106-VIII";
+        r.rule =
+            input.method == "auction"
+                ? "Для аукциона порог демпинга Правилами не установлен; стартовая цена не может быть ниже выделенной "
+                  "суммы более чем на 5% (ст. 3 п. 5 Закона), шаг 0,5–5% (п. 399 Правил)"
+                : "Для закупки из одного источника демпинг не определяется";
+        r.source =
+            input.method == "auction" ? "Закон № 106-VIII, ст. 3 п. 5; Правила № 687, п. 399" : "Закон № 106-VIII";
         return r;
     }
     const std::string method = input.method == "turnkey" ? "tender" : input.method;
@@ -39,7 +42,8 @@ Result<DumpingResult> CalculateDumping(const RuleBook& rules, const DumpingInput
     }
     if (rule->reference == "offers_mean") {
         if (input.offers.empty() && !input.reference) {
-            return Fail(Error::Invalid("offers", "is required for the e-shop (the mean of the offers is the reference)"));
+            return Fail(
+                Error::Invalid("offers", "is required for the e-shop (the mean of the offers is the reference)"));
         }
         if (!input.offers.empty()) {
             Int128 sum = 0;
@@ -49,10 +53,12 @@ Result<DumpingResult> CalculateDumping(const RuleBook& rules, const DumpingInput
             r.reference = *input.reference;
         }
     } else {
-        if (!input.reference) return Fail(Error::Invalid("amount", "is required (the amount allocated for the lot)"));
+        if (!input.reference)
+            return Fail(Error::Invalid("amount", "is required (the amount allocated for the lot)"));
         r.reference = *input.reference;
     }
-    if (r.reference == 0) return Fail(Error::Invalid("amount", "must be > 0"));
+    if (r.reference == 0)
+        return Fail(Error::Invalid("amount", "must be > 0"));
 
     r.subject = rule->subject;
     r.subject_name = rule->name_ru;
@@ -74,19 +80,20 @@ Result<DumpingResult> CalculateDumping(const RuleBook& rules, const DumpingInput
     r.performance_pct = method == "price_offers" ? rules.performance_price_offers : rules.performance_default;
     if (!r.bid_rejected && !input.kz_producer && method != "eshop") {
         r.performance_security =
-            DivideRoundHalfUp(static_cast<Int128>(input.bid) * r.performance_pct, 10'000 * kTiynPerTenge) * kTiynPerTenge;
+            DivideRoundHalfUp(static_cast<Int128>(input.bid) * r.performance_pct, 10'000 * kTiynPerTenge) *
+            kTiynPerTenge;
     }
     r.total_deposit = r.performance_security + r.anti_dumping_sum;
     const std::string threshold_text = FormatScaledDecimal(r.threshold, 2);
     if (!r.is_dumping) {
-        r.rule = fmt::format("Цена не ниже порога: демпинг — цена ниже {} более чем на {}%", rule->reference == "offers_mean"
-                                                                                          ? "средней цены предложений"
-                                                                                          : "выделенной суммы",
+        r.rule = fmt::format("Цена не ниже порога: демпинг — цена ниже {} более чем на {}%",
+                             rule->reference == "offers_mean" ? "средней цены предложений" : "выделенной суммы",
                              threshold_text);
     } else if (r.allowed) {
-        r.rule = fmt::format("Демпинг (ниже более чем на {}%): допускается при внесении антидемпинговой суммы, равной "
-                             "разнице между минимальной допустимой ценой и ценой предложения, сверх обеспечения исполнения",
-                             threshold_text);
+        r.rule = fmt::format(
+            "Демпинг (ниже более чем на {}%): допускается при внесении антидемпинговой суммы, равной "
+            "разнице между минимальной допустимой ценой и ценой предложения, сверх обеспечения исполнения",
+            threshold_text);
     } else {
         r.rule = fmt::format("Демпинг (ниже более чем на {}%): для этого предмета закупки заявка не принимается",
                              threshold_text);

@@ -18,7 +18,10 @@ struct Evaluation {
 
 // kind: vat, margin, penalty, securities, dumping. Bad input is a kInvalidArgument error that
 // names every offending field.
-Result<Evaluation> Evaluate(const RuleBook& rules, std::string_view kind, const boost::json::object& request, Date today);
+Result<Evaluation> Evaluate(const RuleBook& rules,
+                            std::string_view kind,
+                            const boost::json::object& request,
+                            Date today);
 
 const std::vector<std::string_view>& CalculatorKinds();
 

@@ -4,7 +4,8 @@ namespace zakupai::calc {
 
 namespace {
 BasisPoints Ratio(Tiyn numerator, Tiyn denominator) {
-    if (denominator == 0) return 0;
+    if (denominator == 0)
+        return 0;
     return DivideRoundHalfUp(static_cast<Int128>(numerator) * 10'000, denominator);
 }
 }  // namespace
@@ -30,8 +31,9 @@ MarginResult CalculateMargin(const MarginInput& input) {
     r.margin = Ratio(r.profit, r.revenue_net);
     r.markup = Ratio(r.profit, r.cost_total);
     // The price, in the same VAT terms as lot_price, at which profit is zero.
-    r.break_even_price = charges_vat && input.price_includes_vat ? r.cost_total + ApplyBasisPoints(r.cost_total, input.vat_rate)
-                                                                  : r.cost_total;
+    r.break_even_price = charges_vat && input.price_includes_vat
+                             ? r.cost_total + ApplyBasisPoints(r.cost_total, input.vat_rate)
+                             : r.cost_total;
     r.break_even_unit_price = DivideRoundHalfUp(r.break_even_price, input.quantity);
     return r;
 }
@@ -41,8 +43,8 @@ void MarginResult::WriteFields(JsonWriter& out) const {
     out.MoneyField("vat_payable", vat_payable).MoneyField("cost_total", cost_total).MoneyField("profit", profit);
     out.Key("margin_pct").Decimal(margin, 2);
     out.Key("markup_pct").Decimal(markup, 2);
-    out.Key("roi_pct").Decimal(markup, 2);          // the original API's name for markup
-    out.Key("margin_percent").Decimal(margin, 2);   // the n8n node's name
+    out.Key("roi_pct").Decimal(markup, 2);         // the original API's name for markup
+    out.Key("margin_percent").Decimal(margin, 2);  // the n8n node's name
     out.MoneyField("break_even_price", break_even_price).MoneyField("break_even_unit_price", break_even_unit_price);
     out.Field("quantity", input.quantity);
     out.Key("assumptions").BeginObject();

@@ -13,19 +13,23 @@ Result<PenaltyResult> CalculatePenalty(const RuleBook& rules, const PenaltyInput
     r.input = input;
     const std::string rate_text = FormatScaledDecimal(input.daily_rate, 2);
     if (input.party == PenaltyParty::kCustomerLatePayment) {
-        if (!input.unperformed_sum) return Fail(Error::Invalid("overdue_sum", "is required for a customer's late payment"));
+        if (!input.unperformed_sum)
+            return Fail(Error::Invalid("overdue_sum", "is required for a customer's late payment"));
         r.base = *input.unperformed_sum;
         r.cap_rate = input.cap_override.value_or(rules.customer_late_cap);
         r.source = rules.customer_late_source;
         r.rule = fmt::format("Заказчик: {}% от просроченной суммы за каждый день, не более {}% общей суммы договора",
-                             rate_text, FormatScaledDecimal(r.cap_rate, 2));
+                             rate_text,
+                             FormatScaledDecimal(r.cap_rate, 2));
     } else {
         r.base = input.unperformed_sum.value_or(input.contract_sum);
         const PenaltyCap* cap = nullptr;
         for (const auto& c : rules.penalty_caps) {
-            if (c.contract_type == input.contract_type) cap = &c;
+            if (c.contract_type == input.contract_type)
+                cap = &c;
         }
-        if (cap == nullptr) return Fail(Error::Invalid("contract_type", "must be one of: goods, works, services, other"));
+        if (cap == nullptr)
+            return Fail(Error::Invalid("contract_type", "must be one of: goods, works, services, other"));
         if (input.cap_override) {
             r.cap_rate = *input.cap_override;
             r.source = "cap_pct из запроса";
@@ -37,14 +41,16 @@ Result<PenaltyResult> CalculatePenalty(const RuleBook& rules, const PenaltyInput
             r.source = cap->source;
             r.cap_verified = cap->verified;
         }
-        r.rule = fmt::format("Поставщик: {}% от {} за каждый календарный день просрочки, не более {}% общей суммы договора",
-                             rate_text,
-                             input.unperformed_sum ? "стоимости неисполненных обязательств" : "общей суммы договора",
-                             FormatScaledDecimal(r.cap_rate, 2));
+        r.rule =
+            fmt::format("Поставщик: {}% от {} за каждый календарный день просрочки, не более {}% общей суммы договора",
+                        rate_text,
+                        input.unperformed_sum ? "стоимости неисполненных обязательств" : "общей суммы договора",
+                        FormatScaledDecimal(r.cap_rate, 2));
     }
     if (r.base > input.contract_sum) {
-        return Fail(Error::Invalid(input.party == PenaltyParty::kCustomerLatePayment ? "overdue_sum" : "unperformed_sum",
-                                   "must not exceed contract_sum"));
+        return Fail(
+            Error::Invalid(input.party == PenaltyParty::kCustomerLatePayment ? "overdue_sum" : "unperformed_sum",
+                           "must not exceed contract_sum"));
     }
     const Int128 per_day = static_cast<Int128>(r.base) * input.daily_rate;  // in 1/10000 tiyn
     r.uncapped_penalty = DivideRoundHalfUp(per_day * input.days_overdue, 10'000);

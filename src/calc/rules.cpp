@@ -11,11 +11,14 @@ namespace zakupai::calc {
 
 namespace json = boost::json;
 
-std::string_view EmbeddedRuleBookJson() { return embedded::kCalcRules; }
+std::string_view EmbeddedRuleBookJson() {
+    return embedded::kCalcRules;
+}
 
 const VatRate* RuleBook::FindVat(std::string_view category, Date date) const {
     for (const auto& rate : vat) {
-        if (rate.category == category && rate.from <= date && (!rate.to || date <= *rate.to)) return &rate;
+        if (rate.category == category && rate.from <= date && (!rate.to || date <= *rate.to))
+            return &rate;
     }
     return nullptr;
 }
@@ -25,7 +28,8 @@ Tiyn RuleBook::Mrp(int year) const {
     Tiyn best = mrp.front().second;
     int best_year = mrp.front().first;
     for (const auto& [y, value] : mrp) {
-        if (y == year) return value;
+        if (y == year)
+            return value;
         if (y > best_year) {
             best_year = y;
             best = value;
@@ -96,7 +100,8 @@ public:
 
 private:
     void Note(std::string text) {
-        if (problem.empty()) problem = std::move(text);
+        if (problem.empty())
+            problem = std::move(text);
     }
 };
 
@@ -123,15 +128,17 @@ Result<RuleBook> ParseRuleBook(std::string_view json_text) {
         VatRate rate;
         rate.category = r.Str(o, "category", "vat[]");
         rate.from = r.Day(o, "from", "vat[]");
-        if (auto it = o.find("to"); it != o.end() && !it->value().is_null()) rate.to = r.Day(o, "to", "vat[]");
+        if (auto it = o.find("to"); it != o.end() && !it->value().is_null())
+            rate.to = r.Day(o, "to", "vat[]");
         rate.rate = r.Pct(o, "rate_pct", "vat[]");
         rate.source = r.Str(o, "source", "vat[]");
         book.vat.push_back(std::move(rate));
     }
     for (const auto& item : r.Array(root, "bid_security")) {
         const auto& o = r.Object(item, "bid_security[]");
-        book.bid_security.push_back(
-            {r.Str(o, "method", "bid_security[]"), r.Pct(o, "pct", "bid_security[]"), r.Str(o, "source", "bid_security[]")});
+        book.bid_security.push_back({r.Str(o, "method", "bid_security[]"),
+                                     r.Pct(o, "pct", "bid_security[]"),
+                                     r.Str(o, "source", "bid_security[]")});
     }
     if (auto it = root.find("performance_security"); it != root.end()) {
         const auto& o = r.Object(it->value(), "performance_security");
@@ -148,7 +155,8 @@ Result<RuleBook> ParseRuleBook(std::string_view json_text) {
         for (const auto& item : r.Array(o, "caps")) {
             const auto& c = r.Object(item, "penalty.caps[]");
             auto v = c.find("verified");
-            book.penalty_caps.push_back({r.Str(c, "contract_type", "penalty.caps[]"), r.Pct(c, "cap_pct", "penalty.caps[]"),
+            book.penalty_caps.push_back({r.Str(c, "contract_type", "penalty.caps[]"),
+                                         r.Pct(c, "cap_pct", "penalty.caps[]"),
                                          r.Str(c, "source", "penalty.caps[]"),
                                          v != c.end() && v->value().is_bool() && v->value().get_bool()});
         }
@@ -170,8 +178,10 @@ Result<RuleBook> ParseRuleBook(std::string_view json_text) {
         rule.source = r.Str(o, "source", "dumping[]");
         book.dumping.push_back(std::move(rule));
     }
-    if (r.problem.empty() && (book.mrp.empty() || book.vat.empty())) r.problem = "mrp and vat must not be empty";
-    if (!r.problem.empty()) return Fail(Error{ErrorCode::kInternal, "calc rules: " + r.problem, {}});
+    if (r.problem.empty() && (book.mrp.empty() || book.vat.empty()))
+        r.problem = "mrp and vat must not be empty";
+    if (!r.problem.empty())
+        return Fail(Error{ErrorCode::kInternal, "calc rules: " + r.problem, {}});
     return book;
 }
 

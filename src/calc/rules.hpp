@@ -40,7 +40,7 @@ struct DumpingRule {
     std::string method;
     std::string subject;
     BasisPoints threshold = 0;
-    bool allowed = false;  // true: dumping allowed against an anti-dumping sum
+    bool allowed = false;   // true: dumping allowed against an anti-dumping sum
     std::string reference;  // "allocated" or "offers_mean"
     std::string name_ru;
     std::string source;

@@ -12,8 +12,8 @@ Tiyn WholeTengeShare(Tiyn amount, BasisPoints pct) {
 }  // namespace
 
 const std::vector<std::string_view>& ProcurementMethods() {
-    static const std::vector<std::string_view> kMethods{"tender",  "auction", "price_offers",
-                                                        "turnkey", "eshop",   "single_source"};
+    static const std::vector<std::string_view> kMethods{
+        "tender", "auction", "price_offers", "turnkey", "eshop", "single_source"};
     return kMethods;
 }
 
@@ -22,9 +22,11 @@ Result<SecuritiesResult> CalculateSecurities(const RuleBook& rules, const Securi
     r.method = input.method;
     const MethodPercent* bid_rule = nullptr;
     for (const auto& m : rules.bid_security) {
-        if (m.method == input.method) bid_rule = &m;
+        if (m.method == input.method)
+            bid_rule = &m;
     }
-    if (bid_rule == nullptr) return Fail(Error::Invalid("method", "unknown procurement method"));
+    if (bid_rule == nullptr)
+        return Fail(Error::Invalid("method", "unknown procurement method"));
 
     r.bid.base = input.amount;
     r.bid.pct = bid_rule->pct;
@@ -49,11 +51,13 @@ Result<SecuritiesResult> CalculateSecurities(const RuleBook& rules, const Securi
     if (input.kz_producer) {
         r.performance.rule = "Не требуется: поставщик в реестре казахстанских товаропроизводителей (п. 538 Правил)";
     } else if (input.method == "single_source") {
-        r.performance.rule = "Не требуется при прямом заключении договора из одного источника (п. 538 Правил), кроме "
-                             "подпунктов 19) и 41)";
+        r.performance.rule =
+            "Не требуется при прямом заключении договора из одного источника (п. 538 Правил), кроме "
+            "подпунктов 19) и 41)";
     } else if (input.method == "eshop" && contract_sum <= eshop_limit) {
         r.performance.rule = fmt::format("Не требуется: договор электронного магазина не более {} МРП ({} ₸) (п. 538)",
-                                         rules.eshop_performance_exempt_mrp, FormatTenge(eshop_limit));
+                                         rules.eshop_performance_exempt_mrp,
+                                         FormatTenge(eshop_limit));
     } else {
         r.performance.required = true;
         r.performance.amount = WholeTengeShare(contract_sum, r.performance.pct);
@@ -67,7 +71,8 @@ Result<SecuritiesResult> CalculateSecurities(const RuleBook& rules, const Securi
     } else if (input.advance_pct) {
         advance = ApplyBasisPoints(contract_sum, *input.advance_pct);
     }
-    if (advance > contract_sum) return Fail(Error::Invalid("advance_amount", "must not exceed the contract sum"));
+    if (advance > contract_sum)
+        return Fail(Error::Invalid("advance_amount", "must not exceed the contract sum"));
     r.advance.base = advance;
     r.advance.pct = contract_sum == 0 ? 0 : DivideRoundHalfUp(static_cast<Int128>(advance) * 10'000, contract_sum);
     r.advance.source = "Закон № 106-VIII, ст. 17 п. 10; Правила № 687, п. 539, п. 543–544";

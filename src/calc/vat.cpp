@@ -22,7 +22,9 @@ Result<VatResult> CalculateVat(const RuleBook& rules, const VatInput& input, Dat
         result.rate = rate->rate;
         result.date = date;
         result.rule = fmt::format("Ставка НДС {}% действует на дату оборота {} (категория {})",
-                                  FormatScaledDecimal(rate->rate, 2), FormatDottedDate(date), input.category);
+                                  FormatScaledDecimal(rate->rate, 2),
+                                  FormatDottedDate(date),
+                                  input.category);
         result.source = rate->source;
     }
     if (input.include_vat) {

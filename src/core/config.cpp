@@ -23,9 +23,11 @@ Config DefaultConfig() {
 std::string Config::RedactedDatabaseUrl() const {
     const auto scheme_end = database.url.find("://");
     const auto at = database.url.find('@');
-    if (scheme_end == std::string::npos || at == std::string::npos) return database.url;
+    if (scheme_end == std::string::npos || at == std::string::npos)
+        return database.url;
     const auto colon = database.url.find(':', scheme_end + 3);
-    if (colon == std::string::npos || colon > at) return database.url;
+    if (colon == std::string::npos || colon > at)
+        return database.url;
     return database.url.substr(0, colon + 1) + "***" + database.url.substr(at);
 }
 
@@ -34,7 +36,8 @@ std::map<std::string, std::string> ProcessEnvironment() {
     for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
         std::string entry(*e);
         auto eq = entry.find('=');
-        if (eq != std::string::npos) env[entry.substr(0, eq)] = entry.substr(eq + 1);
+        if (eq != std::string::npos)
+            env[entry.substr(0, eq)] = entry.substr(eq + 1);
     }
     return env;
 }
@@ -43,15 +46,16 @@ namespace {
 
 // One setting: its JSON path in the file, its environment name, and how to store a text value.
 struct Setting {
-    std::string json_path;  // "http.port"
-    std::string env_name;   // "ZAKUPAI_PORT"
+    std::string json_path;                                                         // "http.port"
+    std::string env_name;                                                          // "ZAKUPAI_PORT"
     std::function<std::optional<std::string>(Config&, const std::string&)> apply;  // returns a problem
 };
 
 std::optional<std::string> ParseInt(const std::string& text, std::int64_t min, std::int64_t max, std::int64_t& out) {
     std::int64_t value = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc{} || end != text.data() + text.size()) return "must be an integer, got '" + text + "'";
+    if (ec != std::errc{} || end != text.data() + text.size())
+        return "must be an integer, got '" + text + "'";
     if (value < min || value > max) {
         return "must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " + text;
     }
@@ -60,11 +64,12 @@ std::optional<std::string> ParseInt(const std::string& text, std::int64_t min, s
 }
 
 template <class T>
-Setting IntSetting(std::string path, std::string env, std::int64_t min, std::int64_t max, T Config::*section,
-                   auto field) {
+Setting IntSetting(
+    std::string path, std::string env, std::int64_t min, std::int64_t max, T Config::*section, auto field) {
     return Setting{std::move(path), std::move(env), [=](Config& c, const std::string& v) -> std::optional<std::string> {
                        std::int64_t value = 0;
-                       if (auto problem = ParseInt(v, min, max, value)) return problem;
+                       if (auto problem = ParseInt(v, min, max, value))
+                           return problem;
                        (c.*section).*field = static_cast<std::remove_reference_t<decltype((c.*section).*field)>>(value);
                        return std::nullopt;
                    }};
@@ -73,7 +78,8 @@ Setting IntSetting(std::string path, std::string env, std::int64_t min, std::int
 std::vector<Setting> Settings() {
     std::vector<Setting> s;
     s.push_back({"data_dir", "ZAKUPAI_DATA_DIR", [](Config& c, const std::string& v) -> std::optional<std::string> {
-                     if (v.empty()) return "must not be empty";
+                     if (v.empty())
+                         return "must not be empty";
                      c.data_dir = v;
                      return std::nullopt;
                  }});
@@ -86,31 +92,54 @@ std::vector<Setting> Settings() {
                      return std::nullopt;
                  }});
     s.push_back({"http.host", "ZAKUPAI_HOST", [](Config& c, const std::string& v) -> std::optional<std::string> {
-                     if (v.empty()) return "must not be empty";
+                     if (v.empty())
+                         return "must not be empty";
                      c.http.host = v;
                      return std::nullopt;
                  }});
     s.push_back(IntSetting("http.port", "ZAKUPAI_PORT", 0, 65535, &Config::http, &HttpConfig::port));
     s.push_back(IntSetting("http.threads", "ZAKUPAI_THREADS", 0, 256, &Config::http, &HttpConfig::threads));
-    s.push_back(IntSetting("http.body_limit_bytes", "ZAKUPAI_BODY_LIMIT_BYTES", 1024, 1LL << 30, &Config::http,
+    s.push_back(IntSetting("http.body_limit_bytes",
+                           "ZAKUPAI_BODY_LIMIT_BYTES",
+                           1024,
+                           1LL << 30,
+                           &Config::http,
                            &HttpConfig::body_limit_bytes));
-    s.push_back(IntSetting("http.header_timeout_ms", "ZAKUPAI_HEADER_TIMEOUT_MS", 100, 600'000, &Config::http,
+    s.push_back(IntSetting("http.header_timeout_ms",
+                           "ZAKUPAI_HEADER_TIMEOUT_MS",
+                           100,
+                           600'000,
+                           &Config::http,
                            &HttpConfig::header_timeout_ms));
-    s.push_back(IntSetting("http.body_timeout_ms", "ZAKUPAI_BODY_TIMEOUT_MS", 100, 600'000, &Config::http,
-                           &HttpConfig::body_timeout_ms));
-    s.push_back(IntSetting("http.idle_timeout_ms", "ZAKUPAI_IDLE_TIMEOUT_MS", 100, 3'600'000, &Config::http,
+    s.push_back(IntSetting(
+        "http.body_timeout_ms", "ZAKUPAI_BODY_TIMEOUT_MS", 100, 600'000, &Config::http, &HttpConfig::body_timeout_ms));
+    s.push_back(IntSetting("http.idle_timeout_ms",
+                           "ZAKUPAI_IDLE_TIMEOUT_MS",
+                           100,
+                           3'600'000,
+                           &Config::http,
                            &HttpConfig::idle_timeout_ms));
-    s.push_back(IntSetting("http.shutdown_grace_ms", "ZAKUPAI_SHUTDOWN_GRACE_MS", 0, 600'000, &Config::http,
+    s.push_back(IntSetting("http.shutdown_grace_ms",
+                           "ZAKUPAI_SHUTDOWN_GRACE_MS",
+                           0,
+                           600'000,
+                           &Config::http,
                            &HttpConfig::shutdown_grace_ms));
-    s.push_back(IntSetting("http.anonymous_per_ip_per_minute", "ZAKUPAI_RATE_LIMIT_IP_PER_MINUTE", 0, 100'000'000,
-                           &Config::http, &HttpConfig::anonymous_per_ip_per_minute));
-    s.push_back({"http.cors_origins", "ZAKUPAI_CORS_ORIGINS",
+    s.push_back(IntSetting("http.anonymous_per_ip_per_minute",
+                           "ZAKUPAI_RATE_LIMIT_IP_PER_MINUTE",
+                           0,
+                           100'000'000,
+                           &Config::http,
+                           &HttpConfig::anonymous_per_ip_per_minute));
+    s.push_back({"http.cors_origins",
+                 "ZAKUPAI_CORS_ORIGINS",
                  [](Config& c, const std::string& v) -> std::optional<std::string> {
                      c.http.cors_origins.clear();
                      std::stringstream in(v);
                      std::string origin;
                      while (std::getline(in, origin, ',')) {
-                         if (origin.empty()) continue;
+                         if (origin.empty())
+                             continue;
                          if (origin != "*" && origin.rfind("http://", 0) != 0 && origin.rfind("https://", 0) != 0) {
                              return "each origin must start with http:// or https:// (got '" + origin + "')";
                          }
@@ -118,35 +147,39 @@ std::vector<Setting> Settings() {
                      }
                      return std::nullopt;
                  }});
-    s.push_back({"http.access_log", "ZAKUPAI_ACCESS_LOG", [](Config& c, const std::string& v) -> std::optional<std::string> {
-                     if (v != "true" && v != "false" && v != "1" && v != "0") return "must be true or false";
-                     c.http.access_log = v == "true" || v == "1";
-                     return std::nullopt;
-                 }});
-    s.push_back({"database.url", "ZAKUPAI_DATABASE_URL",
-                 [](Config& c, const std::string& v) -> std::optional<std::string> {
-                     if (!v.empty() && v.rfind("sqlite://", 0) != 0 && v.rfind("postgresql://", 0) != 0 &&
-                         v.rfind("postgres://", 0) != 0) {
-                         return "must start with sqlite:// or postgresql://";
-                     }
-                     c.database.url = v;
-                     return std::nullopt;
-                 }});
-    s.push_back(IntSetting("database.pool_size", "ZAKUPAI_DB_POOL_SIZE", 1, 256, &Config::database,
-                           &DatabaseConfig::pool_size));
+    s.push_back(
+        {"http.access_log", "ZAKUPAI_ACCESS_LOG", [](Config& c, const std::string& v) -> std::optional<std::string> {
+             if (v != "true" && v != "false" && v != "1" && v != "0")
+                 return "must be true or false";
+             c.http.access_log = v == "true" || v == "1";
+             return std::nullopt;
+         }});
+    s.push_back(
+        {"database.url", "ZAKUPAI_DATABASE_URL", [](Config& c, const std::string& v) -> std::optional<std::string> {
+             if (!v.empty() && v.rfind("sqlite://", 0) != 0 && v.rfind("postgresql://", 0) != 0 &&
+                 v.rfind("postgres://", 0) != 0) {
+                 return "must start with sqlite:// or postgresql://";
+             }
+             c.database.url = v;
+             return std::nullopt;
+         }});
+    s.push_back(IntSetting(
+        "database.pool_size", "ZAKUPAI_DB_POOL_SIZE", 1, 256, &Config::database, &DatabaseConfig::pool_size));
     for (const char* plan : {"free", "premium"}) {
         const std::string upper = plan == std::string("free") ? "FREE" : "PREMIUM";
         const std::string name = plan;
         auto limit = [name](std::int64_t PlanLimits::*field) {
             return [name, field](Config& c, const std::string& v) -> std::optional<std::string> {
                 std::int64_t value = 0;
-                if (auto problem = ParseInt(v, 0, 1'000'000'000, value)) return problem;
+                if (auto problem = ParseInt(v, 0, 1'000'000'000, value))
+                    return problem;
                 c.plans[name].*field = value;
                 return std::nullopt;
             };
         };
         s.push_back({"plans." + name + ".per_day", "ZAKUPAI_PLAN_" + upper + "_PER_DAY", limit(&PlanLimits::per_day)});
-        s.push_back({"plans." + name + ".per_hour", "ZAKUPAI_PLAN_" + upper + "_PER_HOUR", limit(&PlanLimits::per_hour)});
+        s.push_back(
+            {"plans." + name + ".per_hour", "ZAKUPAI_PLAN_" + upper + "_PER_HOUR", limit(&PlanLimits::per_hour)});
         s.push_back(
             {"plans." + name + ".per_minute", "ZAKUPAI_PLAN_" + upper + "_PER_MINUTE", limit(&PlanLimits::per_minute)});
     }
@@ -162,20 +195,26 @@ std::optional<std::string> LookupJson(const boost::json::object& root, const std
     while (std::getline(in, part, '.')) parts.push_back(part);
     for (std::size_t i = 0; i < parts.size(); ++i) {
         auto it = object->find(parts[i]);
-        if (it == object->end()) return std::nullopt;
+        if (it == object->end())
+            return std::nullopt;
         if (i + 1 < parts.size()) {
-            if (!it->value().is_object()) return std::nullopt;
+            if (!it->value().is_object())
+                return std::nullopt;
             object = &it->value().as_object();
             continue;
         }
         const auto& v = it->value();
-        if (v.is_string()) return std::string(v.get_string());
-        if (v.is_bool()) return v.get_bool() ? "true" : "false";
-        if (v.is_int64()) return std::to_string(v.get_int64());
+        if (v.is_string())
+            return std::string(v.get_string());
+        if (v.is_bool())
+            return v.get_bool() ? "true" : "false";
+        if (v.is_int64())
+            return std::to_string(v.get_int64());
         if (v.is_array()) {
             std::string joined;
             for (const auto& item : v.get_array()) {
-                if (item.is_string()) joined += (joined.empty() ? "" : ",") + std::string(item.get_string());
+                if (item.is_string())
+                    joined += (joined.empty() ? "" : ",") + std::string(item.get_string());
             }
             return joined;
         }
@@ -186,7 +225,8 @@ std::optional<std::string> LookupJson(const boost::json::object& root, const std
 
 std::optional<std::string> ReadSecretFile(const std::string& path, std::string& out) {
     std::ifstream file(path);
-    if (!file) return "cannot read file " + path;
+    if (!file)
+        return "cannot read file " + path;
     std::getline(file, out);
     while (!out.empty() && (out.back() == '\r' || out.back() == ' ')) out.pop_back();
     return std::nullopt;
@@ -200,23 +240,28 @@ Result<Config> LoadConfig(const std::string& file_path, const std::map<std::stri
     boost::json::object file_root;
     if (!file_path.empty()) {
         std::ifstream file(file_path);
-        if (!file) return Fail(Error::Invalid("--config", "cannot read " + file_path));
+        if (!file)
+            return Fail(Error::Invalid("--config", "cannot read " + file_path));
         std::stringstream buffer;
         buffer << file.rdbuf();
         boost::system::error_code ec;
         auto parsed = boost::json::parse(buffer.str(), ec);
-        if (ec || !parsed.is_object()) return Fail(Error::Invalid(file_path, "is not a JSON object"));
+        if (ec || !parsed.is_object())
+            return Fail(Error::Invalid(file_path, "is not a JSON object"));
         file_root = std::move(parsed.as_object());
     }
     for (const auto& setting : Settings()) {
         if (auto from_file = LookupJson(file_root, setting.json_path)) {
-            if (auto problem = setting.apply(config, *from_file)) problems.push_back({setting.json_path, *problem});
+            if (auto problem = setting.apply(config, *from_file))
+                problems.push_back({setting.json_path, *problem});
         }
         if (auto it = env.find(setting.env_name); it != env.end()) {
-            if (auto problem = setting.apply(config, it->second)) problems.push_back({setting.env_name, *problem});
+            if (auto problem = setting.apply(config, it->second))
+                problems.push_back({setting.env_name, *problem});
         }
     }
-    if (auto it = env.find("ZAKUPAI_ADMIN_KEY"); it != env.end()) config.admin_key = it->second;
+    if (auto it = env.find("ZAKUPAI_ADMIN_KEY"); it != env.end())
+        config.admin_key = it->second;
     if (auto it = env.find("ZAKUPAI_ADMIN_KEY_FILE"); it != env.end()) {
         if (auto problem = ReadSecretFile(it->second, config.admin_key)) {
             problems.push_back({"ZAKUPAI_ADMIN_KEY_FILE", *problem});
@@ -230,7 +275,8 @@ Result<Config> LoadConfig(const std::string& file_path, const std::map<std::stri
     if (!config.admin_key.empty() && config.admin_key.size() < 16) {
         problems.push_back({"ZAKUPAI_ADMIN_KEY", "must be at least 16 characters"});
     }
-    if (!problems.empty()) return Fail(Error::Invalid(std::move(problems)));
+    if (!problems.empty())
+        return Fail(Error::Invalid(std::move(problems)));
     return config;
 }
 

@@ -131,7 +131,14 @@ TEST(Json, MalformedBodiesAreErrorsNotCrashes) {
 
 TEST(Json, WriterEmitsMoneyAndEscapes) {
     JsonWriter w;
-    w.BeginObject().MoneyField("base", 100000).Field("name", "a\"b\n").Key("list").BeginArray().Int(1).Null().EndArray();
+    w.BeginObject()
+        .MoneyField("base", 100000)
+        .Field("name", "a\"b\n")
+        .Key("list")
+        .BeginArray()
+        .Int(1)
+        .Null()
+        .EndArray();
     w.Field("ok", true).EndObject();
     EXPECT_EQ(w.str(), R"({"base":1000.00,"name":"a\"b\n","list":[1,null],"ok":true})");
 }

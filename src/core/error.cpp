@@ -32,7 +32,8 @@ std::string_view ErrorCodeName(ErrorCode code) {
 Error Error::Invalid(std::vector<FieldProblem> problems) {
     std::string message;
     for (const auto& p : problems) {
-        if (!message.empty()) message += "; ";
+        if (!message.empty())
+            message += "; ";
         message += p.field + ": " + p.problem;
     }
     return Error{ErrorCode::kInvalidArgument, std::move(message), std::move(problems)};

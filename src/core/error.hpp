@@ -33,8 +33,8 @@ struct FieldProblem {
 
 struct Error {
     ErrorCode code = ErrorCode::kInternal;
-    std::string message;                // safe to show to the client
-    std::vector<FieldProblem> details;  // per-field problems for kInvalidArgument
+    std::string message;                   // safe to show to the client
+    std::vector<FieldProblem> details;     // per-field problems for kInvalidArgument
     std::int64_t retry_after_seconds = 0;  // for kQuotaExceeded: when to try again
 
     static Error Invalid(std::string field, std::string problem) {
@@ -48,14 +48,17 @@ struct Error {
 template <class T>
 using Result = tl::expected<T, Error>;
 
-inline tl::unexpected<Error> Fail(Error error) { return tl::unexpected<Error>(std::move(error)); }
+inline tl::unexpected<Error> Fail(Error error) {
+    return tl::unexpected<Error>(std::move(error));
+}
 
 }  // namespace zakupai
 
 // Invariants that hold unless the code is wrong; always on, also in release builds.
-#define ZAKUPAI_ASSERT(cond)                                                   \
-    do {                                                                       \
-        if (!(cond)) ::zakupai::AssertFailed(#cond, __FILE__, __LINE__);       \
+#define ZAKUPAI_ASSERT(cond)                                    \
+    do {                                                        \
+        if (!(cond))                                            \
+            ::zakupai::AssertFailed(#cond, __FILE__, __LINE__); \
     } while (false)
 
 namespace zakupai {

@@ -1,9 +1,10 @@
 #include "core/json.hpp"
 
+#include <fmt/format.h>
+
 #include <boost/json/parse.hpp>
 #include <charconv>
 #include <cmath>
-#include <fmt/format.h>
 
 namespace zakupai {
 
@@ -17,7 +18,8 @@ Result<json::object> ParseJsonObject(std::string_view body) {
     if (ec) {
         return Fail(Error{ErrorCode::kMalformed, "request body is not valid JSON: " + ec.message(), {}});
     }
-    if (!value.is_object()) return Fail(Error::Invalid("body", "must be a JSON object"));
+    if (!value.is_object())
+        return Fail(Error::Invalid("body", "must be a JSON object"));
     return std::move(value.as_object());
 }
 
@@ -25,15 +27,19 @@ namespace {
 // "1.5e+03" -> "1500", "1e-07" -> "0.0000001".
 std::string ExpandExponent(std::string_view text) {
     const auto e = text.find_first_of("eE");
-    if (e == std::string_view::npos) return std::string(text);
+    if (e == std::string_view::npos)
+        return std::string(text);
     std::string mantissa(text.substr(0, e));
     int exponent = 0;
     std::string_view exp_text = text.substr(e + 1);
-    if (!exp_text.empty() && exp_text[0] == '+') exp_text.remove_prefix(1);
+    if (!exp_text.empty() && exp_text[0] == '+')
+        exp_text.remove_prefix(1);
     std::from_chars(exp_text.data(), exp_text.data() + exp_text.size(), exponent);
-    if (exponent > 40 || exponent < -40) return "x";  // absurd magnitudes are rejected by the parser
+    if (exponent > 40 || exponent < -40)
+        return "x";  // absurd magnitudes are rejected by the parser
     bool negative = !mantissa.empty() && mantissa[0] == '-';
-    if (negative) mantissa.erase(0, 1);
+    if (negative)
+        mantissa.erase(0, 1);
     auto dot = mantissa.find('.');
     std::string digits = mantissa;
     int point = static_cast<int>(mantissa.size());
@@ -56,27 +62,34 @@ std::string ExpandExponent(std::string_view text) {
 // 1600 at scale 2 -> "16", 1250 -> "12.5": how a person writes a limit.
 std::string ShortDecimal(std::int64_t value, int scale) {
     std::string text = FormatScaledDecimal(value, scale);
-    if (text.find('.') == std::string::npos) return text;
+    if (text.find('.') == std::string::npos)
+        return text;
     text.erase(text.find_last_not_of('0') + 1);
-    if (text.back() == '.') text.pop_back();
+    if (text.back() == '.')
+        text.pop_back();
     return text;
 }
 }  // namespace
 
 std::optional<std::string> DecimalText(const json::value& value) {
-    if (value.is_int64()) return std::to_string(value.get_int64());
-    if (value.is_uint64()) return std::to_string(value.get_uint64());
+    if (value.is_int64())
+        return std::to_string(value.get_int64());
+    if (value.is_uint64())
+        return std::to_string(value.get_uint64());
     if (value.is_double()) {
         const double d = value.get_double();
-        if (!std::isfinite(d)) return std::nullopt;
+        if (!std::isfinite(d))
+            return std::nullopt;
         char buffer[64];
         auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, d);
-        if (ec != std::errc{}) return std::nullopt;
+        if (ec != std::errc{})
+            return std::nullopt;
         return ExpandExponent(std::string_view(buffer, static_cast<std::size_t>(end - buffer)));
     }
     if (value.is_string()) {
         std::string_view s = value.get_string();
-        if (s.empty() || s.size() > 40) return std::nullopt;
+        if (s.empty() || s.size() > 40)
+            return std::nullopt;
         return ExpandExponent(s);
     }
     return std::nullopt;
@@ -85,7 +98,8 @@ std::optional<std::string> DecimalText(const json::value& value) {
 bool JsonFields::Has(std::initializer_list<std::string_view> names) const {
     for (auto name : names) {
         auto it = object_.find(name);
-        if (it != object_.end() && !it->value().is_null()) return true;
+        if (it != object_.end() && !it->value().is_null())
+            return true;
     }
     return false;
 }
@@ -99,7 +113,8 @@ const json::value* JsonFields::Find(std::initializer_list<std::string_view> name
         }
     }
     found = std::string(*names.begin());
-    if (required) Problem(found, "is required");
+    if (required)
+        Problem(found, "is required");
     return nullptr;
 }
 
@@ -110,7 +125,8 @@ std::optional<std::int64_t> JsonFields::Scaled(std::initializer_list<std::string
                                                bool required) {
     std::string field;
     const json::value* value = Find(names, required, field);
-    if (value == nullptr) return std::nullopt;
+    if (value == nullptr)
+        return std::nullopt;
     auto text = DecimalText(*value);
     if (!text) {
         Problem(field, "must be a number");
@@ -142,7 +158,8 @@ std::optional<std::int64_t> JsonFields::Int(std::initializer_list<std::string_vi
                                             bool required) {
     std::string field;
     const json::value* value = Find(names, required, field);
-    if (value == nullptr) return std::nullopt;
+    if (value == nullptr)
+        return std::nullopt;
     std::int64_t result = 0;
     if (value->is_int64()) {
         result = value->get_int64();
@@ -175,7 +192,8 @@ std::optional<std::int64_t> JsonFields::Int(std::initializer_list<std::string_vi
 std::optional<bool> JsonFields::Bool(std::initializer_list<std::string_view> names, bool required) {
     std::string field;
     const json::value* value = Find(names, required, field);
-    if (value == nullptr) return std::nullopt;
+    if (value == nullptr)
+        return std::nullopt;
     if (!value->is_bool()) {
         Problem(field, "must be true or false");
         return std::nullopt;
@@ -189,7 +207,8 @@ std::optional<std::string> JsonFields::String(std::initializer_list<std::string_
                                               bool required) {
     std::string field;
     const json::value* value = Find(names, required, field);
-    if (value == nullptr) return std::nullopt;
+    if (value == nullptr)
+        return std::nullopt;
     if (!value->is_string()) {
         Problem(field, "must be a string");
         return std::nullopt;
@@ -209,7 +228,8 @@ std::optional<std::string> JsonFields::String(std::initializer_list<std::string_
 std::optional<Date> JsonFields::Day(std::initializer_list<std::string_view> names, bool required) {
     std::string field;
     const json::value* value = Find(names, required, field);
-    if (value == nullptr) return std::nullopt;
+    if (value == nullptr)
+        return std::nullopt;
     if (!value->is_string()) {
         Problem(field, "must be a date string YYYY-MM-DD");
         return std::nullopt;
@@ -227,10 +247,12 @@ std::optional<std::string> JsonFields::Choice(std::initializer_list<std::string_
                                               bool required) {
     std::string field;
     const json::value* value = Find(names, required, field);
-    if (value == nullptr) return std::nullopt;
+    if (value == nullptr)
+        return std::nullopt;
     if (value->is_string()) {
         for (auto word : allowed) {
-            if (value->get_string() == word) return std::string(word);
+            if (value->get_string() == word)
+                return std::string(word);
         }
     }
     std::string list;
@@ -240,7 +262,8 @@ std::optional<std::string> JsonFields::Choice(std::initializer_list<std::string_
 }
 
 Result<void> JsonFields::Finish() const {
-    if (problems_.empty()) return {};
+    if (problems_.empty())
+        return {};
     return Fail(Error::Invalid(problems_));
 }
 
@@ -280,7 +303,8 @@ void JsonWriter::Separate() {
         return;
     }
     if (!first_in_scope_.empty()) {
-        if (!first_in_scope_.back()) out_ += ',';
+        if (!first_in_scope_.back())
+            out_ += ',';
         first_in_scope_.back() = false;
     }
 }

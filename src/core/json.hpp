@@ -54,7 +54,9 @@ public:
                                       const std::vector<std::string_view>& allowed,
                                       bool required);
 
-    void Problem(std::string field, std::string problem) { problems_.push_back({std::move(field), std::move(problem)}); }
+    void Problem(std::string field, std::string problem) {
+        problems_.push_back({std::move(field), std::move(problem)});
+    }
     const std::vector<FieldProblem>& problems() const { return problems_; }
     // Ok when nothing was wrong, else a kInvalidArgument error naming every field.
     Result<void> Finish() const;
@@ -71,6 +73,7 @@ private:
 // A small streaming writer: commas and quoting are handled, money is written as 1234.56.
 class JsonWriter {
 public:
+    JsonWriter() { out_.reserve(512); }
     JsonWriter& BeginObject();
     JsonWriter& EndObject();
     JsonWriter& BeginArray();

@@ -1,7 +1,9 @@
 #include "core/logging.hpp"
 
-#include <spdlog/async.h>
+#include <cstdio>
+#include <mutex>
 #include <spdlog/pattern_formatter.h>
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -19,6 +21,21 @@ public:
     std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<RequestIdFlag>(); }
 };
 
+// Access-log lines go into stdio's buffer and reach the file or pipe in large writes, flushed
+// by spdlog's once-a-second flusher (and at exit). spdlog's own stdout sink flushes every
+// line, which costs a system call per request; its async mode wakes a thread per line.
+class BufferedStdoutSink final : public spdlog::sinks::base_sink<std::mutex> {
+public:
+    BufferedStdoutSink() { std::setvbuf(stdout, nullptr, _IOFBF, 1 << 16); }
+
+protected:
+    void sink_it_(const spdlog::details::log_msg& msg) override {
+        std::fwrite(msg.payload.data(), 1, msg.payload.size(), stdout);
+        std::fputc('\n', stdout);
+    }
+    void flush_() override { std::fflush(stdout); }
+};
+
 std::shared_ptr<spdlog::logger>& AccessLogger() {
     static std::shared_ptr<spdlog::logger> logger;  // NOLINT: owned by spdlog's registry lifetime
     return logger;
@@ -26,7 +43,6 @@ std::shared_ptr<spdlog::logger>& AccessLogger() {
 }  // namespace
 
 void SetupLogging(const std::string& level) {
-    spdlog::init_thread_pool(16384, 1);
     auto formatter = std::make_unique<spdlog::pattern_formatter>();
     formatter->add_flag<RequestIdFlag>('*').set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ [%*] %v");
     auto app = spdlog::stderr_logger_mt("zakupai");
@@ -35,10 +51,9 @@ void SetupLogging(const std::string& level) {
     spdlog::set_default_logger(app);
     spdlog::flush_every(std::chrono::seconds(1));
 
-    // The access log is asynchronous so a slow stdout never stalls a request.
-    auto access = spdlog::create_async_nb<spdlog::sinks::stdout_sink_mt>("access");
-    access->set_pattern("%v");
+    auto access = std::make_shared<spdlog::logger>("access", std::make_shared<BufferedStdoutSink>());
     access->set_level(spdlog::level::info);
+    spdlog::register_logger(access);
     AccessLogger() = access;
 }
 
@@ -46,12 +61,17 @@ LogRequestScope::LogRequestScope(std::string_view request_id) : previous_(std::m
     t_request_id.assign(request_id);
 }
 
-LogRequestScope::~LogRequestScope() { t_request_id = std::move(previous_); }
+LogRequestScope::~LogRequestScope() {
+    t_request_id = std::move(previous_);
+}
 
-std::string_view CurrentRequestId() { return t_request_id; }
+std::string_view CurrentRequestId() {
+    return t_request_id;
+}
 
 void WriteAccessLogLine(std::string_view json_line) {
-    if (auto& logger = AccessLogger()) logger->info(json_line);
+    if (auto& logger = AccessLogger())
+        logger->info(json_line);
 }
 
 }  // namespace zakupai

@@ -6,7 +6,8 @@ namespace zakupai {
 
 Result<std::int64_t> ParseScaledDecimal(std::string_view text, int scale) {
     ZAKUPAI_ASSERT(scale >= 0 && scale <= 6);
-    if (text.empty()) return Fail(Error{ErrorCode::kInvalidArgument, "must be a number", {}});
+    if (text.empty())
+        return Fail(Error{ErrorCode::kInvalidArgument, "must be a number", {}});
     bool negative = false;
     std::size_t i = 0;
     if (text[0] == '-' || text[0] == '+') {
@@ -17,7 +18,8 @@ Result<std::int64_t> ParseScaledDecimal(std::string_view text, int scale) {
     int whole_digits = 0;
     for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
         whole = whole * 10 + (text[i] - '0');
-        if (++whole_digits > 18) return Fail(Error{ErrorCode::kInvalidArgument, "is too large", {}});
+        if (++whole_digits > 18)
+            return Fail(Error{ErrorCode::kInvalidArgument, "is too large", {}});
     }
     std::int64_t fraction = 0;
     int fraction_digits = 0;
@@ -81,7 +83,9 @@ std::int64_t DivideRoundHalfUp(Int128 numerator, Int128 denominator) {
     return static_cast<std::int64_t>(negative ? -rounded : rounded);
 }
 
-Tiyn RoundToWholeTenge(Tiyn amount) { return DivideRoundHalfUp(amount, kTiynPerTenge) * kTiynPerTenge; }
+Tiyn RoundToWholeTenge(Tiyn amount) {
+    return DivideRoundHalfUp(amount, kTiynPerTenge) * kTiynPerTenge;
+}
 
 Tiyn ApplyBasisPoints(Tiyn amount, std::int64_t basis_points) {
     return DivideRoundHalfUp(static_cast<Int128>(amount) * basis_points, 10'000);

@@ -23,7 +23,9 @@ Result<std::int64_t> ParseScaledDecimal(std::string_view text, int scale);
 // Formats an integer scaled by 10^scale as a plain decimal with exactly `scale` digits: 123456,2 -> "1234.56".
 std::string FormatScaledDecimal(std::int64_t value, int scale);
 
-inline std::string FormatTenge(Tiyn amount) { return FormatScaledDecimal(amount, 2); }
+inline std::string FormatTenge(Tiyn amount) {
+    return FormatScaledDecimal(amount, 2);
+}
 
 // round(numerator / denominator) with halves rounded away from zero, computed exactly in 128 bits.
 std::int64_t DivideRoundHalfUp(Int128 numerator, Int128 denominator);

@@ -9,10 +9,12 @@ using std::chrono::sys_days;
 
 namespace {
 bool ReadDigits(std::string_view text, std::size_t pos, std::size_t count, int& out) {
-    if (pos + count > text.size()) return false;
+    if (pos + count > text.size())
+        return false;
     out = 0;
     for (std::size_t i = pos; i < pos + count; ++i) {
-        if (text[i] < '0' || text[i] > '9') return false;
+        if (text[i] < '0' || text[i] > '9')
+            return false;
         out = out * 10 + (text[i] - '0');
     }
     return true;
@@ -26,24 +28,33 @@ Result<Date> ParseIsoDate(std::string_view text) {
     const bool shaped = text.size() >= 10 && ReadDigits(text, 0, 4, year) && text[4] == '-' &&
                         ReadDigits(text, 5, 2, month) && text[7] == '-' && ReadDigits(text, 8, 2, day) &&
                         (text.size() == 10 || text[10] == 'T' || text[10] == ' ');
-    if (!shaped) return Fail(Error{ErrorCode::kInvalidArgument, "must be a date in the form YYYY-MM-DD", {}});
-    Date date{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
+    if (!shaped)
+        return Fail(Error{ErrorCode::kInvalidArgument, "must be a date in the form YYYY-MM-DD", {}});
+    Date date{std::chrono::year{year},
+              std::chrono::month{static_cast<unsigned>(month)},
               std::chrono::day{static_cast<unsigned>(day)}};
-    if (!date.ok()) return Fail(Error{ErrorCode::kInvalidArgument, "is not a real calendar date", {}});
+    if (!date.ok())
+        return Fail(Error{ErrorCode::kInvalidArgument, "is not a real calendar date", {}});
     return date;
 }
 
 std::string FormatIsoDate(Date date) {
-    return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
+    return fmt::format("{:04}-{:02}-{:02}",
+                       static_cast<int>(date.year()),
+                       static_cast<unsigned>(date.month()),
                        static_cast<unsigned>(date.day()));
 }
 
 std::string FormatDottedDate(Date date) {
-    return fmt::format("{:02}.{:02}.{:04}", static_cast<unsigned>(date.day()), static_cast<unsigned>(date.month()),
+    return fmt::format("{:02}.{:02}.{:04}",
+                       static_cast<unsigned>(date.day()),
+                       static_cast<unsigned>(date.month()),
                        static_cast<int>(date.year()));
 }
 
-int DaysBetween(Date from, Date to) { return static_cast<int>((sys_days{to} - sys_days{from}).count()); }
+int DaysBetween(Date from, Date to) {
+    return static_cast<int>((sys_days{to} - sys_days{from}).count());
+}
 
 std::chrono::seconds AlmatyUtcOffset(Instant instant) {
     // 2024-03-01 00:00 at UTC+6 is 2024-02-29 18:00 UTC.
@@ -64,8 +75,12 @@ std::string FormatUtcTimestamp(Instant instant) {
     const auto day = std::chrono::floor<days>(instant);
     const Date date{day};
     const std::chrono::hh_mm_ss<std::chrono::milliseconds> tod{instant - day};
-    return fmt::format("{}T{:02}:{:02}:{:02}.{:03}Z", FormatIsoDate(date), tod.hours().count(), tod.minutes().count(),
-                       tod.seconds().count(), tod.subseconds().count());
+    return fmt::format("{}T{:02}:{:02}:{:02}.{:03}Z",
+                       FormatIsoDate(date),
+                       tod.hours().count(),
+                       tod.minutes().count(),
+                       tod.seconds().count(),
+                       tod.subseconds().count());
 }
 
 Instant SystemClock::Now() const {

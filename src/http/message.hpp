@@ -22,9 +22,9 @@ struct Caller {
 };
 
 struct Request {
-    std::string method;  // "GET", "POST", ...
-    std::string target;  // as received, with the query string
-    std::string path;    // without the query string
+    std::string method;                                        // "GET", "POST", ...
+    std::string target;                                        // as received, with the query string
+    std::string path;                                          // without the query string
     std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
     std::string body;
     std::string remote_ip;

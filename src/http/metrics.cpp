@@ -9,7 +9,8 @@ Metrics::Metrics() = default;
 std::string EscapeLabel(std::string_view value) {
     std::string out;
     for (char c : value) {
-        if (c == '\\' || c == '"') out += '\\';
+        if (c == '\\' || c == '"')
+            out += '\\';
         if (c == '\n') {
             out += "\\n";
             continue;
@@ -19,12 +20,26 @@ std::string EscapeLabel(std::string_view value) {
     return out;
 }
 
-void Metrics::EndRequest(const std::string& method, const std::string& route, int status, std::chrono::nanoseconds elapsed) {
+namespace {
+template <class Map>
+typename Map::mapped_type& Slot(Map& map, std::string_view key) {
+    auto it = map.find(key);
+    if (it == map.end()) it = map.emplace(std::string(key), typename Map::mapped_type{}).first;
+    return it->second;
+}
+}  // namespace
+
+void Metrics::EndRequest(std::string_view method, std::string_view route, int status, std::chrono::nanoseconds elapsed) {
     in_flight_.fetch_sub(1, std::memory_order_relaxed);
     const double seconds = std::chrono::duration<double>(elapsed).count();
+    // "POST /calc/vat 200": routes never contain a space, so the parts split back cleanly.
+    char buffer[256];
+    const auto written = fmt::format_to_n(buffer, sizeof buffer, "{} {} {}", method, route, status);
+    const std::string_view count_key(buffer, std::min<std::size_t>(written.size, sizeof buffer));
+    const std::string_view duration_key = count_key.substr(0, count_key.rfind(' '));
     std::lock_guard lock(mutex_);
-    ++requests_[{method, route, status}];
-    Histogram& h = durations_[{method, route}];
+    ++Slot(requests_, count_key);
+    Histogram& h = Slot(durations_, duration_key);
     for (std::size_t i = 0; i < kBuckets.size(); ++i) {
         if (seconds <= kBuckets[i]) ++h.buckets[i];
     }
@@ -37,7 +52,8 @@ Counter& Metrics::GetCounter(const std::string& name, const std::string& help, c
     Family& family = counters_[name];
     family.help = help;
     auto& member = family.members[labels];
-    if (!member) member = std::make_unique<Counter>();
+    if (!member)
+        member = std::make_unique<Counter>();
     return *member;
 }
 
@@ -46,7 +62,9 @@ void Metrics::AddCollector(Collector collector) {
     collectors_.push_back(std::move(collector));
 }
 
-void Metrics::Gauge(std::string& out, const std::string& name, const std::string& help,
+void Metrics::Gauge(std::string& out,
+                    const std::string& name,
+                    const std::string& help,
                     const std::vector<std::pair<std::string, double>>& samples) {
     out += fmt::format("# HELP {} {}\n# TYPE {} gauge\n", name, help, name);
     for (const auto& [labels, value] : samples) {
@@ -62,17 +80,21 @@ std::string Metrics::Render() const {
         out += "# HELP http_requests_total HTTP requests answered, by method, route pattern and status.\n";
         out += "# TYPE http_requests_total counter\n";
         for (const auto& [key, count] : requests_) {
-            const auto& [method, route, status] = key;
-            out += fmt::format("http_requests_total{{method=\"{}\",route=\"{}\",status=\"{}\"}} {}\n", method,
-                               EscapeLabel(route), status, count);
+            const auto first = key.find(' ');
+            const auto last = key.rfind(' ');
+            out += fmt::format("http_requests_total{{method=\"{}\",route=\"{}\",status=\"{}\"}} {}\n",
+                               key.substr(0, first), EscapeLabel(key.substr(first + 1, last - first - 1)),
+                               key.substr(last + 1), count);
         }
         out += "# HELP http_request_duration_seconds Time from the first byte read to the response, by route.\n";
         out += "# TYPE http_request_duration_seconds histogram\n";
         for (const auto& [key, h] : durations_) {
-            const auto labels = fmt::format("method=\"{}\",route=\"{}\"", key.first, EscapeLabel(key.second));
+            const auto space = key.find(' ');
+            const auto labels =
+                fmt::format("method=\"{}\",route=\"{}\"", key.substr(0, space), EscapeLabel(key.substr(space + 1)));
             for (std::size_t i = 0; i < kBuckets.size(); ++i) {
-                out += fmt::format("http_request_duration_seconds_bucket{{{},le=\"{}\"}} {}\n", labels, kBuckets[i],
-                                   h.buckets[i]);
+                out += fmt::format(
+                    "http_request_duration_seconds_bucket{{{},le=\"{}\"}} {}\n", labels, kBuckets[i], h.buckets[i]);
             }
             out += fmt::format("http_request_duration_seconds_bucket{{{},le=\"+Inf\"}} {}\n", labels, h.count);
             out += fmt::format("http_request_duration_seconds_sum{{{}}} {}\n", labels, h.sum);

@@ -29,7 +29,7 @@ public:
     Metrics();
 
     void BeginRequest() { in_flight_.fetch_add(1, std::memory_order_relaxed); }
-    void EndRequest(const std::string& method, const std::string& route, int status, std::chrono::nanoseconds elapsed);
+    void EndRequest(std::string_view method, std::string_view route, int status, std::chrono::nanoseconds elapsed);
 
     // A counter family member; the same name+labels always returns the same counter.
     // labels is the already formatted label set, e.g. R"(kind="vat")" (empty for none).
@@ -42,12 +42,14 @@ public:
     std::string Render() const;
 
     // Helpers for collectors.
-    static void Gauge(std::string& out, const std::string& name, const std::string& help,
+    static void Gauge(std::string& out,
+                      const std::string& name,
+                      const std::string& help,
                       const std::vector<std::pair<std::string, double>>& samples);
 
 private:
-    static constexpr std::array<double, 14> kBuckets{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-                                                     0.1,    0.25,  0.5,    1,     2.5,   5,     10};
+    static constexpr std::array<double, 14> kBuckets{
+        0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
     struct Histogram {
         std::array<std::uint64_t, kBuckets.size()> buckets{};
         std::uint64_t count = 0;
@@ -60,8 +62,9 @@ private:
 
     std::atomic<std::int64_t> in_flight_{0};
     mutable std::mutex mutex_;
-    std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests_;
-    std::map<std::pair<std::string, std::string>, Histogram> durations_;
+    // Keyed by "METHOD route" (and " status" for counts), looked up without allocating.
+    std::map<std::string, std::uint64_t, std::less<>> requests_;
+    std::map<std::string, Histogram, std::less<>> durations_;
     std::map<std::string, Family> counters_;
     std::vector<Collector> collectors_;
 };

@@ -18,9 +18,9 @@ struct Route {
     std::string method;
     std::string pattern;
     Handler handler;
-    bool is_public = false;        // no API key needed (health, metrics, docs)
-    std::string required_plan;     // "", "service" (service or admin) or "admin"
-    bool counts_usage = true;      // counted against the key's quota
+    bool is_public = false;     // no API key needed (health, metrics, docs)
+    std::string required_plan;  // "", "service" (service or admin) or "admin"
+    bool counts_usage = true;   // counted against the key's quota
     std::vector<std::string> segments;
 };
 

@@ -1,23 +1,23 @@
 #include "http/server.hpp"
 
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
+#include <condition_variable>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <fmt/format.h>
-#include <array>
-#include <limits>
 #include <fstream>
+#include <limits>
 #include <mutex>
 #include <random>
-#include <spdlog/spdlog.h>
 #include <thread>
 #include <unordered_map>
 
@@ -40,13 +40,18 @@ std::string NewRequestId() {
     const std::uint64_t a = rng();
     const std::uint64_t b = rng();
     // UUID version 4 layout.
-    return fmt::format("{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}", a >> 32, (a >> 16) & 0xFFFF, a & 0xFFF,
-                       ((b >> 48) & 0x3FFF) | 0x8000, b & 0xFFFFFFFFFFFFULL);
+    return fmt::format("{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+                       a >> 32,
+                       (a >> 16) & 0xFFFF,
+                       a & 0xFFF,
+                       ((b >> 48) & 0x3FFF) | 0x8000,
+                       b & 0xFFFFFFFFFFFFULL);
 }
 
 bool OriginAllowed(const std::vector<std::string>& allowed, std::string_view origin) {
     for (const auto& o : allowed) {
-        if (o == "*" || o == origin) return true;
+        if (o == "*" || o == origin)
+            return true;
     }
     return false;
 }
@@ -61,7 +66,8 @@ std::string ChooseRequestId(std::string_view client_value) {
                             c == '_' || c == '.' || c == ':';
             sane = sane && ok;
         }
-        if (sane) return std::string(client_value);
+        if (sane)
+            return std::string(client_value);
     }
     return NewRequestId();
 }
@@ -73,34 +79,44 @@ struct Server::Impl {
         bool idle = true;  // waiting for the first byte of a request
     };
 
+    // One io_context per thread, each with its own SO_REUSEPORT acceptor: a connection lives on
+    // one thread from accept to close, so there is no cross-thread hand-off per request.
+    struct Worker {
+        asio::io_context ioc{1};
+        std::optional<tcp::acceptor> acceptor;
+        std::mutex mutex;
+        std::unordered_map<std::uint64_t, Connection> connections;
+        std::uint64_t next_id = 0;
+    };
+
     Impl(const HttpConfig& c, const Router& r, Metrics& m, Hooks h)
-        : config(c), router(r), metrics(m), hooks(std::move(h)), ioc(std::max(1, c.threads)) {}
+        : config(c), router(r), metrics(m), hooks(std::move(h)) {
+        const int count = c.threads > 0 ? c.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+        for (int i = 0; i < count; ++i) workers.push_back(std::make_unique<Worker>());
+    }
 
     const HttpConfig& config;
     const Router& router;
     Metrics& metrics;
     Hooks hooks;
-    asio::io_context ioc;
-    std::optional<tcp::acceptor> acceptor;
+    std::vector<std::unique_ptr<Worker>> workers;
     std::atomic<bool> draining{false};
-    std::mutex connections_mutex;
-    std::unordered_map<std::uint64_t, Connection> connections;
-    std::uint64_t next_connection = 0;
 
     Response Dispatch(Request& request) const;
     void AddCors(const Request& request, Response& response) const;
-    asio::awaitable<void> Accept();
-    asio::awaitable<void> Serve(tcp::socket socket);
+    asio::awaitable<void> Accept(Worker& worker);
+    asio::awaitable<void> Serve(Worker& worker, tcp::socket socket);
     void BeginShutdown();
-    void SetIdle(std::uint64_t id, bool idle) {
-        std::lock_guard lock(connections_mutex);
-        connections[id].idle = idle;
+    static void SetIdle(Worker& worker, std::uint64_t id, bool idle) {
+        std::lock_guard lock(worker.mutex);
+        worker.connections[id].idle = idle;
     }
 };
 
 void Server::Impl::AddCors(const Request& request, Response& response) const {
     const std::string_view origin = request.Header("origin");
-    if (origin.empty() || !OriginAllowed(config.cors_origins, origin)) return;
+    if (origin.empty() || !OriginAllowed(config.cors_origins, origin))
+        return;
     response.headers.emplace_back("Access-Control-Allow-Origin", std::string(origin));
     response.headers.emplace_back("Vary", "Origin");
     response.headers.emplace_back("Access-Control-Expose-Headers", "X-Request-Id, Retry-After");
@@ -136,10 +152,11 @@ Response Server::Impl::Dispatch(Request& request) const {
             } else if (!match.allowed_methods.empty()) {
                 std::string allow;
                 for (const auto& m : match.allowed_methods) allow += (allow.empty() ? "" : ", ") + m;
-                response = ErrorResponse(405, "method_not_allowed",
-                                         fmt::format("method {} is not allowed on {}; use {}", request.method,
-                                                     request.path, allow),
-                                         request.request_id);
+                response = ErrorResponse(
+                    405,
+                    "method_not_allowed",
+                    fmt::format("method {} is not allowed on {}; use {}", request.method, request.path, allow),
+                    request.request_id);
                 response.headers.emplace_back("Allow", allow);
             } else {
                 response = ErrorResponse(404, "not_found", "no route for " + request.path, request.request_id);
@@ -160,8 +177,8 @@ Response Server::Impl::Dispatch(Request& request) const {
         // Outages (database down, disk full) end here: logged in full, answered in general terms.
         LogRequestScope log_scope(request.request_id);
         spdlog::error("{} {} failed: {}", request.method, request.path, e.what());
-        response = ErrorResponse(503, "unavailable", "service temporarily unavailable, try again later",
-                                 request.request_id);
+        response =
+            ErrorResponse(503, "unavailable", "service temporarily unavailable, try again later", request.request_id);
         response.headers.emplace_back("Retry-After", "5");
     }
     AddCors(request, response);
@@ -169,12 +186,14 @@ Response Server::Impl::Dispatch(Request& request) const {
     const auto elapsed = std::chrono::steady_clock::now() - started;
     metrics.EndRequest(request.method, route_label, response.status, elapsed);
     const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(elapsed);
-    if (hooks.after) hooks.after(request, route, response, micros);
+    if (hooks.after)
+        hooks.after(request, route, response, micros);
     if (config.access_log) {
         JsonWriter line;
         line.BeginObject()
-            .Field("ts", FormatUtcTimestamp(std::chrono::time_point_cast<std::chrono::milliseconds>(
-                             std::chrono::system_clock::now())))
+            .Field("ts",
+                   FormatUtcTimestamp(
+                       std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now())))
             .Field("type", "access")
             .Field("request_id", request.request_id)
             .Field("method", request.method)
@@ -197,7 +216,8 @@ namespace {
 bhttp::response<bhttp::string_body> ToBeast(Response&& r, unsigned version, bool keep_alive) {
     bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.status), version};
     res.set(bhttp::field::server, "zakupai");
-    if (!r.content_type.empty()) res.set(bhttp::field::content_type, r.content_type);
+    if (!r.content_type.empty())
+        res.set(bhttp::field::content_type, r.content_type);
     for (auto& [name, value] : r.headers) res.insert(name, value);
     res.body() = std::move(r.body);
     res.keep_alive(keep_alive);
@@ -212,7 +232,8 @@ Request FromBeast(bhttp::request<bhttp::string_body>&& req, const std::string& r
     r.target = std::string(req.target());
     const auto q = r.target.find('?');
     r.path = r.target.substr(0, q);
-    if (q != std::string::npos) r.query = ParseQuery(std::string_view(r.target).substr(q + 1));
+    if (q != std::string::npos)
+        r.query = ParseQuery(std::string_view(r.target).substr(q + 1));
     r.headers.reserve(8);
     for (const auto& field : req) {
         std::string name(field.name_string());
@@ -227,13 +248,13 @@ Request FromBeast(bhttp::request<bhttp::string_body>&& req, const std::string& r
 
 }  // namespace
 
-asio::awaitable<void> Server::Impl::Serve(tcp::socket socket) {
+asio::awaitable<void> Server::Impl::Serve(Worker& worker, tcp::socket socket) {
     beast::tcp_stream stream(std::move(socket));
     std::uint64_t id = 0;
     {
-        std::lock_guard lock(connections_mutex);
-        id = next_connection++;
-        connections[id] = Connection{&stream, true};
+        std::lock_guard lock(worker.mutex);
+        id = worker.next_id++;
+        worker.connections[id] = Connection{&stream, true};
     }
     boost::system::error_code endpoint_ec;
     const auto endpoint = stream.socket().remote_endpoint(endpoint_ec);
@@ -247,19 +268,23 @@ asio::awaitable<void> Server::Impl::Serve(tcp::socket socket) {
         // from garbage; the limit is applied after the header so the answer can be a clear 413.
         parser.body_limit(std::numeric_limits<std::uint64_t>::max());
         const bool idle = buffer.size() == 0;
-        SetIdle(id, idle);
-        if (draining.load() && idle) break;
+        SetIdle(worker, id, idle);
+        if (draining.load() && idle)
+            break;
         stream.expires_after(std::chrono::milliseconds(first ? config.header_timeout_ms : config.idle_timeout_ms));
         auto [ec, bytes] = co_await bhttp::async_read_header(stream, buffer, parser, kNoThrow);
-        SetIdle(id, false);
+        SetIdle(worker, id, false);
         first = false;
         if (ec) {
             if (ec == bhttp::error::header_limit) {
-                Response r = ErrorResponse(431, "header_too_large", "request headers are larger than 16 KiB", NewRequestId());
+                Response r =
+                    ErrorResponse(431, "header_too_large", "request headers are larger than 16 KiB", NewRequestId());
                 co_await bhttp::async_write(stream, ToBeast(std::move(r), 11, false), kNoThrow);
             } else if (ec != bhttp::error::end_of_stream && ec != beast::error::timeout &&
-                       ec != asio::error::operation_aborted && ec != asio::error::connection_reset && ec != asio::error::eof) {
-                Response r = ErrorResponse(400, "bad_request", "malformed HTTP request: " + ec.message(), NewRequestId());
+                       ec != asio::error::operation_aborted && ec != asio::error::connection_reset &&
+                       ec != asio::error::eof) {
+                Response r =
+                    ErrorResponse(400, "bad_request", "malformed HTTP request: " + ec.message(), NewRequestId());
                 co_await bhttp::async_write(stream, ToBeast(std::move(r), 11, false), kNoThrow);
             }
             break;
@@ -269,10 +294,12 @@ asio::awaitable<void> Server::Impl::Serve(tcp::socket socket) {
         const auto content_length = parser.content_length();
         if (content_length && *content_length > config.body_limit_bytes) {
             // Refused before a byte of the body is read.
-            Response r = ErrorResponse(413, "payload_too_large",
-                                       fmt::format("request body of {} bytes exceeds the limit of {} bytes",
-                                                   *content_length, config.body_limit_bytes),
-                                       request_id);
+            Response r = ErrorResponse(
+                413,
+                "payload_too_large",
+                fmt::format(
+                    "request body of {} bytes exceeds the limit of {} bytes", *content_length, config.body_limit_bytes),
+                request_id);
             r.headers.emplace_back("X-Request-Id", request_id);
             metrics.BeginRequest();
             metrics.EndRequest(std::string(header.method_string()), "unmatched", 413, std::chrono::nanoseconds{0});
@@ -288,16 +315,19 @@ asio::awaitable<void> Server::Impl::Serve(tcp::socket socket) {
         auto [body_ec, body_bytes] = co_await bhttp::async_read(stream, buffer, parser, kNoThrow);
         if (body_ec) {
             if (body_ec == bhttp::error::body_limit) {
-                Response r = ErrorResponse(413, "payload_too_large",
-                                           fmt::format("request body exceeds the limit of {} bytes", config.body_limit_bytes),
-                                           request_id);
+                Response r =
+                    ErrorResponse(413,
+                                  "payload_too_large",
+                                  fmt::format("request body exceeds the limit of {} bytes", config.body_limit_bytes),
+                                  request_id);
                 co_await bhttp::async_write(stream, ToBeast(std::move(r), 11, false), kNoThrow);
             } else if (body_ec == beast::error::timeout) {
                 Response r = ErrorResponse(408, "request_timeout", "request body was not received in time", request_id);
                 co_await bhttp::async_write(stream, ToBeast(std::move(r), 11, false), kNoThrow);
             } else if (body_ec != asio::error::eof && body_ec != bhttp::error::end_of_stream &&
                        body_ec != asio::error::connection_reset && body_ec != asio::error::operation_aborted) {
-                Response r = ErrorResponse(400, "bad_request", "malformed HTTP request body: " + body_ec.message(), request_id);
+                Response r =
+                    ErrorResponse(400, "bad_request", "malformed HTTP request body: " + body_ec.message(), request_id);
                 co_await bhttp::async_write(stream, ToBeast(std::move(r), 11, false), kNoThrow);
             }
             break;
@@ -310,8 +340,10 @@ asio::awaitable<void> Server::Impl::Serve(tcp::socket socket) {
         Response response = Dispatch(request);
         const bool keep = keep_alive && !draining.load();
         stream.expires_after(std::chrono::milliseconds(config.body_timeout_ms));
-        auto [write_ec, written] = co_await bhttp::async_write(stream, ToBeast(std::move(response), version, keep), kNoThrow);
-        if (write_ec || !keep) break;
+        auto [write_ec, written] =
+            co_await bhttp::async_write(stream, ToBeast(std::move(response), version, keep), kNoThrow);
+        if (write_ec || !keep)
+            break;
     }
     // Lingering close: stop sending, then read and discard what the client is still sending
     // (briefly, boundedly). Closing with unread bytes makes the kernel send a reset, which can
@@ -322,41 +354,41 @@ asio::awaitable<void> Server::Impl::Serve(tcp::socket socket) {
     std::array<char, 16 * 1024> discard{};
     for (std::size_t drained = 0; drained < 1024 * 1024;) {
         auto [drain_ec, n] = co_await stream.async_read_some(asio::buffer(discard), kNoThrow);
-        if (drain_ec) break;
+        if (drain_ec)
+            break;
         drained += n;
     }
     stream.socket().close(ignored);
-    std::lock_guard lock(connections_mutex);
-    connections.erase(id);
+    std::lock_guard lock(worker.mutex);
+    worker.connections.erase(id);
 }
 
-asio::awaitable<void> Server::Impl::Accept() {
+asio::awaitable<void> Server::Impl::Accept(Worker& worker) {
     while (true) {
-        auto [ec, socket] = co_await acceptor->async_accept(asio::make_strand(ioc), kNoThrow);
+        auto [ec, socket] = co_await worker.acceptor->async_accept(kNoThrow);
         if (ec) {
-            if (ec == asio::error::operation_aborted || !acceptor->is_open()) co_return;
+            if (ec == asio::error::operation_aborted || !worker.acceptor->is_open()) co_return;
             spdlog::warn("accept failed: {}", ec.message());
             continue;
         }
         socket.set_option(tcp::no_delay(true), ec);
-        auto executor = socket.get_executor();
-        asio::co_spawn(executor, Serve(std::move(socket)), asio::detached);
+        asio::co_spawn(worker.ioc, Serve(worker, std::move(socket)), asio::detached);
     }
 }
 
 void Server::Impl::BeginShutdown() {
     if (draining.exchange(true)) return;
     spdlog::info("shutting down: no new connections, finishing requests in flight");
-    boost::system::error_code ignored;
-    if (acceptor) acceptor->close(ignored);
-    std::lock_guard lock(connections_mutex);
-    for (auto& [id, connection] : connections) {
-        if (!connection.idle) continue;  // busy: it closes itself after its response
-        beast::tcp_stream* stream = connection.stream;
-        asio::post(stream->get_executor(), [this, id = id] {
-            std::lock_guard inner(connections_mutex);
-            auto it = connections.find(id);
-            if (it != connections.end() && it->second.idle) it->second.stream->cancel();
+    for (auto& w : workers) {
+        Worker* worker = w.get();
+        asio::post(worker->ioc, [worker] {
+            boost::system::error_code ignored;
+            if (worker->acceptor) worker->acceptor->close(ignored);
+            std::lock_guard lock(worker->mutex);
+            for (auto& [id, connection] : worker->connections) {
+                // Busy connections close themselves after their response.
+                if (connection.idle) connection.stream->cancel();
+            }
         });
     }
 }
@@ -366,22 +398,28 @@ Server::Server(const HttpConfig& config, const Router& router, Metrics& metrics,
 
 Server::~Server() = default;
 
-Response Server::Handle(Request& request) const { return impl_->Dispatch(request); }
-
-void Server::Stop() {
-    asio::post(impl_->ioc, [this] { impl_->BeginShutdown(); });
+Response Server::Handle(Request& request) const {
+    return impl_->Dispatch(request);
 }
+
+void Server::Stop() { impl_->BeginShutdown(); }
 
 void Server::Run(const std::string& port_file, const std::function<void(int port)>& on_listening) {
     Impl& s = *impl_;
     const auto address = asio::ip::make_address(s.config.host);
-    s.acceptor.emplace(s.ioc);
-    tcp::endpoint endpoint(address, static_cast<unsigned short>(s.config.port));
-    s.acceptor->open(endpoint.protocol());
-    s.acceptor->set_option(asio::socket_base::reuse_address(true));
-    s.acceptor->bind(endpoint);
-    s.acceptor->listen(asio::socket_base::max_listen_connections);
-    const int port = s.acceptor->local_endpoint().port();
+    int port = s.config.port;
+    for (auto& worker : s.workers) {
+        // The first acceptor may bind port 0; the others join the port it got.
+        tcp::endpoint endpoint(address, static_cast<unsigned short>(port));
+        worker->acceptor.emplace(worker->ioc);
+        worker->acceptor->open(endpoint.protocol());
+        worker->acceptor->set_option(asio::socket_base::reuse_address(true));
+        const int one = 1;
+        ::setsockopt(worker->acceptor->native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+        worker->acceptor->bind(endpoint);
+        worker->acceptor->listen(asio::socket_base::max_listen_connections);
+        port = worker->acceptor->local_endpoint().port();
+    }
     if (!port_file.empty()) {
         // Written to a temporary name and renamed so a reader never sees a half-written port.
         std::ofstream(port_file + ".tmp") << port << "\n";
@@ -389,42 +427,41 @@ void Server::Run(const std::string& port_file, const std::function<void(int port
     }
     if (on_listening) on_listening(port);
 
-    asio::signal_set signals(s.ioc, SIGINT, SIGTERM);
-    asio::steady_timer grace(s.ioc);
+    // Signals are handled on a context of their own, so each worker's context runs out of
+    // work, and its run() returns, as soon as its connections have drained.
+    asio::io_context control;
+    asio::signal_set signals(control, SIGINT, SIGTERM);
+    std::mutex done_mutex;
+    std::condition_variable done_cv;
+    bool done = false;
     signals.async_wait([&](const boost::system::error_code& ec, int signal) {
         if (ec) return;
         spdlog::info("received signal {}", signal);
         s.BeginShutdown();
-        grace.expires_after(std::chrono::milliseconds(s.config.shutdown_grace_ms));
-        grace.async_wait([&](const boost::system::error_code& timer_ec) {
-            if (!timer_ec) {
-                spdlog::warn("grace period over: closing remaining connections");
-                s.ioc.stop();
-            }
-        });
+        std::unique_lock lock(done_mutex);
+        if (!done_cv.wait_for(lock, std::chrono::milliseconds(s.config.shutdown_grace_ms), [&] { return done; })) {
+            spdlog::warn("grace period over: closing remaining connections");
+            for (auto& worker : s.workers) worker->ioc.stop();
+        }
     });
-    asio::co_spawn(s.ioc, s.Accept(), [&](std::exception_ptr) {
-        // The accept loop ends only at shutdown; once connections drain, nothing else keeps
-        // the io_context busy except the signal wait and the grace timer.
-        boost::system::error_code ignored;
-        signals.cancel(ignored);
-        std::thread([&] {
-            while (true) {
-                {
-                    std::lock_guard lock(s.connections_mutex);
-                    if (s.connections.empty()) break;
-                }
-                std::this_thread::sleep_for(std::chrono::milliseconds(10));
-            }
-            asio::post(s.ioc, [&] { grace.cancel(); });
-        }).detach();
-    });
+    std::thread control_thread([&] { control.run(); });
 
-    const int threads = s.config.threads > 0 ? s.config.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     std::vector<std::thread> pool;
-    for (int i = 1; i < threads; ++i) pool.emplace_back([&] { s.ioc.run(); });
-    s.ioc.run();
+    for (std::size_t i = 1; i < s.workers.size(); ++i) {
+        Impl::Worker* worker = s.workers[i].get();
+        asio::co_spawn(worker->ioc, s.Accept(*worker), asio::detached);
+        pool.emplace_back([worker] { worker->ioc.run(); });
+    }
+    asio::co_spawn(s.workers[0]->ioc, s.Accept(*s.workers[0]), asio::detached);
+    s.workers[0]->ioc.run();
     for (auto& t : pool) t.join();
+    {
+        std::lock_guard lock(done_mutex);
+        done = true;
+    }
+    done_cv.notify_all();
+    signals.cancel();
+    control_thread.join();
     spdlog::info("server stopped");
 }
 

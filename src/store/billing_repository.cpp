@@ -8,7 +8,8 @@ namespace {
 
 // Integer columns come back as int or long long depending on the backend and the value.
 long long ToLong(const soci::row& r, std::size_t i) {
-    if (r.get_indicator(i) != soci::i_ok) return 0;
+    if (r.get_indicator(i) != soci::i_ok)
+        return 0;
     switch (r.get_properties(i).get_data_type()) {
         case soci::dt_integer:
             return r.get<int>(i);
@@ -27,9 +28,10 @@ long long ToLong(const soci::row& r, std::size_t i) {
 std::string TimestampText(const soci::row& r, std::size_t i) {
     if (r.get_properties(i).get_data_type() == soci::dt_date) {
         const std::tm tm = r.get<std::tm>(i);
-        const Instant at = std::chrono::sys_days{std::chrono::year{tm.tm_year + 1900} /
-                                                 static_cast<unsigned>(tm.tm_mon + 1) / static_cast<unsigned>(tm.tm_mday)} +
-                           std::chrono::hours{tm.tm_hour} + std::chrono::minutes{tm.tm_min} + std::chrono::seconds{tm.tm_sec};
+        const Instant at =
+            std::chrono::sys_days{std::chrono::year{tm.tm_year + 1900} / static_cast<unsigned>(tm.tm_mon + 1) /
+                                  static_cast<unsigned>(tm.tm_mday)} +
+            std::chrono::hours{tm.tm_hour} + std::chrono::minutes{tm.tm_min} + std::chrono::seconds{tm.tm_sec};
         return FormatUtcTimestamp(at);
     }
     return r.get<std::string>(i);
@@ -38,7 +40,8 @@ std::string TimestampText(const soci::row& r, std::size_t i) {
 std::optional<Instant> ParseStoredInstant(const std::string& text) {
     // Both "2026-11-25T14:15:01.123Z" (SQLite) and "2026-11-25 14:15:01.123+00" (PostgreSQL).
     auto date = ParseIsoDate(text);
-    if (!date || text.size() < 19) return std::nullopt;
+    if (!date || text.size() < 19)
+        return std::nullopt;
     auto num = [&](std::size_t pos) { return (text[pos] - '0') * 10 + (text[pos + 1] - '0'); };
     Instant at = std::chrono::sys_days{*date} + std::chrono::hours{num(11)} + std::chrono::minutes{num(14)} +
                  std::chrono::seconds{num(17)};
@@ -48,7 +51,8 @@ std::optional<Instant> ParseStoredInstant(const std::string& text) {
 UserRecord ReadUser(const soci::row& r) {
     UserRecord u;
     u.id = ToLong(r, 0);
-    if (r.get_indicator(1) == soci::i_ok) u.tg_id = ToLong(r, 1);
+    if (r.get_indicator(1) == soci::i_ok)
+        u.tg_id = ToLong(r, 1);
     u.email = r.get_indicator(2) == soci::i_ok ? r.get<std::string>(2) : "";
     u.plan = r.get<std::string>(3);
     u.status = r.get<std::string>(4);
@@ -70,8 +74,10 @@ KeyRecord ReadKey(const soci::row& r) {
     k.plan = r.get<std::string>(4);
     k.status = r.get<std::string>(5);
     k.user_status = r.get<std::string>(6);
-    if (r.get_indicator(7) == soci::i_ok) k.tg_id = ToLong(r, 7);
-    if (r.get_indicator(8) == soci::i_ok) k.expires_at = ParseStoredInstant(TimestampText(r, 8));
+    if (r.get_indicator(7) == soci::i_ok)
+        k.tg_id = ToLong(r, 7);
+    if (r.get_indicator(8) == soci::i_ok)
+        k.expires_at = ParseStoredInstant(TimestampText(r, 8));
     k.created_at = TimestampText(r, 9);
     return k;
 }
@@ -85,7 +91,8 @@ UserRecord BillingRepository::EnsureUser(std::optional<std::int64_t> tg_id,
     Database::Lease s(db_);
     soci::transaction tx(*s);
     if (tg_id) {
-        soci::rowset<soci::row> rows = (s->prepare << std::string(kUserColumns) + "WHERE tg_id = :tg", soci::use(*tg_id));
+        soci::rowset<soci::row> rows =
+            (s->prepare << std::string(kUserColumns) + "WHERE tg_id = :tg", soci::use(*tg_id));
         for (const auto& r : rows) {
             UserRecord user = ReadUser(r);
             if (!email.empty() && user.email != email) {
@@ -103,7 +110,8 @@ UserRecord BillingRepository::EnsureUser(std::optional<std::int64_t> tg_id,
     long long id = 0;
     *s << "INSERT INTO users (tg_id, email, plan, status, created_at, updated_at) "
           "VALUES (:tg, :email, :plan, 'active', :c, :u) RETURNING id",
-        soci::use(tg, tg_ind), soci::use(email, email_ind), soci::use(plan), soci::use(ts), soci::use(ts), soci::into(id);
+        soci::use(tg, tg_ind), soci::use(email, email_ind), soci::use(plan), soci::use(ts), soci::use(ts),
+        soci::into(id);
     tx.commit();
     return UserRecord{id, tg_id, email, plan, "active", ts};
 }
@@ -137,8 +145,8 @@ std::int64_t BillingRepository::InsertKey(std::int64_t user_id,
     long long id = 0;
     *s << "INSERT INTO api_keys (user_id, name, key_prefix, key_hash, plan, status, created_at, expires_at) "
           "VALUES (:user, :name, :prefix, :hash, :plan, 'active', :created, :expires) RETURNING id",
-        soci::use(user_id), soci::use(name, name_ind), soci::use(prefix), soci::use(hash), soci::use(plan), soci::use(ts),
-        soci::use(expires, expires_ind), soci::into(id);
+        soci::use(user_id), soci::use(name, name_ind), soci::use(prefix), soci::use(hash), soci::use(plan),
+        soci::use(ts), soci::use(expires, expires_ind), soci::into(id);
     return id;
 }
 
@@ -170,7 +178,8 @@ bool BillingRepository::RevokeKey(std::int64_t key_id, Instant now) {
     const std::string ts = FormatUtcTimestamp(now);
     soci::statement st = (s->prepare << "UPDATE api_keys SET status = 'revoked', revoked_at = :t "
                                         "WHERE id = :id AND status = 'active'",
-                          soci::use(ts), soci::use(key_id));
+                          soci::use(ts),
+                          soci::use(key_id));
     st.execute(true);
     return st.get_affected_rows() > 0;
 }
@@ -180,7 +189,8 @@ std::int64_t BillingRepository::UsageSince(std::int64_t key_id, Instant since) {
     const std::string ts = FormatUtcTimestamp(since);
     soci::rowset<soci::row> rows = (s->prepare << "SELECT COALESCE(SUM(requests), 0) FROM usage "
                                                   "WHERE api_key_id = :k AND window_start >= :since",
-                                    soci::use(key_id), soci::use(ts));
+                                    soci::use(key_id),
+                                    soci::use(ts));
     for (const auto& r : rows) return ToLong(r, 0);
     return 0;
 }
@@ -191,7 +201,8 @@ std::int64_t BillingRepository::UserUsageSince(std::int64_t user_id, std::option
     soci::rowset<soci::row> rows =
         (s->prepare << "SELECT COALESCE(SUM(u.requests), 0) FROM usage u JOIN api_keys k ON k.id = u.api_key_id "
                        "WHERE k.user_id = :user AND u.window_start >= :since",
-         soci::use(user_id), soci::use(ts));
+         soci::use(user_id),
+         soci::use(ts));
     for (const auto& r : rows) return ToLong(r, 0);
     return 0;
 }
@@ -202,7 +213,8 @@ bool BillingRepository::RecordPayment(const PaymentRecord& payment, Instant now)
     if (!payment.external_id.empty()) {
         int seen = 0;
         *s << "SELECT COUNT(*) FROM payments WHERE external_id = :e", soci::use(payment.external_id), soci::into(seen);
-        if (seen > 0) return false;
+        if (seen > 0)
+            return false;
     }
     const std::string ts = FormatUtcTimestamp(now);
     soci::indicator ext_ind = payment.external_id.empty() ? soci::i_null : soci::i_ok;
@@ -210,7 +222,8 @@ bool BillingRepository::RecordPayment(const PaymentRecord& payment, Instant now)
     long long amount = payment.amount_tiyn;
     long long period = payment.period_days;
     long long user = payment.user_id;
-    *s << "INSERT INTO payments (user_id, amount, currency, plan, period_days, method, status, external_id, created_at) "
+    *s << "INSERT INTO payments (user_id, amount, currency, plan, period_days, method, status, external_id, "
+          "created_at) "
           "VALUES (:u, :a, 'KZT', :p, :d, :m, 'paid', :e, :c)",
         soci::use(user), soci::use(amount), soci::use(payment.plan), soci::use(period),
         soci::use(payment.method, method_ind), soci::use(payment.external_id, ext_ind), soci::use(ts);

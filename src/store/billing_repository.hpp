@@ -47,7 +47,10 @@ public:
     explicit BillingRepository(Database& db) : db_(db) {}
 
     // The user with this Telegram id, created if absent; email is stored when given.
-    UserRecord EnsureUser(std::optional<std::int64_t> tg_id, const std::string& email, const std::string& plan, Instant now);
+    UserRecord EnsureUser(std::optional<std::int64_t> tg_id,
+                          const std::string& email,
+                          const std::string& plan,
+                          Instant now);
     std::optional<UserRecord> FindUserByTg(std::int64_t tg_id);
     std::optional<UserRecord> FindUser(std::int64_t user_id);
 

@@ -1,11 +1,12 @@
 #include "store/database.hpp"
 
-#include <filesystem>
 #include <soci/connection-pool.h>
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 #include <spdlog/spdlog.h>
+
+#include <filesystem>
 #include <stdexcept>
 
 namespace zakupai::store {
@@ -27,7 +28,8 @@ std::string Unescape(std::string_view text) {
 std::string Quote(const std::string& value) {
     std::string out = "'";
     for (char c : value) {
-        if (c == '\\' || c == '\'') out += '\\';
+        if (c == '\\' || c == '\'')
+            out += '\\';
         out += c;
     }
     return out + "'";
@@ -39,7 +41,8 @@ std::string PostgresConnectString(const std::string& url) {
     rest.remove_prefix(rest.find("://") + 3);
     std::string params;
     auto add = [&](const char* key, std::string_view value) {
-        if (!value.empty()) params += std::string(params.empty() ? "" : " ") + key + "=" + Quote(Unescape(value));
+        if (!value.empty())
+            params += std::string(params.empty() ? "" : " ") + key + "=" + Quote(Unescape(value));
     };
     std::string_view query;
     if (auto q = rest.find('?'); q != std::string_view::npos) {
@@ -56,7 +59,8 @@ std::string PostgresConnectString(const std::string& url) {
         rest = rest.substr(at + 1);
         auto colon = credentials.find(':');
         add("user", credentials.substr(0, colon));
-        if (colon != std::string_view::npos) add("password", credentials.substr(colon + 1));
+        if (colon != std::string_view::npos)
+            add("password", credentials.substr(colon + 1));
     }
     std::string_view host = rest;
     std::string_view port;
@@ -95,9 +99,11 @@ std::unique_ptr<Database> Database::Open(const DatabaseConfig& config, const std
     std::unique_ptr<Database> db(new Database(sqlite ? Dialect::kSqlite : Dialect::kPostgres, config.pool_size));
     if (sqlite) {
         const std::string path = url.substr(std::string("sqlite://").size());
-        if (path.empty()) throw std::runtime_error("sqlite:// URL needs a file path, e.g. sqlite:///var/zakupai.db");
+        if (path.empty())
+            throw std::runtime_error("sqlite:// URL needs a file path, e.g. sqlite:///var/zakupai.db");
         std::filesystem::path parent = std::filesystem::path(path).parent_path();
-        if (!parent.empty()) std::filesystem::create_directories(parent);
+        if (!parent.empty())
+            std::filesystem::create_directories(parent);
         db->description_ = "sqlite " + path;
         for (int i = 0; i < config.pool_size; ++i) {
             soci::session& s = db->pool_->at(static_cast<std::size_t>(i));

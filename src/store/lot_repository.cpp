@@ -59,7 +59,8 @@ void LotRepository::InsertAll(const std::vector<SupplierRow>& suppliers,
             created.push_back(ts);
         }
         if (!title.empty()) {
-            *s << "INSERT INTO lots (title, description, price, deadline, customer_bin, customer_name, plan_id, status, "
+            *s << "INSERT INTO lots (title, description, price, deadline, customer_bin, customer_name, plan_id, "
+                  "status, "
                   "method, region, enstru, quantity, unit, created_at, updated_at) VALUES (:t, :d, :p, :dl, :b, :cn, "
                   ":pl, :s, :m, :r, :e, :q, :u, :c, :c2)",
                 soci::use(title), soci::use(description), soci::use(price), soci::use(deadline), soci::use(bin),
@@ -83,8 +84,8 @@ void LotRepository::InsertAll(const std::vector<SupplierRow>& suppliers,
         if (!source.empty()) {
             *s << "INSERT INTO prices (source, sku, title, price, currency, supplier_bin, captured_at) "
                   "VALUES (:s, :k, :t, :p, 'KZT', :b, :c)",
-                soci::use(source), soci::use(sku), soci::use(title), soci::use(price), soci::use(supplier, supplier_ind),
-                soci::use(captured);
+                soci::use(source), soci::use(sku), soci::use(title), soci::use(price),
+                soci::use(supplier, supplier_ind), soci::use(captured);
         }
     }
     tx.commit();

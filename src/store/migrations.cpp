@@ -4,6 +4,7 @@
 // migration that has shipped; add the next one.
 #include <soci/soci.h>
 #include <spdlog/spdlog.h>
+
 #include <vector>
 
 #include "core/time.hpp"
@@ -21,7 +22,8 @@ struct Migration {
 
 const std::vector<Migration>& Migrations() {
     static const std::vector<Migration> kMigrations{
-        {1, "seed schema: lots, suppliers, prices, billing, audit",
+        {1,
+         "seed schema: lots, suppliers, prices, billing, audit",
          R"SQL(
 CREATE TABLE lots (
     id {PK},
@@ -233,7 +235,8 @@ int Migrate(Database& db) {
     for (const auto& migration : Migrations()) {
         soci::transaction tx(*s);
         // Serialises concurrent migrators; SQLite's write lock does the same for it.
-        if (pg) *s << "SELECT pg_advisory_xact_lock(4242001)";
+        if (pg)
+            *s << "SELECT pg_advisory_xact_lock(4242001)";
         int present = 0;
         *s << "SELECT COUNT(*) FROM schema_migrations WHERE version = :v", soci::use(migration.version),
             soci::into(present);
@@ -244,8 +247,8 @@ int Migrate(Database& db) {
         for (const auto& statement : SplitStatements(ForDialect(migration.sql, db.dialect()))) *s << statement;
         const std::string now = FormatUtcTimestamp(SystemClock().Now());
         const std::string name = migration.name;
-        *s << "INSERT INTO schema_migrations (version, name, applied_at) VALUES (:v, :n, :a)", soci::use(migration.version),
-            soci::use(name), soci::use(now);
+        *s << "INSERT INTO schema_migrations (version, name, applied_at) VALUES (:v, :n, :a)",
+            soci::use(migration.version), soci::use(name), soci::use(now);
         tx.commit();
         spdlog::info("applied migration {}: {}", migration.version, migration.name);
         ++applied;

@@ -1,10 +1,11 @@
 // Runs against SQLite always and against PostgreSQL when ZAKUPAI_TEST_PG_URL is set (the test
 // script starts a throwaway server and sets it; ZAKUPAI_REQUIRE_PG=1 makes its absence a failure).
-#include <filesystem>
 #include <gtest/gtest.h>
-#include <random>
-#include <soci/soci.h>
 #include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
+
+#include <filesystem>
+#include <random>
 
 #include "store/billing_repository.hpp"
 #include "store/database.hpp"
@@ -56,7 +57,8 @@ class StoreTest : public ::testing::TestWithParam<bool> {
 protected:
     void SetUp() override {
         if (GetParam() && std::getenv("ZAKUPAI_TEST_PG_URL") == nullptr) {
-            if (std::getenv("ZAKUPAI_REQUIRE_PG") != nullptr) FAIL() << "ZAKUPAI_TEST_PG_URL is not set";
+            if (std::getenv("ZAKUPAI_REQUIRE_PG") != nullptr)
+                FAIL() << "ZAKUPAI_TEST_PG_URL is not set";
             GTEST_SKIP() << "PostgreSQL not configured (set ZAKUPAI_TEST_PG_URL)";
         }
         backend_ = std::make_unique<Backend>(GetParam());
@@ -67,7 +69,8 @@ protected:
 TEST(PostgresUrl, BecomesKeywordConnectString) {
     EXPECT_EQ(PostgresConnectString("postgresql://zk:p%40ss@db.local:5433/zakupai?sslmode=require"),
               "user='zk' password='p@ss' host='db.local' port='5433' dbname='zakupai' sslmode='require'");
-    EXPECT_EQ(PostgresConnectString("postgres://postgres@127.0.0.1/postgres"), "user='postgres' host='127.0.0.1' dbname='postgres'");
+    EXPECT_EQ(PostgresConnectString("postgres://postgres@127.0.0.1/postgres"),
+              "user='postgres' host='127.0.0.1' dbname='postgres'");
     EXPECT_EQ(PostgresConnectString("postgresql://u:it's@h/d"), "user='u' password='it\\'s' host='h' dbname='d'");
 }
 
@@ -117,9 +120,15 @@ TEST_P(StoreTest, WriteBehindPersistsBatchesAndCountsUsage) {
     const Instant hour = std::chrono::floor<std::chrono::hours>(kNow);
     for (int i = 0; i < 250; ++i) {
         recorder.Add(UsageRow{key_id, "/calc/vat", 1, hour});
-        recorder.Add(AuditRow{key_id, user.id, "POST", "/calc/vat", 200, "r" + std::to_string(i), "127.0.0.1", 10, kNow});
-        recorder.Add(FinanceCalcRow{"vat", i % 2 ? std::optional<std::int64_t>(i) : std::nullopt, R"({"amount":1})",
-                                    R"({"vat":0.16})", "r", key_id, kNow});
+        recorder.Add(
+            AuditRow{key_id, user.id, "POST", "/calc/vat", 200, "r" + std::to_string(i), "127.0.0.1", 10, kNow});
+        recorder.Add(FinanceCalcRow{"vat",
+                                    i % 2 ? std::optional<std::int64_t>(i) : std::nullopt,
+                                    R"({"amount":1})",
+                                    R"({"vat":0.16})",
+                                    "r",
+                                    key_id,
+                                    kNow});
     }
     recorder.Flush();
     EXPECT_EQ(repo.UsageSince(key_id, hour), 250);
@@ -146,9 +155,21 @@ TEST_P(StoreTest, DataSurvivesReopening) {
         Migrate(*db);
         LotRepository lots(*db);
         lots.InsertAll({{"070340007367", "ТОО «Тест»", "12345", "г. Астана"}},
-                       {{"Бумага офисная А4", "d", 123456, kNow, "070340007367", "ГУ", "PLN-1", "published", "tender",
-                         "г. Астана", "171912.100.000001", "10", "пачка"}},
-                       {{"market_survey", "171912.100.000001", "Бумага", 260000, "070340007367", kNow}}, kNow);
+                       {{"Бумага офисная А4",
+                         "d",
+                         123456,
+                         kNow,
+                         "070340007367",
+                         "ГУ",
+                         "PLN-1",
+                         "published",
+                         "tender",
+                         "г. Астана",
+                         "171912.100.000001",
+                         "10",
+                         "пачка"}},
+                       {{"market_survey", "171912.100.000001", "Бумага", 260000, "070340007367", kNow}},
+                       kNow);
     }
     auto db = backend_->Open();
     EXPECT_EQ(Migrate(*db), 0);
@@ -164,7 +185,9 @@ TEST_P(StoreTest, FailedBulkLoadLeavesNothingBehind) {
     LotRepository lots(*db);
     // The second supplier repeats the primary key: the whole load must roll back.
     EXPECT_ANY_THROW(lots.InsertAll({{"070340007367", "A", "", ""}, {"070340007367", "B", "", ""}},
-                                    {{"t", "d", 1, kNow, "", "", "", "", "", "", "", "", ""}}, {}, kNow));
+                                    {{"t", "d", 1, kNow, "", "", "", "", "", "", "", "", ""}},
+                                    {},
+                                    kNow));
     const auto counts = lots.Counts();
     EXPECT_EQ(counts.lots, 0);
     EXPECT_EQ(counts.suppliers, 0);
@@ -173,8 +196,8 @@ TEST_P(StoreTest, FailedBulkLoadLeavesNothingBehind) {
 TEST_P(StoreTest, DeletingALotCascadesToItsPriceLinks) {
     auto db = backend_->Open();
     Migrate(*db);
-    LotRepository(*db).InsertAll({}, {{"t", "d", 1, kNow, "", "", "", "", "", "", "", "", ""}},
-                                 {{"s", "sku", "t", 1, "", kNow}}, kNow);
+    LotRepository(*db).InsertAll(
+        {}, {{"t", "d", 1, kNow, "", "", "", "", "", "", "", "", ""}}, {{"s", "sku", "t", 1, "", kNow}}, kNow);
     Database::Lease s(*db);
     *s << "INSERT INTO lot_prices (lot_id, price_id, qty) SELECT l.id, p.id, 2 FROM lots l, prices p";
     *s << "DELETE FROM lots";
@@ -183,8 +206,9 @@ TEST_P(StoreTest, DeletingALotCascadesToItsPriceLinks) {
     EXPECT_EQ(links, 0);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values(false, true),
-                         [](const auto& backend) { return backend.param ? "PostgreSQL" : "SQLite"; });
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values(false, true), [](const auto& backend) {
+    return backend.param ? "PostgreSQL" : "SQLite";
+});
 
 }  // namespace
 }  // namespace zakupai::store

@@ -9,7 +9,9 @@ WriteBehind::WriteBehind(Database& db, Options options) : db_(db), options_(opti
     thread_ = std::thread([this] { Run(); });
 }
 
-WriteBehind::~WriteBehind() { Stop(); }
+WriteBehind::~WriteBehind() {
+    Stop();
+}
 
 bool WriteBehind::Admit() {
     if (pending_.Size() >= options_.max_queue) {
@@ -21,12 +23,14 @@ bool WriteBehind::Admit() {
 
 void WriteBehind::Add(FinanceCalcRow row) {
     std::lock_guard lock(mutex_);
-    if (Admit()) pending_.calcs.push_back(std::move(row));
+    if (Admit())
+        pending_.calcs.push_back(std::move(row));
 }
 
 void WriteBehind::Add(AuditRow row) {
     std::lock_guard lock(mutex_);
-    if (Admit()) pending_.audits.push_back(std::move(row));
+    if (Admit())
+        pending_.audits.push_back(std::move(row));
 }
 
 void WriteBehind::Add(UsageRow row) {
@@ -42,7 +46,8 @@ void WriteBehind::Add(UsageRow row) {
 
 void WriteBehind::Flush() {
     std::unique_lock lock(mutex_);
-    if (stopping_ && !thread_.joinable()) return;
+    if (stopping_ && !thread_.joinable())
+        return;
     const std::uint64_t target = ++flush_requested_;
     wake_.notify_one();
     // The writer completes at least one full cycle after the request was made.
@@ -52,11 +57,13 @@ void WriteBehind::Flush() {
 void WriteBehind::Stop() {
     {
         std::lock_guard lock(mutex_);
-        if (stopping_) return;
+        if (stopping_)
+            return;
         stopping_ = true;
     }
     wake_.notify_one();
-    if (thread_.joinable()) thread_.join();
+    if (thread_.joinable())
+        thread_.join();
     flushed_.notify_all();
 }
 
@@ -103,7 +110,8 @@ void WriteBehind::Run() {
         }
         generation_ = std::max(generation_, cycle);
         flushed_.notify_all();
-        if (last) return;
+        if (last)
+            return;
     }
 }
 

@@ -1,10 +1,12 @@
 // Black-box tests: the real binary, a real database (SQLite, and PostgreSQL when configured),
 // HTTP over loopback. Every assertion is on exact status codes, headers and field values.
+#include <gtest/gtest.h>
+
 #include <boost/json.hpp>
 #include <cstdlib>
 #include <fstream>
-#include <gtest/gtest.h>
 #include <random>
+#include <thread>
 
 #include "service.hpp"
 
@@ -13,21 +15,27 @@ namespace {
 
 namespace json = boost::json;
 
-json::object Body(const HttpResult& r) { return json::parse(r.body).as_object(); }
+json::object Body(const HttpResult& r) {
+    return json::parse(r.body).as_object();
+}
 
-std::string ErrorCode(const HttpResult& r) { return std::string(Body(r).at("error").at("code").as_string()); }
+std::string ErrorCode(const HttpResult& r) {
+    return std::string(Body(r).at("error").at("code").as_string());
+}
 
 class ApiTest : public ::testing::TestWithParam<bool> {
 protected:
     void SetUp() override {
         if (GetParam() && !PostgresConfigured()) {
-            if (std::getenv("ZAKUPAI_REQUIRE_PG") != nullptr) FAIL() << "ZAKUPAI_TEST_PG_URL is not set";
+            if (std::getenv("ZAKUPAI_REQUIRE_PG") != nullptr)
+                FAIL() << "ZAKUPAI_TEST_PG_URL is not set";
             GTEST_SKIP() << "PostgreSQL not configured";
         }
         db_ = std::make_unique<TestDatabase>(GetParam());
     }
     void TearDown() override {
-        if (HasFailure() && service_) std::cerr << "---- service log ----\n" << service_->Log();
+        if (HasFailure() && service_)
+            std::cerr << "---- service log ----\n" << service_->Log();
     }
     Service& StartService(std::map<std::string, std::string> env = {}) {
         service_ = std::make_unique<Service>(*db_, std::move(env));
@@ -85,18 +93,22 @@ TEST_P(ApiTest, PlansGateAdminAndServiceEndpoints) {
               "this endpoint needs a key with the admin plan; this key has the free plan");
     EXPECT_EQ(s.Call("POST", "/billing/usage", R"({"api_key":"x","endpoint":"y"})", free_key).status, 403);
     const std::string service_key = s.CreateKey(2002, "service");
-    auto usage = s.Call("POST", "/billing/usage", R"({"api_key":")" + free_key + R"(","endpoint":"lot","requests":3})",
-                        service_key);
+    auto usage = s.Call(
+        "POST", "/billing/usage", R"({"api_key":")" + free_key + R"(","endpoint":"lot","requests":3})", service_key);
     EXPECT_EQ(usage.status, 200);
     EXPECT_EQ(usage.body, R"({"logged":true})");
-    auto unknown = s.Call("POST", "/billing/usage", R"({"api_key":"zk_unknown_key_0000000000","endpoint":"lot"})", service_key);
+    auto unknown =
+        s.Call("POST", "/billing/usage", R"({"api_key":"zk_unknown_key_0000000000","endpoint":"lot"})", service_key);
     EXPECT_EQ(unknown.body, R"({"logged":false})");
 }
 
 TEST_P(ApiTest, VatAnswersTheSeedContractAndRecordsTheCall) {
     Service& s = StartService();
     const std::string key = s.CreateKey(3001, "premium");
-    auto r = s.Call("POST", "/calc/vat", R"({"amount":1120,"vat_rate":12,"include_vat":true,"lot_id":9})", key,
+    auto r = s.Call("POST",
+                    "/calc/vat",
+                    R"({"amount":1120,"vat_rate":12,"include_vat":true,"lot_id":9})",
+                    key,
                     {{"X-Request-Id", "req-vat-1"}});
     ASSERT_EQ(r.status, 200) << r.body;
     EXPECT_EQ(r.Header("x-request-id"), "req-vat-1");
@@ -135,7 +147,8 @@ TEST_P(ApiTest, ValidationFailuresName422Fields) {
     EXPECT_EQ(ErrorCode(malformed), "bad_request");
     auto array = s.Call("POST", "/calc/margin", "[1,2,3]", key);
     EXPECT_EQ(array.status, 422);
-    EXPECT_EQ(json::serialize(Body(array).at("error").at("details")), R"([{"field":"body","problem":"must be a JSON object"}])");
+    EXPECT_EQ(json::serialize(Body(array).at("error").at("details")),
+              R"([{"field":"body","problem":"must be a JSON object"}])");
     auto bad_path = s.Call("GET", "/billing/stats/abc", "", key);
     EXPECT_EQ(bad_path.status, 422);
 }
@@ -190,13 +203,15 @@ TEST_P(ApiTest, DailyQuotaSurvivesARestart) {
     auto limited = s.Call("POST", "/calc/vat", R"({"amount":10})", key);
     EXPECT_EQ(limited.status, 429);
     EXPECT_EQ(Body(limited).at("detail").as_string(), "daily limit of 3 requests exceeded for the free plan");
-    auto validation = Body(s.Call("POST", "/billing/validate_key", R"({"api_key":")" + key + R"(","endpoint":"lot"})", key));
+    auto validation =
+        Body(s.Call("POST", "/billing/validate_key", R"({"api_key":")" + key + R"(","endpoint":"lot"})", key));
     EXPECT_FALSE(validation.at("valid").as_bool());
 }
 
 TEST_P(ApiTest, AnonymousTrafficIsLimitedPerIp) {
     Service& s = StartService({{"ZAKUPAI_RATE_LIMIT_IP_PER_MINUTE", "3"}});
-    for (int i = 0; i < 3; ++i) EXPECT_EQ(s.Call("POST", "/calc/vat", "{}", "zk_wrong_key_guess_00000" + std::to_string(i)).status, 401);
+    for (int i = 0; i < 3; ++i)
+        EXPECT_EQ(s.Call("POST", "/calc/vat", "{}", "zk_wrong_key_guess_00000" + std::to_string(i)).status, 401);
     auto limited = s.Call("POST", "/calc/vat", "{}", "zk_wrong_key_guess_000009");
     EXPECT_EQ(limited.status, 429);
     EXPECT_FALSE(limited.Header("retry-after").empty());
@@ -206,13 +221,21 @@ TEST_P(ApiTest, AnonymousTrafficIsLimitedPerIp) {
 
 TEST_P(ApiTest, RequestIdsAreEchoedOrReplaced) {
     Service& s = StartService();
-    EXPECT_EQ(s.Call("GET", "/health", "", "", {{"X-Request-Id", "abc.DEF-123_x:1"}}).Header("x-request-id"), "abc.DEF-123_x:1");
-    const std::string replaced = s.Call("GET", "/health", "", "", {{"X-Request-Id", "bad id <script>"}}).Header("x-request-id");
+    EXPECT_EQ(s.Call("GET", "/health", "", "", {{"X-Request-Id", "abc.DEF-123_x:1"}}).Header("x-request-id"),
+              "abc.DEF-123_x:1");
+    const std::string replaced =
+        s.Call("GET", "/health", "", "", {{"X-Request-Id", "bad id <script>"}}).Header("x-request-id");
     EXPECT_EQ(replaced.size(), 36u);
     EXPECT_EQ(replaced[14], '4');
     auto error = s.Call("GET", "/nope", "", "", {{"X-Request-Id", "trace-404"}});
     EXPECT_EQ(Body(error).at("error").at("request_id").as_string(), "trace-404");
-    EXPECT_NE(s.Log().find("\"request_id\":\"trace-404\""), std::string::npos);
+    // The access log is written asynchronously: wait for the line instead of reading once.
+    bool logged = false;
+    for (int i = 0; i < 200 && !logged; ++i) {
+        logged = s.Log().find("\"request_id\":\"trace-404\"") != std::string::npos;
+        if (!logged) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    EXPECT_TRUE(logged);
 }
 
 TEST_P(ApiTest, CorsFollowsTheAllowList) {
@@ -221,7 +244,10 @@ TEST_P(ApiTest, CorsFollowsTheAllowList) {
     EXPECT_EQ(allowed.Header("access-control-allow-origin"), "https://zakupai.kz");
     auto other = s.Call("GET", "/health", "", "", {{"Origin", "https://evil.example"}});
     EXPECT_EQ(other.Header("access-control-allow-origin"), "");
-    auto preflight = s.Call("OPTIONS", "/calc/vat", "", "",
+    auto preflight = s.Call("OPTIONS",
+                            "/calc/vat",
+                            "",
+                            "",
                             {{"Origin", "http://localhost:3000"}, {"Access-Control-Request-Method", "POST"}});
     EXPECT_EQ(preflight.status, 204);
     EXPECT_EQ(preflight.Header("access-control-allow-methods"), "POST");
@@ -249,7 +275,8 @@ TEST_P(ApiTest, KeysCanBeRevoked) {
 TEST_P(ApiTest, PaymentsUpgradeThePlanOnce) {
     Service& s = StartService();
     const std::string key = s.CreateKey(7101, "free");
-    const std::string payment = R"({"tg_id":7101,"amount":4990,"plan":"premium","method":"kaspi","external_id":"kp-77"})";
+    const std::string payment =
+        R"({"tg_id":7101,"amount":4990,"plan":"premium","method":"kaspi","external_id":"kp-77"})";
     auto first = s.Call("POST", "/billing/payments", payment, s.admin_key());
     EXPECT_EQ(first.status, 201);
     EXPECT_EQ(Body(first).at("amount").as_double(), 4990.0);
@@ -268,15 +295,18 @@ TEST_P(ApiTest, SeedBillingContract) {
     EXPECT_EQ(key.rfind("zk_", 0), 0u);
     EXPECT_EQ(body.at("plan").as_string(), "free");
     EXPECT_TRUE(body.at("expires_at").is_null());
-    auto valid = Body(s.Call("POST", "/billing/validate_key", R"({"api_key":")" + key + R"(","endpoint":"search"})", key));
+    auto valid =
+        Body(s.Call("POST", "/billing/validate_key", R"({"api_key":")" + key + R"(","endpoint":"search"})", key));
     EXPECT_TRUE(valid.at("valid").as_bool());
     EXPECT_EQ(valid.at("plan").as_string(), "free");
     EXPECT_EQ(valid.at("remaining_requests").as_int64(), 99);
     EXPECT_TRUE(valid.at("message").is_null());
     // A user key may not probe other keys.
-    EXPECT_EQ(s.Call("POST", "/billing/validate_key", R"({"api_key":"zk_someone_else_000000","endpoint":"x"})", key).status, 403);
-    auto invalid = Body(s.Call("POST", "/billing/validate_key", R"({"api_key":"zk_someone_else_000000","endpoint":"x"})",
-                               s.admin_key()));
+    EXPECT_EQ(
+        s.Call("POST", "/billing/validate_key", R"({"api_key":"zk_someone_else_000000","endpoint":"x"})", key).status,
+        403);
+    auto invalid = Body(s.Call(
+        "POST", "/billing/validate_key", R"({"api_key":"zk_someone_else_000000","endpoint":"x"})", s.admin_key()));
     EXPECT_FALSE(invalid.at("valid").as_bool());
     EXPECT_EQ(invalid.at("message").as_string(), "Invalid API key");
     EXPECT_EQ(s.Call("GET", "/billing/stats/999999", "", s.admin_key()).status, 404);
@@ -308,7 +338,8 @@ TEST_P(ApiTest, EveryDocumentedOperationExists) {
 }
 
 TEST_P(ApiTest, MetricsPassPromtool) {
-    if (std::system("command -v promtool >/dev/null 2>&1") != 0) GTEST_SKIP() << "promtool not installed";
+    if (std::system("command -v promtool >/dev/null 2>&1") != 0)
+        GTEST_SKIP() << "promtool not installed";
     Service& s = StartService();
     const std::string key = s.CreateKey(9001, "premium");
     s.Call("POST", "/calc/vat", R"({"amount":1})", key);
@@ -338,14 +369,38 @@ TEST_P(ApiTest, HostileInputNeverCrashesOrReaches500) {
         EXPECT_EQ(answer.find("HTTP/1.1 5"), std::string::npos) << answer;
     }
     std::mt19937 rng(7);
-    const std::vector<std::string> pieces{"{", "}", "[", "]", "\"amount\"", ":", ",", "1e999", "-0", "null", "true",
-                                          "\"\\u0000\"", "\"x\"", "12345678901234567890", "0.001", "\xd0\x96", "\"vat_rate\"",
-                                          "\"date\"", "\"2026-02-29\"", "{\"amount\":1}", "NaN", "\"offers\"", "[1,2]"};
+    const std::vector<std::string> pieces{"{",
+                                          "}",
+                                          "[",
+                                          "]",
+                                          "\"amount\"",
+                                          ":",
+                                          ",",
+                                          "1e999",
+                                          "-0",
+                                          "null",
+                                          "true",
+                                          "\"\\u0000\"",
+                                          "\"x\"",
+                                          "12345678901234567890",
+                                          "0.001",
+                                          "\xd0\x96",
+                                          "\"vat_rate\"",
+                                          "\"date\"",
+                                          "\"2026-02-29\"",
+                                          "{\"amount\":1}",
+                                          "NaN",
+                                          "\"offers\"",
+                                          "[1,2]"};
     for (int i = 0; i < 300; ++i) {
         std::string body;
         const int n = 1 + static_cast<int>(rng() % 12);
         for (int j = 0; j < n; ++j) body += pieces[rng() % pieces.size()];
-        for (const char* path : {"/calc/vat", "/calc/margin", "/calc/penalty", "/calc/securities", "/calc/dumping",
+        for (const char* path : {"/calc/vat",
+                                 "/calc/margin",
+                                 "/calc/penalty",
+                                 "/calc/securities",
+                                 "/calc/dumping",
                                  "/billing/validate_key"}) {
             auto r = s.Call("POST", path, body, key);
             ASSERT_LT(r.status, 500) << path << " " << body << " -> " << r.body;
@@ -364,8 +419,9 @@ TEST_P(ApiTest, ShutdownDrainsAndExitsZero) {
     EXPECT_NE(s.Log().find("stopped cleanly"), std::string::npos);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, ApiTest, ::testing::Values(false, true),
-                         [](const auto& backend) { return backend.param ? "PostgreSQL" : "SQLite"; });
+INSTANTIATE_TEST_SUITE_P(Backends, ApiTest, ::testing::Values(false, true), [](const auto& backend) {
+    return backend.param ? "PostgreSQL" : "SQLite";
+});
 
 }  // namespace
 }  // namespace zakupai::test

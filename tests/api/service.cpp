@@ -1,5 +1,10 @@
 #include "service.hpp"
 
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
@@ -10,13 +15,9 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
-#include <soci/postgresql/soci-postgresql.h>
-#include <soci/soci.h>
 #include <sstream>
 #include <stdexcept>
-#include <sys/wait.h>
 #include <thread>
-#include <unistd.h>
 
 #include "store/database.hpp"
 
@@ -44,7 +45,8 @@ HttpResult Send(int port,
     req.set(bhttp::field::host, "127.0.0.1");
     for (const auto& [name, value] : headers) req.set(name, value);
     if (!body.empty() || method == "POST" || method == "PUT") {
-        if (headers.find("Content-Type") == headers.end()) req.set(bhttp::field::content_type, "application/json");
+        if (headers.find("Content-Type") == headers.end())
+            req.set(bhttp::field::content_type, "application/json");
         req.body() = body;
         req.prepare_payload();
     }
@@ -77,13 +79,16 @@ std::string SendRaw(int port, const std::string& bytes, int timeout_ms) {
     char chunk[4096];
     while (true) {
         const ssize_t n = ::recv(socket.native_handle(), chunk, sizeof chunk, 0);
-        if (n <= 0) break;
+        if (n <= 0)
+            break;
         answer.append(chunk, static_cast<std::size_t>(n));
     }
     return answer;
 }
 
-bool PostgresConfigured() { return std::getenv("ZAKUPAI_TEST_PG_URL") != nullptr; }
+bool PostgresConfigured() {
+    return std::getenv("ZAKUPAI_TEST_PG_URL") != nullptr;
+}
 
 namespace {
 std::string RandomName() {
@@ -125,7 +130,8 @@ Service::Service(const TestDatabase& db, std::map<std::string, std::string> env)
 }
 
 Service::~Service() {
-    if (pid_ > 0) Stop();
+    if (pid_ > 0)
+        Stop();
 }
 
 void Service::Start() {
@@ -157,7 +163,8 @@ void Service::Start() {
         std::ifstream in(port_file_);
         if (in >> port_) {
             try {
-                if (Send(port_, "GET", "/health").status == 200) return;
+                if (Send(port_, "GET", "/health").status == 200)
+                    return;
             } catch (const std::exception&) {
                 // not accepting yet
             }
@@ -168,12 +175,14 @@ void Service::Start() {
 }
 
 int Service::Stop() {
-    if (pid_ <= 0) return -1;
+    if (pid_ <= 0)
+        return -1;
     kill(pid_, SIGTERM);
     int status = 0;
     waitpid(pid_, &status, 0);
     pid_ = -1;
-    if (WIFEXITED(status)) return WEXITSTATUS(status);
+    if (WIFEXITED(status))
+        return WEXITSTATUS(status);
     return -WTERMSIG(status);
 }
 
@@ -189,14 +198,18 @@ HttpResult Service::Call(const std::string& method,
                          const std::string& body,
                          const std::string& api_key,
                          std::map<std::string, std::string> headers) const {
-    if (!api_key.empty()) headers["X-API-Key"] = api_key;
+    if (!api_key.empty())
+        headers["X-API-Key"] = api_key;
     return Send(port_, method, target, body, headers);
 }
 
 std::string Service::CreateKey(long long tg_id, const std::string& plan) const {
-    auto r = Call("POST", "/billing/create_key",
-                  R"({"tg_id":)" + std::to_string(tg_id) + R"(,"plan":")" + plan + R"("})", admin_key_);
-    if (r.status != 200) throw std::runtime_error("create_key failed: " + r.body);
+    auto r = Call("POST",
+                  "/billing/create_key",
+                  R"({"tg_id":)" + std::to_string(tg_id) + R"(,"plan":")" + plan + R"("})",
+                  admin_key_);
+    if (r.status != 200)
+        throw std::runtime_error("create_key failed: " + r.body);
     return std::string(boost::json::parse(r.body).at("api_key").as_string());
 }
 

@@ -1,9 +1,10 @@
 #pragma once
 // Test support: runs the real zakupai binary as a child process on a free port and talks to
 // it over HTTP/1.1, so API tests see exactly what a client sees.
+#include <sys/types.h>
+
 #include <map>
 #include <string>
-#include <sys/types.h>
 #include <vector>
 
 namespace zakupai::test {

@@ -1,0 +1,47 @@
+# The two commands a new machine needs:
+#   make run   install, build, migrate, load demo data, serve on SQLite (prints URL and a demo key)
+#   make test  install, build with sanitizers, run unit + database + API tests (SQLite and PostgreSQL)
+DATA_DIR ?= $(CURDIR)/var
+PORT ?= 8080
+
+.PHONY: run test setup build build-release bench format format-check tidy clean
+
+setup:
+	@scripts/setup
+
+build: setup
+	cmake --preset debug >/dev/null
+	cmake --build --preset debug
+
+build-release: setup
+	cmake --preset release >/dev/null
+	cmake --build --preset release --target zakupai
+
+run: build-release
+	@ZAKUPAI_DATA_DIR=$(DATA_DIR) build/release/zakupai migrate
+	@ZAKUPAI_DATA_DIR=$(DATA_DIR) build/release/zakupai seed-demo --if-empty --key-file $(DATA_DIR)/demo-api-key
+	@echo
+	@echo "  ZakupAI:      http://127.0.0.1:$(PORT)   (interactive docs: http://127.0.0.1:$(PORT)/docs)"
+	@echo "  Demo API key: $$(cat $(DATA_DIR)/demo-api-key)"
+	@echo "  Try:          curl -s -X POST http://127.0.0.1:$(PORT)/calc/vat -H 'X-API-Key: '\"$$(cat $(DATA_DIR)/demo-api-key)\" -d '{\"amount\":1160}'"
+	@echo
+	@ZAKUPAI_DATA_DIR=$(DATA_DIR) ZAKUPAI_PORT=$(PORT) exec build/release/zakupai serve
+
+test: setup
+	@scripts/test
+
+bench: build-release
+	@scripts/setup --bench
+	@bench/http/run
+
+format:
+	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+
+format-check:
+	@git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run -Werror
+
+tidy: build
+	@git ls-files 'src/*.cpp' | grep -v '_test.cpp' | xargs clang-tidy -p build/debug --quiet
+
+clean:
+	rm -rf build

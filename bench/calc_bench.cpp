@@ -1,0 +1,40 @@
+// Hot paths behind every calculator request: JSON field reading, the calculation, and
+// serialising the answer. Run: build/release/bench/calc_bench
+#include <benchmark/benchmark.h>
+
+#include "calc/evaluate.hpp"
+#include "core/json.hpp"
+
+namespace {
+
+const zakupai::calc::RuleBook& Rules() {
+    static const zakupai::calc::RuleBook kRules = *zakupai::calc::ParseRuleBook(zakupai::calc::EmbeddedRuleBookJson());
+    return kRules;
+}
+
+void BM_VatEvaluate(benchmark::State& state) {
+    const auto body = *zakupai::ParseJsonObject(R"({"amount":1160,"vat_rate":16,"include_vat":true,"lot_id":42})");
+    const auto today = *zakupai::ParseIsoDate("2026-11-25");
+    for (auto _ : state) benchmark::DoNotOptimize(zakupai::calc::Evaluate(Rules(), "vat", body, today));
+}
+BENCHMARK(BM_VatEvaluate);
+
+void BM_VatParseAndEvaluate(benchmark::State& state) {
+    const auto today = *zakupai::ParseIsoDate("2026-11-25");
+    for (auto _ : state) {
+        auto body = zakupai::ParseJsonObject(R"({"amount":1160,"vat_rate":16,"include_vat":true,"lot_id":42})");
+        benchmark::DoNotOptimize(zakupai::calc::Evaluate(Rules(), "vat", *body, today));
+    }
+}
+BENCHMARK(BM_VatParseAndEvaluate);
+
+void BM_DumpingEvaluate(benchmark::State& state) {
+    const auto body = *zakupai::ParseJsonObject(R"({"method":"tender","amount":10000000,"bid":8500000})");
+    const auto today = *zakupai::ParseIsoDate("2026-11-25");
+    for (auto _ : state) benchmark::DoNotOptimize(zakupai::calc::Evaluate(Rules(), "dumping", body, today));
+}
+BENCHMARK(BM_DumpingEvaluate);
+
+}  // namespace
+
+BENCHMARK_MAIN();
