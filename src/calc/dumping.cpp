@@ -84,7 +84,7 @@ Result<DumpingResult> CalculateDumping(const RuleBook& rules, const DumpingInput
             kTiynPerTenge;
     }
     r.total_deposit = r.performance_security + r.anti_dumping_sum;
-    const std::string threshold_text = FormatScaledDecimal(r.threshold, 2);
+    const std::string threshold_text = FormatPercentRu(r.threshold);
     if (!r.is_dumping) {
         r.rule = fmt::format("Цена не ниже порога: демпинг — цена ниже {} более чем на {}%",
                              rule->reference == "offers_mean" ? "средней цены предложений" : "выделенной суммы",

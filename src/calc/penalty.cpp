@@ -11,7 +11,7 @@ std::int64_t DaysOverdue(Date due_date, Date performed_on) {
 Result<PenaltyResult> CalculatePenalty(const RuleBook& rules, const PenaltyInput& input) {
     PenaltyResult r;
     r.input = input;
-    const std::string rate_text = FormatScaledDecimal(input.daily_rate, 2);
+    const std::string rate_text = FormatPercentRu(input.daily_rate);
     if (input.party == PenaltyParty::kCustomerLatePayment) {
         if (!input.unperformed_sum)
             return Fail(Error::Invalid("overdue_sum", "is required for a customer's late payment"));
@@ -20,7 +20,7 @@ Result<PenaltyResult> CalculatePenalty(const RuleBook& rules, const PenaltyInput
         r.source = rules.customer_late_source;
         r.rule = fmt::format("Заказчик: {}% от просроченной суммы за каждый день, не более {}% общей суммы договора",
                              rate_text,
-                             FormatScaledDecimal(r.cap_rate, 2));
+                             FormatPercentRu(r.cap_rate));
     } else {
         r.base = input.unperformed_sum.value_or(input.contract_sum);
         const PenaltyCap* cap = nullptr;
@@ -45,7 +45,7 @@ Result<PenaltyResult> CalculatePenalty(const RuleBook& rules, const PenaltyInput
             fmt::format("Поставщик: {}% от {} за каждый календарный день просрочки, не более {}% общей суммы договора",
                         rate_text,
                         input.unperformed_sum ? "стоимости неисполненных обязательств" : "общей суммы договора",
-                        FormatScaledDecimal(r.cap_rate, 2));
+                        FormatPercentRu(r.cap_rate));
     }
     if (r.base > input.contract_sum) {
         return Fail(

@@ -40,7 +40,7 @@ Result<SecuritiesResult> CalculateSecurities(const RuleBook& rules, const Securi
         r.bid.required = true;
         r.bid.amount = WholeTengeShare(input.amount, bid_rule->pct);
         r.bid.rule = fmt::format("{}% от суммы, выделенной на лот, с округлением до целого тенге",
-                                 FormatScaledDecimal(bid_rule->pct, 2));
+                                 FormatPercentRu(bid_rule->pct));
     }
 
     const Tiyn contract_sum = input.contract_sum.value_or(input.amount);
@@ -62,7 +62,7 @@ Result<SecuritiesResult> CalculateSecurities(const RuleBook& rules, const Securi
         r.performance.required = true;
         r.performance.amount = WholeTengeShare(contract_sum, r.performance.pct);
         r.performance.rule = fmt::format("{}% от общей суммы договора, с округлением до целого тенге",
-                                         FormatScaledDecimal(r.performance.pct, 2));
+                                         FormatPercentRu(r.performance.pct));
     }
 
     Tiyn advance = 0;

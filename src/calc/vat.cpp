@@ -10,7 +10,7 @@ Result<VatResult> CalculateVat(const RuleBook& rules, const VatInput& input, Dat
     result.category = input.category;
     if (input.rate) {
         result.rate = *input.rate;
-        result.rule = fmt::format("Ставка {}% задана в запросе", FormatScaledDecimal(*input.rate, 2));
+        result.rule = fmt::format("Ставка {}% задана в запросе", FormatPercentRu(*input.rate));
         result.source = "vat_rate из запроса";
     } else {
         const Date date = input.date.value_or(today);
@@ -22,7 +22,7 @@ Result<VatResult> CalculateVat(const RuleBook& rules, const VatInput& input, Dat
         result.rate = rate->rate;
         result.date = date;
         result.rule = fmt::format("Ставка НДС {}% действует на дату оборота {} (категория {})",
-                                  FormatScaledDecimal(rate->rate, 2),
+                                  FormatPercentRu(rate->rate),
                                   FormatDottedDate(date),
                                   input.category);
         result.source = rate->source;

@@ -145,3 +145,15 @@ TEST(Json, WriterEmitsMoneyAndEscapes) {
 
 }  // namespace
 }  // namespace zakupai
+
+namespace zakupai {
+namespace {
+TEST(Money, FormatsPercentagesForRussianText) {
+    EXPECT_EQ(FormatPercentRu(1600), "16");
+    EXPECT_EQ(FormatPercentRu(10), "0,1");
+    EXPECT_EQ(FormatPercentRu(1250), "12,5");
+    EXPECT_EQ(FormatPercentRu(0), "0");
+    EXPECT_EQ(FormatTrimmedDecimal(1500, 2), "15");
+}
+}  // namespace
+}  // namespace zakupai

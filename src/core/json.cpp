@@ -59,16 +59,6 @@ std::string ExpandExponent(std::string_view text) {
     return negative ? "-" + out : out;
 }
 
-// 1600 at scale 2 -> "16", 1250 -> "12.5": how a person writes a limit.
-std::string ShortDecimal(std::int64_t value, int scale) {
-    std::string text = FormatScaledDecimal(value, scale);
-    if (text.find('.') == std::string::npos)
-        return text;
-    text.erase(text.find_last_not_of('0') + 1);
-    if (text.back() == '.')
-        text.pop_back();
-    return text;
-}
 }  // namespace
 
 std::optional<std::string> DecimalText(const json::value& value) {
@@ -138,11 +128,11 @@ std::optional<std::int64_t> JsonFields::Scaled(std::initializer_list<std::string
         return std::nullopt;
     }
     if (min && *parsed < *min) {
-        Problem(field, "must be >= " + ShortDecimal(*min, scale));
+        Problem(field, "must be >= " + FormatTrimmedDecimal(*min, scale));
         return std::nullopt;
     }
     if (max && *parsed > *max) {
-        Problem(field, "must be <= " + ShortDecimal(*max, scale));
+        Problem(field, "must be <= " + FormatTrimmedDecimal(*max, scale));
         return std::nullopt;
     }
     return *parsed;
@@ -269,7 +259,14 @@ Result<void> JsonFields::Finish() const {
 
 void AppendJsonEscaped(std::string& out, std::string_view text) {
     out += '"';
-    for (char c : text) {
+    // Copy runs of characters that need no escaping in one append.
+    std::size_t run = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        const bool plain = c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20;
+        if (plain) continue;
+        out.append(text.data() + run, i - run);
+        run = i + 1;
         switch (c) {
             case '"':
                 out += "\\\"";
@@ -287,13 +284,10 @@ void AppendJsonEscaped(std::string& out, std::string_view text) {
                 out += "\\t";
                 break;
             default:
-                if (static_cast<unsigned char>(c) < 0x20) {
-                    out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-                } else {
-                    out += c;
-                }
+                out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
         }
     }
+    out.append(text.data() + run, text.size() - run);
     out += '"';
 }
 

@@ -27,6 +27,11 @@ inline std::string FormatTenge(Tiyn amount) {
     return FormatScaledDecimal(amount, 2);
 }
 
+// Without trailing zeros, as a person writes a number: 1600,2 -> "16"; 1250,2 -> "12.5".
+std::string FormatTrimmedDecimal(std::int64_t value, int scale);
+// A percentage in basis points for Russian and Kazakh text: 10 -> "0,1"; 1600 -> "16".
+std::string FormatPercentRu(std::int64_t basis_points);
+
 // round(numerator / denominator) with halves rounded away from zero, computed exactly in 128 bits.
 std::int64_t DivideRoundHalfUp(Int128 numerator, Int128 denominator);
 
