@@ -87,7 +87,7 @@ void WriteSecretFile(const std::string& path, const std::string& secret) {
 int Serve(const Config& config) {
     SystemClock clock;
     Storage storage = OpenStorage(config, true);
-    spdlog::info("database: {} ({}), schema version {}",
+    spdlog::info("database: {} {}, schema version {}",
                  storage.db->description(),
                  config.RedactedDatabaseUrl(),
                  store::SchemaVersion(*storage.db));

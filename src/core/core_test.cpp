@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "core/bin.hpp"
+#include "core/config.hpp"
 #include "core/json.hpp"
 #include "core/money.hpp"
 #include "core/time.hpp"
@@ -154,6 +155,40 @@ TEST(Money, FormatsPercentagesForRussianText) {
     EXPECT_EQ(FormatPercentRu(1250), "12,5");
     EXPECT_EQ(FormatPercentRu(0), "0");
     EXPECT_EQ(FormatTrimmedDecimal(1500, 2), "15");
+}
+}  // namespace
+}  // namespace zakupai
+
+namespace zakupai {
+namespace {
+TEST(Config, EnvironmentOverridesAndEveryProblemIsReported) {
+    auto ok = LoadConfig("",
+                         {{"ZAKUPAI_PORT", "9000"},
+                          {"ZAKUPAI_CORS_ORIGINS", "https://a.kz,http://b.kz"},
+                          {"ZAKUPAI_PLAN_FREE_PER_DAY", "50"},
+                          {"ZAKUPAI_DATABASE_URL", "postgresql://u:secret@h/db"}});
+    ASSERT_TRUE(ok.has_value());
+    EXPECT_EQ(ok->http.port, 9000);
+    EXPECT_EQ(ok->http.cors_origins, (std::vector<std::string>{"https://a.kz", "http://b.kz"}));
+    EXPECT_EQ(ok->plans.at("free").per_day, 50);
+    EXPECT_EQ(ok->plans.at("free").per_hour, 20);
+    EXPECT_EQ(ok->RedactedDatabaseUrl(), "postgresql://u:***@h/db");
+
+    auto bad = LoadConfig("",
+                          {{"ZAKUPAI_PORT", "http"},
+                           {"ZAKUPAI_THREADS", "-1"},
+                           {"ZAKUPAI_DATABASE_URL", "mysql://x"},
+                           {"ZAKUPAI_ADMIN_KEY", "short"},
+                           {"ZAKUPAI_CORS_ORIGINS", "evil.com"}});
+    ASSERT_FALSE(bad.has_value());
+    const std::vector<FieldProblem> expected{
+        {"ZAKUPAI_PORT", "must be an integer, got 'http'"},
+        {"ZAKUPAI_THREADS", "must be between 0 and 256, got -1"},
+        {"ZAKUPAI_CORS_ORIGINS", "each origin must start with http:// or https:// (got 'evil.com')"},
+        {"ZAKUPAI_DATABASE_URL", "must start with sqlite:// or postgresql://"},
+        {"ZAKUPAI_ADMIN_KEY", "must be at least 16 characters"}};
+    EXPECT_EQ(bad.error().details, expected);
+    EXPECT_EQ(LoadConfig("/no/such/file.json", {}).error().details.front().problem, "cannot read /no/such/file.json");
 }
 }  // namespace
 }  // namespace zakupai

@@ -264,7 +264,8 @@ void AppendJsonEscaped(std::string& out, std::string_view text) {
     for (std::size_t i = 0; i < text.size(); ++i) {
         const char c = text[i];
         const bool plain = c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20;
-        if (plain) continue;
+        if (plain)
+            continue;
         out.append(text.data() + run, i - run);
         run = i + 1;
         switch (c) {

@@ -1,11 +1,12 @@
 #include "core/logging.hpp"
 
-#include <cstdio>
-#include <mutex>
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <mutex>
 
 namespace zakupai {
 

@@ -73,15 +73,18 @@ std::string FormatScaledDecimal(std::int64_t value, int scale) {
 
 std::string FormatTrimmedDecimal(std::int64_t value, int scale) {
     std::string text = FormatScaledDecimal(value, scale);
-    if (text.find('.') == std::string::npos) return text;
+    if (text.find('.') == std::string::npos)
+        return text;
     text.erase(text.find_last_not_of('0') + 1);
-    if (text.back() == '.') text.pop_back();
+    if (text.back() == '.')
+        text.pop_back();
     return text;
 }
 
 std::string FormatPercentRu(std::int64_t basis_points) {
     std::string text = FormatTrimmedDecimal(basis_points, 2);
-    if (auto dot = text.find('.'); dot != std::string::npos) text[dot] = ',';
+    if (auto dot = text.find('.'); dot != std::string::npos)
+        text[dot] = ',';
     return text;
 }
 

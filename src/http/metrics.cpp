@@ -24,12 +24,16 @@ namespace {
 template <class Map>
 typename Map::mapped_type& Slot(Map& map, std::string_view key) {
     auto it = map.find(key);
-    if (it == map.end()) it = map.emplace(std::string(key), typename Map::mapped_type{}).first;
+    if (it == map.end())
+        it = map.emplace(std::string(key), typename Map::mapped_type{}).first;
     return it->second;
 }
 }  // namespace
 
-void Metrics::EndRequest(std::string_view method, std::string_view route, int status, std::chrono::nanoseconds elapsed) {
+void Metrics::EndRequest(std::string_view method,
+                         std::string_view route,
+                         int status,
+                         std::chrono::nanoseconds elapsed) {
     in_flight_.fetch_sub(1, std::memory_order_relaxed);
     const double seconds = std::chrono::duration<double>(elapsed).count();
     // "POST /calc/vat 200": routes never contain a space, so the parts split back cleanly.
@@ -41,7 +45,8 @@ void Metrics::EndRequest(std::string_view method, std::string_view route, int st
     ++Slot(requests_, count_key);
     Histogram& h = Slot(durations_, duration_key);
     for (std::size_t i = 0; i < kBuckets.size(); ++i) {
-        if (seconds <= kBuckets[i]) ++h.buckets[i];
+        if (seconds <= kBuckets[i])
+            ++h.buckets[i];
     }
     ++h.count;
     h.sum += seconds;
@@ -83,8 +88,10 @@ std::string Metrics::Render() const {
             const auto first = key.find(' ');
             const auto last = key.rfind(' ');
             out += fmt::format("http_requests_total{{method=\"{}\",route=\"{}\",status=\"{}\"}} {}\n",
-                               key.substr(0, first), EscapeLabel(key.substr(first + 1, last - first - 1)),
-                               key.substr(last + 1), count);
+                               key.substr(0, first),
+                               EscapeLabel(key.substr(first + 1, last - first - 1)),
+                               key.substr(last + 1),
+                               count);
         }
         out += "# HELP http_request_duration_seconds Time from the first byte read to the response, by route.\n";
         out += "# TYPE http_request_duration_seconds histogram\n";

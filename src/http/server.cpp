@@ -10,10 +10,10 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <condition_variable>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <condition_variable>
 #include <fstream>
 #include <limits>
 #include <mutex>
@@ -91,7 +91,8 @@ struct Server::Impl {
 
     Impl(const HttpConfig& c, const Router& r, Metrics& m, Hooks h)
         : config(c), router(r), metrics(m), hooks(std::move(h)) {
-        const int count = c.threads > 0 ? c.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+        const int count =
+            c.threads > 0 ? c.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
         for (int i = 0; i < count; ++i) workers.push_back(std::make_unique<Worker>());
     }
 
@@ -367,7 +368,8 @@ asio::awaitable<void> Server::Impl::Accept(Worker& worker) {
     while (true) {
         auto [ec, socket] = co_await worker.acceptor->async_accept(kNoThrow);
         if (ec) {
-            if (ec == asio::error::operation_aborted || !worker.acceptor->is_open()) co_return;
+            if (ec == asio::error::operation_aborted || !worker.acceptor->is_open())
+                co_return;
             spdlog::warn("accept failed: {}", ec.message());
             continue;
         }
@@ -377,17 +379,20 @@ asio::awaitable<void> Server::Impl::Accept(Worker& worker) {
 }
 
 void Server::Impl::BeginShutdown() {
-    if (draining.exchange(true)) return;
+    if (draining.exchange(true))
+        return;
     spdlog::info("shutting down: no new connections, finishing requests in flight");
     for (auto& w : workers) {
         Worker* worker = w.get();
         asio::post(worker->ioc, [worker] {
             boost::system::error_code ignored;
-            if (worker->acceptor) worker->acceptor->close(ignored);
+            if (worker->acceptor)
+                worker->acceptor->close(ignored);
             std::lock_guard lock(worker->mutex);
             for (auto& [id, connection] : worker->connections) {
                 // Busy connections close themselves after their response.
-                if (connection.idle) connection.stream->cancel();
+                if (connection.idle)
+                    connection.stream->cancel();
             }
         });
     }
@@ -402,7 +407,9 @@ Response Server::Handle(Request& request) const {
     return impl_->Dispatch(request);
 }
 
-void Server::Stop() { impl_->BeginShutdown(); }
+void Server::Stop() {
+    impl_->BeginShutdown();
+}
 
 void Server::Run(const std::string& port_file, const std::function<void(int port)>& on_listening) {
     Impl& s = *impl_;
@@ -425,7 +432,8 @@ void Server::Run(const std::string& port_file, const std::function<void(int port
         std::ofstream(port_file + ".tmp") << port << "\n";
         std::rename((port_file + ".tmp").c_str(), port_file.c_str());
     }
-    if (on_listening) on_listening(port);
+    if (on_listening)
+        on_listening(port);
 
     // Signals are handled on a context of their own, so each worker's context runs out of
     // work, and its run() returns, as soon as its connections have drained.
@@ -435,7 +443,8 @@ void Server::Run(const std::string& port_file, const std::function<void(int port
     std::condition_variable done_cv;
     bool done = false;
     signals.async_wait([&](const boost::system::error_code& ec, int signal) {
-        if (ec) return;
+        if (ec)
+            return;
         spdlog::info("received signal {}", signal);
         s.BeginShutdown();
         std::unique_lock lock(done_mutex);

@@ -2,6 +2,10 @@
 // HTTP over loopback. Every assertion is on exact status codes, headers and field values.
 #include <gtest/gtest.h>
 
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/json.hpp>
 #include <cstdlib>
 #include <fstream>
@@ -233,7 +237,8 @@ TEST_P(ApiTest, RequestIdsAreEchoedOrReplaced) {
     bool logged = false;
     for (int i = 0; i < 200 && !logged; ++i) {
         logged = s.Log().find("\"request_id\":\"trace-404\"") != std::string::npos;
-        if (!logged) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        if (!logged)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     EXPECT_TRUE(logged);
 }
@@ -417,6 +422,41 @@ TEST_P(ApiTest, ShutdownDrainsAndExitsZero) {
     EXPECT_EQ(s.Call("POST", "/calc/penalty", R"({"contract_sum":1000000,"days_overdue":151})", key).status, 200);
     EXPECT_EQ(s.Stop(), 0);
     EXPECT_NE(s.Log().find("stopped cleanly"), std::string::npos);
+}
+
+TEST_P(ApiTest, ShutdownFinishesARequestInFlight) {
+    Service& s = StartService();
+    const std::string key = s.CreateKey(9301, "premium");
+    const std::string body = R"({"amount":1160,"date":"2026-01-01"})";
+    // Send the headers and half the body, then ask the server to stop, then send the rest.
+    boost::asio::io_context ioc;
+    boost::asio::ip::tcp::socket socket(ioc);
+    socket.connect({boost::asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(s.port())});
+    const std::string head = "POST /calc/vat HTTP/1.1\r\nHost: x\r\nX-API-Key: " + key +
+                             "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+                             "\r\n\r\n" + body.substr(0, 10);
+    boost::asio::write(socket, boost::asio::buffer(head));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    std::thread stopper([&] { EXPECT_EQ(s.Stop(), 0); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    boost::asio::write(socket, boost::asio::buffer(body.substr(10)));
+    std::string answer;
+    boost::system::error_code ec;
+    boost::asio::read(socket, boost::asio::dynamic_buffer(answer), ec);  // until the server closes
+    stopper.join();
+    EXPECT_EQ(answer.rfind("HTTP/1.1 200 OK", 0), 0u) << answer;
+    EXPECT_NE(answer.find("Connection: close"), std::string::npos);
+    EXPECT_NE(answer.find(R"("vat":160.00)"), std::string::npos);
+}
+
+TEST_P(ApiTest, SilentConnectionsAreClosedAfterTheHeaderTimeout) {
+    Service& s = StartService({{"ZAKUPAI_HEADER_TIMEOUT_MS", "300"}});
+    const auto started = std::chrono::steady_clock::now();
+    const std::string answer = SendRaw(s.port(), "GET /hea", 5000);  // never finishes the request line
+    const auto waited = std::chrono::steady_clock::now() - started;
+    EXPECT_EQ(answer, "");
+    EXPECT_LT(waited, std::chrono::seconds(3));
+    EXPECT_EQ(s.Call("GET", "/health").status, 200);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ApiTest, ::testing::Values(false, true), [](const auto& backend) {
