@@ -7,10 +7,12 @@ namespace zakupai::api {
 
 namespace {
 bool PlanSatisfies(const std::string& plan, const std::string& required) {
-    if (required.empty() || plan == "admin")
+    if (required.empty() || plan == "admin") {
         return true;
-    if (required == "service")
+    }
+    if (required == "service") {
         return plan == "service";
+    }
     return plan == required;
 }
 }  // namespace
@@ -23,8 +25,9 @@ http::Hooks MakeAccessHooks(billing::BillingService& billing,
     auto ip_limiter = std::make_shared<billing::IpLimiter>(anonymous_per_ip_per_minute);
     auto limit_anonymous = [ip_limiter, &clock, &metrics](http::Request& request) -> std::optional<http::Response> {
         auto decision = ip_limiter->Consume(request.remote_ip, clock.Now());
-        if (decision.allowed)
+        if (decision.allowed) {
             return std::nullopt;
+        }
         metrics.GetCounter("ratelimit_rejections_total", "Requests refused by a rate limit or quota.", R"(limit="ip")")
             .Add();
         Error error{ErrorCode::kQuotaExceeded, decision.reason, {}};
@@ -37,18 +40,21 @@ http::Hooks MakeAccessHooks(billing::BillingService& billing,
     hooks.before = [&billing, &metrics, limit_anonymous](http::Request& request,
                                                          const http::Route& route) -> std::optional<http::Response> {
         // Public endpoints (health, metrics, docs) are cheap and polled by monitors: not limited.
-        if (route.is_public)
+        if (route.is_public) {
             return std::nullopt;
+        }
         std::string_view key = request.Header("x-api-key");
         if (key.empty()) {
             std::string_view authorization = request.Header("authorization");
-            if (authorization.starts_with("Bearer "))
+            if (authorization.starts_with("Bearer ")) {
                 key = authorization.substr(7);
+            }
         }
         auto principal = billing.Authenticate(key);
         if (!principal) {
-            if (auto limited = limit_anonymous(request))
+            if (auto limited = limit_anonymous(request)) {
                 return limited;
+            }
             metrics.GetCounter("auth_failures_total", "Requests refused for a missing or invalid API key.").Add();
             return http::ErrorResponse(principal.error(), request.request_id);
         }
@@ -77,8 +83,9 @@ http::Hooks MakeAccessHooks(billing::BillingService& billing,
                                       const http::Route* route,
                                       const http::Response& response,
                                       std::chrono::microseconds elapsed) {
-        if (request.caller.key_id == 0 || route == nullptr)
+        if (request.caller.key_id == 0 || route == nullptr) {
             return;
+        }
         recorder.Add(store::AuditRow{request.caller.key_id,
                                      request.caller.user_id,
                                      request.method,
@@ -98,8 +105,9 @@ std::string WithMeta(std::string object_json, std::string_view request_id, Insta
     JsonWriter meta;
     meta.BeginObject().Field("request_id", request_id).Field("ts", FormatUtcTimestamp(now)).EndObject();
     const std::string& fields = meta.str();
-    if (object_json.size() > 1)
+    if (object_json.size() > 1) {
         object_json += ',';
+    }
     object_json.append(fields, 1, std::string::npos);
     return object_json;
 }

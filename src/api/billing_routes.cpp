@@ -19,8 +19,9 @@ std::optional<std::int64_t> PathInt(const http::Request& request, const std::str
     const std::string& text = request.path_params.at(name);
     std::int64_t value = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc{} || end != text.data() + text.size() || value < 1)
+    if (ec != std::errc{} || end != text.data() + text.size() || value < 1) {
         return std::nullopt;
+    }
     return value;
 }
 
@@ -41,32 +42,35 @@ void RegisterBillingRoutes(http::Router& router, billing::BillingService& billin
         "/billing/create_key",
         [&billing, &clock](http::Request& request) {
             auto body = ParseJsonObject(request.body);
-            if (!body)
+            if (!body) {
                 return Problem(body.error(), request);
+            }
             JsonFields f(*body);
             auto tg_id = f.Int({"tg_id"}, 1, INT64_MAX, true);
             auto email = f.String({"email"}, 3, 254, false);
             auto plan = f.Choice({"plan"}, {"free", "premium", "service", "admin"}, false);
             auto name = f.String({"name"}, 1, 100, false);
             auto days = f.Int({"expires_in_days"}, 1, 3650, false);
-            if (email && email->find('@') == std::string::npos)
+            if (email && email->find('@') == std::string::npos) {
                 f.Problem("email", "must be an e-mail address");
-            if (auto ok = f.Finish(); !ok)
+            }
+            if (auto ok = f.Finish(); !ok) {
                 return Problem(ok.error(), request);
+            }
             std::optional<Instant> expires;
-            if (days)
+            if (days) {
                 expires = clock.Now() + std::chrono::days{*days};
+            }
             auto created =
                 billing.CreateKey(tg_id, email.value_or(""), plan.value_or("free"), name.value_or(""), expires);
-            if (!created)
+            if (!created) {
                 return Problem(created.error(), request);
-            JsonWriter w;
-            w.BeginObject().Field("api_key", created->api_key).Field("plan", created->plan).Key("expires_at");
-            if (created->expires_at) {
-                w.String(FormatUtcTimestamp(*created->expires_at));
-            } else {
-                w.Null();
             }
+            JsonWriter w;
+            w.BeginObject().Field("api_key", created->api_key).Field("plan", created->plan);
+            w.OptionalField(
+                "expires_at",
+                created->expires_at ? std::optional(FormatUtcTimestamp(*created->expires_at)) : std::nullopt);
             w.Field("key_id", created->key_id).Field("user_id", created->user_id).EndObject();
             return http::Response::Json(WithMeta(w.Take(), request.request_id, clock.Now()));
         },
@@ -77,13 +81,15 @@ void RegisterBillingRoutes(http::Router& router, billing::BillingService& billin
         "/billing/validate_key",
         [&billing](http::Request& request) {
             auto body = ParseJsonObject(request.body);
-            if (!body)
+            if (!body) {
                 return Problem(body.error(), request);
+            }
             JsonFields f(*body);
             auto key = f.String({"api_key"}, 1, 256, true);
             auto endpoint = f.String({"endpoint"}, 1, 200, true);
-            if (auto ok = f.Finish(); !ok)
+            if (auto ok = f.Finish(); !ok) {
                 return Problem(ok.error(), request);
+            }
             if (!IsIntegration(request.caller) && *key != request.Header("x-api-key")) {
                 return Problem(Error{ErrorCode::kPermissionDenied, "only the service plan may validate other keys", {}},
                                request);
@@ -94,12 +100,7 @@ void RegisterBillingRoutes(http::Router& router, billing::BillingService& billin
                 .Field("valid", v.valid)
                 .Field("plan", v.plan)
                 .Field("remaining_requests", v.remaining_requests);
-            w.Key("message");
-            if (v.message.empty()) {
-                w.Null();
-            } else {
-                w.String(v.message);
-            }
+            w.OptionalField("message", v.message.empty() ? std::nullopt : std::optional(v.message));
             return http::Response::Json(w.EndObject().Take());
         },
         own);
@@ -109,17 +110,20 @@ void RegisterBillingRoutes(http::Router& router, billing::BillingService& billin
         "/billing/usage",
         [&billing](http::Request& request) {
             auto body = ParseJsonObject(request.body);
-            if (!body)
+            if (!body) {
                 return Problem(body.error(), request);
+            }
             JsonFields f(*body);
             auto key = f.String({"api_key"}, 1, 256, true);
             auto endpoint = f.String({"endpoint"}, 1, 200, true);
             auto requests = f.Int({"requests"}, 1, 1'000'000, false);
-            if (auto ok = f.Finish(); !ok)
+            if (auto ok = f.Finish(); !ok) {
                 return Problem(ok.error(), request);
+            }
             auto logged = billing.RecordUsage(*key, *endpoint, requests.value_or(1));
-            if (!logged)
+            if (!logged) {
                 return Problem(logged.error(), request);
+            }
             return http::Response::Json(*logged ? R"({"logged":true})" : R"({"logged":false})");
         },
         service);
@@ -129,14 +133,16 @@ void RegisterBillingRoutes(http::Router& router, billing::BillingService& billin
         "/billing/stats/{tg_id}",
         [&billing](http::Request& request) {
             auto tg_id = PathInt(request, "tg_id");
-            if (!tg_id)
+            if (!tg_id) {
                 return Problem(Error::Invalid("tg_id", "must be a positive integer"), request);
+            }
             if (!IsIntegration(request.caller) && request.caller.tg_id != *tg_id) {
                 return Problem(Error::NotFound("User not found"), request);
             }
             auto stats = billing.Stats(*tg_id);
-            if (!stats)
+            if (!stats) {
                 return Problem(stats.error(), request);
+            }
             const auto& s = *stats;
             auto remaining = [](std::int64_t limit, std::int64_t used) {
                 return limit > 0 ? std::max<std::int64_t>(0, limit - used) : -1;
@@ -176,12 +182,14 @@ void RegisterBillingRoutes(http::Router& router, billing::BillingService& billin
         "/billing/keys/{key_id}",
         [&billing](http::Request& request) {
             auto key_id = PathInt(request, "key_id");
-            if (!key_id)
+            if (!key_id) {
                 return Problem(Error::Invalid("key_id", "must be a positive integer"), request);
+            }
             billing::Principal actor{request.caller.key_id, request.caller.user_id, request.caller.plan, std::nullopt};
             auto revoked = billing.RevokeKey(*key_id, actor);
-            if (!revoked)
+            if (!revoked) {
                 return Problem(revoked.error(), request);
+            }
             JsonWriter w;
             w.BeginObject().Field("key_id", *key_id).Field("revoked", true).EndObject();
             return http::Response::Json(w.Take());
@@ -193,8 +201,9 @@ void RegisterBillingRoutes(http::Router& router, billing::BillingService& billin
         "/billing/payments",
         [&billing](http::Request& request) {
             auto body = ParseJsonObject(request.body);
-            if (!body)
+            if (!body) {
                 return Problem(body.error(), request);
+            }
             JsonFields f(*body);
             auto tg_id = f.Int({"tg_id"}, 1, INT64_MAX, true);
             auto amount = f.Money({"amount"}, true);
@@ -202,12 +211,14 @@ void RegisterBillingRoutes(http::Router& router, billing::BillingService& billin
             auto days = f.Int({"period_days"}, 1, 3650, false);
             auto method = f.String({"method"}, 1, 50, false);
             auto external = f.String({"external_id"}, 1, 200, false);
-            if (auto ok = f.Finish(); !ok)
+            if (auto ok = f.Finish(); !ok) {
                 return Problem(ok.error(), request);
+            }
             auto recorded = billing.RecordPayment(billing::PaymentRequest{
                 *tg_id, *amount, *plan, days.value_or(30), method.value_or(""), external.value_or("")});
-            if (!recorded)
+            if (!recorded) {
                 return Problem(recorded.error(), request);
+            }
             JsonWriter w;
             w.BeginObject().Field("recorded", *recorded).Field("duplicate", !*recorded).Field("tg_id", *tg_id);
             w.Field("plan", *plan).MoneyField("amount", *amount).EndObject();

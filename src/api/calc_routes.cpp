@@ -10,11 +10,13 @@ void RegisterCalcRoutes(http::Router& router, calc::CalcService& calc, http::Met
             "finance_calcs_total", "Finance calculations answered, by calculator.", "kind=\"" + kind + "\"");
         router.Add("POST", "/calc/" + kind, [&calc, &counter, &clock, kind](http::Request& request) {
             auto body = ParseJsonObject(request.body);
-            if (!body)
+            if (!body) {
                 return http::ErrorResponse(body.error(), request.request_id);
+            }
             auto result = calc.Run(kind, *body, request.body, request.request_id, request.caller.key_id);
-            if (!result)
+            if (!result) {
                 return http::ErrorResponse(result.error(), request.request_id);
+            }
             counter.Add();
             return http::Response::Json(WithMeta(std::move(result->result_json), request.request_id, clock.Now()));
         });
@@ -26,12 +28,7 @@ void RegisterCalcRoutes(http::Router& router, calc::CalcService& calc, http::Met
         w.BeginObject().Field("version", rules.version).Key("vat").BeginArray();
         for (const auto& rate : rules.vat) {
             w.BeginObject().Field("category", rate.category).Field("from", FormatIsoDate(rate.from));
-            w.Key("to");
-            if (rate.to) {
-                w.String(FormatIsoDate(*rate.to));
-            } else {
-                w.Null();
-            }
+            w.OptionalField("to", FormatIsoDate(rate.to));
             w.Key("rate_pct").Decimal(rate.rate, 2).Field("source", rate.source).EndObject();
         }
         w.EndArray().Key("dumping").BeginArray();

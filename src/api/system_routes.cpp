@@ -34,8 +34,9 @@ void RegisterSystemRoutes(
             JsonWriter w;
             w.BeginObject().Field("status", ok ? "ready" : "not_ready").Field("database", ok ? "ok" : "unreachable");
             w.Field("ts", FormatUtcTimestamp(clock.Now())).EndObject();
-            if (!ok)
+            if (!ok) {
                 return http::ErrorResponse(503, "unavailable", "database unreachable", request.request_id);
+            }
             return http::Response::Json(w.Take());
         },
         open);
@@ -67,7 +68,9 @@ void RegisterSystemRoutes(
             w.Key("build").BeginObject().Field("type", info.build_type).Field("compiler", __VERSION__);
             w.Field("date", __DATE__).EndObject();
             w.Key("modules").BeginArray();
-            for (const auto& m : info.modules) w.String(m);
+            for (const auto& m : info.modules) {
+                w.String(m);
+            }
             w.EndArray();
             w.Field("database", db.dialect() == store::Dialect::kSqlite ? "sqlite" : "postgresql");
             w.Field("schema_version", store::SchemaVersion(db)).EndObject();

@@ -43,21 +43,27 @@ struct CommonOptions {
 Result<Config> LoadEffectiveConfig(const CommonOptions& options) {
     auto env = ProcessEnvironment();
     std::string file = options.config_file;
-    if (file.empty() && env.contains("ZAKUPAI_CONFIG"))
+    if (file.empty() && env.contains("ZAKUPAI_CONFIG")) {
         file = env["ZAKUPAI_CONFIG"];
+    }
     // Command-line flags override the environment, which overrides the file.
-    if (!options.data_dir.empty())
+    if (!options.data_dir.empty()) {
         env["ZAKUPAI_DATA_DIR"] = options.data_dir;
-    if (!options.database_url.empty())
+    }
+    if (!options.database_url.empty()) {
         env["ZAKUPAI_DATABASE_URL"] = options.database_url;
+    }
     return LoadConfig(file, env);
 }
 
 void ReportConfigError(const Error& error) {
     std::cerr << "zakupai: invalid configuration:\n";
-    for (const auto& p : error.details) std::cerr << "  " << p.field << ": " << p.problem << "\n";
-    if (error.details.empty())
+    for (const auto& p : error.details) {
+        std::cerr << "  " << p.field << ": " << p.problem << "\n";
+    }
+    if (error.details.empty()) {
         std::cerr << "  " << error.message << "\n";
+    }
 }
 
 // Everything that talks to the database, built once.
@@ -69,16 +75,18 @@ struct Storage {
 Storage OpenStorage(const Config& config, bool migrate) {
     Storage s;
     s.db = store::Database::Open(config.database, config.data_dir);
-    if (migrate)
+    if (migrate) {
         store::Migrate(*s.db);
+    }
     s.recorder = std::make_unique<store::WriteBehind>(*s.db, store::WriteBehind::Options{});
     return s;
 }
 
 void WriteSecretFile(const std::string& path, const std::string& secret) {
     std::filesystem::path p(path);
-    if (!p.parent_path().empty())
+    if (!p.parent_path().empty()) {
         std::filesystem::create_directories(p.parent_path());
+    }
     const auto old_mask = ::umask(077);
     std::ofstream(path) << secret << "\n";
     ::umask(old_mask);
@@ -94,8 +102,9 @@ int Serve(const Config& config) {
 
     store::BillingRepository billing_repository(*storage.db);
     billing::BillingService billing(billing_repository, *storage.recorder, clock, config.plans);
-    if (!config.admin_key.empty())
+    if (!config.admin_key.empty()) {
         billing.EnsureConfiguredKey(config.admin_key, "admin");
+    }
 
     auto rules = calc::ParseRuleBook(calc::EmbeddedRuleBookJson());
     ZAKUPAI_ASSERT(rules.has_value());
@@ -237,15 +246,18 @@ int Run(int argc, char** argv) {
         ReportConfigError(config.error());
         return 2;
     }
-    if (!host.empty())
+    if (!host.empty()) {
         config->http.host = host;
-    if (port >= 0)
+    }
+    if (port >= 0) {
         config->http.port = port;
+    }
     config->port_file = port_file;
     SetupLogging(config->log_level);
     try {
-        if (serve->parsed())
+        if (serve->parsed()) {
             return Serve(*config);
+        }
         if (migrate->parsed()) {
             Storage storage = OpenStorage(*config, false);
             const int applied = store::Migrate(*storage.db);
@@ -253,8 +265,9 @@ int Run(int argc, char** argv) {
                       << "\n";
             return 0;
         }
-        if (seed->parsed())
+        if (seed->parsed()) {
             return SeedDemo(*config, lots, if_empty, key_file);
+        }
         if (keys_create->parsed() || keys_revoke->parsed()) {
             SystemClock clock;
             Storage storage = OpenStorage(*config, true);
@@ -262,8 +275,9 @@ int Run(int argc, char** argv) {
             billing::BillingService billing(repository, *storage.recorder, clock, config->plans);
             if (keys_create->parsed()) {
                 std::optional<std::int64_t> tg;
-                if (tg_id > 0)
+                if (tg_id > 0) {
                     tg = tg_id;
+                }
                 auto key = billing.CreateKey(tg, email, plan, name, std::nullopt);
                 if (!key) {
                     std::cerr << "zakupai: " << key.error().message << "\n";

@@ -101,8 +101,9 @@ std::uint64_t Below(std::uint64_t& state, std::uint64_t n) {
 std::string MakeBin(std::uint64_t& state, int year, int month) {
     while (true) {
         std::string digits = fmt::format("{:02}{:02}40{:05}", year % 100, month, Below(state, 100000));
-        if (auto check = BinCheckDigit(digits))
+        if (auto check = BinCheckDigit(digits)) {
             return digits + static_cast<char>('0' + *check);
+        }
     }
 }
 
@@ -131,8 +132,9 @@ DemoData MakeDemoData(int lot_count, Instant now, std::uint64_t seed) {
     }
     for (int i = 0; i < 60; ++i) {
         std::string name = std::string(kSupplierNames[i % kSupplierNames.size()]);
-        if (i >= static_cast<int>(kSupplierNames.size()))
+        if (i >= static_cast<int>(kSupplierNames.size())) {
             name += fmt::format(" (филиал {})", i / kSupplierNames.size());
+        }
         data.suppliers.push_back(
             {MakeBin(state, static_cast<int>(Below(state, 24)), 1 + static_cast<int>(Below(state, 12))),
              name,
@@ -152,7 +154,8 @@ DemoData MakeDemoData(int lot_count, Instant now, std::uint64_t seed) {
         lot.description =
             fmt::format("{}; количество: {} {}; место поставки: {}", item.title, quantity, item.unit, customer.region);
         lot.price = unit_price * quantity * kTiynPerTenge;
-        lot.deadline = now + std::chrono::hours{static_cast<std::int64_t>(Below(state, 24 * 60)) - 24 * 20};
+        lot.deadline =
+            now + std::chrono::hours{static_cast<std::int64_t>(Below(state, 24ULL * 60)) - std::int64_t{24} * 20};
         lot.customer_bin = customer.bin;
         lot.customer_name = customer.name;
         lot.plan_id = Below(state, 10) == 0 ? "" : fmt::format("PLN-{:07}", 1000000 + i);
@@ -173,7 +176,7 @@ DemoData MakeDemoData(int lot_count, Instant now, std::uint64_t seed) {
                                item.title,
                                item.unit_price_tenge * (85 + static_cast<std::int64_t>(Below(state, 31))),
                                supplier.bin,
-                               now - std::chrono::hours{static_cast<std::int64_t>(Below(state, 24 * 90))}});
+                               now - std::chrono::hours{static_cast<std::int64_t>(Below(state, 24ULL * 90))}});
     }
     return data;
 }

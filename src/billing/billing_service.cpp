@@ -37,8 +37,9 @@ Result<CreatedKey> BillingService::CreateKey(std::optional<std::int64_t> tg_id,
                                              const std::string& plan,
                                              const std::string& name,
                                              std::optional<Instant> expires_at) {
-    if (!IsPlan(plan))
+    if (!IsPlan(plan)) {
         return Fail(Error::Invalid("plan", "must be one of: free, premium, service, admin"));
+    }
     const Instant now = clock_.Now();
     store::UserRecord user = repository_.EnsureUser(tg_id, email, plan, now);
     // An existing user keeps its plan (it may have paid for premium) unless one is asked for.
@@ -51,8 +52,9 @@ Result<CreatedKey> BillingService::CreateKey(std::optional<std::int64_t> tg_id,
 
 void BillingService::EnsureConfiguredKey(const std::string& raw_key, const std::string& plan) {
     const std::string hash = HashApiKey(raw_key);
-    if (repository_.FindKeyByHash(hash))
+    if (repository_.FindKeyByHash(hash)) {
         return;
+    }
     const Instant now = clock_.Now();
     store::UserRecord user = repository_.EnsureUser(std::nullopt, "", plan, now);
     repository_.InsertKey(user.id, "configured " + plan + " key", KeyPrefix(raw_key), hash, plan, std::nullopt, now);
@@ -63,13 +65,15 @@ std::optional<store::KeyRecord> BillingService::LookupKey(const std::string& has
     {
         std::lock_guard lock(cache_mutex_);
         auto it = cache_.find(hash);
-        if (it != cache_.end() && now - it->second.fetched < kCacheTtl)
+        if (it != cache_.end() && now - it->second.fetched < kCacheTtl) {
             return it->second.key;
+        }
     }
     auto key = repository_.FindKeyByHash(hash);
     std::lock_guard lock(cache_mutex_);
-    if (cache_.size() >= kMaxCacheEntries)
+    if (cache_.size() >= kMaxCacheEntries) {
         cache_.clear();
+    }
     cache_[hash] = CacheEntry{key, now};
     return key;
 }
@@ -80,19 +84,25 @@ void BillingService::Forget(std::int64_t key_id) {
 }
 
 Result<Principal> BillingService::Authenticate(std::string_view raw_key) {
-    if (raw_key.empty())
+    if (raw_key.empty()) {
         return Fail(Unauthenticated("missing API key: send it in the X-API-Key header"));
-    if (!LooksLikeApiKey(raw_key))
+    }
+    if (!LooksLikeApiKey(raw_key)) {
         return Fail(Unauthenticated("invalid API key"));
+    }
     auto key = LookupKey(HashApiKey(raw_key));
-    if (!key)
+    if (!key) {
         return Fail(Unauthenticated("invalid API key"));
-    if (key->status != "active")
+    }
+    if (key->status != "active") {
         return Fail(Unauthenticated("API key has been revoked"));
-    if (key->user_status != "active")
+    }
+    if (key->user_status != "active") {
         return Fail(Unauthenticated("user account is not active"));
-    if (key->expires_at && *key->expires_at <= clock_.Now())
+    }
+    if (key->expires_at && *key->expires_at <= clock_.Now()) {
         return Fail(Unauthenticated("API key has expired"));
+    }
     return Principal{key->id, key->user_id, key->plan, key->tg_id};
 }
 
@@ -140,8 +150,9 @@ Result<bool> BillingService::RecordUsage(const std::string& raw_key,
                                          const std::string& endpoint,
                                          std::int64_t requests) {
     auto key = LooksLikeApiKey(raw_key) ? repository_.FindKeyByHash(HashApiKey(raw_key)) : std::nullopt;
-    if (!key)
+    if (!key) {
         return false;
+    }
     const Instant now = clock_.Now();
     // Usage reported by an integration counts even past the limit: it already happened.
     const PlanLimits unlimited{};
@@ -152,15 +163,17 @@ Result<bool> BillingService::RecordUsage(const std::string& raw_key,
 
 Result<UserStats> BillingService::Stats(std::int64_t tg_id) {
     auto user = repository_.FindUserByTg(tg_id);
-    if (!user)
+    if (!user) {
         return Fail(Error::NotFound("User not found"));
+    }
     recorder_.Flush();
     UserStats stats;
     stats.user = *user;
     for (const auto& key : repository_.KeysOfUser(user->id)) {
         ++stats.keys_total;
-        if (key.status == "active")
+        if (key.status == "active") {
             ++stats.keys_active;
+        }
     }
     const Instant now = clock_.Now();
     stats.total_requests = repository_.UserUsageSince(user->id, std::nullopt);
@@ -181,11 +194,13 @@ Result<void> BillingService::RevokeKey(std::int64_t key_id, const Principal& act
 }
 
 Result<bool> BillingService::RecordPayment(const PaymentRequest& payment) {
-    if (!IsPlan(payment.plan))
+    if (!IsPlan(payment.plan)) {
         return Fail(Error::Invalid("plan", "must be one of: free, premium, service, admin"));
+    }
     auto user = repository_.FindUserByTg(payment.tg_id);
-    if (!user)
+    if (!user) {
         return Fail(Error::NotFound("User not found"));
+    }
     const bool recorded = repository_.RecordPayment(
         store::PaymentRecord{
             user->id, payment.amount, payment.plan, payment.period_days, payment.method, payment.external_id},

@@ -25,8 +25,9 @@ std::string GenerateApiKey() {
             key += kAlphabet[(buffer >> bits) & 0x3F];
         }
     }
-    if (bits > 0)
+    if (bits > 0) {
         key += kAlphabet[(buffer << (6 - bits)) & 0x3F];
+    }
     return key;
 }
 
@@ -38,7 +39,7 @@ std::string HashApiKey(std::string_view key) {
     }
     static constexpr char kHex[] = "0123456789abcdef";
     std::string hex;
-    hex.reserve(length * 2);
+    hex.reserve(std::size_t{length} * 2);
     for (unsigned int i = 0; i < length; ++i) {
         hex += kHex[digest[i] >> 4];
         hex += kHex[digest[i] & 0x0F];
@@ -51,13 +52,15 @@ std::string KeyPrefix(std::string_view key) {
 }
 
 bool LooksLikeApiKey(std::string_view key) {
-    if (key.size() < 16 || key.size() > 256)
+    if (key.size() < 16 || key.size() > 256) {
         return false;
+    }
     for (char c : key) {
         const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
                         c == '_' || c == '.';
-        if (!ok)
+        if (!ok) {
             return false;
+        }
     }
     return true;
 }

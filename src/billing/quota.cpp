@@ -49,8 +49,9 @@ QuotaDecision QuotaTracker::Decide(const Windows& w,
                                    Instant now,
                                    std::int64_t requests) const {
     QuotaDecision d;
-    if (limits.per_day > 0)
+    if (limits.per_day > 0) {
         d.remaining_today = std::max<std::int64_t>(0, limits.per_day - w.day_count);
+    }
     if (limits.per_day > 0 && w.day_count + requests > limits.per_day) {
         d.allowed = false;
         d.reason = "daily limit of " + std::to_string(limits.per_day) + " requests exceeded";
@@ -76,8 +77,9 @@ QuotaDecision QuotaTracker::Consume(std::int64_t key_id, const PlanLimits& limit
         w.minute += requests;
         w.hour += requests;
         w.day_count += requests;
-        if (limits.per_day > 0)
+        if (limits.per_day > 0) {
             d.remaining_today = std::max<std::int64_t>(0, limits.per_day - w.day_count);
+        }
     }
     return d;
 }
@@ -94,8 +96,9 @@ std::int64_t QuotaTracker::UsedThisHour(std::int64_t key_id, Instant now) {
 
 QuotaDecision IpLimiter::Consume(const std::string& ip, Instant now) {
     QuotaDecision d;
-    if (per_minute_ <= 0)
+    if (per_minute_ <= 0) {
         return d;
+    }
     std::lock_guard lock(mutex_);
     const Instant minute = floor<minutes>(now);
     if (minute != window_start_) {

@@ -9,8 +9,9 @@ Result<Evaluation> CalcService::Run(std::string_view kind,
                                     std::int64_t api_key_id) {
     const Instant now = clock_.Now();
     auto evaluation = Evaluate(rules_, kind, request, AlmatyDate(now));
-    if (!evaluation)
+    if (!evaluation) {
         return evaluation;
+    }
     recorder_.Add(store::FinanceCalcRow{std::string(kind),
                                         evaluation->lot_id,
                                         std::string(request_body),

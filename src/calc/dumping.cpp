@@ -7,8 +7,9 @@ namespace zakupai::calc {
 std::vector<std::string> DumpingSubjects(const RuleBook& rules) {
     std::vector<std::string> subjects;
     for (const auto& rule : rules.dumping) {
-        if (rule.method == "tender")
+        if (rule.method == "tender") {
             subjects.push_back(rule.subject);
+        }
     }
     return subjects;
 }
@@ -37,7 +38,9 @@ Result<DumpingResult> CalculateDumping(const RuleBook& rules, const DumpingInput
     }
     if (rule == nullptr) {
         std::string list;
-        for (const auto& s : DumpingSubjects(rules)) list += (list.empty() ? "" : ", ") + s;
+        for (const auto& s : DumpingSubjects(rules)) {
+            list += (list.empty() ? "" : ", ") + s;
+        }
         return Fail(Error::Invalid("subject", "must be one of: " + list));
     }
     if (rule->reference == "offers_mean") {
@@ -47,18 +50,22 @@ Result<DumpingResult> CalculateDumping(const RuleBook& rules, const DumpingInput
         }
         if (!input.offers.empty()) {
             Int128 sum = 0;
-            for (Tiyn offer : input.offers) sum += offer;
+            for (Tiyn offer : input.offers) {
+                sum += offer;
+            }
             r.reference = DivideRoundHalfUp(sum, static_cast<Int128>(input.offers.size()));
         } else {
             r.reference = *input.reference;
         }
     } else {
-        if (!input.reference)
+        if (!input.reference) {
             return Fail(Error::Invalid("amount", "is required (the amount allocated for the lot)"));
+        }
         r.reference = *input.reference;
     }
-    if (r.reference == 0)
+    if (r.reference == 0) {
         return Fail(Error::Invalid("amount", "must be > 0"));
+    }
 
     r.subject = rule->subject;
     r.subject_name = rule->name_ru;
@@ -75,13 +82,11 @@ Result<DumpingResult> CalculateDumping(const RuleBook& rules, const DumpingInput
     r.allowed = r.is_dumping && rule->allowed;
     r.bid_rejected = r.is_dumping && !rule->allowed;
     if (r.allowed) {
-        r.anti_dumping_sum = DivideRoundHalfUp(min_allowed_scaled - bid_scaled, 10'000 * kTiynPerTenge) * kTiynPerTenge;
+        r.anti_dumping_sum = RoundScaledToWholeTenge(min_allowed_scaled - bid_scaled);
     }
     r.performance_pct = method == "price_offers" ? rules.performance_price_offers : rules.performance_default;
     if (!r.bid_rejected && !input.kz_producer && method != "eshop") {
-        r.performance_security =
-            DivideRoundHalfUp(static_cast<Int128>(input.bid) * r.performance_pct, 10'000 * kTiynPerTenge) *
-            kTiynPerTenge;
+        r.performance_security = RoundScaledToWholeTenge(static_cast<Int128>(input.bid) * r.performance_pct);
     }
     r.total_deposit = r.performance_security + r.anti_dumping_sum;
     const std::string threshold_text = FormatPercentRu(r.threshold);

@@ -7,7 +7,19 @@ namespace zakupai::calc {
 
 namespace {
 
-constexpr BasisPoints kMaxVatRate = 2000;  // 20 %, the original API's upper bound
+constexpr BasisPoints kMaxVatRate = 2000;
+
+// A calculator's result as a JSON object, or its error.
+template <class T>
+Result<std::string> ToJson(const Result<T>& result) {
+    if (!result) {
+        return Fail(result.error());
+    }
+    JsonWriter out;
+    out.BeginObject();
+    result->WriteFields(out);
+    return out.EndObject().Take();
+}  // 20 %, the original API's upper bound
 
 std::optional<std::int64_t> LotId(JsonFields& f) {
     return f.Int({"lot_id"}, 1, INT64_MAX, false);
@@ -17,10 +29,12 @@ std::optional<std::int64_t> LotId(JsonFields& f) {
 // and 1 %, so such a value can only mean a fraction.
 std::optional<BasisPoints> VatRateField(JsonFields& f) {
     auto rate = f.Scaled({"vat_rate"}, 4, 0, kMaxVatRate * 100, false);
-    if (!rate)
+    if (!rate) {
         return std::nullopt;
-    if (*rate > 0 && *rate < 10'000)
+    }
+    if (*rate > 0 && *rate < 10'000) {
         return *rate;  // 0.12 at scale 4 = 1200 = 12 % in basis points
+    }
     if (*rate % 100 != 0) {
         f.Problem("vat_rate", "must have at most 2 decimal places");
         return std::nullopt;
@@ -35,10 +49,12 @@ Result<std::string> EvaluateVat(const RuleBook& rules, JsonFields& f, Date today
     auto include = f.Bool({"include_vat"}, false);
     auto date = f.Day({"date"}, false);
     auto category = f.String({"category"}, 1, 32, false);
-    if (auto r = f.Finish(); !r)
+    if (auto r = f.Finish(); !r) {
         return Fail(r.error());
-    if (*amount == 0)
+    }
+    if (*amount == 0) {
         return Fail(Error::Invalid("amount", "must be > 0"));
+    }
     in.amount = *amount;
     in.rate = rate;
     in.include_vat = include.value_or(true);
@@ -47,18 +63,14 @@ Result<std::string> EvaluateVat(const RuleBook& rules, JsonFields& f, Date today
         const auto known = rules.VatCategories();
         if (std::find(known.begin(), known.end(), *category) == known.end()) {
             std::string list;
-            for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+            for (const auto& k : known) {
+                list += (list.empty() ? "" : ", ") + k;
+            }
             return Fail(Error::Invalid("category", "must be one of: " + list));
         }
         in.category = *category;
     }
-    auto result = CalculateVat(rules, in, today);
-    if (!result)
-        return Fail(result.error());
-    JsonWriter out;
-    out.BeginObject();
-    result->WriteFields(out);
-    return out.EndObject().Take();
+    return ToJson(CalculateVat(rules, in, today));
 }
 
 Result<std::string> EvaluateMargin(const RuleBook& rules, JsonFields& f, Date today) {
@@ -73,8 +85,9 @@ Result<std::string> EvaluateMargin(const RuleBook& rules, JsonFields& f, Date to
     auto includes = f.Bool({"price_includes_vat"}, false);
     auto payer = f.Bool({"vat_payer"}, false);
     auto date = f.Day({"date"}, false);
-    if (auto r = f.Finish(); !r)
+    if (auto r = f.Finish(); !r) {
         return Fail(r.error());
+    }
     in.lot_price = *price;
     in.cost = *cost;
     in.logistics = logistics.value_or(0);
@@ -92,10 +105,7 @@ Result<std::string> EvaluateMargin(const RuleBook& rules, JsonFields& f, Date to
     }
     in.price_includes_vat = includes.value_or(true);
     in.vat_payer = payer.value_or(true);
-    JsonWriter out;
-    out.BeginObject();
-    CalculateMargin(in).WriteFields(out);
-    return out.EndObject().Take();
+    return ToJson(Result<MarginResult>(CalculateMargin(in)));
 }
 
 Result<std::string> EvaluatePenalty(const RuleBook& rules, JsonFields& f, Date /*today*/) {
@@ -110,14 +120,16 @@ Result<std::string> EvaluatePenalty(const RuleBook& rules, JsonFields& f, Date /
     auto party = f.Choice({"party"}, {"supplier", "customer"}, false);
     auto producer = f.Bool({"kz_producer"}, false);
     auto cap = f.Scaled({"cap_pct"}, 2, 0, 10'000, false);
-    if (due && performed && days)
+    if (due && performed && days) {
         f.Problem("days_overdue", "give either days_overdue or due_date with performed_on");
+    }
     if (due.has_value() != performed.has_value() && !days) {
         f.Problem(due ? "performed_on" : "due_date",
                   "is required together with " + std::string(due ? "due_date" : "performed_on"));
     }
-    if (auto r = f.Finish(); !r)
+    if (auto r = f.Finish(); !r) {
         return Fail(r.error());
+    }
     in.contract_sum = *contract_sum;
     in.unperformed_sum = unperformed;
     in.days_overdue = days.value_or(due && performed ? DaysOverdue(*due, *performed) : 0);
@@ -128,20 +140,15 @@ Result<std::string> EvaluatePenalty(const RuleBook& rules, JsonFields& f, Date /
         party.value_or("supplier") == "customer" ? PenaltyParty::kCustomerLatePayment : PenaltyParty::kSupplierLate;
     in.kz_producer = producer.value_or(false);
     in.cap_override = cap;
-    auto result = CalculatePenalty(rules, in);
-    if (!result)
-        return Fail(result.error());
-    JsonWriter out;
-    out.BeginObject();
-    result->WriteFields(out);
-    return out.EndObject().Take();
+    return ToJson(CalculatePenalty(rules, in));
 }
 
 std::optional<std::string> Method(JsonFields& f, bool required) {
     auto method = f.Choice(
         {"method"}, {"tender", "auction", "price_offers", "rfq", "turnkey", "eshop", "single_source"}, required);
-    if (method && *method == "rfq")
+    if (method && *method == "rfq") {
         return "price_offers";
+    }
     return method;
 }
 
@@ -156,10 +163,12 @@ Result<std::string> EvaluateSecurities(const RuleBook& rules, JsonFields& f, Dat
     auto disability = f.Bool({"disability_org"}, false);
     auto treasury = f.Bool({"treasury_support"}, false);
     auto date = f.Day({"date"}, false);
-    if (advance && advance_pct)
+    if (advance && advance_pct) {
         f.Problem("advance_pct", "give either advance_amount or advance_pct");
-    if (auto r = f.Finish(); !r)
+    }
+    if (auto r = f.Finish(); !r) {
         return Fail(r.error());
+    }
     in.method = *method;
     in.amount = *amount;
     in.contract_sum = contract_sum;
@@ -169,26 +178,23 @@ Result<std::string> EvaluateSecurities(const RuleBook& rules, JsonFields& f, Dat
     in.disability_org = disability.value_or(false);
     in.treasury_support = treasury.value_or(false);
     in.year = static_cast<int>(date.value_or(today).year());
-    auto result = CalculateSecurities(rules, in);
-    if (!result)
-        return Fail(result.error());
-    JsonWriter out;
-    out.BeginObject();
-    result->WriteFields(out);
-    return out.EndObject().Take();
+    return ToJson(CalculateSecurities(rules, in));
 }
 
 // e-shop offers: [amount, ...], each validated like any amount.
 Result<std::vector<Tiyn>> Offers(const boost::json::object& request) {
     std::vector<Tiyn> offers;
     auto it = request.find("offers");
-    if (it == request.end() || it->value().is_null())
+    if (it == request.end() || it->value().is_null()) {
         return offers;
-    if (!it->value().is_array())
+    }
+    if (!it->value().is_array()) {
         return Fail(Error::Invalid("offers", "must be an array of amounts"));
+    }
     const auto& array = it->value().get_array();
-    if (array.size() > 10'000)
+    if (array.size() > 10'000) {
         return Fail(Error::Invalid("offers", "must have at most 10000 items"));
+    }
     for (std::size_t i = 0; i < array.size(); ++i) {
         boost::json::object wrapper;
         wrapper["v"] = array[i];
@@ -210,23 +216,19 @@ Result<std::string> EvaluateDumping(const RuleBook& rules, JsonFields& f, const 
     auto bid = f.Money({"bid", "bid_price", "price"}, true);
     auto producer = f.Bool({"kz_producer"}, false);
     auto offers = Offers(request);
-    if (!offers)
+    if (!offers) {
         f.Problem(offers.error().details.front().field, offers.error().details.front().problem);
-    if (auto r = f.Finish(); !r)
+    }
+    if (auto r = f.Finish(); !r) {
         return Fail(r.error());
+    }
     in.method = *method;
     in.subject = subject.value_or(*method == "tender" || *method == "turnkey" ? "other" : "any");
     in.reference = reference;
     in.bid = *bid;
     in.kz_producer = producer.value_or(false);
     in.offers = std::move(*offers);
-    auto result = CalculateDumping(rules, in);
-    if (!result)
-        return Fail(result.error());
-    JsonWriter out;
-    out.BeginObject();
-    result->WriteFields(out);
-    return out.EndObject().Take();
+    return ToJson(CalculateDumping(rules, in));
 }
 
 }  // namespace
@@ -257,8 +259,9 @@ Result<Evaluation> Evaluate(const RuleBook& rules,
     } else {
         return Fail(Error::NotFound("unknown calculator"));
     }
-    if (!result)
+    if (!result) {
         return Fail(result.error());
+    }
     evaluation.result_json = std::move(*result);
     return evaluation;
 }

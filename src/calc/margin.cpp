@@ -4,8 +4,9 @@ namespace zakupai::calc {
 
 namespace {
 BasisPoints Ratio(Tiyn numerator, Tiyn denominator) {
-    if (denominator == 0)
+    if (denominator == 0) {
         return 0;
+    }
     return DivideRoundHalfUp(static_cast<Int128>(numerator) * 10'000, denominator);
 }
 }  // namespace

@@ -13,8 +13,9 @@ Result<PenaltyResult> CalculatePenalty(const RuleBook& rules, const PenaltyInput
     r.input = input;
     const std::string rate_text = FormatPercentRu(input.daily_rate);
     if (input.party == PenaltyParty::kCustomerLatePayment) {
-        if (!input.unperformed_sum)
+        if (!input.unperformed_sum) {
             return Fail(Error::Invalid("overdue_sum", "is required for a customer's late payment"));
+        }
         r.base = *input.unperformed_sum;
         r.cap_rate = input.cap_override.value_or(rules.customer_late_cap);
         r.source = rules.customer_late_source;
@@ -25,11 +26,13 @@ Result<PenaltyResult> CalculatePenalty(const RuleBook& rules, const PenaltyInput
         r.base = input.unperformed_sum.value_or(input.contract_sum);
         const PenaltyCap* cap = nullptr;
         for (const auto& c : rules.penalty_caps) {
-            if (c.contract_type == input.contract_type)
+            if (c.contract_type == input.contract_type) {
                 cap = &c;
+            }
         }
-        if (cap == nullptr)
+        if (cap == nullptr) {
             return Fail(Error::Invalid("contract_type", "must be one of: goods, works, services, other"));
+        }
         if (input.cap_override) {
             r.cap_rate = *input.cap_override;
             r.source = "cap_pct из запроса";
@@ -81,12 +84,7 @@ void PenaltyResult::WriteFields(JsonWriter& out) const {
     } else {
         out.Null();
     }
-    out.Key("cap_reached_on");
-    if (cap_date) {
-        out.String(FormatIsoDate(*cap_date));
-    } else {
-        out.Null();
-    }
+    out.OptionalField("cap_reached_on", FormatIsoDate(cap_date));
     out.Field("party", input.party == PenaltyParty::kSupplierLate ? "supplier" : "customer");
     out.Field("contract_type", input.contract_type).Field("kz_producer", input.kz_producer);
     out.Field("cap_verified", cap_verified).Field("rule", rule).Field("source", source);

@@ -17,8 +17,9 @@ std::string_view EmbeddedRuleBookJson() {
 
 const VatRate* RuleBook::FindVat(std::string_view category, Date date) const {
     for (const auto& rate : vat) {
-        if (rate.category == category && rate.from <= date && (!rate.to || date <= *rate.to))
+        if (rate.category == category && rate.from <= date && (!rate.to || date <= *rate.to)) {
             return &rate;
+        }
     }
     return nullptr;
 }
@@ -28,8 +29,9 @@ Tiyn RuleBook::Mrp(int year) const {
     Tiyn best = mrp.front().second;
     int best_year = mrp.front().first;
     for (const auto& [y, value] : mrp) {
-        if (y == year)
+        if (y == year) {
             return value;
+        }
         if (y > best_year) {
             best_year = y;
             best = value;
@@ -100,8 +102,9 @@ public:
 
 private:
     void Note(std::string text) {
-        if (problem.empty())
+        if (problem.empty()) {
             problem = std::move(text);
+        }
     }
 };
 
@@ -128,8 +131,9 @@ Result<RuleBook> ParseRuleBook(std::string_view json_text) {
         VatRate rate;
         rate.category = r.Str(o, "category", "vat[]");
         rate.from = r.Day(o, "from", "vat[]");
-        if (auto it = o.find("to"); it != o.end() && !it->value().is_null())
+        if (auto it = o.find("to"); it != o.end() && !it->value().is_null()) {
             rate.to = r.Day(o, "to", "vat[]");
+        }
         rate.rate = r.Pct(o, "rate_pct", "vat[]");
         rate.source = r.Str(o, "source", "vat[]");
         book.vat.push_back(std::move(rate));
@@ -178,10 +182,12 @@ Result<RuleBook> ParseRuleBook(std::string_view json_text) {
         rule.source = r.Str(o, "source", "dumping[]");
         book.dumping.push_back(std::move(rule));
     }
-    if (r.problem.empty() && (book.mrp.empty() || book.vat.empty()))
+    if (r.problem.empty() && (book.mrp.empty() || book.vat.empty())) {
         r.problem = "mrp and vat must not be empty";
-    if (!r.problem.empty())
+    }
+    if (!r.problem.empty()) {
         return Fail(Error{ErrorCode::kInternal, "calc rules: " + r.problem, {}});
+    }
     return book;
 }
 

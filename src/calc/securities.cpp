@@ -7,7 +7,7 @@ namespace zakupai::calc {
 namespace {
 // pct of amount, rounded once, exactly, to whole tenge (Rules 687 p.106, p.549).
 Tiyn WholeTengeShare(Tiyn amount, BasisPoints pct) {
-    return DivideRoundHalfUp(static_cast<Int128>(amount) * pct, 10'000 * kTiynPerTenge) * kTiynPerTenge;
+    return RoundScaledToWholeTenge(static_cast<Int128>(amount) * pct);
 }
 }  // namespace
 
@@ -22,11 +22,13 @@ Result<SecuritiesResult> CalculateSecurities(const RuleBook& rules, const Securi
     r.method = input.method;
     const MethodPercent* bid_rule = nullptr;
     for (const auto& m : rules.bid_security) {
-        if (m.method == input.method)
+        if (m.method == input.method) {
             bid_rule = &m;
+        }
     }
-    if (bid_rule == nullptr)
+    if (bid_rule == nullptr) {
         return Fail(Error::Invalid("method", "unknown procurement method"));
+    }
 
     r.bid.base = input.amount;
     r.bid.pct = bid_rule->pct;
@@ -71,8 +73,9 @@ Result<SecuritiesResult> CalculateSecurities(const RuleBook& rules, const Securi
     } else if (input.advance_pct) {
         advance = ApplyBasisPoints(contract_sum, *input.advance_pct);
     }
-    if (advance > contract_sum)
+    if (advance > contract_sum) {
         return Fail(Error::Invalid("advance_amount", "must not exceed the contract sum"));
+    }
     r.advance.base = advance;
     r.advance.pct = contract_sum == 0 ? 0 : DivideRoundHalfUp(static_cast<Int128>(advance) * 10'000, contract_sum);
     r.advance.source = "Закон № 106-VIII, ст. 17 п. 10; Правила № 687, п. 539, п. 543–544";

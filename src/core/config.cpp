@@ -23,11 +23,13 @@ Config DefaultConfig() {
 std::string Config::RedactedDatabaseUrl() const {
     const auto scheme_end = database.url.find("://");
     const auto at = database.url.find('@');
-    if (scheme_end == std::string::npos || at == std::string::npos)
+    if (scheme_end == std::string::npos || at == std::string::npos) {
         return database.url;
+    }
     const auto colon = database.url.find(':', scheme_end + 3);
-    if (colon == std::string::npos || colon > at)
+    if (colon == std::string::npos || colon > at) {
         return database.url;
+    }
     return database.url.substr(0, colon + 1) + "***" + database.url.substr(at);
 }
 
@@ -36,8 +38,9 @@ std::map<std::string, std::string> ProcessEnvironment() {
     for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
         std::string entry(*e);
         auto eq = entry.find('=');
-        if (eq != std::string::npos)
+        if (eq != std::string::npos) {
             env[entry.substr(0, eq)] = entry.substr(eq + 1);
+        }
     }
     return env;
 }
@@ -54,8 +57,9 @@ struct Setting {
 std::optional<std::string> ParseInt(const std::string& text, std::int64_t min, std::int64_t max, std::int64_t& out) {
     std::int64_t value = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc{} || end != text.data() + text.size())
+    if (ec != std::errc{} || end != text.data() + text.size()) {
         return "must be an integer, got '" + text + "'";
+    }
     if (value < min || value > max) {
         return "must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " + text;
     }
@@ -68,8 +72,9 @@ Setting IntSetting(
     std::string path, std::string env, std::int64_t min, std::int64_t max, T Config::*section, auto field) {
     return Setting{std::move(path), std::move(env), [=](Config& c, const std::string& v) -> std::optional<std::string> {
                        std::int64_t value = 0;
-                       if (auto problem = ParseInt(v, min, max, value))
+                       if (auto problem = ParseInt(v, min, max, value)) {
                            return problem;
+                       }
                        (c.*section).*field = static_cast<std::remove_reference_t<decltype((c.*section).*field)>>(value);
                        return std::nullopt;
                    }};
@@ -78,8 +83,9 @@ Setting IntSetting(
 std::vector<Setting> Settings() {
     std::vector<Setting> s;
     s.push_back({"data_dir", "ZAKUPAI_DATA_DIR", [](Config& c, const std::string& v) -> std::optional<std::string> {
-                     if (v.empty())
+                     if (v.empty()) {
                          return "must not be empty";
+                     }
                      c.data_dir = v;
                      return std::nullopt;
                  }});
@@ -92,8 +98,9 @@ std::vector<Setting> Settings() {
                      return std::nullopt;
                  }});
     s.push_back({"http.host", "ZAKUPAI_HOST", [](Config& c, const std::string& v) -> std::optional<std::string> {
-                     if (v.empty())
+                     if (v.empty()) {
                          return "must not be empty";
+                     }
                      c.http.host = v;
                      return std::nullopt;
                  }});
@@ -138,8 +145,9 @@ std::vector<Setting> Settings() {
                      std::stringstream in(v);
                      std::string origin;
                      while (std::getline(in, origin, ',')) {
-                         if (origin.empty())
+                         if (origin.empty()) {
                              continue;
+                         }
                          if (origin != "*" && origin.rfind("http://", 0) != 0 && origin.rfind("https://", 0) != 0) {
                              return "each origin must start with http:// or https:// (got '" + origin + "')";
                          }
@@ -149,8 +157,9 @@ std::vector<Setting> Settings() {
                  }});
     s.push_back(
         {"http.access_log", "ZAKUPAI_ACCESS_LOG", [](Config& c, const std::string& v) -> std::optional<std::string> {
-             if (v != "true" && v != "false" && v != "1" && v != "0")
+             if (v != "true" && v != "false" && v != "1" && v != "0") {
                  return "must be true or false";
+             }
              c.http.access_log = v == "true" || v == "1";
              return std::nullopt;
          }});
@@ -171,8 +180,9 @@ std::vector<Setting> Settings() {
         auto limit = [name](std::int64_t PlanLimits::*field) {
             return [name, field](Config& c, const std::string& v) -> std::optional<std::string> {
                 std::int64_t value = 0;
-                if (auto problem = ParseInt(v, 0, 1'000'000'000, value))
+                if (auto problem = ParseInt(v, 0, 1'000'000'000, value)) {
                     return problem;
+                }
                 c.plans[name].*field = value;
                 return std::nullopt;
             };
@@ -192,29 +202,37 @@ std::optional<std::string> LookupJson(const boost::json::object& root, const std
     std::stringstream in(path);
     std::string part;
     std::vector<std::string> parts;
-    while (std::getline(in, part, '.')) parts.push_back(part);
+    while (std::getline(in, part, '.')) {
+        parts.push_back(part);
+    }
     for (std::size_t i = 0; i < parts.size(); ++i) {
         auto it = object->find(parts[i]);
-        if (it == object->end())
+        if (it == object->end()) {
             return std::nullopt;
+        }
         if (i + 1 < parts.size()) {
-            if (!it->value().is_object())
+            if (!it->value().is_object()) {
                 return std::nullopt;
+            }
             object = &it->value().as_object();
             continue;
         }
         const auto& v = it->value();
-        if (v.is_string())
+        if (v.is_string()) {
             return std::string(v.get_string());
-        if (v.is_bool())
+        }
+        if (v.is_bool()) {
             return v.get_bool() ? "true" : "false";
-        if (v.is_int64())
+        }
+        if (v.is_int64()) {
             return std::to_string(v.get_int64());
+        }
         if (v.is_array()) {
             std::string joined;
             for (const auto& item : v.get_array()) {
-                if (item.is_string())
+                if (item.is_string()) {
                     joined += (joined.empty() ? "" : ",") + std::string(item.get_string());
+                }
             }
             return joined;
         }
@@ -225,10 +243,13 @@ std::optional<std::string> LookupJson(const boost::json::object& root, const std
 
 std::optional<std::string> ReadSecretFile(const std::string& path, std::string& out) {
     std::ifstream file(path);
-    if (!file)
+    if (!file) {
         return "cannot read file " + path;
+    }
     std::getline(file, out);
-    while (!out.empty() && (out.back() == '\r' || out.back() == ' ')) out.pop_back();
+    while (!out.empty() && (out.back() == '\r' || out.back() == ' ')) {
+        out.pop_back();
+    }
     return std::nullopt;
 }
 
@@ -240,28 +261,33 @@ Result<Config> LoadConfig(const std::string& file_path, const std::map<std::stri
     boost::json::object file_root;
     if (!file_path.empty()) {
         std::ifstream file(file_path);
-        if (!file)
+        if (!file) {
             return Fail(Error::Invalid("--config", "cannot read " + file_path));
+        }
         std::stringstream buffer;
         buffer << file.rdbuf();
         boost::system::error_code ec;
         auto parsed = boost::json::parse(buffer.str(), ec);
-        if (ec || !parsed.is_object())
+        if (ec || !parsed.is_object()) {
             return Fail(Error::Invalid(file_path, "is not a JSON object"));
+        }
         file_root = std::move(parsed.as_object());
     }
     for (const auto& setting : Settings()) {
         if (auto from_file = LookupJson(file_root, setting.json_path)) {
-            if (auto problem = setting.apply(config, *from_file))
+            if (auto problem = setting.apply(config, *from_file)) {
                 problems.push_back({setting.json_path, *problem});
+            }
         }
         if (auto it = env.find(setting.env_name); it != env.end()) {
-            if (auto problem = setting.apply(config, it->second))
+            if (auto problem = setting.apply(config, it->second)) {
                 problems.push_back({setting.env_name, *problem});
+            }
         }
     }
-    if (auto it = env.find("ZAKUPAI_ADMIN_KEY"); it != env.end())
+    if (auto it = env.find("ZAKUPAI_ADMIN_KEY"); it != env.end()) {
         config.admin_key = it->second;
+    }
     if (auto it = env.find("ZAKUPAI_ADMIN_KEY_FILE"); it != env.end()) {
         if (auto problem = ReadSecretFile(it->second, config.admin_key)) {
             problems.push_back({"ZAKUPAI_ADMIN_KEY_FILE", *problem});
@@ -275,8 +301,9 @@ Result<Config> LoadConfig(const std::string& file_path, const std::map<std::stri
     if (!config.admin_key.empty() && config.admin_key.size() < 16) {
         problems.push_back({"ZAKUPAI_ADMIN_KEY", "must be at least 16 characters"});
     }
-    if (!problems.empty())
+    if (!problems.empty()) {
         return Fail(Error::Invalid(std::move(problems)));
+    }
     return config;
 }
 

@@ -22,7 +22,7 @@ struct HttpConfig {
     std::string host = "127.0.0.1";
     int port = 8080;
     int threads = 0;  // 0 = one per core
-    std::size_t body_limit_bytes = 2 * 1024 * 1024;
+    std::size_t body_limit_bytes = std::size_t{2} * 1024 * 1024;
     int header_timeout_ms = 10'000;
     int body_timeout_ms = 30'000;
     int idle_timeout_ms = 60'000;

@@ -32,8 +32,9 @@ std::string_view ErrorCodeName(ErrorCode code) {
 Error Error::Invalid(std::vector<FieldProblem> problems) {
     std::string message;
     for (const auto& p : problems) {
-        if (!message.empty())
+        if (!message.empty()) {
             message += "; ";
+        }
         message += p.field + ": " + p.problem;
     }
     return Error{ErrorCode::kInvalidArgument, std::move(message), std::move(problems)};

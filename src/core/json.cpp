@@ -18,8 +18,9 @@ Result<json::object> ParseJsonObject(std::string_view body) {
     if (ec) {
         return Fail(Error{ErrorCode::kMalformed, "request body is not valid JSON: " + ec.message(), {}});
     }
-    if (!value.is_object())
+    if (!value.is_object()) {
         return Fail(Error::Invalid("body", "must be a JSON object"));
+    }
     return std::move(value.as_object());
 }
 
@@ -27,19 +28,23 @@ namespace {
 // "1.5e+03" -> "1500", "1e-07" -> "0.0000001".
 std::string ExpandExponent(std::string_view text) {
     const auto e = text.find_first_of("eE");
-    if (e == std::string_view::npos)
+    if (e == std::string_view::npos) {
         return std::string(text);
+    }
     std::string mantissa(text.substr(0, e));
     int exponent = 0;
     std::string_view exp_text = text.substr(e + 1);
-    if (!exp_text.empty() && exp_text[0] == '+')
+    if (!exp_text.empty() && exp_text[0] == '+') {
         exp_text.remove_prefix(1);
+    }
     std::from_chars(exp_text.data(), exp_text.data() + exp_text.size(), exponent);
-    if (exponent > 40 || exponent < -40)
+    if (exponent > 40 || exponent < -40) {
         return "x";  // absurd magnitudes are rejected by the parser
+    }
     bool negative = !mantissa.empty() && mantissa[0] == '-';
-    if (negative)
+    if (negative) {
         mantissa.erase(0, 1);
+    }
     auto dot = mantissa.find('.');
     std::string digits = mantissa;
     int point = static_cast<int>(mantissa.size());
@@ -62,24 +67,29 @@ std::string ExpandExponent(std::string_view text) {
 }  // namespace
 
 std::optional<std::string> DecimalText(const json::value& value) {
-    if (value.is_int64())
+    if (value.is_int64()) {
         return std::to_string(value.get_int64());
-    if (value.is_uint64())
+    }
+    if (value.is_uint64()) {
         return std::to_string(value.get_uint64());
+    }
     if (value.is_double()) {
         const double d = value.get_double();
-        if (!std::isfinite(d))
+        if (!std::isfinite(d)) {
             return std::nullopt;
+        }
         char buffer[64];
         auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, d);
-        if (ec != std::errc{})
+        if (ec != std::errc{}) {
             return std::nullopt;
+        }
         return ExpandExponent(std::string_view(buffer, static_cast<std::size_t>(end - buffer)));
     }
     if (value.is_string()) {
         std::string_view s = value.get_string();
-        if (s.empty() || s.size() > 40)
+        if (s.empty() || s.size() > 40) {
             return std::nullopt;
+        }
         return ExpandExponent(s);
     }
     return std::nullopt;
@@ -88,8 +98,9 @@ std::optional<std::string> DecimalText(const json::value& value) {
 bool JsonFields::Has(std::initializer_list<std::string_view> names) const {
     for (auto name : names) {
         auto it = object_.find(name);
-        if (it != object_.end() && !it->value().is_null())
+        if (it != object_.end() && !it->value().is_null()) {
             return true;
+        }
     }
     return false;
 }
@@ -103,8 +114,9 @@ const json::value* JsonFields::Find(std::initializer_list<std::string_view> name
         }
     }
     found = std::string(*names.begin());
-    if (required)
+    if (required) {
         Problem(found, "is required");
+    }
     return nullptr;
 }
 
@@ -115,8 +127,9 @@ std::optional<std::int64_t> JsonFields::Scaled(std::initializer_list<std::string
                                                bool required) {
     std::string field;
     const json::value* value = Find(names, required, field);
-    if (value == nullptr)
+    if (value == nullptr) {
         return std::nullopt;
+    }
     auto text = DecimalText(*value);
     if (!text) {
         Problem(field, "must be a number");
@@ -148,8 +161,9 @@ std::optional<std::int64_t> JsonFields::Int(std::initializer_list<std::string_vi
                                             bool required) {
     std::string field;
     const json::value* value = Find(names, required, field);
-    if (value == nullptr)
+    if (value == nullptr) {
         return std::nullopt;
+    }
     std::int64_t result = 0;
     if (value->is_int64()) {
         result = value->get_int64();
@@ -182,8 +196,9 @@ std::optional<std::int64_t> JsonFields::Int(std::initializer_list<std::string_vi
 std::optional<bool> JsonFields::Bool(std::initializer_list<std::string_view> names, bool required) {
     std::string field;
     const json::value* value = Find(names, required, field);
-    if (value == nullptr)
+    if (value == nullptr) {
         return std::nullopt;
+    }
     if (!value->is_bool()) {
         Problem(field, "must be true or false");
         return std::nullopt;
@@ -197,8 +212,9 @@ std::optional<std::string> JsonFields::String(std::initializer_list<std::string_
                                               bool required) {
     std::string field;
     const json::value* value = Find(names, required, field);
-    if (value == nullptr)
+    if (value == nullptr) {
         return std::nullopt;
+    }
     if (!value->is_string()) {
         Problem(field, "must be a string");
         return std::nullopt;
@@ -218,8 +234,9 @@ std::optional<std::string> JsonFields::String(std::initializer_list<std::string_
 std::optional<Date> JsonFields::Day(std::initializer_list<std::string_view> names, bool required) {
     std::string field;
     const json::value* value = Find(names, required, field);
-    if (value == nullptr)
+    if (value == nullptr) {
         return std::nullopt;
+    }
     if (!value->is_string()) {
         Problem(field, "must be a date string YYYY-MM-DD");
         return std::nullopt;
@@ -237,23 +254,28 @@ std::optional<std::string> JsonFields::Choice(std::initializer_list<std::string_
                                               bool required) {
     std::string field;
     const json::value* value = Find(names, required, field);
-    if (value == nullptr)
+    if (value == nullptr) {
         return std::nullopt;
+    }
     if (value->is_string()) {
         for (auto word : allowed) {
-            if (value->get_string() == word)
+            if (value->get_string() == word) {
                 return std::string(word);
+            }
         }
     }
     std::string list;
-    for (auto word : allowed) list += (list.empty() ? "" : ", ") + std::string(word);
+    for (auto word : allowed) {
+        list += (list.empty() ? "" : ", ") + std::string(word);
+    }
     Problem(field, "must be one of: " + list);
     return std::nullopt;
 }
 
 Result<void> JsonFields::Finish() const {
-    if (problems_.empty())
+    if (problems_.empty()) {
         return {};
+    }
     return Fail(Error::Invalid(problems_));
 }
 
@@ -264,8 +286,9 @@ void AppendJsonEscaped(std::string& out, std::string_view text) {
     for (std::size_t i = 0; i < text.size(); ++i) {
         const char c = text[i];
         const bool plain = c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20;
-        if (plain)
+        if (plain) {
             continue;
+        }
         out.append(text.data() + run, i - run);
         run = i + 1;
         switch (c) {
@@ -298,8 +321,9 @@ void JsonWriter::Separate() {
         return;
     }
     if (!first_in_scope_.empty()) {
-        if (!first_in_scope_.back())
+        if (!first_in_scope_.back()) {
             out_ += ',';
+        }
         first_in_scope_.back() = false;
     }
 }

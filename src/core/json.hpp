@@ -95,6 +95,11 @@ public:
     JsonWriter& Field(std::string_view key, int value) { return Key(key).Int(value); }
     JsonWriter& Field(std::string_view key, bool value) { return Key(key).Bool(value); }
     JsonWriter& MoneyField(std::string_view key, Tiyn amount) { return Key(key).Money(amount); }
+    // The string, or null when there is none.
+    JsonWriter& OptionalField(std::string_view key, const std::optional<std::string>& value) {
+        Key(key);
+        return value ? String(*value) : Null();
+    }
 
     const std::string& str() const { return out_; }
     std::string Take() { return std::move(out_); }

@@ -71,8 +71,9 @@ std::string_view CurrentRequestId() {
 }
 
 void WriteAccessLogLine(std::string_view json_line) {
-    if (auto& logger = AccessLogger())
+    if (auto& logger = AccessLogger()) {
         logger->info(json_line);
+    }
 }
 
 }  // namespace zakupai

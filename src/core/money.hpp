@@ -38,6 +38,10 @@ std::int64_t DivideRoundHalfUp(Int128 numerator, Int128 denominator);
 // Rules 687 p.106 and p.549: whole tenge, under 50 tiyn down, 50 tiyn or more up.
 Tiyn RoundToWholeTenge(Tiyn amount);
 
+// An amount in 1/10000 tiyn (tiyn times basis points), rounded once, exactly, to whole tenge:
+// the rounding Rules 687 p.106 and p.549 prescribe for securities and the anti-dumping sum.
+Tiyn RoundScaledToWholeTenge(Int128 tiyn_times_10000);
+
 // amount * basis_points / 10000 (a basis point is 0.01 %), rounded half up to the tiyn.
 Tiyn ApplyBasisPoints(Tiyn amount, std::int64_t basis_points);
 

@@ -9,12 +9,14 @@ using std::chrono::sys_days;
 
 namespace {
 bool ReadDigits(std::string_view text, std::size_t pos, std::size_t count, int& out) {
-    if (pos + count > text.size())
+    if (pos + count > text.size()) {
         return false;
+    }
     out = 0;
     for (std::size_t i = pos; i < pos + count; ++i) {
-        if (text[i] < '0' || text[i] > '9')
+        if (text[i] < '0' || text[i] > '9') {
             return false;
+        }
         out = out * 10 + (text[i] - '0');
     }
     return true;
@@ -28,13 +30,15 @@ Result<Date> ParseIsoDate(std::string_view text) {
     const bool shaped = text.size() >= 10 && ReadDigits(text, 0, 4, year) && text[4] == '-' &&
                         ReadDigits(text, 5, 2, month) && text[7] == '-' && ReadDigits(text, 8, 2, day) &&
                         (text.size() == 10 || text[10] == 'T' || text[10] == ' ');
-    if (!shaped)
+    if (!shaped) {
         return Fail(Error{ErrorCode::kInvalidArgument, "must be a date in the form YYYY-MM-DD", {}});
+    }
     Date date{std::chrono::year{year},
               std::chrono::month{static_cast<unsigned>(month)},
               std::chrono::day{static_cast<unsigned>(day)}};
-    if (!date.ok())
+    if (!date.ok()) {
         return Fail(Error{ErrorCode::kInvalidArgument, "is not a real calendar date", {}});
+    }
     return date;
 }
 
@@ -43,6 +47,13 @@ std::string FormatIsoDate(Date date) {
                        static_cast<int>(date.year()),
                        static_cast<unsigned>(date.month()),
                        static_cast<unsigned>(date.day()));
+}
+
+std::optional<std::string> FormatIsoDate(const std::optional<Date>& date) {
+    if (!date) {
+        return std::nullopt;
+    }
+    return FormatIsoDate(*date);
 }
 
 std::string FormatDottedDate(Date date) {

@@ -2,6 +2,7 @@
 // Dates are civil dates; instants are UTC. Local time is always Asia/Almaty, named explicitly:
 // UTC+6 until 2024-03-01 00:00 local, UTC+5 since (Kazakhstan moved to a single zone).
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -15,6 +16,7 @@ using Instant = std::chrono::sys_time<std::chrono::milliseconds>;
 // Strict "YYYY-MM-DD" (a datetime "YYYY-MM-DDTHH:MM..." is accepted and its date part used).
 Result<Date> ParseIsoDate(std::string_view text);
 std::string FormatIsoDate(Date date);
+std::optional<std::string> FormatIsoDate(const std::optional<Date>& date);
 std::string FormatDottedDate(Date date);  // 25.11.2026, as ru-KZ and kk-KZ documents write it
 
 // Days from `from` to `to` (negative when `to` is earlier).

@@ -8,7 +8,9 @@
 namespace zakupai::http {
 namespace {
 
-Response Named(const char* name) { return Response::Json(std::string("\"") + name + "\""); }
+Response Named(const char* name) {
+    return Response::Json(std::string("\"") + name + "\"");
+}
 
 TEST(Router, ExactPatternsMethodsAndParameters) {
     Router router;
@@ -33,7 +35,7 @@ TEST(Router, ExactPatternsMethodsAndParameters) {
     EXPECT_EQ(wrong_method.route, nullptr);
     EXPECT_EQ(wrong_method.allowed_methods, std::vector<std::string>{"POST"});
 
-    EXPECT_EQ(router.Find("GET", "/billing/stats/").route, nullptr);        // empty parameter
+    EXPECT_EQ(router.Find("GET", "/billing/stats/").route, nullptr);         // empty parameter
     EXPECT_EQ(router.Find("GET", "/billing/stats/1/extra").route, nullptr);  // too long
     EXPECT_TRUE(router.Find("GET", "/nothing").allowed_methods.empty());
 }
@@ -90,7 +92,8 @@ TEST(Metrics, RendersCountsHistogramsAndCounters) {
               std::string::npos);
     EXPECT_NE(text.find(R"(http_request_duration_seconds_bucket{method="POST",route="/calc/vat",le="0.005"} 2)"),
               std::string::npos);
-    EXPECT_NE(text.find(R"(http_request_duration_seconds_count{method="POST",route="/calc/vat"} 2)"), std::string::npos);
+    EXPECT_NE(text.find(R"(http_request_duration_seconds_count{method="POST",route="/calc/vat"} 2)"),
+              std::string::npos);
     EXPECT_NE(text.find(R"(finance_calcs_total{kind="vat"} 2)"), std::string::npos);
     EXPECT_NE(text.find("http_requests_in_flight 0"), std::string::npos);
     EXPECT_NE(text.find(R"(pool{state="idle"} 3)"), std::string::npos);
@@ -106,7 +109,8 @@ TEST(Pipeline, HooksRunAroundTheHandlerAndErrorsBecomeOneBody) {
     int after_calls = 0;
     Hooks hooks;
     hooks.before = [](Request& request, const Route& route) -> std::optional<Response> {
-        if (route.pattern == "/secret") return ErrorResponse(401, "unauthorized", "no key", request.request_id);
+        if (route.pattern == "/secret")
+            return ErrorResponse(401, "unauthorized", "no key", request.request_id);
         return std::nullopt;
     };
     hooks.after = [&](const Request&, const Route*, const Response&, std::chrono::microseconds) { ++after_calls; };

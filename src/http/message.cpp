@@ -6,8 +6,9 @@ namespace zakupai::http {
 
 std::string_view Request::Header(std::string_view lower_name) const {
     for (const auto& [name, value] : headers) {
-        if (name == lower_name)
+        if (name == lower_name) {
             return value;
+        }
     }
     return {};
 }
@@ -65,7 +66,9 @@ Response ErrorResponse(int status,
     w.BeginObject().Field("detail", message).Key("error").BeginObject();
     w.Field("code", code).Field("message", message).Field("request_id", request_id);
     w.Key("details").BeginArray();
-    for (const auto& p : details) w.BeginObject().Field("field", p.field).Field("problem", p.problem).EndObject();
+    for (const auto& p : details) {
+        w.BeginObject().Field("field", p.field).Field("problem", p.problem).EndObject();
+    }
     w.EndArray().EndObject().EndObject();
     return Response::Json(w.Take(), status);
 }
@@ -73,8 +76,9 @@ Response ErrorResponse(int status,
 Response ErrorResponse(const Error& error, std::string_view request_id) {
     Response r =
         ErrorResponse(HttpStatus(error.code), ErrorCodeName(error.code), error.message, request_id, error.details);
-    if (error.retry_after_seconds > 0)
+    if (error.retry_after_seconds > 0) {
         r.headers.emplace_back("Retry-After", std::to_string(error.retry_after_seconds));
+    }
     return r;
 }
 
@@ -82,12 +86,15 @@ std::string PercentDecode(std::string_view text, bool plus_as_space) {
     std::string out;
     out.reserve(text.size());
     auto hex = [](char c) -> int {
-        if (c >= '0' && c <= '9')
+        if (c >= '0' && c <= '9') {
             return c - '0';
-        if (c >= 'a' && c <= 'f')
+        }
+        if (c >= 'a' && c <= 'f') {
             return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
+        }
+        if (c >= 'A' && c <= 'F') {
             return c - 'A' + 10;
+        }
         return -1;
     };
     for (std::size_t i = 0; i < text.size(); ++i) {
@@ -109,8 +116,9 @@ std::map<std::string, std::string> ParseQuery(std::string_view query) {
         const auto amp = query.find('&');
         std::string_view pair = query.substr(0, amp);
         query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
-        if (pair.empty())
+        if (pair.empty()) {
             continue;
+        }
         const auto eq = pair.find('=');
         std::string key = PercentDecode(pair.substr(0, eq), true);
         std::string value = eq == std::string_view::npos ? "" : PercentDecode(pair.substr(eq + 1), true);

@@ -9,8 +9,9 @@ Metrics::Metrics() = default;
 std::string EscapeLabel(std::string_view value) {
     std::string out;
     for (char c : value) {
-        if (c == '\\' || c == '"')
+        if (c == '\\' || c == '"') {
             out += '\\';
+        }
         if (c == '\n') {
             out += "\\n";
             continue;
@@ -24,8 +25,9 @@ namespace {
 template <class Map>
 typename Map::mapped_type& Slot(Map& map, std::string_view key) {
     auto it = map.find(key);
-    if (it == map.end())
+    if (it == map.end()) {
         it = map.emplace(std::string(key), typename Map::mapped_type{}).first;
+    }
     return it->second;
 }
 }  // namespace
@@ -45,8 +47,9 @@ void Metrics::EndRequest(std::string_view method,
     ++Slot(requests_, count_key);
     Histogram& h = Slot(durations_, duration_key);
     for (std::size_t i = 0; i < kBuckets.size(); ++i) {
-        if (seconds <= kBuckets[i])
+        if (seconds <= kBuckets[i]) {
             ++h.buckets[i];
+        }
     }
     ++h.count;
     h.sum += seconds;
@@ -57,8 +60,9 @@ Counter& Metrics::GetCounter(const std::string& name, const std::string& help, c
     Family& family = counters_[name];
     family.help = help;
     auto& member = family.members[labels];
-    if (!member)
+    if (!member) {
         member = std::make_unique<Counter>();
+    }
     return *member;
 }
 
@@ -118,7 +122,9 @@ std::string Metrics::Render() const {
     }
     out += "# HELP http_requests_in_flight Requests being handled now.\n# TYPE http_requests_in_flight gauge\n";
     out += fmt::format("http_requests_in_flight {}\n", in_flight_.load());
-    for (const auto& collect : collectors) collect(out);
+    for (const auto& collect : collectors) {
+        collect(out);
+    }
     return out;
 }
 

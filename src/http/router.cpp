@@ -8,8 +8,9 @@ std::vector<std::string> Split(std::string_view path) {
     std::size_t start = 1;
     while (start <= path.size()) {
         auto slash = path.find('/', start);
-        if (slash == std::string_view::npos)
+        if (slash == std::string_view::npos) {
             slash = path.size();
+        }
         parts.emplace_back(path.substr(start, slash - start));
         start = slash + 1;
     }
@@ -31,9 +32,12 @@ void Router::Add(std::string method, std::string pattern, Handler handler, Route
     route->counts_usage = options.counts_usage;
     route->segments = Split(route->pattern);
     bool has_param = false;
-    for (const auto& s : route->segments) has_param = has_param || IsParam(s);
-    if (!has_param)
+    for (const auto& s : route->segments) {
+        has_param = has_param || IsParam(s);
+    }
+    if (!has_param) {
         exact_[route->pattern].push_back(route.get());
+    }
     routes_.push_back(std::move(route));
 }
 
@@ -50,14 +54,18 @@ Match Router::Find(std::string_view method, std::string_view path) const {
         }
     };
     if (auto it = exact_.find(std::string(path)); it != exact_.end()) {
-        for (const Route* route : it->second) consider(route, {});
-        if (match.route != nullptr)
+        for (const Route* route : it->second) {
+            consider(route, {});
+        }
+        if (match.route != nullptr) {
             return match;
+        }
     }
     const auto parts = Split(path);
     for (const auto& route : routes_) {
-        if (route->segments.size() != parts.size())
+        if (route->segments.size() != parts.size()) {
             continue;
+        }
         std::map<std::string, std::string> params;
         bool ok = true;
         bool has_param = false;
@@ -65,15 +73,17 @@ Match Router::Find(std::string_view method, std::string_view path) const {
             const std::string& segment = route->segments[i];
             if (IsParam(segment)) {
                 has_param = true;
-                if (parts[i].empty())
+                if (parts[i].empty()) {
                     ok = false;
+                }
                 params[segment.substr(1, segment.size() - 2)] = PercentDecode(parts[i]);
             } else {
                 ok = segment == parts[i];
             }
         }
-        if (ok && has_param)
+        if (ok && has_param) {
             consider(route.get(), std::move(params));
+        }
     }
     return match;
 }

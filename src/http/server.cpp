@@ -50,8 +50,9 @@ std::string NewRequestId() {
 
 bool OriginAllowed(const std::vector<std::string>& allowed, std::string_view origin) {
     for (const auto& o : allowed) {
-        if (o == "*" || o == origin)
+        if (o == "*" || o == origin) {
             return true;
+        }
     }
     return false;
 }
@@ -66,8 +67,9 @@ std::string ChooseRequestId(std::string_view client_value) {
                             c == '_' || c == '.' || c == ':';
             sane = sane && ok;
         }
-        if (sane)
+        if (sane) {
             return std::string(client_value);
+        }
     }
     return NewRequestId();
 }
@@ -93,7 +95,9 @@ struct Server::Impl {
         : config(c), router(r), metrics(m), hooks(std::move(h)) {
         const int count =
             c.threads > 0 ? c.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-        for (int i = 0; i < count; ++i) workers.push_back(std::make_unique<Worker>());
+        for (int i = 0; i < count; ++i) {
+            workers.push_back(std::make_unique<Worker>());
+        }
     }
 
     const HttpConfig& config;
@@ -116,8 +120,9 @@ struct Server::Impl {
 
 void Server::Impl::AddCors(const Request& request, Response& response) const {
     const std::string_view origin = request.Header("origin");
-    if (origin.empty() || !OriginAllowed(config.cors_origins, origin))
+    if (origin.empty() || !OriginAllowed(config.cors_origins, origin)) {
         return;
+    }
     response.headers.emplace_back("Access-Control-Allow-Origin", std::string(origin));
     response.headers.emplace_back("Vary", "Origin");
     response.headers.emplace_back("Access-Control-Expose-Headers", "X-Request-Id, Retry-After");
@@ -140,7 +145,9 @@ Response Server::Impl::Dispatch(Request& request) const {
                 response.status = 204;
                 response.content_type.clear();
                 std::string methods;
-                for (const auto& m : match.allowed_methods) methods += (methods.empty() ? "" : ", ") + m;
+                for (const auto& m : match.allowed_methods) {
+                    methods += (methods.empty() ? "" : ", ") + m;
+                }
                 response.headers.emplace_back("Access-Control-Allow-Methods", methods);
                 response.headers.emplace_back("Access-Control-Allow-Headers", "Content-Type, X-API-Key, X-Request-Id");
                 response.headers.emplace_back("Access-Control-Max-Age", "600");
@@ -152,7 +159,9 @@ Response Server::Impl::Dispatch(Request& request) const {
                 response = std::move(*early);
             } else if (!match.allowed_methods.empty()) {
                 std::string allow;
-                for (const auto& m : match.allowed_methods) allow += (allow.empty() ? "" : ", ") + m;
+                for (const auto& m : match.allowed_methods) {
+                    allow += (allow.empty() ? "" : ", ") + m;
+                }
                 response = ErrorResponse(
                     405,
                     "method_not_allowed",
@@ -187,8 +196,9 @@ Response Server::Impl::Dispatch(Request& request) const {
     const auto elapsed = std::chrono::steady_clock::now() - started;
     metrics.EndRequest(request.method, route_label, response.status, elapsed);
     const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(elapsed);
-    if (hooks.after)
+    if (hooks.after) {
         hooks.after(request, route, response, micros);
+    }
     if (config.access_log) {
         JsonWriter line;
         line.BeginObject()
@@ -217,9 +227,12 @@ namespace {
 bhttp::response<bhttp::string_body> ToBeast(Response&& r, unsigned version, bool keep_alive) {
     bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.status), version};
     res.set(bhttp::field::server, "zakupai");
-    if (!r.content_type.empty())
+    if (!r.content_type.empty()) {
         res.set(bhttp::field::content_type, r.content_type);
-    for (auto& [name, value] : r.headers) res.insert(name, value);
+    }
+    for (auto& [name, value] : r.headers) {
+        res.insert(name, value);
+    }
     res.body() = std::move(r.body);
     res.keep_alive(keep_alive);
     res.prepare_payload();
@@ -233,12 +246,15 @@ Request FromBeast(bhttp::request<bhttp::string_body>&& req, const std::string& r
     r.target = std::string(req.target());
     const auto q = r.target.find('?');
     r.path = r.target.substr(0, q);
-    if (q != std::string::npos)
+    if (q != std::string::npos) {
         r.query = ParseQuery(std::string_view(r.target).substr(q + 1));
+    }
     r.headers.reserve(8);
     for (const auto& field : req) {
         std::string name(field.name_string());
-        for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        for (auto& c : name) {
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
         r.headers.emplace_back(std::move(name), std::string(field.value()));
     }
     r.body = std::move(req.body());
@@ -270,8 +286,9 @@ asio::awaitable<void> Server::Impl::Serve(Worker& worker, tcp::socket socket) {
         parser.body_limit(std::numeric_limits<std::uint64_t>::max());
         const bool idle = buffer.size() == 0;
         SetIdle(worker, id, idle);
-        if (draining.load() && idle)
+        if (draining.load() && idle) {
             break;
+        }
         stream.expires_after(std::chrono::milliseconds(first ? config.header_timeout_ms : config.idle_timeout_ms));
         auto [ec, bytes] = co_await bhttp::async_read_header(stream, buffer, parser, kNoThrow);
         SetIdle(worker, id, false);
@@ -343,8 +360,9 @@ asio::awaitable<void> Server::Impl::Serve(Worker& worker, tcp::socket socket) {
         stream.expires_after(std::chrono::milliseconds(config.body_timeout_ms));
         auto [write_ec, written] =
             co_await bhttp::async_write(stream, ToBeast(std::move(response), version, keep), kNoThrow);
-        if (write_ec || !keep)
+        if (write_ec || !keep) {
             break;
+        }
     }
     // Lingering close: stop sending, then read and discard what the client is still sending
     // (briefly, boundedly). Closing with unread bytes makes the kernel send a reset, which can
@@ -352,11 +370,12 @@ asio::awaitable<void> Server::Impl::Serve(Worker& worker, tcp::socket socket) {
     boost::system::error_code ignored;
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
     stream.expires_after(std::chrono::milliseconds(500));
-    std::array<char, 16 * 1024> discard{};
-    for (std::size_t drained = 0; drained < 1024 * 1024;) {
+    std::array<char, std::size_t{16} * 1024> discard{};
+    for (std::size_t drained = 0; drained < std::size_t{1024} * 1024;) {
         auto [drain_ec, n] = co_await stream.async_read_some(asio::buffer(discard), kNoThrow);
-        if (drain_ec)
+        if (drain_ec) {
             break;
+        }
         drained += n;
     }
     stream.socket().close(ignored);
@@ -368,8 +387,9 @@ asio::awaitable<void> Server::Impl::Accept(Worker& worker) {
     while (true) {
         auto [ec, socket] = co_await worker.acceptor->async_accept(kNoThrow);
         if (ec) {
-            if (ec == asio::error::operation_aborted || !worker.acceptor->is_open())
+            if (ec == asio::error::operation_aborted || !worker.acceptor->is_open()) {
                 co_return;
+            }
             spdlog::warn("accept failed: {}", ec.message());
             continue;
         }
@@ -379,20 +399,23 @@ asio::awaitable<void> Server::Impl::Accept(Worker& worker) {
 }
 
 void Server::Impl::BeginShutdown() {
-    if (draining.exchange(true))
+    if (draining.exchange(true)) {
         return;
+    }
     spdlog::info("shutting down: no new connections, finishing requests in flight");
     for (auto& w : workers) {
         Worker* worker = w.get();
         asio::post(worker->ioc, [worker] {
             boost::system::error_code ignored;
-            if (worker->acceptor)
+            if (worker->acceptor) {
                 worker->acceptor->close(ignored);
+            }
             std::lock_guard lock(worker->mutex);
             for (auto& [id, connection] : worker->connections) {
                 // Busy connections close themselves after their response.
-                if (connection.idle)
+                if (connection.idle) {
                     connection.stream->cancel();
+                }
             }
         });
     }
@@ -432,8 +455,9 @@ void Server::Run(const std::string& port_file, const std::function<void(int port
         std::ofstream(port_file + ".tmp") << port << "\n";
         std::rename((port_file + ".tmp").c_str(), port_file.c_str());
     }
-    if (on_listening)
+    if (on_listening) {
         on_listening(port);
+    }
 
     // Signals are handled on a context of their own, so each worker's context runs out of
     // work, and its run() returns, as soon as its connections have drained.
@@ -443,14 +467,17 @@ void Server::Run(const std::string& port_file, const std::function<void(int port
     std::condition_variable done_cv;
     bool done = false;
     signals.async_wait([&](const boost::system::error_code& ec, int signal) {
-        if (ec)
+        if (ec) {
             return;
+        }
         spdlog::info("received signal {}", signal);
         s.BeginShutdown();
         std::unique_lock lock(done_mutex);
         if (!done_cv.wait_for(lock, std::chrono::milliseconds(s.config.shutdown_grace_ms), [&] { return done; })) {
             spdlog::warn("grace period over: closing remaining connections");
-            for (auto& worker : s.workers) worker->ioc.stop();
+            for (auto& worker : s.workers) {
+                worker->ioc.stop();
+            }
         }
     });
     std::thread control_thread([&] { control.run(); });
@@ -463,7 +490,9 @@ void Server::Run(const std::string& port_file, const std::function<void(int port
     }
     asio::co_spawn(s.workers[0]->ioc, s.Accept(*s.workers[0]), asio::detached);
     s.workers[0]->ioc.run();
-    for (auto& t : pool) t.join();
+    for (auto& t : pool) {
+        t.join();
+    }
     {
         std::lock_guard lock(done_mutex);
         done = true;

@@ -8,8 +8,9 @@ namespace {
 
 // Integer columns come back as int or long long depending on the backend and the value.
 long long ToLong(const soci::row& r, std::size_t i) {
-    if (r.get_indicator(i) != soci::i_ok)
+    if (r.get_indicator(i) != soci::i_ok) {
         return 0;
+    }
     switch (r.get_properties(i).get_data_type()) {
         case soci::dt_integer:
             return r.get<int>(i);
@@ -28,10 +29,11 @@ long long ToLong(const soci::row& r, std::size_t i) {
 std::string TimestampText(const soci::row& r, std::size_t i) {
     if (r.get_properties(i).get_data_type() == soci::dt_date) {
         const std::tm tm = r.get<std::tm>(i);
-        const Instant at =
-            std::chrono::sys_days{std::chrono::year{tm.tm_year + 1900} / static_cast<unsigned>(tm.tm_mon + 1) /
-                                  static_cast<unsigned>(tm.tm_mday)} +
-            std::chrono::hours{tm.tm_hour} + std::chrono::minutes{tm.tm_min} + std::chrono::seconds{tm.tm_sec};
+        const Instant at = std::chrono::sys_days{std::chrono::year{tm.tm_year + 1900} /
+                                                 std::chrono::month{static_cast<unsigned>(tm.tm_mon + 1)} /
+                                                 std::chrono::day{static_cast<unsigned>(tm.tm_mday)}} +
+                           std::chrono::hours{tm.tm_hour} + std::chrono::minutes{tm.tm_min} +
+                           std::chrono::seconds{tm.tm_sec};
         return FormatUtcTimestamp(at);
     }
     return r.get<std::string>(i);
@@ -40,8 +42,9 @@ std::string TimestampText(const soci::row& r, std::size_t i) {
 std::optional<Instant> ParseStoredInstant(const std::string& text) {
     // Both "2026-11-25T14:15:01.123Z" (SQLite) and "2026-11-25 14:15:01.123+00" (PostgreSQL).
     auto date = ParseIsoDate(text);
-    if (!date || text.size() < 19)
+    if (!date || text.size() < 19) {
         return std::nullopt;
+    }
     auto num = [&](std::size_t pos) { return (text[pos] - '0') * 10 + (text[pos + 1] - '0'); };
     Instant at = std::chrono::sys_days{*date} + std::chrono::hours{num(11)} + std::chrono::minutes{num(14)} +
                  std::chrono::seconds{num(17)};
@@ -51,8 +54,9 @@ std::optional<Instant> ParseStoredInstant(const std::string& text) {
 UserRecord ReadUser(const soci::row& r) {
     UserRecord u;
     u.id = ToLong(r, 0);
-    if (r.get_indicator(1) == soci::i_ok)
+    if (r.get_indicator(1) == soci::i_ok) {
         u.tg_id = ToLong(r, 1);
+    }
     u.email = r.get_indicator(2) == soci::i_ok ? r.get<std::string>(2) : "";
     u.plan = r.get<std::string>(3);
     u.status = r.get<std::string>(4);
@@ -74,10 +78,12 @@ KeyRecord ReadKey(const soci::row& r) {
     k.plan = r.get<std::string>(4);
     k.status = r.get<std::string>(5);
     k.user_status = r.get<std::string>(6);
-    if (r.get_indicator(7) == soci::i_ok)
+    if (r.get_indicator(7) == soci::i_ok) {
         k.tg_id = ToLong(r, 7);
-    if (r.get_indicator(8) == soci::i_ok)
+    }
+    if (r.get_indicator(8) == soci::i_ok) {
         k.expires_at = ParseStoredInstant(TimestampText(r, 8));
+    }
     k.created_at = TimestampText(r, 9);
     return k;
 }
@@ -119,14 +125,18 @@ UserRecord BillingRepository::EnsureUser(std::optional<std::int64_t> tg_id,
 std::optional<UserRecord> BillingRepository::FindUserByTg(std::int64_t tg_id) {
     Database::Lease s(db_);
     soci::rowset<soci::row> rows = (s->prepare << std::string(kUserColumns) + "WHERE tg_id = :tg", soci::use(tg_id));
-    for (const auto& r : rows) return ReadUser(r);
+    for (const auto& r : rows) {
+        return ReadUser(r);
+    }
     return std::nullopt;
 }
 
 std::optional<UserRecord> BillingRepository::FindUser(std::int64_t user_id) {
     Database::Lease s(db_);
     soci::rowset<soci::row> rows = (s->prepare << std::string(kUserColumns) + "WHERE id = :id", soci::use(user_id));
-    for (const auto& r : rows) return ReadUser(r);
+    for (const auto& r : rows) {
+        return ReadUser(r);
+    }
     return std::nullopt;
 }
 
@@ -153,14 +163,18 @@ std::int64_t BillingRepository::InsertKey(std::int64_t user_id,
 std::optional<KeyRecord> BillingRepository::FindKeyByHash(const std::string& hash) {
     Database::Lease s(db_);
     soci::rowset<soci::row> rows = (s->prepare << std::string(kKeyColumns) + "WHERE k.key_hash = :h", soci::use(hash));
-    for (const auto& r : rows) return ReadKey(r);
+    for (const auto& r : rows) {
+        return ReadKey(r);
+    }
     return std::nullopt;
 }
 
 std::optional<KeyRecord> BillingRepository::FindKey(std::int64_t key_id) {
     Database::Lease s(db_);
     soci::rowset<soci::row> rows = (s->prepare << std::string(kKeyColumns) + "WHERE k.id = :id", soci::use(key_id));
-    for (const auto& r : rows) return ReadKey(r);
+    for (const auto& r : rows) {
+        return ReadKey(r);
+    }
     return std::nullopt;
 }
 
@@ -169,7 +183,9 @@ std::vector<KeyRecord> BillingRepository::KeysOfUser(std::int64_t user_id) {
     std::vector<KeyRecord> keys;
     soci::rowset<soci::row> rows =
         (s->prepare << std::string(kKeyColumns) + "WHERE k.user_id = :u ORDER BY k.id", soci::use(user_id));
-    for (const auto& r : rows) keys.push_back(ReadKey(r));
+    for (const auto& r : rows) {
+        keys.push_back(ReadKey(r));
+    }
     return keys;
 }
 
@@ -191,7 +207,9 @@ std::int64_t BillingRepository::UsageSince(std::int64_t key_id, Instant since) {
                                                   "WHERE api_key_id = :k AND window_start >= :since",
                                     soci::use(key_id),
                                     soci::use(ts));
-    for (const auto& r : rows) return ToLong(r, 0);
+    for (const auto& r : rows) {
+        return ToLong(r, 0);
+    }
     return 0;
 }
 
@@ -203,7 +221,9 @@ std::int64_t BillingRepository::UserUsageSince(std::int64_t user_id, std::option
                        "WHERE k.user_id = :user AND u.window_start >= :since",
          soci::use(user_id),
          soci::use(ts));
-    for (const auto& r : rows) return ToLong(r, 0);
+    for (const auto& r : rows) {
+        return ToLong(r, 0);
+    }
     return 0;
 }
 
@@ -213,8 +233,9 @@ bool BillingRepository::RecordPayment(const PaymentRecord& payment, Instant now)
     if (!payment.external_id.empty()) {
         int seen = 0;
         *s << "SELECT COUNT(*) FROM payments WHERE external_id = :e", soci::use(payment.external_id), soci::into(seen);
-        if (seen > 0)
+        if (seen > 0) {
             return false;
+        }
     }
     const std::string ts = FormatUtcTimestamp(now);
     soci::indicator ext_ind = payment.external_id.empty() ? soci::i_null : soci::i_ok;

@@ -28,8 +28,9 @@ std::string Unescape(std::string_view text) {
 std::string Quote(const std::string& value) {
     std::string out = "'";
     for (char c : value) {
-        if (c == '\\' || c == '\'')
+        if (c == '\\' || c == '\'') {
             out += '\\';
+        }
         out += c;
     }
     return out + "'";
@@ -41,8 +42,9 @@ std::string PostgresConnectString(const std::string& url) {
     rest.remove_prefix(rest.find("://") + 3);
     std::string params;
     auto add = [&](const char* key, std::string_view value) {
-        if (!value.empty())
+        if (!value.empty()) {
             params += std::string(params.empty() ? "" : " ") + key + "=" + Quote(Unescape(value));
+        }
     };
     std::string_view query;
     if (auto q = rest.find('?'); q != std::string_view::npos) {
@@ -59,8 +61,9 @@ std::string PostgresConnectString(const std::string& url) {
         rest = rest.substr(at + 1);
         auto colon = credentials.find(':');
         add("user", credentials.substr(0, colon));
-        if (colon != std::string_view::npos)
+        if (colon != std::string_view::npos) {
             add("password", credentials.substr(colon + 1));
+        }
     }
     std::string_view host = rest;
     std::string_view port;
@@ -99,11 +102,13 @@ std::unique_ptr<Database> Database::Open(const DatabaseConfig& config, const std
     std::unique_ptr<Database> db(new Database(sqlite ? Dialect::kSqlite : Dialect::kPostgres, config.pool_size));
     if (sqlite) {
         const std::string path = url.substr(std::string("sqlite://").size());
-        if (path.empty())
+        if (path.empty()) {
             throw std::runtime_error("sqlite:// URL needs a file path, e.g. sqlite:///var/zakupai.db");
+        }
         std::filesystem::path parent = std::filesystem::path(path).parent_path();
-        if (!parent.empty())
+        if (!parent.empty()) {
             std::filesystem::create_directories(parent);
+        }
         db->description_ = "sqlite " + path;
         for (int i = 0; i < config.pool_size; ++i) {
             soci::session& s = db->pool_->at(static_cast<std::size_t>(i));

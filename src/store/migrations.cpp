@@ -235,8 +235,9 @@ int Migrate(Database& db) {
     for (const auto& migration : Migrations()) {
         soci::transaction tx(*s);
         // Serialises concurrent migrators; SQLite's write lock does the same for it.
-        if (pg)
+        if (pg) {
             *s << "SELECT pg_advisory_xact_lock(4242001)";
+        }
         int present = 0;
         *s << "SELECT COUNT(*) FROM schema_migrations WHERE version = :v", soci::use(migration.version),
             soci::into(present);
@@ -244,7 +245,9 @@ int Migrate(Database& db) {
             tx.commit();
             continue;
         }
-        for (const auto& statement : SplitStatements(ForDialect(migration.sql, db.dialect()))) *s << statement;
+        for (const auto& statement : SplitStatements(ForDialect(migration.sql, db.dialect()))) {
+            *s << statement;
+        }
         const std::string now = FormatUtcTimestamp(SystemClock().Now());
         const std::string name = migration.name;
         *s << "INSERT INTO schema_migrations (version, name, applied_at) VALUES (:v, :n, :a)",

@@ -23,14 +23,16 @@ bool WriteBehind::Admit() {
 
 void WriteBehind::Add(FinanceCalcRow row) {
     std::lock_guard lock(mutex_);
-    if (Admit())
+    if (Admit()) {
         pending_.calcs.push_back(std::move(row));
+    }
 }
 
 void WriteBehind::Add(AuditRow row) {
     std::lock_guard lock(mutex_);
-    if (Admit())
+    if (Admit()) {
         pending_.audits.push_back(std::move(row));
+    }
 }
 
 void WriteBehind::Add(UsageRow row) {
@@ -46,8 +48,9 @@ void WriteBehind::Add(UsageRow row) {
 
 void WriteBehind::Flush() {
     std::unique_lock lock(mutex_);
-    if (stopping_ && !thread_.joinable())
+    if (stopping_ && !thread_.joinable()) {
         return;
+    }
     const std::uint64_t target = ++flush_requested_;
     wake_.notify_one();
     // The writer completes at least one full cycle after the request was made.
@@ -57,13 +60,15 @@ void WriteBehind::Flush() {
 void WriteBehind::Stop() {
     {
         std::lock_guard lock(mutex_);
-        if (stopping_)
+        if (stopping_) {
             return;
+        }
         stopping_ = true;
     }
     wake_.notify_one();
-    if (thread_.joinable())
+    if (thread_.joinable()) {
         thread_.join();
+    }
     flushed_.notify_all();
 }
 
@@ -102,7 +107,9 @@ void WriteBehind::Run() {
             if (!last && pending_.Size() + size <= options_.max_queue) {
                 batch.calcs.insert(batch.calcs.end(), pending_.calcs.begin(), pending_.calcs.end());
                 batch.audits.insert(batch.audits.end(), pending_.audits.begin(), pending_.audits.end());
-                for (auto& [k, v] : pending_.usage) batch.usage[k] += v;
+                for (auto& [k, v] : pending_.usage) {
+                    batch.usage[k] += v;
+                }
                 pending_ = std::move(batch);
             } else {
                 stats_.dropped += size;
@@ -110,8 +117,9 @@ void WriteBehind::Run() {
         }
         generation_ = std::max(generation_, cycle);
         flushed_.notify_all();
-        if (last)
+        if (last) {
             return;
+        }
     }
 }
 
