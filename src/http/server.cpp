@@ -438,17 +438,32 @@ void Server::Run(const std::string& port_file, const std::function<void(int port
     Impl& s = *impl_;
     const auto address = asio::ip::make_address(s.config.host);
     int port = s.config.port;
-    for (auto& worker : s.workers) {
-        // The first acceptor may bind port 0; the others join the port it got.
-        tcp::endpoint endpoint(address, static_cast<unsigned short>(port));
-        worker->acceptor.emplace(worker->ioc);
-        worker->acceptor->open(endpoint.protocol());
-        worker->acceptor->set_option(asio::socket_base::reuse_address(true));
-        const int one = 1;
-        ::setsockopt(worker->acceptor->native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
-        worker->acceptor->bind(endpoint);
-        worker->acceptor->listen(asio::socket_base::max_listen_connections);
-        port = worker->acceptor->local_endpoint().port();
+    try {
+        if (port != 0) {
+            // SO_REUSEPORT would let a second server join a port that is already taken and share its
+            // traffic; an exclusive probe bind first makes that a clear "address in use" error.
+            tcp::acceptor probe(s.workers[0]->ioc);
+            probe.open(address.is_v6() ? tcp::v6() : tcp::v4());
+            // SO_REUSEADDR tolerates TIME_WAIT leftovers of a server that just stopped, and on
+            // Linux still refuses a port that has a live listener.
+            probe.set_option(asio::socket_base::reuse_address(true));
+            probe.bind(tcp::endpoint(address, static_cast<unsigned short>(port)));
+        }
+        for (auto& worker : s.workers) {
+            // The first acceptor may bind port 0; the others join the port it got.
+            tcp::endpoint endpoint(address, static_cast<unsigned short>(port));
+            worker->acceptor.emplace(worker->ioc);
+            worker->acceptor->open(endpoint.protocol());
+            worker->acceptor->set_option(asio::socket_base::reuse_address(true));
+            const int one = 1;
+            ::setsockopt(worker->acceptor->native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+            worker->acceptor->bind(endpoint);
+            worker->acceptor->listen(asio::socket_base::max_listen_connections);
+            port = worker->acceptor->local_endpoint().port();
+        }
+    } catch (const boost::system::system_error& e) {
+        throw std::runtime_error(
+            fmt::format("cannot listen on {}:{}: {}", s.config.host, s.config.port, e.code().message()));
     }
     if (!port_file.empty()) {
         // Written to a temporary name and renamed so a reader never sees a half-written port.

@@ -459,6 +459,21 @@ TEST_P(ApiTest, SilentConnectionsAreClosedAfterTheHeaderTimeout) {
     EXPECT_EQ(s.Call("GET", "/health").status, 200);
 }
 
+TEST_P(ApiTest, ASecondServerOnATakenPortRefusesToStart) {
+    Service& s = StartService();
+    const std::string command = "ZAKUPAI_DATA_DIR=" + db_->data_dir() + " ZAKUPAI_DATABASE_URL='" + db_->url() +
+                                "' ZAKUPAI_PORT=" + std::to_string(s.port()) + " " + ZAKUPAI_BINARY + " serve > " +
+                                db_->data_dir() + "/second.log 2>&1";
+    const int status = std::system(command.c_str());
+    EXPECT_NE(status, 0);
+    std::ifstream log(db_->data_dir() + "/second.log");
+    const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+    EXPECT_NE(text.find("cannot listen on 127.0.0.1:" + std::to_string(s.port()) + ": Address already in use"),
+              std::string::npos)
+        << text;
+    EXPECT_EQ(s.Call("GET", "/health").status, 200);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ApiTest, ::testing::Values(false, true), [](const auto& backend) {
     return backend.param ? "PostgreSQL" : "SQLite";
 });
