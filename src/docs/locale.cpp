@@ -65,10 +65,12 @@ constexpr std::array<std::string_view, 12> kKkMonths{"қаңтар",
                                                      "желтоқсан"};
 
 void Append(std::string& out, std::string_view word) {
-    if (word.empty())
+    if (word.empty()) {
         return;
-    if (!out.empty())
+    }
+    if (!out.empty()) {
         out += ' ';
+    }
     out += word;
 }
 
@@ -100,12 +102,15 @@ void RussianTriple(std::string& out, int value, Gender gender) {
 std::string_view RussianPlural(const Scale& scale, int value) {
     const int last_two = value % 100;
     const int last = value % 10;
-    if (last_two >= 11 && last_two <= 14)
+    if (last_two >= 11 && last_two <= 14) {
         return scale.many;
-    if (last == 1)
+    }
+    if (last == 1) {
         return scale.one;
-    if (last >= 2 && last <= 4)
+    }
+    if (last >= 2 && last <= 4) {
         return scale.few;
+    }
     return scale.many;
 }
 
@@ -113,8 +118,9 @@ std::string_view RussianPlural(const Scale& scale, int value) {
 void KazakhTriple(std::string& out, int value) {
     const int hundreds = value / 100;
     if (hundreds > 0) {
-        if (hundreds > 1)
+        if (hundreds > 1) {
             Append(out, kKkUnits[static_cast<std::size_t>(hundreds)]);
+        }
         Append(out, "жүз");
     }
     Append(out, kKkTens[static_cast<std::size_t>(value % 100 / 10)]);
@@ -122,8 +128,9 @@ void KazakhTriple(std::string& out, int value) {
 }
 
 std::string WholeInWords(std::int64_t whole, Language language) {
-    if (whole == 0)
+    if (whole == 0) {
         return language == Language::kRussian ? "ноль" : "нөл";
+    }
     std::array<int, 4> triples{};  // units, thousands, millions, billions
     for (auto& t : triples) {
         t = static_cast<int>(whole % 1000);
@@ -132,8 +139,9 @@ std::string WholeInWords(std::int64_t whole, Language language) {
     std::string out;
     for (int i = 3; i >= 1; --i) {
         const int value = triples[static_cast<std::size_t>(i)];
-        if (value == 0)
+        if (value == 0) {
             continue;
+        }
         if (language == Language::kRussian) {
             const Scale& scale = kRuScales[static_cast<std::size_t>(i - 1)];
             RussianTriple(out, value, scale.gender);
@@ -188,8 +196,9 @@ std::string Capitalised(std::string text) {
                                                                                           {"қ", "Қ"},
                                                                                           {"м", "М"}}};
     for (const auto& [lower, upper] : kCapitals) {
-        if (text.rfind(lower, 0) == 0)
+        if (text.rfind(lower, 0) == 0) {
             return std::string(upper) + text.substr(lower.size());
+        }
     }
     return text;
 }
@@ -215,25 +224,30 @@ std::string FormatLongDate(Date date, Language language) {
     const auto month = static_cast<std::size_t>(static_cast<unsigned>(date.month()) - 1);
     const int year = static_cast<int>(date.year());
     const unsigned day = static_cast<unsigned>(date.day());
-    if (language == Language::kRussian)
+    if (language == Language::kRussian) {
         return fmt::format("{} {} {} г.", day, kRuMonthsGenitive[month], year);
+    }
     return fmt::format("{} ж. {} {}", year, day, kKkMonths[month]);
 }
 
 Result<std::string> AmountInWords(Tiyn amount, Language language) {
-    if (amount < 0)
+    if (amount < 0) {
         return Fail(Error::Invalid("amount", "must be >= 0"));
-    if (amount > kMaxWordsAmount)
+    }
+    if (amount > kMaxWordsAmount) {
         return Fail(Error::Invalid("amount", "must be <= 999999999999.99 to be written in words"));
+    }
     const std::string currency = language == Language::kRussian ? "тенге" : "теңге";
     return fmt::format("{} {} {:02} тиын", WholeInWords(amount / 100, language), currency, amount % 100);
 }
 
 Result<std::string> AmountWithWords(Tiyn amount, Language language) {
-    if (amount < 0)
+    if (amount < 0) {
         return Fail(Error::Invalid("amount", "must be >= 0"));
-    if (amount > kMaxWordsAmount)
+    }
+    if (amount > kMaxWordsAmount) {
         return Fail(Error::Invalid("amount", "must be <= 999999999999.99 to be written in words"));
+    }
     const std::string currency = language == Language::kRussian ? "тенге" : "теңге";
     return fmt::format("{},{:02} ({}) {} {:02} тиын",
                        GroupDigits(amount / 100),
