@@ -72,3 +72,16 @@ function(zakupai_embed_file target file symbol)
     VERBATIM)
   target_sources(${target} PRIVATE ${out})
 endfunction()
+
+# Compiles every file under `dir` into the binary as a list of (relative name, contents)
+# returned by zakupai::embedded::<symbol>(); rebuilt when any of the files changes.
+function(zakupai_embed_dir target dir symbol)
+  file(GLOB_RECURSE inputs CONFIGURE_DEPENDS ${dir}/*)
+  set(out ${CMAKE_CURRENT_BINARY_DIR}/embedded_${symbol}.cpp)
+  add_custom_command(
+    OUTPUT ${out}
+    COMMAND ${CMAKE_COMMAND} -DDIR=${dir} -DOUT=${out} -DSYMBOL=${symbol} -P ${PROJECT_SOURCE_DIR}/cmake/EmbedDir.cmake
+    DEPENDS ${inputs} ${PROJECT_SOURCE_DIR}/cmake/EmbedDir.cmake
+    VERBATIM)
+  target_sources(${target} PRIVATE ${out})
+endfunction()

@@ -13,6 +13,9 @@ bool PlanSatisfies(const std::string& plan, const std::string& required) {
     if (required == "service") {
         return plan == "service";
     }
+    if (required == "premium") {
+        return plan == "premium" || plan == "service";
+    }
     return plan == required;
 }
 }  // namespace

@@ -17,6 +17,7 @@
 #include "calc/calc_service.hpp"
 #include "core/config.hpp"
 #include "core/logging.hpp"
+#include "docs/letters.hpp"
 #include "http/server.hpp"
 #include "store/billing_repository.hpp"
 #include "store/database.hpp"
@@ -110,6 +111,12 @@ int Serve(const Config& config) {
     ZAKUPAI_ASSERT(rules.has_value());
     calc::CalcService calc(std::move(*rules), *storage.recorder, clock);
 
+    auto letters = docs::LetterTemplates::LoadEmbedded();
+    if (!letters) {
+        spdlog::critical("{}", letters.error().message);
+        return 1;
+    }
+
     http::Metrics metrics;
     store::Database& db = *storage.db;
     store::WriteBehind& recorder = *storage.recorder;
@@ -132,10 +139,11 @@ int Serve(const Config& config) {
     metrics.GetCounter("zakupai_starts_total", "Times this process started serving.").Add();
 
     http::Router router;
-    const api::SystemInfo info{ZAKUPAI_VERSION, ZAKUPAI_BUILD_TYPE, {"calc", "billing"}};
+    const api::SystemInfo info{ZAKUPAI_VERSION, ZAKUPAI_BUILD_TYPE, {"calc", "billing", "docs"}};
     api::RegisterSystemRoutes(router, db, metrics, info, clock);
     api::RegisterCalcRoutes(router, calc, metrics, clock);
     api::RegisterBillingRoutes(router, billing, clock);
+    api::RegisterDocsRoutes(router, *letters, clock);
 
     http::Server server(
         config.http,

@@ -474,6 +474,40 @@ TEST_P(ApiTest, ASecondServerOnATakenPortRefusesToStart) {
     EXPECT_EQ(s.Call("GET", "/health").status, 200);
 }
 
+TEST_P(ApiTest, LettersAreFilledFromTemplatesForPremiumKeys) {
+    Service& s = StartService();
+    const std::string premium = s.CreateKey(9401, "premium");
+    const std::string free_key = s.CreateKey(9402, "free");
+    const std::string body =
+        R"({"template":"delay_notice","context":{"customer_name":"ГУ «Поликлиника»","supplier_name":"ТОО <b>X</b>",)"
+        R"("supplier_bin":"070340007367","contract_number":"45/2026","contract_date":"2026-09-01","due_date":"2026-11-20",)"
+        R"("new_date":"2026-12-05","reason":"задержка поставки","signer_name":"Б. Ахметова"}})";
+    auto denied = s.Call("POST", "/letters/generate", body, free_key);
+    EXPECT_EQ(denied.status, 403);
+    auto ok = s.Call("POST", "/letters/generate?lang=kz", body, premium);
+    ASSERT_EQ(ok.status, 200) << ok.body;
+    auto letter = Body(ok);
+    EXPECT_EQ(letter.at("template").as_string(), "delay_notice");
+    EXPECT_EQ(letter.at("language").as_string(), "kz");
+    EXPECT_EQ(letter.at("title").as_string(), "Шарт бойынша міндеттемелерді орындаудың кешіктірілуі туралы хабарлама");
+    const std::string html(letter.at("html").as_string());
+    EXPECT_NE(html.find("01.09.2026 № 45/2026 шарт"), std::string::npos);
+    EXPECT_NE(html.find("ТОО &lt;b&gt;X&lt;/b&gt;"), std::string::npos);
+    EXPECT_GT(letter.at("length").as_int64(), 500);
+    // The original doc-service path and the n8n node's "data" field.
+    std::string n8n = body;
+    n8n.replace(n8n.find("\"context\""), 9, "\"data\"");
+    EXPECT_EQ(s.Call("POST", "/render/html", n8n, premium).status, 200);
+    auto missing =
+        s.Call("POST", "/letters/generate", R"({"template":"delay_notice","context":{"customer_name":"ГУ"}})", premium);
+    ASSERT_EQ(missing.status, 422);
+    EXPECT_EQ(Body(missing).at("error").at("details").as_array().front().at("field").as_string(),
+              "context.supplier_name");
+    EXPECT_EQ(s.Call("POST", "/letters/generate", R"({"template":"tldr","context":{}})", premium).status, 422);
+    auto list = Body(s.Call("GET", "/letters/templates", "", free_key));
+    EXPECT_EQ(list.at("templates").as_array().size(), 5u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ApiTest, ::testing::Values(false, true), [](const auto& backend) {
     return backend.param ? "PostgreSQL" : "SQLite";
 });

@@ -1,0 +1,80 @@
+#include "api/api.hpp"
+#include "core/json.hpp"
+#include "docs/letters.hpp"
+
+namespace zakupai::api {
+
+namespace {
+
+std::size_t CountCodePoints(std::string_view utf8) {
+    std::size_t count = 0;
+    for (char c : utf8) {
+        count += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+    }
+    return count;
+}
+
+}  // namespace
+
+void RegisterDocsRoutes(http::Router& router, const docs::LetterTemplates& letters, const Clock& clock) {
+    // Document generation is a premium feature, as in the original plan table.
+    const http::RouteOptions premium{.is_public = false, .required_plan = "premium", .counts_usage = true};
+    auto generate = [&letters, &clock](http::Request& request) {
+        auto body = ParseJsonObject(request.body);
+        if (!body) {
+            return http::ErrorResponse(body.error(), request.request_id);
+        }
+        JsonFields f(*body);
+        auto name = f.String({"template"}, 1, 100, true);
+        auto language = f.Choice({"language", "lang"}, {"ru", "kz", "kk"}, false);
+        const bool has_context = f.Has({"context", "data"});
+        if (!has_context) {
+            f.Problem("context", "is required");
+        }
+        if (auto ok = f.Finish(); !ok) {
+            return http::ErrorResponse(ok.error(), request.request_id);
+        }
+        const auto& context_value = body->contains("context") ? body->at("context") : body->at("data");
+        if (!context_value.is_object()) {
+            return http::ErrorResponse(Error::Invalid("context", "must be an object"), request.request_id);
+        }
+        std::string lang = language.value_or(std::string(request.Query("lang")));
+        if (!lang.empty() && lang != "ru" && lang != "kz" && lang != "kk") {
+            return http::ErrorResponse(Error::Invalid("lang", "must be one of: ru, kz, kk"), request.request_id);
+        }
+        const Instant now = clock.Now();
+        auto letter = letters.Generate(*name, lang.empty() ? "ru" : lang, context_value.as_object(), AlmatyDate(now));
+        if (!letter) {
+            return http::ErrorResponse(letter.error(), request.request_id);
+        }
+        JsonWriter w;
+        w.BeginObject().Field("template", *name).Field("html", letter->html).Field("language", letter->language);
+        w.Field("length", static_cast<std::int64_t>(CountCodePoints(letter->html))).Field("title", letter->title);
+        return http::Response::Json(WithMeta(w.EndObject().Take(), request.request_id, now));
+    };
+    router.Add("POST", "/letters/generate", generate, premium);
+    router.Add("POST", "/render/html", generate, premium);  // the original doc-service alias
+    router.Add(
+        "GET",
+        "/letters/templates",
+        [&letters](http::Request&) {
+            JsonWriter w;
+            w.BeginObject().Key("templates").BeginArray();
+            for (const auto& t : letters.templates()) {
+                w.BeginObject().Field("name", t.name).Key("title").BeginObject();
+                for (const auto& [lang, title] : t.titles) {
+                    w.Field(lang, title);
+                }
+                w.EndObject().Key("fields").BeginArray();
+                for (const auto& field : t.fields) {
+                    w.BeginObject().Field("name", field.name).Field("type", docs::FieldTypeName(field.type));
+                    w.Field("required", field.required).EndObject();
+                }
+                w.EndArray().EndObject();
+            }
+            return http::Response::Json(w.EndArray().EndObject().Take());
+        },
+        http::RouteOptions{.is_public = false, .required_plan = "", .counts_usage = false});
+}
+
+}  // namespace zakupai::api
