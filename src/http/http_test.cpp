@@ -129,5 +129,25 @@ TEST(Pipeline, HooksRunAroundTheHandlerAndErrorsBecomeOneBody) {
     EXPECT_EQ(after_calls, 2);
 }
 
+TEST(Pipeline, AFailingAfterHookDoesNotLoseTheAnswer) {
+    Router router;
+    router.Add("GET", "/ok", [](Request&) { return Named("ok"); });
+    Metrics metrics;
+    HttpConfig config;
+    config.access_log = false;
+    Hooks hooks;
+    hooks.after = [](const Request&, const Route*, const Response&, std::chrono::microseconds) {
+        throw std::runtime_error("audit queue unavailable");
+    };
+    Server server(config, router, metrics, hooks);
+    Request request;
+    request.method = "GET";
+    request.path = "/ok";
+    request.request_id = "r2";
+    const Response response = server.Handle(request);
+    EXPECT_EQ(response.status, 200);
+    EXPECT_EQ(response.body, "\"ok\"");
+}
+
 }  // namespace
 }  // namespace zakupai::http

@@ -57,6 +57,19 @@ bool OriginAllowed(const std::vector<std::string>& allowed, std::string_view ori
     return false;
 }
 
+// A connection coroutine that throws ends that connection only; with asio::detached the
+// exception would escape io_context::run() and take the worker thread down.
+void LogConnectionFailure(std::exception_ptr failure) {
+    if (!failure) {
+        return;
+    }
+    try {
+        std::rethrow_exception(failure);
+    } catch (const std::exception& e) {
+        spdlog::error("connection ended by an exception: {}", e.what());
+    }
+}
+
 }  // namespace
 
 std::string ChooseRequestId(std::string_view client_value) {
@@ -197,7 +210,12 @@ Response Server::Impl::Dispatch(Request& request) const {
     metrics.EndRequest(request.method, route_label, response.status, elapsed);
     const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(elapsed);
     if (hooks.after) {
-        hooks.after(request, route, response, micros);
+        try {
+            hooks.after(request, route, response, micros);
+        } catch (const std::exception& e) {
+            // The answer is already decided; losing its audit record must not lose the answer.
+            spdlog::error("after-request hook failed for {}: {}", request.request_id, e.what());
+        }
     }
     if (config.access_log) {
         JsonWriter line;
@@ -394,7 +412,7 @@ asio::awaitable<void> Server::Impl::Accept(Worker& worker) {
             continue;
         }
         socket.set_option(tcp::no_delay(true), ec);
-        asio::co_spawn(worker.ioc, Serve(worker, std::move(socket)), asio::detached);
+        asio::co_spawn(worker.ioc, Serve(worker, std::move(socket)), LogConnectionFailure);
     }
 }
 
