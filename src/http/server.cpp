@@ -59,7 +59,7 @@ bool OriginAllowed(const std::vector<std::string>& allowed, std::string_view ori
 
 // A connection coroutine that throws ends that connection only; with asio::detached the
 // exception would escape io_context::run() and take the worker thread down.
-void LogConnectionFailure(std::exception_ptr failure) {
+void LogConnectionFailure(const std::exception_ptr& failure) {
     if (!failure) {
         return;
     }
