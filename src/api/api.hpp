@@ -7,6 +7,7 @@
 #include "billing/billing_service.hpp"
 #include "calc/calc_service.hpp"
 #include "docs/letters.hpp"
+#include "docs/tldr.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
@@ -31,7 +32,10 @@ void RegisterSystemRoutes(
     http::Router& router, store::Database& db, http::Metrics& metrics, const SystemInfo& info, const Clock& clock);
 void RegisterCalcRoutes(http::Router& router, calc::CalcService& calc, http::Metrics& metrics, const Clock& clock);
 void RegisterBillingRoutes(http::Router& router, billing::BillingService& billing, const Clock& clock);
-void RegisterDocsRoutes(http::Router& router, const docs::LetterTemplates& letters, const Clock& clock);
+void RegisterDocsRoutes(http::Router& router,
+                        const docs::LetterTemplates& letters,
+                        const docs::TldrService& tldr,
+                        const Clock& clock);
 
 // The OpenAPI document served at /openapi.json (compiled in from data/openapi.json).
 std::string_view OpenApiDocument();

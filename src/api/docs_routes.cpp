@@ -1,6 +1,9 @@
+#include <charconv>
+
 #include "api/api.hpp"
 #include "core/json.hpp"
 #include "docs/letters.hpp"
+#include "docs/tldr.hpp"
 
 namespace zakupai::api {
 
@@ -16,7 +19,51 @@ std::size_t CountCodePoints(std::string_view utf8) {
 
 }  // namespace
 
-void RegisterDocsRoutes(http::Router& router, const docs::LetterTemplates& letters, const Clock& clock) {
+void RegisterDocsRoutes(http::Router& router,
+                        const docs::LetterTemplates& letters,
+                        const docs::TldrService& tldr,
+                        const Clock& clock) {
+    // The original doc-service fell back to Russian for an unknown lang; so does this.
+    auto language_of = [](std::string_view lang) {
+        return lang == "kz" || lang == "kk" ? docs::Language::kKazakh : docs::Language::kRussian;
+    };
+    router.Add("POST", "/tldr", [&tldr, &clock, language_of](http::Request& request) {
+        auto body = ParseJsonObject(request.body);
+        if (!body) {
+            return http::ErrorResponse(body.error(), request.request_id);
+        }
+        JsonFields f(*body);
+        auto lot_id = f.Int({"lot_id"}, 1, INT64_MAX, false);
+        auto text = f.String({"text"}, 1, 20'000, false);
+        if (!lot_id && !text && f.problems().empty()) {
+            f.Problem("lot_id", "is required (or send text)");
+        }
+        if (auto ok = f.Finish(); !ok) {
+            return http::ErrorResponse(ok.error(), request.request_id);
+        }
+        const auto language = language_of(request.Query("lang"));
+        if (!lot_id) {
+            return http::Response::Json(WithMeta(tldr.ForText(*text, language), request.request_id, clock.Now()));
+        }
+        auto summary = tldr.ForLot(*lot_id, language);
+        if (!summary) {
+            return http::ErrorResponse(summary.error(), request.request_id);
+        }
+        return http::Response::Json(WithMeta(std::move(*summary), request.request_id, clock.Now()));
+    });
+    router.Add("GET", "/tldr/{lot_id}", [&tldr, &clock, language_of](http::Request& request) {
+        const std::string& raw = request.path_params.at("lot_id");
+        std::int64_t lot_id = 0;
+        auto [end, ec] = std::from_chars(raw.data(), raw.data() + raw.size(), lot_id);
+        if (ec != std::errc{} || end != raw.data() + raw.size() || lot_id < 1) {
+            return http::ErrorResponse(Error::Invalid("lot_id", "must be a positive integer"), request.request_id);
+        }
+        auto summary = tldr.ForLot(lot_id, language_of(request.Query("lang")));
+        if (!summary) {
+            return http::ErrorResponse(summary.error(), request.request_id);
+        }
+        return http::Response::Json(WithMeta(std::move(*summary), request.request_id, clock.Now()));
+    });
     // Document generation is a premium feature, as in the original plan table.
     const http::RouteOptions premium{.is_public = false, .required_plan = "premium", .counts_usage = true};
     auto generate = [&letters, &clock](http::Request& request) {

@@ -143,7 +143,9 @@ int Serve(const Config& config) {
     api::RegisterSystemRoutes(router, db, metrics, info, clock);
     api::RegisterCalcRoutes(router, calc, metrics, clock);
     api::RegisterBillingRoutes(router, billing, clock);
-    api::RegisterDocsRoutes(router, *letters, clock);
+    store::LotRepository lot_repository(db);
+    docs::TldrService tldr(lot_repository, calc.rules(), clock);
+    api::RegisterDocsRoutes(router, *letters, tldr, clock);
 
     http::Server server(
         config.http,

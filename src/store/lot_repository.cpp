@@ -2,6 +2,8 @@
 
 #include <soci/soci.h>
 
+#include "store/row_reading.hpp"
+
 namespace zakupai::store {
 
 TableCounts LotRepository::Counts() {
@@ -15,6 +17,38 @@ TableCounts LotRepository::Counts() {
     *s << "SELECT COUNT(*) FROM prices", soci::into(value);
     counts.prices = value;
     return counts;
+}
+
+std::optional<LotRecord> LotRepository::FindLot(std::int64_t id) {
+    Database::Lease s(db_);
+    soci::rowset<soci::row> rows =
+        (s->prepare << "SELECT id, title, description, price, deadline, customer_bin, customer_name, plan_id, status, "
+                       "method, region, enstru, quantity, unit FROM lots WHERE id = :id",
+         soci::use(id));
+    for (const auto& r : rows) {
+        auto text = [&](std::size_t i) {
+            return r.get_indicator(i) == soci::i_ok ? r.get<std::string>(i) : std::string();
+        };
+        LotRecord lot;
+        lot.id = ToLong(r, 0);
+        lot.row.title = text(1);
+        lot.row.description = text(2);
+        lot.row.price = ToLong(r, 3);
+        if (r.get_indicator(4) == soci::i_ok) {
+            lot.deadline = ParseStoredInstant(TimestampText(r, 4));
+        }
+        lot.row.customer_bin = text(5);
+        lot.row.customer_name = text(6);
+        lot.row.plan_id = text(7);
+        lot.row.status = text(8);
+        lot.row.method = text(9);
+        lot.row.region = text(10);
+        lot.row.enstru = text(11);
+        lot.row.quantity = text(12);
+        lot.row.unit = text(13);
+        return lot;
+    }
+    return std::nullopt;
 }
 
 void LotRepository::InsertAll(const std::vector<SupplierRow>& suppliers,

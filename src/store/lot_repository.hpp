@@ -1,6 +1,7 @@
 #pragma once
 // Lots, suppliers and prices: the demo loader's bulk writes and simple counts for now.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,12 @@ struct PriceRow {
     Instant captured_at;
 };
 
+struct LotRecord {
+    std::int64_t id = 0;
+    LotRow row;
+    std::optional<Instant> deadline;  // nullopt when the lot has none
+};
+
 struct TableCounts {
     std::int64_t lots = 0;
     std::int64_t suppliers = 0;
@@ -52,6 +59,7 @@ class LotRepository {
 public:
     explicit LotRepository(Database& db) : db_(db) {}
     TableCounts Counts();
+    std::optional<LotRecord> FindLot(std::int64_t id);
     // All rows in one transaction: a failed load leaves nothing behind.
     void InsertAll(const std::vector<SupplierRow>& suppliers,
                    const std::vector<LotRow>& lots,

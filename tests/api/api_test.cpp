@@ -508,6 +508,35 @@ TEST_P(ApiTest, LettersAreFilledFromTemplatesForPremiumKeys) {
     EXPECT_EQ(list.at("templates").as_array().size(), 5u);
 }
 
+TEST_P(ApiTest, TldrOfAStoredLotAndOfText) {
+    // Demo lots in this test's database, loaded by the CLI as `make run` does.
+    const std::string seed = "ZAKUPAI_DATA_DIR=" + db_->data_dir() + " ZAKUPAI_DATABASE_URL='" + db_->url() + "' " +
+                             ZAKUPAI_BINARY + " seed-demo --lots 5 > /dev/null 2>&1";
+    ASSERT_EQ(std::system(seed.c_str()), 0);
+    Service& s = StartService();
+    const std::string key = s.CreateKey(9501, "free");
+    auto by_path = s.Call("GET", "/tldr/1?lang=kz", "", key);
+    ASSERT_EQ(by_path.status, 200) << by_path.body;
+    auto tldr = Body(by_path);
+    EXPECT_EQ(tldr.at("lot_id").as_int64(), 1);
+    EXPECT_EQ(tldr.at("language").as_string(), "kz");
+    EXPECT_GE(tldr.at("lines").as_array().size(), 5u);
+    EXPECT_EQ(std::string(tldr.at("lines").as_array().at(0).as_string()).rfind("Сатып алу нысанасы: ", 0), 0u);
+    // The bot sends the id as a string.
+    auto by_body = s.Call("POST", "/tldr", R"({"lot_id":"1"})", key);
+    EXPECT_EQ(by_body.status, 200);
+    EXPECT_EQ(Body(by_body).at("language").as_string(), "ru");
+    auto missing = s.Call("GET", "/tldr/999", "", key);
+    EXPECT_EQ(missing.status, 404);
+    EXPECT_EQ(Body(missing).at("detail").as_string(), "Lot 999 not found");
+    auto text =
+        Body(s.Call("POST", "/tldr", R"({"text":"Вступление. Срок поставки 10 дней. Сумма 500 000 тенге."})", key));
+    EXPECT_TRUE(text.at("lot_id").is_null());
+    EXPECT_EQ(text.at("lines").as_array().size(), 3u);
+    EXPECT_EQ(s.Call("POST", "/tldr", "{}", key).status, 422);
+    EXPECT_EQ(s.Call("GET", "/tldr/abc", "", key).status, 422);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ApiTest, ::testing::Values(false, true), [](const auto& backend) {
     return backend.param ? "PostgreSQL" : "SQLite";
 });

@@ -1,0 +1,36 @@
+#pragma once
+// A lot's TL;DR, computed offline from its stored fields: what is bought, how much, money with
+// and without VAT, customer, method, deadline and days left in Astana time, delivery place and
+// the securities due (from the calculators). Or, for free text, its most informative sentences.
+#include <string>
+#include <vector>
+
+#include "calc/rules.hpp"
+#include "docs/locale.hpp"
+#include "store/lot_repository.hpp"
+
+namespace zakupai::docs {
+
+// The JSON object of the TL;DR (fields of the original {lot_id, lines, language} and more).
+std::string LotTldrJson(const store::LotRecord& lot, const calc::RuleBook& rules, Instant now, Language language);
+
+class TldrService {
+public:
+    TldrService(store::LotRepository& lots, const calc::RuleBook& rules, const Clock& clock)
+        : lots_(lots), rules_(rules), clock_(clock) {}
+    // kNotFound ("Lot 7 not found") for an unknown id.
+    Result<std::string> ForLot(std::int64_t lot_id, Language language) const;
+    // {"lot_id": null, "lines": [...], "language": ...} for free text.
+    std::string ForText(std::string_view text, Language language) const;
+
+private:
+    store::LotRepository& lots_;
+    const calc::RuleBook& rules_;
+    const Clock& clock_;
+};
+
+// Up to `count` sentences of `text`, the ones carrying most facts (numbers, money, dates,
+// deadlines), in their original order.
+std::vector<std::string> KeySentences(std::string_view text, std::size_t count);
+
+}  // namespace zakupai::docs
