@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "core/bin.hpp"
 #include "core/config.hpp"
 #include "core/json.hpp"
@@ -189,6 +191,31 @@ TEST(Config, EnvironmentOverridesAndEveryProblemIsReported) {
         {"ZAKUPAI_ADMIN_KEY", "must be at least 16 characters"}};
     EXPECT_EQ(bad.error().details, expected);
     EXPECT_EQ(LoadConfig("/no/such/file.json", {}).error().details.front().problem, "cannot read /no/such/file.json");
+}
+}  // namespace
+}  // namespace zakupai
+
+namespace zakupai {
+namespace {
+TEST(Config, FileValuesAreReadAndTheEnvironmentWins) {
+    const std::string path = ::testing::TempDir() + "zakupai_config_test.json";
+    std::ofstream(path) << R"({"http": {"port": 9100, "cors_origins": ["https://a.kz"], "access_log": false},
+                               "database": {"pool_size": 8}, "plans": {"premium": {"per_day": 7000}},
+                               "data_dir": "/srv/zakupai"})";
+    auto config = LoadConfig(path, {{"ZAKUPAI_PORT", "9200"}});
+    ASSERT_TRUE(config.has_value()) << config.error().message;
+    EXPECT_EQ(config->http.port, 9200);
+    EXPECT_EQ(config->http.cors_origins, std::vector<std::string>{"https://a.kz"});
+    EXPECT_FALSE(config->http.access_log);
+    EXPECT_EQ(config->database.pool_size, 8);
+    EXPECT_EQ(config->plans.at("premium").per_day, 7000);
+    EXPECT_EQ(config->plans.at("premium").per_hour, 500);
+    EXPECT_EQ(config->data_dir, "/srv/zakupai");
+    std::ofstream(path) << R"({"http": {"port": "eighty"}})";
+    EXPECT_EQ(LoadConfig(path, {}).error().details.front(),
+              (FieldProblem{"http.port", "must be an integer, got 'eighty'"}));
+    std::ofstream(path) << "[1, 2";
+    EXPECT_EQ(LoadConfig(path, {}).error().details.front().problem, "is not a JSON object");
 }
 }  // namespace
 }  // namespace zakupai
