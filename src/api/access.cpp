@@ -25,14 +25,21 @@ http::Hooks MakeAccessHooks(billing::BillingService& billing,
                             http::Metrics& metrics,
                             const Clock& clock,
                             std::int64_t anonymous_per_ip_per_minute) {
+    // Looked up once: a flood of refused requests should not also contend on the metrics map.
+    http::Counter& ip_rejections =
+        metrics.GetCounter("ratelimit_rejections_total", "Requests refused by a rate limit or quota.", R"(limit="ip")");
+    http::Counter& plan_rejections = metrics.GetCounter(
+        "ratelimit_rejections_total", "Requests refused by a rate limit or quota.", R"(limit="plan")");
+    http::Counter& auth_failures =
+        metrics.GetCounter("auth_failures_total", "Requests refused for a missing or invalid API key.");
     auto ip_limiter = std::make_shared<billing::IpLimiter>(anonymous_per_ip_per_minute);
-    auto limit_anonymous = [ip_limiter, &clock, &metrics](http::Request& request) -> std::optional<http::Response> {
+    auto limit_anonymous =
+        [ip_limiter, &clock, &ip_rejections](http::Request& request) -> std::optional<http::Response> {
         auto decision = ip_limiter->Consume(request.remote_ip, clock.Now());
         if (decision.allowed) {
             return std::nullopt;
         }
-        metrics.GetCounter("ratelimit_rejections_total", "Requests refused by a rate limit or quota.", R"(limit="ip")")
-            .Add();
+        ip_rejections.Add();
         Error error{ErrorCode::kQuotaExceeded, decision.reason, {}};
         error.retry_after_seconds = decision.retry_after_seconds;
         return http::ErrorResponse(error, request.request_id);
@@ -40,8 +47,8 @@ http::Hooks MakeAccessHooks(billing::BillingService& billing,
 
     http::Hooks hooks;
     hooks.unmatched = limit_anonymous;
-    hooks.before = [&billing, &metrics, limit_anonymous](http::Request& request,
-                                                         const http::Route& route) -> std::optional<http::Response> {
+    hooks.before = [&billing, &auth_failures, &plan_rejections, limit_anonymous](
+                       http::Request& request, const http::Route& route) -> std::optional<http::Response> {
         // Public endpoints (health, metrics, docs) are cheap and polled by monitors: not limited.
         if (route.is_public) {
             return std::nullopt;
@@ -58,7 +65,7 @@ http::Hooks MakeAccessHooks(billing::BillingService& billing,
             if (auto limited = limit_anonymous(request)) {
                 return limited;
             }
-            metrics.GetCounter("auth_failures_total", "Requests refused for a missing or invalid API key.").Add();
+            auth_failures.Add();
             return http::ErrorResponse(principal.error(), request.request_id);
         }
         request.caller =
@@ -73,10 +80,7 @@ http::Hooks MakeAccessHooks(billing::BillingService& billing,
         if (route.counts_usage) {
             auto admitted = billing.Admit(*principal, route.pattern);
             if (!admitted) {
-                metrics
-                    .GetCounter(
-                        "ratelimit_rejections_total", "Requests refused by a rate limit or quota.", R"(limit="plan")")
-                    .Add();
+                plan_rejections.Add();
                 return http::ErrorResponse(admitted.error(), request.request_id);
             }
         }

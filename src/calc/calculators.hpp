@@ -131,7 +131,6 @@ struct SecuritiesResult {
 };
 
 Result<SecuritiesResult> CalculateSecurities(const RuleBook& rules, const SecuritiesInput& input);
-const std::vector<std::string_view>& ProcurementMethods();
 
 // ---- Dumping ---------------------------------------------------------------------------------
 struct DumpingInput {

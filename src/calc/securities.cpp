@@ -11,12 +11,6 @@ Tiyn WholeTengeShare(Tiyn amount, BasisPoints pct) {
 }
 }  // namespace
 
-const std::vector<std::string_view>& ProcurementMethods() {
-    static const std::vector<std::string_view> kMethods{
-        "tender", "auction", "price_offers", "turnkey", "eshop", "single_source"};
-    return kMethods;
-}
-
 Result<SecuritiesResult> CalculateSecurities(const RuleBook& rules, const SecuritiesInput& input) {
     SecuritiesResult r;
     r.method = input.method;

@@ -382,15 +382,6 @@ JsonWriter& JsonWriter::Decimal(std::int64_t scaled, int scale) {
     out_ += FormatScaledDecimal(scaled, scale);
     return *this;
 }
-JsonWriter& JsonWriter::Double(double value, int digits) {
-    Separate();
-    if (!std::isfinite(value)) {
-        out_ += "null";
-    } else {
-        out_ += fmt::format("{:.{}f}", value, digits);
-    }
-    return *this;
-}
 JsonWriter& JsonWriter::Raw(std::string_view json_text) {
     Separate();
     out_ += json_text;

@@ -85,8 +85,7 @@ public:
     JsonWriter& Null();
     JsonWriter& Money(Tiyn amount) { return Decimal(amount, 2); }
     JsonWriter& Decimal(std::int64_t scaled, int scale);  // 1600, 2 -> 16.00
-    JsonWriter& Double(double value, int digits);
-    JsonWriter& Raw(std::string_view json);  // an already serialised JSON value
+    JsonWriter& Raw(std::string_view json);               // an already serialised JSON value
 
     // Key + value shorthands.
     JsonWriter& Field(std::string_view key, std::string_view value) { return Key(key).String(value); }

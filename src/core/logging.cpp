@@ -66,10 +66,6 @@ LogRequestScope::~LogRequestScope() {
     t_request_id = std::move(previous_);
 }
 
-std::string_view CurrentRequestId() {
-    return t_request_id;
-}
-
 void WriteAccessLogLine(std::string_view json_line) {
     if (auto& logger = AccessLogger()) {
         logger->info(json_line);

@@ -20,8 +20,6 @@ private:
     std::string previous_;
 };
 
-std::string_view CurrentRequestId();
-
 // A dedicated logger whose lines are already JSON (the access log), written to stdout.
 void WriteAccessLogLine(std::string_view json_line);
 

@@ -41,14 +41,4 @@ public:
     Instant Now() const override;
 };
 
-class FixedClock final : public Clock {
-public:
-    explicit FixedClock(Instant now) : now_(now) {}
-    Instant Now() const override { return now_; }
-    void Set(Instant now) { now_ = now; }
-
-private:
-    Instant now_;
-};
-
 }  // namespace zakupai

@@ -168,11 +168,9 @@ Result<Letter> LetterTemplates::Generate(std::string_view name,
             case FieldType::kText:
             case FieldType::kLongText: {
                 const std::size_t limit = field.type == FieldType::kText ? kTextLimit : kLongTextLimit;
-                auto text = DecimalText(value);  // numbers are accepted as text (an id, a number)
-                if (value.is_string()) {
-                    text = std::string(value.get_string());
-                }
-                if (!text || value.is_bool()) {
+                // Numbers are accepted as text (a contract number sent as 45, say).
+                auto text = value.is_string() ? std::optional<std::string>(value.get_string()) : DecimalText(value);
+                if (!text) {
                     problems.push_back({path, "must be a string"});
                 } else if (text->size() > limit) {
                     problems.push_back({path, "must be at most " + std::to_string(limit) + " characters"});

@@ -338,7 +338,7 @@ asio::awaitable<void> Server::Impl::Serve(Worker& worker, tcp::socket socket) {
                 request_id);
             r.headers.emplace_back("X-Request-Id", request_id);
             metrics.BeginRequest();
-            metrics.EndRequest(std::string(header.method_string()), "unmatched", 413, std::chrono::nanoseconds{0});
+            metrics.EndRequest(header.method_string(), "unmatched", 413, std::chrono::nanoseconds{0});
             co_await bhttp::async_write(stream, ToBeast(std::move(r), header.version(), false), kNoThrow);
             break;
         }
