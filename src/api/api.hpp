@@ -9,6 +9,8 @@
 #include "docs/letters.hpp"
 #include "docs/tldr.hpp"
 #include "http/metrics.hpp"
+#include "ingest/rnu.hpp"
+#include "ingest/sync.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "store/database.hpp"
@@ -36,6 +38,13 @@ void RegisterDocsRoutes(http::Router& router,
                         const docs::LetterTemplates& letters,
                         const docs::TldrService& tldr,
                         const Clock& clock);
+
+// `sync` is null when no portal token is configured (the route then answers 503).
+void RegisterIngestRoutes(http::Router& router,
+                          ingest::GoszakupSync* sync,
+                          ingest::RnuService& rnu,
+                          store::GoszakupRepository& repository,
+                          const Clock& clock);
 
 // The OpenAPI document served at /openapi.json (compiled in from data/openapi.json).
 std::string_view OpenApiDocument();

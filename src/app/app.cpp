@@ -5,11 +5,13 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <thread>
 
 #include "api/api.hpp"
 #include "app/demo_data.hpp"
@@ -19,6 +21,12 @@
 #include "core/logging.hpp"
 #include "docs/letters.hpp"
 #include "http/server.hpp"
+#include "ingest/ows_client.hpp"
+#include "ingest/portal_data.hpp"
+#include "ingest/rnu.hpp"
+#include "ingest/sync.hpp"
+#include "ingest/transport.hpp"
+#include "store/goszakup_repository.hpp"
 #include "store/billing_repository.hpp"
 #include "store/database.hpp"
 #include "store/lot_repository.hpp"
@@ -83,6 +91,119 @@ Storage OpenStorage(const Config& config, bool migrate) {
     return s;
 }
 
+// The portal side: one rate-capped client for the sync, a quick one (one retry, short
+// timeout) for interactive RNU checks, and the services on top. Without a token there is no
+// client and no sync; RNU checks then answer from the synced list.
+struct Portal {
+    ingest::FailureCounters failures;
+    std::unique_ptr<ingest::CurlTransport> transport;
+    std::unique_ptr<ingest::CurlTransport> quick_transport;
+    std::unique_ptr<ingest::OwsClient> client;
+    std::unique_ptr<ingest::OwsClient> quick_client;
+    std::unique_ptr<store::GoszakupRepository> repository;
+    std::unique_ptr<ingest::GoszakupSync> sync;
+    std::unique_ptr<ingest::RnuService> rnu;
+
+    Portal(const Config& config, store::Database& db, const Clock& clock) {
+        repository = std::make_unique<store::GoszakupRepository>(db);
+        const auto& gz = config.goszakup;
+        if (!gz.token.empty()) {
+            transport = std::make_unique<ingest::CurlTransport>(ingest::CurlOptions{gz.url, gz.token, gz.timeout_ms});
+            quick_transport = std::make_unique<ingest::CurlTransport>(
+                ingest::CurlOptions{gz.url, gz.token, std::min(gz.timeout_ms, 5'000)});
+            client = std::make_unique<ingest::OwsClient>(
+                *transport,
+                ingest::ClientOptions{gz.max_retries, gz.backoff_base_ms, 60'000, gz.requests_per_second},
+                failures);
+            quick_client = std::make_unique<ingest::OwsClient>(
+                *quick_transport,
+                ingest::ClientOptions{1, std::min(gz.backoff_base_ms, 200), 1'000, gz.requests_per_second},
+                failures);
+            auto dictionaries = ingest::Dictionaries::FromJson(ingest::BuiltInDictionariesJson());
+            ZAKUPAI_ASSERT(dictionaries.has_value());
+            sync = std::make_unique<ingest::GoszakupSync>(*client,
+                                                          *repository,
+                                                          std::move(*dictionaries),
+                                                          clock,
+                                                          failures,
+                                                          ingest::SyncOptions{gz.page_size});
+            sync->LoadStoredDictionaries();
+        }
+        rnu = std::make_unique<ingest::RnuService>(quick_client.get(), *repository, clock, gz.rnu_cache_hours);
+    }
+};
+
+void AddPortalMetrics(http::Metrics& metrics, Portal& portal) {
+    metrics.AddCollector([&portal](std::string& out) {
+        out += "# HELP goszakup_sync_errors_total Failures talking to the portal, by kind.\n";
+        out += "# TYPE goszakup_sync_errors_total counter\n";
+        for (const auto& [kind, count] : portal.failures.Snapshot()) {
+            out += fmt::format("goszakup_sync_errors_total{{kind=\"{}\"}} {}\n", kind, count);
+        }
+        if (!portal.sync) {
+            return;
+        }
+        const auto stats = portal.sync->Stats();
+        http::Metrics::Gauge(out,
+                             "goszakup_lots_total",
+                             "Lots from the portal in goszakup_lots.",
+                             {{"", static_cast<double>(stats.lots_total)}});
+        http::Metrics::Gauge(out,
+                             "goszakup_sync_last_success_timestamp_seconds",
+                             "Unix time the last successful sync finished (0 = never).",
+                             {{"", stats.last_success ? static_cast<double>(std::chrono::duration_cast<std::chrono::seconds>(
+                                                                               stats.last_success->time_since_epoch())
+                                                                               .count())
+                                                      : 0.0}});
+        http::Metrics::Gauge(out,
+                             "goszakup_sync_rows_last_run",
+                             "Rows fetched by the last sync run.",
+                             {{"", static_cast<double>(stats.last_rows)}});
+        http::Metrics::Gauge(out, "goszakup_sync_running", "1 while a sync runs.", {{"", stats.running ? 1.0 : 0.0}});
+        out += "# HELP goszakup_sync_runs_total Sync runs, by outcome.\n# TYPE goszakup_sync_runs_total counter\n";
+        out += fmt::format("goszakup_sync_runs_total{{outcome=\"ok\"}} {}\n", stats.runs - stats.failed_runs);
+        out += fmt::format("goszakup_sync_runs_total{{outcome=\"failed\"}} {}\n", stats.failed_runs);
+        out += "# HELP goszakup_sync_duration_seconds How long sync runs take.\n";
+        out += "# TYPE goszakup_sync_duration_seconds histogram\n";
+        for (const auto& [bound, count] : stats.duration_buckets) {
+            out += fmt::format("goszakup_sync_duration_seconds_bucket{{le=\"{}\"}} {}\n", bound, count);
+        }
+        out += fmt::format("goszakup_sync_duration_seconds_bucket{{le=\"+Inf\"}} {}\n", stats.runs);
+        out += fmt::format("goszakup_sync_duration_seconds_sum {}\n", stats.duration_sum);
+        out += fmt::format("goszakup_sync_duration_seconds_count {}\n", stats.runs);
+    });
+}
+
+// Runs the sync every `interval` (and the RNU list once a day) until stopped.
+class SyncScheduler {
+public:
+    SyncScheduler(Portal& portal, std::chrono::seconds interval, int page_size) {
+        thread_ = std::jthread([&portal, interval, page_size](std::stop_token stop) {
+            std::mutex mutex;
+            std::condition_variable_any wake;
+            auto next_rnu = std::chrono::steady_clock::now();
+            while (!stop.stop_requested()) {
+                portal.sync->Run(ingest::SyncRequest{});
+                if (std::chrono::steady_clock::now() >= next_rnu && !stop.stop_requested()) {
+                    const auto rnu = portal.rnu->SyncList(*portal.client, page_size);
+                    spdlog::info("rnu list sync: {} entries, {}", rnu.entries, rnu.ok ? "ok" : rnu.error);
+                    next_rnu = std::chrono::steady_clock::now() + (rnu.ok ? std::chrono::hours(24) : std::chrono::hours(1));
+                }
+                std::unique_lock lock(mutex);
+                wake.wait_for(lock, stop, interval, [] { return false; });
+            }
+        });
+    }
+    void Stop(ingest::GoszakupSync& sync) {
+        thread_.request_stop();
+        sync.RequestStop();
+        thread_.join();
+    }
+
+private:
+    std::jthread thread_;
+};
+
 void WriteSecretFile(const std::string& path, const std::string& secret) {
     std::filesystem::path p(path);
     if (!p.parent_path().empty()) {
@@ -139,13 +260,23 @@ int Serve(const Config& config) {
     metrics.GetCounter("zakupai_starts_total", "Times this process started serving.").Add();
 
     http::Router router;
-    const api::SystemInfo info{ZAKUPAI_VERSION, ZAKUPAI_BUILD_TYPE, {"calc", "billing", "docs"}};
+    const api::SystemInfo info{ZAKUPAI_VERSION, ZAKUPAI_BUILD_TYPE, {"calc", "billing", "docs", "ingest"}};
     api::RegisterSystemRoutes(router, db, metrics, info, clock);
     api::RegisterCalcRoutes(router, calc, metrics, clock);
     api::RegisterBillingRoutes(router, billing, clock);
     store::LotRepository lot_repository(db);
     docs::TldrService tldr(lot_repository, calc.rules(), clock);
     api::RegisterDocsRoutes(router, *letters, tldr, clock);
+    Portal portal(config, db, clock);
+    AddPortalMetrics(metrics, portal);
+    api::RegisterIngestRoutes(router, portal.sync.get(), *portal.rnu, *portal.repository, clock);
+    std::optional<SyncScheduler> scheduler;
+    if (portal.sync && config.goszakup.sync_interval_s > 0) {
+        scheduler.emplace(portal, std::chrono::seconds(config.goszakup.sync_interval_s), config.goszakup.page_size);
+        spdlog::info("goszakup sync every {} s from {}", config.goszakup.sync_interval_s, config.goszakup.url);
+    } else {
+        spdlog::info("goszakup scheduler off ({})", portal.sync ? "interval 0" : "no portal token");
+    }
 
     http::Server server(
         config.http,
@@ -155,6 +286,9 @@ int Serve(const Config& config) {
     server.Run(config.port_file, [&](int port) {
         spdlog::info("ZakupAI {} listening on http://{}:{} (docs at /docs)", ZAKUPAI_VERSION, config.http.host, port);
     });
+    if (scheduler) {
+        scheduler->Stop(*portal.sync);
+    }
     storage.recorder->Stop();
     spdlog::info("stopped cleanly");
     return 0;
@@ -185,6 +319,90 @@ int SeedDemo(const Config& config, int lots, bool if_empty, const std::string& k
         std::cout << "demo data: created a premium demo key in " << key_file << "\n";
     }
     return 0;
+}
+
+std::string Thousands(std::int64_t n) {
+    std::string digits = std::to_string(n);
+    std::string out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) {
+            out += ' ';
+        }
+        out += digits[i];
+    }
+    return out;
+}
+
+int SyncCommand(const Config& config, bool rnu_only, bool full, const std::string& since_text) {
+    if (config.goszakup.token.empty()) {
+        std::cerr << "zakupai: no portal token: set ZAKUPAI_GOSZAKUP_TOKEN or ZAKUPAI_GOSZAKUP_TOKEN_FILE\n";
+        return 2;
+    }
+    std::optional<Date> since;
+    if (!since_text.empty()) {
+        auto day = ParseIsoDate(since_text);
+        if (!day) {
+            std::cerr << "zakupai: --since must be a date YYYY-MM-DD, got '" << since_text << "'\n";
+            return 2;
+        }
+        since = *day;
+    }
+    SystemClock clock;
+    Storage storage = OpenStorage(config, true);
+    Portal portal(config, *storage.db, clock);
+    if (rnu_only) {
+        const auto report = portal.rnu->SyncList(*portal.client, config.goszakup.page_size);
+        std::cout << "rnu sync " << (report.ok ? "done" : "failed") << ": " << report.entries << " entries, "
+                  << report.pages << " pages, " << report.skipped << " skipped"
+                  << (report.ok ? "" : "; " + report.error) << "\n";
+        return report.ok ? 0 : 1;
+    }
+    const bool terminal = ::isatty(STDERR_FILENO) == 1;
+    auto progress = [terminal](const ingest::SyncProgress& p) {
+        if (!terminal) {
+            return;
+        }
+        const double rate = p.elapsed_seconds > 0 ? static_cast<double>(p.rows) / p.elapsed_seconds : 0;
+        std::string bar;
+        std::string eta = "?";
+        if (p.total && *p.total > 0) {
+            const double done = std::min(1.0, static_cast<double>(p.rows) / static_cast<double>(*p.total));
+            const int filled = static_cast<int>(done * 30);
+            bar = "[" + std::string(filled, '#') + std::string(30 - filled, '.') + "] ";
+            if (rate > 0) {
+                eta = fmt::format("{:.0f} s", static_cast<double>(*p.total - p.rows) / rate);
+            }
+        }
+        std::cerr << fmt::format("\r{}{} / {} rows · {} pages · {:.0f} rows/s · ETA {}   ",
+                                 bar,
+                                 Thousands(p.rows),
+                                 p.total ? Thousands(*p.total) : "?",
+                                 p.pages,
+                                 rate,
+                                 eta)
+                  << std::flush;
+    };
+    const auto report = portal.sync->Run(ingest::SyncRequest{full, since}, progress);
+    if (terminal) {
+        std::cerr << "\n";
+    }
+    std::cout << fmt::format(
+        "goszakup sync {} ({}{}): fetched {}, inserted {}, updated {}, unchanged {}, events {}, errors {}, pages {}, "
+        "{:.1f} s{}\n",
+        report.ok ? "done" : "failed",
+        report.mode,
+        report.resumed ? ", resumed" : "",
+        report.fetched,
+        report.inserted,
+        report.updated,
+        report.unchanged,
+        report.events,
+        report.errors,
+        report.pages,
+        report.duration_seconds,
+        report.ok ? "" : "; " + report.error);
+    storage.recorder->Stop();
+    return report.ok ? 0 : 1;
 }
 
 }  // namespace
@@ -243,6 +461,16 @@ int Run(int argc, char** argv) {
     seed->add_flag("--if-empty", if_empty, "Only when the database has no lots yet");
     seed->add_option("--key-file", key_file, "Create a premium demo key into this file if it does not exist");
 
+    auto* sync = cli.add_subcommand("sync", "Pull data from the state procurement portal");
+    sync->require_subcommand(1);
+    auto* sync_goszakup =
+        sync->add_subcommand("goszakup", "Lots from Goszakup OWS v3: what changed since the last run, or --full");
+    bool full = false;
+    std::string since;
+    sync_goszakup->add_flag("--full", full, "Walk the whole register (resumable)");
+    sync_goszakup->add_option("--since", since, "Only lots changed since this Almaty day, YYYY-MM-DD");
+    auto* sync_rnu = sync->add_subcommand("rnu", "The register of unreliable suppliers (replaced as a whole)");
+
     auto* version = cli.add_subcommand("version", "Print the version");
 
     CLI11_PARSE(cli, argc, argv);
@@ -277,6 +505,9 @@ int Run(int argc, char** argv) {
         }
         if (seed->parsed()) {
             return SeedDemo(*config, lots, if_empty, key_file);
+        }
+        if (sync_goszakup->parsed() || sync_rnu->parsed()) {
+            return SyncCommand(*config, sync_rnu->parsed(), full, since);
         }
         if (keys_create->parsed() || keys_revoke->parsed()) {
             SystemClock clock;

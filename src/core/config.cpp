@@ -3,6 +3,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <charconv>
+#include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <sstream>
@@ -174,6 +175,57 @@ std::vector<Setting> Settings() {
          }});
     s.push_back(IntSetting(
         "database.pool_size", "ZAKUPAI_DB_POOL_SIZE", 1, 256, &Config::database, &DatabaseConfig::pool_size));
+    s.push_back({"goszakup.url", "ZAKUPAI_GOSZAKUP_URL", [](Config& c, const std::string& v) -> std::optional<std::string> {
+                     if (v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0) {
+                         return "must start with http:// or https://";
+                     }
+                     c.goszakup.url = v;
+                     while (!c.goszakup.url.empty() && c.goszakup.url.back() == '/') {
+                         c.goszakup.url.pop_back();
+                     }
+                     return std::nullopt;
+                 }});
+    s.push_back(IntSetting("goszakup.sync_interval_s",
+                           "ZAKUPAI_GOSZAKUP_SYNC_INTERVAL_S",
+                           0,
+                           7 * 86'400,
+                           &Config::goszakup,
+                           &GoszakupConfig::sync_interval_s));
+    s.push_back({"goszakup.requests_per_second",
+                 "ZAKUPAI_GOSZAKUP_RPS",
+                 [](Config& c, const std::string& v) -> std::optional<std::string> {
+                     char* end = nullptr;
+                     const double rps = std::strtod(v.c_str(), &end);
+                     if (v.empty() || end != v.c_str() + v.size() || !(rps > 0 && rps <= 10'000)) {
+                         return "must be a number of requests per second in (0, 10000], got '" + v + "'";
+                     }
+                     c.goszakup.requests_per_second = rps;
+                     return std::nullopt;
+                 }});
+    s.push_back(IntSetting(
+        "goszakup.page_size", "ZAKUPAI_GOSZAKUP_PAGE_SIZE", 1, 200, &Config::goszakup, &GoszakupConfig::page_size));
+    s.push_back(IntSetting("goszakup.timeout_ms",
+                           "ZAKUPAI_GOSZAKUP_TIMEOUT_MS",
+                           100,
+                           600'000,
+                           &Config::goszakup,
+                           &GoszakupConfig::timeout_ms));
+    s.push_back(IntSetting(
+        "goszakup.max_retries", "ZAKUPAI_GOSZAKUP_MAX_RETRIES", 0, 100, &Config::goszakup, &GoszakupConfig::max_retries));
+    s.push_back(IntSetting("goszakup.backoff_base_ms",
+                           "ZAKUPAI_GOSZAKUP_BACKOFF_MS",
+                           1,
+                           600'000,
+                           &Config::goszakup,
+                           &GoszakupConfig::backoff_base_ms));
+    s.push_back(IntSetting("goszakup.rnu_cache_hours",
+                           "ZAKUPAI_RNU_CACHE_HOURS",
+                           0,
+                           24 * 365,
+                           &Config::goszakup,
+                           &GoszakupConfig::rnu_cache_hours));
+    s.push_back(IntSetting(
+        "import.max_bytes", "ZAKUPAI_IMPORT_MAX_BYTES", 1024, 1LL << 30, &Config::import, &ImportConfig::max_bytes));
     for (const char* plan : {"free", "premium"}) {
         const std::string upper = plan == std::string("free") ? "FREE" : "PREMIUM";
         const std::string name = plan;
@@ -296,6 +348,14 @@ Result<Config> LoadConfig(const std::string& file_path, const std::map<std::stri
     if (auto it = env.find("ZAKUPAI_DATABASE_URL_FILE"); it != env.end()) {
         if (auto problem = ReadSecretFile(it->second, config.database.url)) {
             problems.push_back({"ZAKUPAI_DATABASE_URL_FILE", *problem});
+        }
+    }
+    if (auto it = env.find("ZAKUPAI_GOSZAKUP_TOKEN"); it != env.end()) {
+        config.goszakup.token = it->second;
+    }
+    if (auto it = env.find("ZAKUPAI_GOSZAKUP_TOKEN_FILE"); it != env.end()) {
+        if (auto problem = ReadSecretFile(it->second, config.goszakup.token)) {
+            problems.push_back({"ZAKUPAI_GOSZAKUP_TOKEN_FILE", *problem});
         }
     }
     if (!config.admin_key.empty() && config.admin_key.size() < 16) {

@@ -38,11 +38,30 @@ struct DatabaseConfig {
     int pool_size = 4;
 };
 
+// The state procurement portal's OWS v3 API. The token is a secret (env or *_FILE only).
+struct GoszakupConfig {
+    std::string url = "https://ows.goszakup.gov.kz";
+    std::string token;
+    int sync_interval_s = 900;  // the scheduler in `serve`; 0 = off (also off without a token)
+    double requests_per_second = 5;
+    int page_size = 200;
+    int timeout_ms = 30'000;
+    int max_retries = 6;
+    int backoff_base_ms = 1'000;  // doubled per retry, with jitter, capped at 60 s
+    int rnu_cache_hours = 24;
+};
+
+struct ImportConfig {
+    std::size_t max_bytes = std::size_t{10} * 1024 * 1024;
+};
+
 struct Config {
     std::string data_dir = "./var";
     std::string log_level = "info";
     HttpConfig http;
     DatabaseConfig database;
+    GoszakupConfig goszakup;
+    ImportConfig import;
     std::map<std::string, PlanLimits> plans;  // free, premium, service, admin
     std::string admin_key;                    // optional bootstrap admin key (secret)
     std::string port_file;                    // where serve writes the bound port (tests use port 0)

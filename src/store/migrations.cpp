@@ -183,6 +183,93 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_log_created_idx ON audit_log (created_at);
 CREATE INDEX audit_log_key_idx ON audit_log (api_key_id, created_at)
 )SQL"},
+        {2,
+         "goszakup sync state and events, reference dictionaries, RNU, import batches, price matching",
+         R"SQL(
+ALTER TABLE goszakup_lots ADD COLUMN source_id BIGINT;
+ALTER TABLE goszakup_lots ADD COLUMN status_id INTEGER;
+ALTER TABLE goszakup_lots ADD COLUMN method_id INTEGER;
+ALTER TABLE goszakup_lots ADD COLUMN trd_buy_id BIGINT;
+ALTER TABLE goszakup_lots ADD COLUMN customer_name TEXT;
+ALTER TABLE goszakup_lots ADD COLUMN quantity TEXT;
+ALTER TABLE goszakup_lots ADD COLUMN publish_date {TS};
+ALTER TABLE goszakup_lots ADD COLUMN start_date {TS};
+ALTER TABLE goszakup_lots ADD COLUMN last_update_date TEXT;
+ALTER TABLE goszakup_lots ADD COLUMN index_date TEXT;
+ALTER TABLE goszakup_lots ADD COLUMN is_deleted INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE goszakup_lots ADD COLUMN lot_id BIGINT REFERENCES lots (id) ON DELETE SET NULL;
+CREATE INDEX goszakup_lots_source_idx ON goszakup_lots (source_id);
+CREATE TABLE goszakup_lot_events (
+    id {PK},
+    goszakup_lot_id BIGINT NOT NULL REFERENCES goszakup_lots (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    old_value TEXT,
+    new_value TEXT,
+    seen_at {TS} NOT NULL
+);
+CREATE INDEX goszakup_lot_events_lot_idx ON goszakup_lot_events (goszakup_lot_id);
+CREATE INDEX goszakup_lot_events_seen_idx ON goszakup_lot_events (seen_at);
+CREATE TABLE sync_state (
+    name TEXT PRIMARY KEY,
+    mode TEXT,
+    since TEXT,
+    cursor BIGINT,
+    pages INTEGER NOT NULL DEFAULT 0,
+    run_started_at {TS},
+    last_success_at {TS},
+    last_report {JSON},
+    updated_at {TS} NOT NULL
+);
+CREATE TABLE goszakup_refs (
+    ref_name TEXT NOT NULL,
+    id BIGINT NOT NULL,
+    code TEXT,
+    name_ru TEXT,
+    name_kz TEXT,
+    updated_at {TS} NOT NULL,
+    PRIMARY KEY (ref_name, id)
+);
+CREATE TABLE rnu_entries (
+    id {PK},
+    source_id BIGINT,
+    supplier_biin TEXT NOT NULL,
+    supplier_name_ru TEXT,
+    supplier_name_kz TEXT,
+    start_date TEXT,
+    end_date TEXT,
+    reason TEXT,
+    court_decision TEXT,
+    kato TEXT,
+    synced_at {TS} NOT NULL
+);
+CREATE INDEX rnu_entries_biin_idx ON rnu_entries (supplier_biin);
+CREATE TABLE rnu_checks (
+    biin TEXT PRIMARY KEY,
+    listed INTEGER NOT NULL,
+    details {JSON},
+    checked_at {TS} NOT NULL
+);
+CREATE TABLE import_batches (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    file_name TEXT,
+    format TEXT NOT NULL,
+    encoding TEXT,
+    rows_total INTEGER NOT NULL,
+    rows_accepted INTEGER NOT NULL,
+    rows_rejected INTEGER NOT NULL,
+    strict INTEGER NOT NULL,
+    api_key_id BIGINT,
+    created_at {TS} NOT NULL
+);
+ALTER TABLE prices ADD COLUMN unit TEXT;
+ALTER TABLE prices ADD COLUMN sku_norm TEXT;
+ALTER TABLE prices ADD COLUMN batch_id TEXT;
+CREATE INDEX prices_sku_norm_idx ON prices (sku_norm);
+ALTER TABLE lots ADD COLUMN batch_id TEXT;
+ALTER TABLE lot_prices ADD COLUMN match_score DOUBLE PRECISION;
+ALTER TABLE lot_prices ADD COLUMN match_kind TEXT
+)SQL"},
     };
     return kMigrations;
 }

@@ -1,0 +1,184 @@
+#include "ingest/ows_client.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <thread>
+
+namespace zakupai::ingest {
+
+void FailureCounters::Count(const std::string& kind, std::int64_t n) {
+    std::lock_guard lock(mutex_);
+    counts_[kind] += n;
+}
+
+std::map<std::string, std::int64_t> FailureCounters::Snapshot() const {
+    std::lock_guard lock(mutex_);
+    return counts_;
+}
+
+std::int64_t FailureCounters::Total() const {
+    std::lock_guard lock(mutex_);
+    std::int64_t total = 0;
+    for (const auto& [kind, n] : counts_) {
+        total += n;
+    }
+    return total;
+}
+
+OwsClient::OwsClient(Transport& transport, ClientOptions options, FailureCounters& failures, Sleep sleep)
+    : transport_(transport), options_(options), failures_(failures), sleep_(std::move(sleep)) {
+    if (!sleep_) {
+        sleep_ = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
+    }
+}
+
+void OwsClient::WaitForRateSlot() {
+    using namespace std::chrono;
+    const auto interval = duration_cast<steady_clock::duration>(duration<double>(1.0 / options_.requests_per_second));
+    steady_clock::duration wait{};
+    {
+        std::lock_guard lock(mutex_);
+        const auto now = steady_clock::now();
+        const auto slot = std::max(now, next_slot_);
+        wait = slot - now;
+        next_slot_ = slot + interval;
+    }
+    if (wait > steady_clock::duration::zero()) {
+        sleep_(ceil<milliseconds>(wait));
+    }
+}
+
+std::chrono::milliseconds OwsClient::Backoff(int attempt) {
+    const double exponential =
+        std::min<double>(options_.backoff_cap_ms, options_.backoff_base_ms * static_cast<double>(1LL << std::min(attempt, 20)));
+    double factor = 1.0;
+    {
+        std::lock_guard lock(mutex_);
+        // "Equal jitter": half fixed, half random, so retries from many clients spread out
+        // without ever collapsing to zero.
+        factor = std::uniform_real_distribution<double>(0.5, 1.0)(random_);
+    }
+    return std::chrono::milliseconds(static_cast<std::int64_t>(exponential * factor));
+}
+
+namespace {
+
+// What one attempt produced: a value, a failure worth retrying, or one that is not.
+struct Attempted {
+    std::optional<boost::json::value> value;
+    std::string failure_kind;
+    std::string message;
+    bool retryable = true;
+    std::optional<int> retry_after_seconds;
+};
+
+Attempted Classify(const TransportResult& result, bool not_found_is_answer) {
+    Attempted a;
+    if (!result) {
+        a.failure_kind = result.error().kind;
+        a.message = result.error().message;
+        return a;
+    }
+    const int status = result->status;
+    if (status == 404 && not_found_is_answer) {
+        a.value = boost::json::object{{"__status", 404}};
+        return a;
+    }
+    if (status != 200) {
+        a.retry_after_seconds = result->retry_after_seconds;
+        if (status == 403 || status == 429) {
+            a.failure_kind = "http_" + std::to_string(status);
+        } else if (status >= 500) {
+            a.failure_kind = "http_5xx";
+        } else {
+            a.failure_kind = status == 401 ? "http_401" : "http_4xx";
+            a.retryable = false;
+        }
+        a.message = "HTTP " + std::to_string(status);
+        return a;
+    }
+    boost::system::error_code ec;
+    auto parsed = boost::json::parse(result->body, ec);
+    if (ec) {
+        a.failure_kind = "malformed_json";
+        a.message = "the answer is not valid JSON (" + ec.message() + ")";
+        return a;
+    }
+    a.value = std::move(parsed);
+    return a;
+}
+
+}  // namespace
+
+template <class AttemptFn>
+Result<boost::json::value> OwsClient::WithRetries(const std::string& what, AttemptFn attempt) {
+    for (int n = 0;; ++n) {
+        WaitForRateSlot();
+        ++requests_sent_;
+        Attempted a = attempt();
+        if (a.value) {
+            return std::move(*a.value);
+        }
+        failures_.Count(a.failure_kind);
+        if (!a.retryable || n >= options_.max_retries) {
+            spdlog::warn("goszakup: {} failed for good after {} attempt(s): {}: {}", what, n + 1, a.failure_kind, a.message);
+            return Fail(Error{ErrorCode::kUnavailable, "goszakup: " + a.failure_kind + ": " + a.message, {}});
+        }
+        auto delay = Backoff(n);
+        if (a.retry_after_seconds) {
+            // The server said when; honour it (bounded, so a hostile header cannot stall us).
+            delay = std::max(delay, std::chrono::milliseconds(std::min(*a.retry_after_seconds, 300) * 1000LL));
+        }
+        spdlog::info("goszakup: {}: {} ({}); retry {} in {} ms", what, a.failure_kind, a.message, n + 1, delay.count());
+        sleep_(delay);
+    }
+}
+
+Result<boost::json::object> OwsClient::GraphQl(const std::string& query, const boost::json::object& variables) {
+    const std::string body = boost::json::serialize(boost::json::object{{"query", query}, {"variables", variables}});
+    auto result = WithRetries("graphql", [&]() {
+        Attempted a = Classify(transport_.PostJson("/v3/graphql", body), false);
+        if (!a.value) {
+            return a;
+        }
+        const auto* object = a.value->if_object();
+        if (object == nullptr) {
+            return Attempted{std::nullopt, "malformed_json", "the answer is not a JSON object", true, std::nullopt};
+        }
+        if (const auto* errors = object->if_contains("errors"); errors != nullptr && errors->is_array() &&
+                                                                 !errors->as_array().empty()) {
+            std::string message = boost::json::serialize(*errors);
+            if (message.size() > 300) {
+                message.resize(300);
+            }
+            return Attempted{std::nullopt, "graphql_errors", message, true, std::nullopt};
+        }
+        if (object->if_contains("data") == nullptr) {
+            return Attempted{std::nullopt, "malformed_json", "the answer has no data", true, std::nullopt};
+        }
+        return a;
+    });
+    if (!result) {
+        return Fail(result.error());
+    }
+    return std::move(result->as_object());
+}
+
+Result<RestReply> OwsClient::Get(const std::string& path) {
+    auto result = WithRetries("GET " + path, [&]() { return Classify(transport_.Get(path), true); });
+    if (!result) {
+        return Fail(result.error());
+    }
+    RestReply reply;
+    if (const auto* object = result->if_object(); object != nullptr && object->contains("__status")) {
+        reply.status = 404;
+        return reply;
+    }
+    reply.status = 200;
+    reply.body = std::move(*result);
+    return reply;
+}
+
+}  // namespace zakupai::ingest

@@ -1,0 +1,303 @@
+#include "ingest/sync.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <thread>
+
+#include "core/json.hpp"
+
+namespace zakupai::ingest {
+
+namespace {
+
+constexpr std::string_view kSyncName = "goszakup_lots";
+constexpr std::array<double, 8> kDurationBounds{1, 5, 15, 60, 300, 900, 3600, 14400};
+
+}  // namespace
+
+std::string SyncReportJson(const SyncReport& r) {
+    JsonWriter w;
+    w.BeginObject()
+        .Field("status", r.ok ? "ok" : "failed")
+        .Field("mode", r.mode)
+        .Field("fetched", r.fetched)
+        .Field("inserted", r.inserted)
+        .Field("updated", r.updated)
+        .Field("unchanged", r.unchanged)
+        .Field("events", r.events)
+        .Field("errors", r.errors)
+        .Field("pages", r.pages)
+        .Key("total");
+    if (r.total) {
+        w.Int(*r.total);
+    } else {
+        w.Null();
+    }
+    w.Key("duration").Decimal(static_cast<std::int64_t>(r.duration_seconds * 1000), 3);
+    w.Field("resumed", r.resumed).Field("joined", r.joined);
+    w.OptionalField("since", r.since.empty() ? std::nullopt : std::optional(r.since));
+    w.OptionalField("error", r.error.empty() ? std::nullopt : std::optional(r.error));
+    w.EndObject();
+    return w.Take();
+}
+
+GoszakupSync::GoszakupSync(OwsClient& client,
+                           store::GoszakupRepository& repository,
+                           Dictionaries dictionaries,
+                           const Clock& clock,
+                           FailureCounters& failures,
+                           SyncOptions options)
+    : client_(client),
+      repository_(repository),
+      dictionaries_(std::move(dictionaries)),
+      clock_(clock),
+      failures_(failures),
+      options_(options) {
+    for (double bound : kDurationBounds) {
+        stats_.duration_buckets.emplace_back(bound, 0);
+    }
+    stats_.lots_total = repository_.CountLots();
+    const auto state = repository_.LoadSyncState(std::string(kSyncName));
+    stats_.last_success = state.last_success_at;
+}
+
+SyncStats GoszakupSync::Stats() const {
+    std::lock_guard lock(mutex_);
+    SyncStats stats = stats_;
+    stats.running = current_.has_value() &&
+                    current_->wait_for(std::chrono::seconds(0)) != std::future_status::ready;
+    return stats;
+}
+
+SyncReport GoszakupSync::Run(const SyncRequest& request, const std::function<void(const SyncProgress&)>& progress) {
+    std::promise<SyncReport> promise;
+    {
+        std::unique_lock lock(mutex_);
+        if (current_ && current_->wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+            auto running = *current_;
+            lock.unlock();
+            SyncReport report = running.get();
+            report.joined = true;
+            return report;
+        }
+        current_ = promise.get_future().share();
+    }
+    SyncReport report;
+    try {
+        report = Execute(request, progress);
+    } catch (const std::exception& e) {
+        // A database outage mid-run: the last committed page and its cursor stand.
+        report.ok = false;
+        report.error = std::string("storage: ") + e.what();
+        failures_.Count("storage");
+        spdlog::error("goszakup sync: {}", report.error);
+    }
+    Record(report);
+    promise.set_value(report);
+    return report;
+}
+
+void GoszakupSync::Record(const SyncReport& report) {
+    std::lock_guard lock(mutex_);
+    ++stats_.runs;
+    if (!report.ok) {
+        ++stats_.failed_runs;
+    } else {
+        stats_.last_success = clock_.Now();
+    }
+    stats_.last_rows = report.fetched;
+    stats_.duration_sum += report.duration_seconds;
+    for (auto& [bound, count] : stats_.duration_buckets) {
+        if (report.duration_seconds <= bound) {
+            ++count;
+        }
+    }
+    try {
+        stats_.lots_total = repository_.CountLots();
+    } catch (const std::exception&) {
+        // Keep the previous figure; the run's own error is already reported.
+    }
+}
+
+SyncReport GoszakupSync::Execute(const SyncRequest& request, const std::function<void(const SyncProgress&)>& progress) {
+    const auto started = std::chrono::steady_clock::now();
+    const std::string name(kSyncName);
+    store::SyncState state = repository_.LoadSyncState(name);
+    SyncReport report;
+    if (state.InProgress()) {
+        report.resumed = true;
+        spdlog::info("goszakup sync: resuming the {} run at cursor {}", state.mode, state.cursor.value_or(0));
+    } else {
+        if (request.since) {
+            state.mode = "incremental";
+            state.since = FormatPortalTime(AlmatyStartOfDay(*request.since));
+        } else if (request.full || !state.last_success_at) {
+            state.mode = "full";
+            state.since.clear();
+        } else {
+            state.mode = "incremental";
+            state.since = FormatPortalTime(*state.last_success_at - options_.incremental_overlap);
+        }
+        state.cursor.reset();
+        state.pages = 0;
+        state.run_started_at = clock_.Now();
+        repository_.SaveSyncState(name, state, clock_.Now());
+    }
+    report.mode = state.mode;
+    report.since = state.since;
+    if (!dictionaries_synced_) {
+        // Once per process: the built-in dictionaries cover the known ids meanwhile.
+        if (auto loaded = SyncDictionaries()) {
+            dictionaries_synced_ = true;
+        } else {
+            spdlog::warn("goszakup sync: dictionaries not refreshed: {}", loaded.error().message);
+        }
+    }
+
+    int empty_retries = 0;
+    for (;;) {
+        if (stop_) {
+            report.ok = false;
+            report.error = "stopped: the service is shutting down; the next run resumes here";
+            break;
+        }
+        boost::json::object variables{{"limit", options_.page_size}};
+        variables["after"] = state.cursor ? boost::json::value(*state.cursor) : boost::json::value(nullptr);
+        if (state.mode == "incremental") {
+            variables["filter"] = boost::json::object{{"lastUpdateDate", boost::json::array{state.since}}};
+        } else {
+            variables["filter"] = nullptr;
+        }
+        auto answer = client_.GraphQl(LotsQuery(), variables);
+        if (!answer) {
+            report.ok = false;
+            report.error = answer.error().message;
+            ++report.errors;
+            break;
+        }
+        auto page = ParseLotsPage(*answer, dictionaries_);
+        if (!page) {
+            failures_.Count("malformed_json");
+            report.ok = false;
+            report.error = page.error().message;
+            ++report.errors;
+            break;
+        }
+        report.total = page->total;
+        for (const auto& bad : page->bad) {
+            spdlog::warn("goszakup sync: skipped lot id {}: {}", bad.id, bad.reason);
+        }
+        if (!page->bad.empty()) {
+            failures_.Count("bad_row", static_cast<std::int64_t>(page->bad.size()));
+            report.errors += static_cast<std::int64_t>(page->bad.size());
+        }
+        if (page->raw_count == 0 && page->has_next) {
+            // The portal sometimes answers an empty page that claims more follow. Ask again;
+            // move on only if it names a lastId below the cursor.
+            failures_.Count("empty_page");
+            ++report.errors;
+            const bool advances = page->last_id && (!state.cursor || *page->last_id < *state.cursor);
+            if (!advances) {
+                if (++empty_retries > options_.max_empty_page_retries) {
+                    report.ok = false;
+                    report.error = "goszakup: empty_page: the portal keeps answering an empty page with hasNextPage";
+                    break;
+                }
+                std::this_thread::sleep_for(std::chrono::milliseconds(50 * empty_retries));
+                continue;
+            }
+        }
+        empty_retries = 0;
+
+        std::optional<std::int64_t> next = page->last_id;
+        if (!next && !page->lots.empty()) {
+            next = std::min_element(page->lots.begin(), page->lots.end(), [](const auto& a, const auto& b) {
+                       return a.source_id < b.source_id;
+                   })->source_id;
+        }
+        bool finished = !page->has_next;
+        if (!finished && (!next || (state.cursor && *next >= *state.cursor))) {
+            // A cursor that does not move down would loop forever (pitfall 4 in the reference).
+            failures_.Count("cursor_stuck");
+            report.ok = false;
+            report.error = "goszakup: the page cursor did not advance";
+            ++report.errors;
+            finished = true;
+        }
+        bool stale_page = false;
+        if (state.mode == "incremental" && !page->lots.empty()) {
+            // If the portal ignored the lastUpdateDate filter we would walk the whole register;
+            // a page of rows all older than `since` shows we are past what changed.
+            stale_page = std::all_of(page->lots.begin(), page->lots.end(), [&](const auto& lot) {
+                return !lot.last_update_date.empty() && lot.last_update_date < state.since;
+            });
+        }
+        state.cursor = next;
+        ++state.pages;
+        store::SyncState to_save = state;
+        if (finished || stale_page) {
+            to_save.mode.clear();
+            to_save.cursor.reset();
+            if (report.ok) {
+                to_save.last_success_at = state.run_started_at;
+            }
+        }
+        const auto counts = repository_.UpsertPage(page->lots, name, to_save, clock_.Now());
+        report.fetched += static_cast<std::int64_t>(page->raw_count);
+        report.inserted += counts.inserted;
+        report.updated += counts.updated;
+        report.unchanged += counts.unchanged;
+        report.events += counts.events;
+        report.pages += 1;
+        if (progress) {
+            progress(SyncProgress{report.fetched,
+                                  report.pages,
+                                  report.total,
+                                  std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()});
+        }
+        if (finished || stale_page) {
+            state = to_save;
+            break;
+        }
+    }
+    report.duration_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (report.ok) {
+        state.last_report = SyncReportJson(report);
+        repository_.SaveSyncState(name, state, clock_.Now());
+    }
+    spdlog::info("goszakup sync {}: {}", report.ok ? "done" : "stopped", SyncReportJson(report));
+    return report;
+}
+
+void GoszakupSync::LoadStoredDictionaries() {
+    for (const auto& name : Dictionaries::Names()) {
+        auto rows = repository_.LoadRefs(name);
+        if (!rows.empty()) {
+            dictionaries_.Replace(name, std::move(rows));
+        }
+    }
+}
+
+Result<int> GoszakupSync::SyncDictionaries() {
+    int loaded = 0;
+    for (const auto& name : Dictionaries::Names()) {
+        auto reply = client_.Get("/v3/refs/" + name);
+        if (!reply) {
+            return Fail(reply.error());
+        }
+        if (reply->status != 200) {
+            continue;
+        }
+        auto rows = ParseRefItems(reply->body);
+        if (rows.empty()) {
+            continue;
+        }
+        repository_.ReplaceRefs(name, rows, clock_.Now());
+        dictionaries_.Replace(name, std::move(rows));
+        ++loaded;
+    }
+    return loaded;
+}
+
+}  // namespace zakupai::ingest

@@ -1,0 +1,106 @@
+#pragma once
+// Keeps goszakup_lots current with the portal. A run walks GraphQL Lots pages newest-first;
+// every page lands in one transaction together with the cursor, so a killed run resumes at
+// the next page and a repeated page only counts as "unchanged". Only one run at a time: a
+// second caller joins the run in progress and gets its report.
+#include <atomic>
+#include <functional>
+#include <future>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "core/time.hpp"
+#include "ingest/ows_client.hpp"
+#include "ingest/portal_data.hpp"
+#include "store/goszakup_repository.hpp"
+
+namespace zakupai::ingest {
+
+struct SyncRequest {
+    bool full = false;          // walk everything, not only what changed since the last run
+    std::optional<Date> since;  // incremental from this Almaty day
+};
+
+struct SyncReport {
+    std::string mode;  // full | incremental
+    bool ok = true;
+    bool resumed = false;  // continued a run that was interrupted
+    bool joined = false;   // this caller joined a run someone else started
+    std::string error;
+    std::int64_t fetched = 0;
+    std::int64_t inserted = 0;
+    std::int64_t updated = 0;
+    std::int64_t unchanged = 0;
+    std::int64_t events = 0;
+    std::int64_t errors = 0;  // bad rows skipped + requests that failed
+    int pages = 0;
+    std::optional<std::int64_t> total;  // the portal's count for the query
+    double duration_seconds = 0;
+    std::string since;
+};
+std::string SyncReportJson(const SyncReport& report);
+
+struct SyncProgress {
+    std::int64_t rows = 0;
+    int pages = 0;
+    std::optional<std::int64_t> total;
+    double elapsed_seconds = 0;
+};
+
+struct SyncStats {
+    std::int64_t runs = 0;
+    std::int64_t failed_runs = 0;
+    std::optional<Instant> last_success;
+    std::int64_t last_rows = 0;
+    std::int64_t lots_total = 0;
+    // goszakup_sync_duration_seconds: cumulative counts per upper bound, then sum and count.
+    std::vector<std::pair<double, std::int64_t>> duration_buckets;
+    double duration_sum = 0;
+    bool running = false;
+};
+
+struct SyncOptions {
+    int page_size = 200;
+    int max_empty_page_retries = 3;
+    std::chrono::minutes incremental_overlap{15};
+};
+
+class GoszakupSync {
+public:
+    GoszakupSync(OwsClient& client,
+                 store::GoszakupRepository& repository,
+                 Dictionaries dictionaries,
+                 const Clock& clock,
+                 FailureCounters& failures,
+                 SyncOptions options);
+
+    // Starts a run, or waits for the one in progress and returns its report.
+    SyncReport Run(const SyncRequest& request, const std::function<void(const SyncProgress&)>& progress = {});
+    // Loads stored dictionaries over the built-in defaults (at start-up).
+    void LoadStoredDictionaries();
+    SyncStats Stats() const;
+    // Ends a run at the next page boundary (shutdown); the cursor stays for the next run.
+    void RequestStop() { stop_ = true; }
+
+private:
+    SyncReport Execute(const SyncRequest& request, const std::function<void(const SyncProgress&)>& progress);
+    void Record(const SyncReport& report);
+    // Reference dictionaries from /v3/refs; the stored (or built-in) ones stay on failure.
+    Result<int> SyncDictionaries();
+
+    OwsClient& client_;
+    store::GoszakupRepository& repository_;
+    Dictionaries dictionaries_;  // used by the one running sync only
+    bool dictionaries_synced_ = false;
+    std::atomic<bool> stop_{false};
+    const Clock& clock_;
+    FailureCounters& failures_;
+    SyncOptions options_;
+
+    mutable std::mutex mutex_;
+    std::optional<std::shared_future<SyncReport>> current_;
+    SyncStats stats_;
+};
+
+}  // namespace zakupai::ingest

@@ -1,0 +1,124 @@
+#include "ingest/transport.hpp"
+
+#include <curl/curl.h>
+
+#include <cctype>
+#include <memory>
+#include <mutex>
+
+namespace zakupai::ingest {
+
+namespace {
+
+struct CurlGlobal {
+    CurlGlobal() { curl_global_init(CURL_GLOBAL_DEFAULT); }
+};
+
+void EnsureCurlGlobal() {
+    // curl_global_init is not thread-safe; once per process, before the first handle.
+    static std::once_flag once;
+    std::call_once(once, [] { static CurlGlobal global; });
+}
+
+struct ExchangeState {
+    std::string body;
+    std::optional<int> retry_after;
+};
+
+std::size_t OnBody(char* data, std::size_t size, std::size_t count, void* user) {
+    static_cast<ExchangeState*>(user)->body.append(data, size * count);
+    return size * count;
+}
+
+std::size_t OnHeader(char* data, std::size_t size, std::size_t count, void* user) {
+    const std::string_view line(data, size * count);
+    constexpr std::string_view kName = "retry-after:";
+    if (line.size() > kName.size()) {
+        std::string lower;
+        for (char c : line.substr(0, kName.size())) {
+            lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
+        if (lower == kName) {
+            int seconds = 0;
+            bool digits = false;
+            for (char c : line.substr(kName.size())) {
+                if (c >= '0' && c <= '9') {
+                    seconds = seconds * 10 + (c - '0');
+                    digits = true;
+                    if (seconds > 86'400) {
+                        break;
+                    }
+                } else if (digits) {
+                    break;
+                }
+            }
+            if (digits) {
+                static_cast<ExchangeState*>(user)->retry_after = seconds;
+            }
+        }
+    }
+    return size * count;
+}
+
+}  // namespace
+
+CurlTransport::CurlTransport(CurlOptions options) : options_(std::move(options)) {
+    EnsureCurlGlobal();
+}
+
+TransportResult CurlTransport::Get(const std::string& path) {
+    return Exchange(path, nullptr);
+}
+
+TransportResult CurlTransport::PostJson(const std::string& path, const std::string& body) {
+    return Exchange(path, &body);
+}
+
+TransportResult CurlTransport::Exchange(const std::string& path, const std::string* post_body) {
+    std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
+    if (!curl) {
+        return tl::unexpected(TransportFailure{"connection", "curl_easy_init failed"});
+    }
+    const std::string url = options_.base_url + path;
+    const std::string auth = "Authorization: Bearer " + options_.token;
+    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(nullptr, &curl_slist_free_all);
+    curl_slist* list = curl_slist_append(nullptr, auth.c_str());
+    list = curl_slist_append(list, "Accept: application/json");
+    list = curl_slist_append(list, "User-Agent: ZakupAI/0.1 (+https://zakupai.kz)");
+    if (post_body != nullptr) {
+        list = curl_slist_append(list, "Content-Type: application/json");
+    }
+    headers.reset(list);
+
+    ExchangeState state;
+    CURL* h = curl.get();
+    curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout_ms));
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::min(options_.timeout_ms, 10'000)));
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &OnBody);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &state);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &OnHeader);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, &state);
+    if (post_body != nullptr) {
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, post_body->data());
+        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(post_body->size()));
+    }
+    const CURLcode code = curl_easy_perform(h);
+    if (code != CURLE_OK) {
+        std::string kind = "connection";
+        if (code == CURLE_OPERATION_TIMEDOUT) {
+            kind = "timeout";
+        } else if (code == CURLE_PARTIAL_FILE || code == CURLE_RECV_ERROR) {
+            kind = "truncated";
+        }
+        return tl::unexpected(TransportFailure{kind, curl_easy_strerror(code)});
+    }
+    long status = 0;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    return HttpReply{static_cast<int>(status), std::move(state.body), state.retry_after};
+}
+
+}  // namespace zakupai::ingest

@@ -1,0 +1,50 @@
+#pragma once
+// The wire under the OWS client: one HTTP exchange, no retries. The real one is libcurl;
+// tests of the retry logic substitute a scripted one.
+#include <optional>
+#include <string>
+#include <tl/expected.hpp>
+
+namespace zakupai::ingest {
+
+struct HttpReply {
+    int status = 0;
+    std::string body;
+    std::optional<int> retry_after_seconds;  // from a Retry-After header in seconds
+};
+
+// A transport-level failure: no HTTP status was received (or the body was cut short).
+struct TransportFailure {
+    std::string kind;  // "timeout", "connection", "truncated"
+    std::string message;
+};
+
+using TransportResult = tl::expected<HttpReply, TransportFailure>;
+
+class Transport {
+public:
+    virtual ~Transport() = default;
+    // `path` is server-relative and may carry a query string (REST next_page values do).
+    virtual TransportResult Get(const std::string& path) = 0;
+    virtual TransportResult PostJson(const std::string& path, const std::string& body) = 0;
+};
+
+struct CurlOptions {
+    std::string base_url;  // https://ows.goszakup.gov.kz
+    std::string token;     // sent as "Authorization: Bearer <token>", never logged
+    int timeout_ms = 30'000;
+};
+
+// libcurl; safe to use from several threads (one easy handle per exchange).
+class CurlTransport : public Transport {
+public:
+    explicit CurlTransport(CurlOptions options);
+    TransportResult Get(const std::string& path) override;
+    TransportResult PostJson(const std::string& path, const std::string& body) override;
+
+private:
+    TransportResult Exchange(const std::string& path, const std::string* post_body);
+    CurlOptions options_;
+};
+
+}  // namespace zakupai::ingest

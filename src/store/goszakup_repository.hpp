@@ -1,0 +1,129 @@
+#pragma once
+// Portal data: goszakup_lots (kept in step with lots), their change events, the sync cursor,
+// reference dictionaries and the RNU register with its per-BIN check cache.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/money.hpp"
+#include "core/time.hpp"
+#include "store/database.hpp"
+
+namespace zakupai::store {
+
+// One lot as the sync hands it over: already parsed, money in tiyn, instants in UTC.
+struct GoszakupLot {
+    std::int64_t source_id = 0;  // the portal's lot id
+    std::string plan_number;
+    std::string lot_number;
+    std::string customer_bin;
+    std::string customer_name;
+    int status_id = 0;
+    std::string status;  // the status code, e.g. PublishedBidAccept
+    Tiyn amount = 0;
+    std::string name_ru;
+    std::string name_kz;
+    std::string description_ru;
+    int method_id = 0;
+    std::string method;  // the method's Russian name
+    std::string announcement_number;
+    std::int64_t trd_buy_id = 0;
+    std::string quantity;
+    std::string unit;
+    std::optional<Instant> deadline;
+    std::optional<Instant> start_date;
+    std::optional<Instant> publish_date;
+    std::string enstru;
+    std::string kato;
+    std::string last_update_date;  // as the portal wrote it: the "unchanged" test compares it
+    std::string index_date;
+    bool is_deleted = false;
+};
+
+// Where a run stands; saved with every page so a killed run resumes at the next page.
+struct SyncState {
+    std::string mode;    // "full" or "incremental"; empty when no run is in progress
+    std::string since;   // the incremental lower bound, portal local time "YYYY-MM-DD HH:MM:SS"
+    std::optional<std::int64_t> cursor;  // `after` for the next page; nullopt = first page
+    int pages = 0;
+    std::optional<Instant> run_started_at;
+    std::optional<Instant> last_success_at;
+    std::string last_report;  // JSON of the last finished run
+    bool InProgress() const { return !mode.empty(); }
+};
+
+struct PageCounts {
+    int inserted = 0;
+    int updated = 0;
+    int unchanged = 0;
+    int events = 0;
+};
+
+struct LotEvent {
+    std::int64_t id = 0;
+    std::int64_t goszakup_lot_id = 0;
+    std::int64_t lot_id = 0;
+    std::string lot_number;
+    std::string kind;  // created | status | amount
+    std::string old_value;
+    std::string new_value;
+    std::string seen_at;
+};
+
+struct RefRow {
+    std::int64_t id = 0;
+    std::string code;
+    std::string name_ru;
+    std::string name_kz;
+};
+
+struct RnuEntry {
+    std::int64_t source_id = 0;
+    std::string supplier_biin;
+    std::string supplier_name_ru;
+    std::string supplier_name_kz;
+    std::string start_date;  // portal text, kept as given
+    std::string end_date;
+    std::string reason;
+    std::string court_decision;
+    std::string kato;
+};
+
+struct RnuCheck {
+    bool listed = false;
+    std::string details;  // JSON
+    Instant checked_at;
+};
+
+class GoszakupRepository {
+public:
+    explicit GoszakupRepository(Database& db) : db_(db) {}
+
+    // Upserts one page by (plan_number, lot_number), keeps `lots` in step, records events
+    // and saves `state` (the cursor past this page), all in one transaction.
+    PageCounts UpsertPage(const std::vector<GoszakupLot>& lots,
+                          const std::string& sync_name,
+                          const SyncState& state,
+                          Instant now);
+    SyncState LoadSyncState(const std::string& sync_name);
+    void SaveSyncState(const std::string& sync_name, const SyncState& state, Instant now);
+
+    std::int64_t CountLots();
+    std::vector<LotEvent> EventsAfter(std::int64_t after_id, int limit);
+
+    void ReplaceRefs(const std::string& ref_name, const std::vector<RefRow>& rows, Instant now);
+    std::vector<RefRow> LoadRefs(const std::string& ref_name);
+
+    // The whole register in one transaction: readers see the old list or the new one.
+    void ReplaceRnu(const std::vector<RnuEntry>& entries, Instant now);
+    std::vector<RnuEntry> FindRnu(const std::string& biin);
+    std::int64_t CountRnu();
+    std::optional<RnuCheck> FindRnuCheck(const std::string& biin);
+    void SaveRnuCheck(const std::string& biin, const RnuCheck& check);
+
+private:
+    Database& db_;
+};
+
+}  // namespace zakupai::store
