@@ -111,7 +111,7 @@ TransportResult CurlTransport::Exchange(const std::string& path, const std::stri
         std::string kind = "connection";
         if (code == CURLE_OPERATION_TIMEDOUT) {
             kind = "timeout";
-        } else if (code == CURLE_PARTIAL_FILE || code == CURLE_RECV_ERROR) {
+        } else if (code == CURLE_PARTIAL_FILE) {  // fewer body bytes than Content-Length said
             kind = "truncated";
         }
         return tl::unexpected(TransportFailure{kind, curl_easy_strerror(code)});

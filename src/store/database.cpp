@@ -152,4 +152,23 @@ bool Database::Ping() {
     }
 }
 
+WriteTransaction::WriteTransaction(soci::session& session, Dialect dialect) : session_(session) {
+    session_ << (dialect == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+}
+
+WriteTransaction::~WriteTransaction() {
+    if (open_) {
+        try {
+            session_ << "ROLLBACK";
+        } catch (const std::exception&) {
+            // The connection is gone; the server rolled back for us.
+        }
+    }
+}
+
+void WriteTransaction::Commit() {
+    session_ << "COMMIT";
+    open_ = false;
+}
+
 }  // namespace zakupai::store

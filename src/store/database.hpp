@@ -61,6 +61,22 @@ private:
     std::string description_;
 };
 
+// A transaction that takes SQLite's write lock up front (BEGIN IMMEDIATE). A deferred one that
+// reads before it writes fails at once with SQLITE_BUSY when another connection commits in
+// between (its snapshot can no longer be upgraded), and the busy timeout does not help.
+class WriteTransaction {
+public:
+    WriteTransaction(soci::session& session, Dialect dialect);
+    ~WriteTransaction();  // rolls back unless committed
+    WriteTransaction(const WriteTransaction&) = delete;
+    WriteTransaction& operator=(const WriteTransaction&) = delete;
+    void Commit();
+
+private:
+    soci::session& session_;
+    bool open_ = true;
+};
+
 // postgresql://user:pass@host:port/db?sslmode=require -> libpq "key=value" form, which
 // SOCI 4.0 passes through intact (it mangles URIs). Percent-escapes are decoded.
 std::string PostgresConnectString(const std::string& url);

@@ -61,7 +61,7 @@ PageCounts GoszakupRepository::UpsertPage(const std::vector<GoszakupLot>& lots,
                                           const SyncState& state,
                                           Instant now) {
     Database::Lease s(db_);
-    soci::transaction tx(*s);
+    WriteTransaction tx(*s, db_.dialect());
     PageCounts counts;
     // The prepared statements live in this block: SQLite cannot commit while one of them still
     // holds an unfinished result, and destroying them finalises it.
@@ -274,7 +274,7 @@ PageCounts GoszakupRepository::UpsertPage(const std::vector<GoszakupLot>& lots,
     // The cursor moves in the same transaction as the rows: a killed run resumes exactly after
     // the last page that landed.
     WriteSyncState(*s, sync_name, state, now);
-    tx.commit();
+    tx.Commit();
     return counts;
 }
 
@@ -363,7 +363,7 @@ std::vector<LotEvent> GoszakupRepository::EventsAfter(std::int64_t after_id, int
 
 void GoszakupRepository::ReplaceRefs(const std::string& ref_name, const std::vector<RefRow>& rows, Instant now) {
     Database::Lease s(db_);
-    soci::transaction tx(*s);
+    WriteTransaction tx(*s, db_.dialect());
     const std::string ts = FormatUtcTimestamp(now);
     *s << "DELETE FROM goszakup_refs WHERE ref_name = :r", soci::use(ref_name);
     RefRow v;
@@ -382,7 +382,7 @@ void GoszakupRepository::ReplaceRefs(const std::string& ref_name, const std::vec
         insert.execute(true);
     }
     insert.clean_up();
-    tx.commit();
+    tx.Commit();
 }
 
 std::vector<RefRow> GoszakupRepository::LoadRefs(const std::string& ref_name) {
@@ -399,7 +399,7 @@ std::vector<RefRow> GoszakupRepository::LoadRefs(const std::string& ref_name) {
 
 void GoszakupRepository::ReplaceRnu(const std::vector<RnuEntry>& entries, Instant now) {
     Database::Lease s(db_);
-    soci::transaction tx(*s);
+    WriteTransaction tx(*s, db_.dialect());
     const std::string ts = FormatUtcTimestamp(now);
     *s << "DELETE FROM rnu_entries";
     RnuEntry v;
@@ -424,7 +424,7 @@ void GoszakupRepository::ReplaceRnu(const std::vector<RnuEntry>& entries, Instan
         insert.execute(true);
     }
     insert.clean_up();
-    tx.commit();
+    tx.Commit();
 }
 
 std::vector<RnuEntry> GoszakupRepository::FindRnu(const std::string& biin) {

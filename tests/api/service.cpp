@@ -213,4 +213,96 @@ std::string Service::CreateKey(long long tg_id, const std::string& plan) const {
     return std::string(boost::json::parse(r.body).at("api_key").as_string());
 }
 
+FakeOws::FakeOws(int lots, int rnu) {
+    dir_ = (std::filesystem::temp_directory_path() / ("fake-ows-" + RandomName())).string();
+    std::filesystem::create_directories(dir_);
+    const std::string port_file = dir_ + "/port";
+    const std::string log = dir_ + "/log";
+    const std::string lots_text = std::to_string(lots);
+    const std::string rnu_text = std::to_string(rnu);
+    pid_ = fork();
+    if (pid_ == 0) {
+        const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+        dup2(fd, 1);
+        dup2(fd, 2);
+        execl(ZAKUPAI_FAKE_OWS,
+              ZAKUPAI_FAKE_OWS,
+              "--port-file",
+              port_file.c_str(),
+              "--lots",
+              lots_text.c_str(),
+              "--rnu",
+              rnu_text.c_str(),
+              "--token",
+              kToken,
+              nullptr);
+        _exit(127);
+    }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (std::chrono::steady_clock::now() < deadline) {
+        std::ifstream in(port_file);
+        if (in >> port_) {
+            return;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    throw std::runtime_error("fake OWS did not start");
+}
+
+FakeOws::~FakeOws() {
+    Kill();
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+}
+
+void FakeOws::Kill() {
+    if (pid_ > 0) {
+        kill(pid_, SIGKILL);
+        waitpid(pid_, nullptr, 0);
+        pid_ = -1;
+    }
+}
+
+std::string FakeOws::Control(const std::string& what, const std::string& body) const {
+    auto result = Send(port_, what == "stats" ? "GET" : "POST", "/__control/" + what, body);
+    if (result.status != 200) {
+        throw std::runtime_error("fake OWS control " + what + ": " + std::to_string(result.status) + " " + result.body);
+    }
+    return result.body;
+}
+
+CliResult RunCli(const TestDatabase& db,
+                 const std::vector<std::string>& args,
+                 const std::map<std::string, std::string>& env,
+                 int kill_after_ms) {
+    const std::string out_path = db.data_dir() + "/cli-" + RandomName() + ".log";
+    const pid_t pid = fork();
+    if (pid == 0) {
+        setenv("ZAKUPAI_DATA_DIR", db.data_dir().c_str(), 1);
+        setenv("ZAKUPAI_DATABASE_URL", db.url().c_str(), 1);
+        for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
+        const int fd = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        dup2(fd, 1);
+        dup2(fd, 2);
+        std::vector<char*> argv{const_cast<char*>(ZAKUPAI_BINARY)};
+        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
+        execv(ZAKUPAI_BINARY, argv.data());
+        _exit(127);
+    }
+    if (kill_after_ms > 0) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(kill_after_ms));
+        kill(pid, SIGKILL);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    CliResult result;
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+    std::ifstream in(out_path);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    result.output = buffer.str();
+    return result;
+}
+
 }  // namespace zakupai::test

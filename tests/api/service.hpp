@@ -73,4 +73,33 @@ private:
 
 bool PostgresConfigured();
 
+// The fake portal (tests/fake_ows) as a child process on a free port.
+class FakeOws {
+public:
+    static constexpr const char* kToken = "0123456789abcdef0123456789abcdef";
+    explicit FakeOws(int lots, int rnu = 20);
+    ~FakeOws();
+    int port() const { return port_; }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+    // POST /__control/<what> with a JSON body (GET for "stats").
+    std::string Control(const std::string& what, const std::string& body = "{}") const;
+    void Kill();
+
+private:
+    std::string dir_;
+    pid_t pid_ = -1;
+    int port_ = 0;
+};
+
+struct CliResult {
+    int exit_code = -1;  // -signal when killed
+    std::string output;  // stdout and stderr
+};
+// Runs `zakupai <args>` against the test database with extra environment; when
+// kill_after_ms > 0 the process is SIGKILLed after that long (a crash mid-run).
+CliResult RunCli(const TestDatabase& db,
+                 const std::vector<std::string>& args,
+                 const std::map<std::string, std::string>& env,
+                 int kill_after_ms = 0);
+
 }  // namespace zakupai::test

@@ -1,0 +1,331 @@
+// Goszakup sync and RNU checks, black-box: the real binary against the fake portal, on SQLite
+// and PostgreSQL. Faults are injected through the fake's control API.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <cstdlib>
+
+#include "core/config.hpp"
+#include "service.hpp"
+#include "store/database.hpp"
+
+#include <soci/soci.h>
+
+namespace zakupai::test {
+namespace {
+
+namespace json = boost::json;
+
+json::object Body(const HttpResult& r) {
+    return json::parse(r.body).as_object();
+}
+
+std::int64_t Int(const json::object& o, const char* key) {
+    return o.at(key).as_int64();
+}
+
+class IngestTest : public ::testing::TestWithParam<bool> {
+protected:
+    void SetUp() override {
+        if (GetParam() && !PostgresConfigured()) {
+            if (std::getenv("ZAKUPAI_REQUIRE_PG") != nullptr)
+                FAIL() << "ZAKUPAI_TEST_PG_URL is not set";
+            GTEST_SKIP() << "PostgreSQL not configured";
+        }
+        db_ = std::make_unique<TestDatabase>(GetParam());
+    }
+    void TearDown() override {
+        if (HasFailure() && service_)
+            std::cerr << "---- service log ----\n" << service_->Log();
+    }
+    std::map<std::string, std::string> PortalEnv(const FakeOws& ows, std::map<std::string, std::string> extra = {}) {
+        std::map<std::string, std::string> env{{"ZAKUPAI_GOSZAKUP_URL", ows.url()},
+                                               {"ZAKUPAI_GOSZAKUP_TOKEN", FakeOws::kToken},
+                                               {"ZAKUPAI_GOSZAKUP_SYNC_INTERVAL_S", "0"},
+                                               {"ZAKUPAI_GOSZAKUP_RPS", "1000"},
+                                               {"ZAKUPAI_GOSZAKUP_BACKOFF_MS", "10"},
+                                               {"ZAKUPAI_GOSZAKUP_TIMEOUT_MS", "700"},
+                                               {"ZAKUPAI_GOSZAKUP_MAX_RETRIES", "3"}};
+        for (auto& [k, v] : extra) env[k] = v;
+        return env;
+    }
+    Service& StartService(std::map<std::string, std::string> env) {
+        service_ = std::make_unique<Service>(*db_, std::move(env));
+        return *service_;
+    }
+    HttpResult Sync(const std::string& body = "") {
+        return service_->Call("POST", "/etl/goszakup/sync", body, service_->admin_key());
+    }
+    long long Scalar(const std::string& sql) {
+        DatabaseConfig config;
+        config.url = db_->url();
+        auto db = store::Database::Open(config, db_->data_dir());
+        store::Database::Lease s(*db);
+        long long value = 0;
+        *s << sql, soci::into(value);
+        return value;
+    }
+    std::unique_ptr<TestDatabase> db_;
+    std::unique_ptr<Service> service_;
+};
+
+TEST_P(IngestTest, FullLoadThenIncrementalRunsRecordChangesOnce) {
+    FakeOws ows(450);
+    Service& s = StartService(PortalEnv(ows));
+    auto first = Sync();
+    ASSERT_EQ(first.status, 200) << first.body;
+    auto report = Body(first);
+    EXPECT_EQ(report.at("status").as_string(), "ok");
+    EXPECT_EQ(report.at("mode").as_string(), "full");
+    EXPECT_EQ(Int(report, "fetched"), 450);
+    EXPECT_EQ(Int(report, "inserted"), 450);
+    EXPECT_EQ(Int(report, "updated"), 0);
+    EXPECT_EQ(Int(report, "pages"), 3);  // 200 + 200 + 50
+    EXPECT_EQ(Int(report, "errors"), 0);
+    EXPECT_EQ(Scalar("SELECT COUNT(*) FROM goszakup_lots"), 450);
+    EXPECT_EQ(Scalar("SELECT COUNT(*) FROM lots"), 450);
+    EXPECT_EQ(Scalar("SELECT COUNT(*) FROM goszakup_lots g JOIN lots l ON l.id = g.lot_id WHERE l.price = g.amount"),
+              450);
+
+    // A repeated run changes nothing: the overlap window re-reads rows, all unchanged.
+    auto second = Body(Sync());
+    EXPECT_EQ(second.at("mode").as_string(), "incremental");
+    EXPECT_EQ(Int(second, "inserted"), 0);
+    EXPECT_EQ(Int(second, "updated"), 0);
+    EXPECT_EQ(Int(second, "unchanged"), 450);
+    EXPECT_EQ(Scalar("SELECT COUNT(*) FROM goszakup_lots"), 450);
+
+    const long long last_event = Scalar("SELECT MAX(id) FROM goszakup_lot_events");
+    ows.Control("change", R"({"id": 40000007, "status": 370, "amount": 1234.5})");
+    ows.Control("add", R"({"count": 2})");
+    auto third = Body(Sync());
+    EXPECT_EQ(Int(third, "inserted"), 2);
+    EXPECT_EQ(Int(third, "updated"), 1);
+    EXPECT_EQ(Int(third, "events"), 4);  // status + amount + two created
+    EXPECT_EQ(Scalar("SELECT COUNT(*) FROM goszakup_lots"), 452);
+    EXPECT_EQ(Scalar("SELECT amount FROM goszakup_lots WHERE source_id = 40000007"), 123450);
+    EXPECT_EQ(Scalar("SELECT l.price FROM lots l JOIN goszakup_lots g ON g.lot_id = l.id WHERE g.source_id = 40000007"),
+              123450);
+
+    auto events = s.Call("GET", "/etl/goszakup/events?after=" + std::to_string(last_event), "", s.admin_key());
+    ASSERT_EQ(events.status, 200) << events.body;
+    const auto list = Body(events).at("events").as_array();
+    ASSERT_EQ(list.size(), 4u);
+    std::map<std::string, json::object> by_kind;
+    for (const auto& e : list) by_kind[std::string(e.at("kind").as_string())] = e.as_object();
+    EXPECT_EQ(by_kind["status"].at("new").as_string(), "ResultNotCompleted");
+    EXPECT_EQ(by_kind["amount"].at("new").as_string(), "123450");
+    EXPECT_EQ(by_kind["status"].at("lot_number").as_string(), by_kind["amount"].at("lot_number").as_string());
+    EXPECT_TRUE(by_kind["created"].at("old").is_null());
+    EXPECT_EQ(s.Call("GET", "/etl/goszakup/events?after=-1", "", s.admin_key()).status, 422);
+    EXPECT_EQ(s.Call("GET", "/etl/goszakup/events", "", s.CreateKey(5001, "premium")).status, 403);
+
+    // The run state and data survive a restart; the next run is incremental, not full.
+    EXPECT_EQ(s.Stop(), 0);
+    s.Start();
+    auto after_restart = Body(Sync());
+    EXPECT_EQ(after_restart.at("mode").as_string(), "incremental");
+    EXPECT_EQ(Int(after_restart, "inserted"), 0);
+    const auto metrics = s.Call("GET", "/metrics").body;
+    EXPECT_NE(metrics.find("goszakup_lots_total 452"), std::string::npos) << metrics;
+    EXPECT_NE(metrics.find("goszakup_sync_duration_seconds_count 1"), std::string::npos);
+    EXPECT_NE(metrics.find("goszakup_sync_last_success_timestamp_seconds "), std::string::npos);
+}
+
+struct FaultCase {
+    const char* injected;
+    const char* counted_as;
+};
+
+TEST_P(IngestTest, EveryPortalFaultIsRetriedAndCounted) {
+    FakeOws ows(60);
+    Service& s = StartService(PortalEnv(ows, {{"ZAKUPAI_GOSZAKUP_PAGE_SIZE", "20"}}));
+    const std::vector<FaultCase> cases{{"timeout", "timeout"},
+                                       {"reset", "connection"},
+                                       {"truncated", "truncated"},
+                                       {"403", "http_403"},
+                                       {"500", "http_5xx"},
+                                       {"503", "http_5xx"},
+                                       {"malformed", "malformed_json"},
+                                       {"graphql_errors", "graphql_errors"},
+                                       {"empty_page", "empty_page"}};
+    for (const auto& c : cases) {
+        ows.Control("fault", std::string(R"({"kind": ")") + c.injected + R"(", "count": 1, "delay_ms": 1500})");
+        auto run = Sync(R"({"full": true})");
+        ASSERT_EQ(run.status, 200) << c.injected << ": " << run.body;
+        auto report = Body(run);
+        EXPECT_EQ(Int(report, "fetched"), 60) << c.injected;
+        const auto metrics = s.Call("GET", "/metrics").body;
+        EXPECT_NE(metrics.find(std::string("goszakup_sync_errors_total{kind=\"") + c.counted_as + "\"}"),
+                  std::string::npos)
+            << c.injected << "\n"
+            << metrics;
+    }
+    EXPECT_EQ(Scalar("SELECT COUNT(*) FROM goszakup_lots"), 60);
+
+    // 429 with Retry-After: the client waits at least that long before asking again.
+    ows.Control("fault", R"({"kind": "429", "count": 1, "retry_after": 1})");
+    const auto started = std::chrono::steady_clock::now();
+    ASSERT_EQ(Sync(R"({"full": true})").status, 200);
+    EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(1000));
+    EXPECT_NE(s.Call("GET", "/metrics").body.find("goszakup_sync_errors_total{kind=\"http_429\"} 1"),
+              std::string::npos);
+}
+
+TEST_P(IngestTest, AnOutageStopsTheRunAndTheNextRunResumesWithoutLoss) {
+    FakeOws ows(100);
+    StartService(PortalEnv(ows, {{"ZAKUPAI_GOSZAKUP_PAGE_SIZE", "20"}}));
+    ASSERT_EQ(Sync().status, 200);  // dictionaries loaded, 100 lots
+    ows.Control("add", R"({"count": 100})");
+    // Page 1 passes (an empty fault), then every attempt at page 2 fails (1 try + 3 retries).
+    ows.Control("fault", R"({"kind": "", "count": 1})");
+    ows.Control("fault", R"({"kind": "500", "count": 4})");
+    auto failed = Sync(R"({"full": true})");
+    ASSERT_EQ(failed.status, 502) << failed.body;
+    EXPECT_EQ(Body(failed).at("error").at("code").as_string(), "bad_gateway");
+    EXPECT_NE(Body(failed).at("error").at("message").as_string().find("http_5xx"), std::string::npos);
+    EXPECT_EQ(Scalar("SELECT COUNT(*) FROM goszakup_lots"), 120);
+    auto resumed = Body(Sync());
+    EXPECT_TRUE(resumed.at("resumed").as_bool());
+    EXPECT_EQ(resumed.at("mode").as_string(), "full");
+    EXPECT_EQ(Int(resumed, "inserted"), 80);
+    EXPECT_EQ(Scalar("SELECT COUNT(*) FROM goszakup_lots"), 200);
+    EXPECT_EQ(Scalar("SELECT COUNT(DISTINCT lot_number) FROM goszakup_lots"), 200);
+}
+
+TEST_P(IngestTest, AKilledCliRunResumesWithNoDuplicatesAndNothingLost) {
+    FakeOws ows(600);
+    auto env = PortalEnv(ows, {{"ZAKUPAI_GOSZAKUP_PAGE_SIZE", "10"}, {"ZAKUPAI_GOSZAKUP_RPS", "40"}});
+    // 60 pages at 40 requests per second take about 1.5 s; kill it half way.
+    auto killed = RunCli(*db_, {"sync", "goszakup"}, env, 800);
+    EXPECT_EQ(killed.exit_code, -9);
+    const long long partial = Scalar("SELECT COUNT(*) FROM goszakup_lots");
+    EXPECT_GT(partial, 0);
+    EXPECT_LT(partial, 600);
+    EXPECT_EQ(Scalar("SELECT COUNT(*) FROM sync_state WHERE mode = 'full' AND cursor IS NOT NULL"), 1);
+
+    env["ZAKUPAI_GOSZAKUP_RPS"] = "1000";
+    auto resumed = RunCli(*db_, {"sync", "goszakup"}, env);
+    EXPECT_EQ(resumed.exit_code, 0) << resumed.output;
+    EXPECT_NE(resumed.output.find("goszakup sync done (full, resumed)"), std::string::npos) << resumed.output;
+    EXPECT_EQ(Scalar("SELECT COUNT(*) FROM goszakup_lots"), 600);
+    EXPECT_EQ(Scalar("SELECT COUNT(DISTINCT lot_number) FROM goszakup_lots"), 600);
+    EXPECT_EQ(Scalar("SELECT COUNT(*) FROM lots"), 600);
+    EXPECT_EQ(Scalar("SELECT COUNT(*) FROM goszakup_lot_events WHERE kind = 'created'"), 600);
+    EXPECT_EQ(Scalar("SELECT COUNT(*) FROM sync_state WHERE mode IS NULL AND last_success_at IS NOT NULL"), 1);
+
+    auto bad = RunCli(*db_, {"sync", "goszakup", "--since", "25.11.2026"}, env);
+    EXPECT_EQ(bad.exit_code, 2);
+    EXPECT_NE(bad.output.find("--since must be a date YYYY-MM-DD"), std::string::npos);
+}
+
+TEST_P(IngestTest, TheRequestRateStaysUnderTheCap) {
+    FakeOws ows(200);
+    StartService(PortalEnv(ows, {{"ZAKUPAI_GOSZAKUP_PAGE_SIZE", "10"}, {"ZAKUPAI_GOSZAKUP_RPS", "8"}}));
+    const auto started = std::chrono::steady_clock::now();
+    ASSERT_EQ(Sync().status, 200);
+    const auto elapsed = std::chrono::steady_clock::now() - started;
+    const auto stats = json::parse(ows.Control("stats")).as_object();
+    // 4 dictionaries + 20 pages = 24 requests at 8 per second: about 3 s, never more than
+    // 8 (+1 at the window's edge) in any one second.
+    EXPECT_EQ(Int(stats, "requests"), 24);
+    EXPECT_LE(Int(stats, "max_per_second"), 9);
+    EXPECT_GE(elapsed, std::chrono::milliseconds(2700));
+}
+
+TEST_P(IngestTest, WithoutATokenSyncIsOffAndSaysWhy) {
+    Service& s = StartService({});
+    auto r = Sync();
+    EXPECT_EQ(r.status, 503);
+    EXPECT_NE(Body(r).at("error").at("message").as_string().find("ZAKUPAI_GOSZAKUP_TOKEN"), std::string::npos);
+    // RNU checks still validate the BIN and then say nothing can answer.
+    EXPECT_EQ(s.Call("GET", "/risk/validate_rnu/123456789012", "", s.admin_key()).status, 422);
+    EXPECT_EQ(s.Call("GET", "/risk/validate_rnu/990640001201", "", s.admin_key()).status, 503);
+    auto cli = RunCli(*db_, {"sync", "goszakup"}, {});
+    EXPECT_EQ(cli.exit_code, 2);
+    EXPECT_NE(cli.output.find("no portal token"), std::string::npos);
+}
+
+TEST_P(IngestTest, RnuCheckAsksThePortalCachesAndFallsBack) {
+    FakeOws ows(10, 5);
+    const std::string listed = "160440007161";
+    const std::string clean = "990640001201";
+    ows.Control("rnu",
+                R"({"biin": ")" + listed +
+                    R"(", "name": "ТОО \"Ромашка\"", "start": "2026-02-01 00:00:00", "end": "2028-02-01 00:00:00"})");
+    Service& s = StartService(PortalEnv(ows));
+    const std::string key = s.CreateKey(7001, "free");
+
+    auto bad = s.Call("GET", "/risk/validate_rnu/16044000716", "", key);
+    EXPECT_EQ(bad.status, 422);
+    EXPECT_EQ(Body(bad).at("error").at("details").at(0).at("field").as_string(), "supplier_bin");
+    EXPECT_EQ(s.Call("GET", "/risk/validate_rnu/160440007162", "", key).status, 422);  // wrong check digit
+
+    auto first = s.Call("GET", "/risk/validate_rnu/" + listed, "", key);
+    ASSERT_EQ(first.status, 200) << first.body;
+    auto a = Body(first);
+    EXPECT_EQ(a.at("supplier_bin").as_string(), listed);
+    EXPECT_EQ(a.at("status").as_string(), "BLACKLISTED");
+    EXPECT_TRUE(a.at("is_blocked").as_bool());
+    EXPECT_EQ(a.at("source").as_string(), "api");
+    EXPECT_EQ(a.at("listed_since").as_string(), "2026-02-01 00:00:00");
+    EXPECT_EQ(a.at("listed_until").as_string(), "2028-02-01 00:00:00");
+    EXPECT_NE(a.at("reason").as_string().find("Управление образования"), std::string::npos);
+    EXPECT_EQ(a.at("listings").as_array().size(), 1u);
+
+    auto again = Body(s.Call("GET", "/validate_rnu/" + listed, "", key));
+    EXPECT_EQ(again.at("source").as_string(), "cache");
+    EXPECT_EQ(again.at("status").as_string(), "BLACKLISTED");
+
+    auto not_listed = Body(s.Call("GET", "/risk/validate_rnu/" + clean, "", key));
+    EXPECT_EQ(not_listed.at("status").as_string(), "ACTIVE");
+    EXPECT_FALSE(not_listed.at("is_blocked").as_bool());
+    EXPECT_EQ(not_listed.at("source").as_string(), "api");
+    EXPECT_TRUE(not_listed.at("listings").as_array().empty());
+
+    // The cache survives a restart; with a zero cache period and the portal down the
+    // cached answer comes back marked stale, with its age.
+    EXPECT_EQ(s.Stop(), 0);
+    ows.Kill();
+    auto env = PortalEnv(ows, {{"ZAKUPAI_RNU_CACHE_HOURS", "0"}});
+    StartService(env);
+    auto stale = service_->Call("GET", "/risk/validate_rnu/" + listed, "", service_->admin_key());
+    ASSERT_EQ(stale.status, 200) << stale.body;
+    auto st = Body(stale);
+    EXPECT_EQ(st.at("source").as_string(), "cache");
+    EXPECT_TRUE(st.at("stale").as_bool());
+    EXPECT_TRUE(st.at("is_blocked").as_bool());
+    EXPECT_GE(Int(st, "age_seconds"), 0);
+    // Never checked and the portal is down, no synced list: 503 with the reason.
+    auto unknown = service_->Call("GET", "/risk/validate_rnu/050140006873", "", service_->admin_key());
+    EXPECT_EQ(unknown.status, 503);
+}
+
+TEST_P(IngestTest, TheRnuListSyncAnswersWhenThePortalIsDown) {
+    FakeOws ows(10, 30);
+    const std::string listed = "160440007161";
+    ows.Control("rnu", R"({"biin": ")" + listed + R"("})");
+    auto env = PortalEnv(ows);
+    auto cli = RunCli(*db_, {"sync", "rnu"}, env);
+    ASSERT_EQ(cli.exit_code, 0) << cli.output;
+    EXPECT_NE(cli.output.find("rnu sync done: 31 entries"), std::string::npos) << cli.output;
+    EXPECT_EQ(Scalar("SELECT COUNT(*) FROM rnu_entries"), 31);
+    ows.Kill();
+    Service& s = StartService(env);
+    auto r = s.Call("GET", "/risk/validate_rnu/" + listed, "", s.admin_key());
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(Body(r).at("source").as_string(), "registry");
+    EXPECT_TRUE(Body(r).at("is_blocked").as_bool());
+    EXPECT_TRUE(Body(r).at("stale").as_bool());
+    auto clean = Body(s.Call("GET", "/risk/validate_rnu/990640001201", "", s.admin_key()));
+    EXPECT_EQ(clean.at("status").as_string(), "ACTIVE");
+    EXPECT_EQ(clean.at("source").as_string(), "registry");
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, IngestTest, ::testing::Values(false, true), [](const auto& backend) {
+    return backend.param ? std::string("PostgreSQL") : std::string("SQLite");
+});
+
+}  // namespace
+}  // namespace zakupai::test
