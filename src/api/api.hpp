@@ -9,6 +9,7 @@
 #include "docs/letters.hpp"
 #include "docs/tldr.hpp"
 #include "http/metrics.hpp"
+#include "ingest/batch_import.hpp"
 #include "ingest/rnu.hpp"
 #include "ingest/sync.hpp"
 #include "http/router.hpp"
@@ -45,6 +46,14 @@ void RegisterIngestRoutes(http::Router& router,
                           ingest::RnuService& rnu,
                           store::GoszakupRepository& repository,
                           const Clock& clock);
+
+void RegisterImportRoutes(http::Router& router,
+                          ingest::ImportService& imports,
+                          store::ImportRepository& repository,
+                          store::LotRepository& lots,
+                          const calc::RuleBook& rules,
+                          const Clock& clock,
+                          std::size_t max_bytes);
 
 // The OpenAPI document served at /openapi.json (compiled in from data/openapi.json).
 std::string_view OpenApiDocument();

@@ -3,6 +3,9 @@
 #include <charconv>
 
 #include "api/api.hpp"
+#include "calc/calculators.hpp"
+#include "http/multipart.hpp"
+#include "ingest/batch_import.hpp"
 #include "core/json.hpp"
 #include "ingest/rnu.hpp"
 #include "ingest/sync.hpp"
@@ -122,6 +125,143 @@ void RegisterIngestRoutes(http::Router& router,
     };
     router.Add("GET", "/risk/validate_rnu/{bin}", validate);
     router.Add("GET", "/validate_rnu/{bin}", validate);  // the original risk-engine path
+}
+
+}  // namespace zakupai::api
+
+namespace zakupai::api {
+
+void RegisterImportRoutes(http::Router& router,
+                          ingest::ImportService& imports,
+                          store::ImportRepository& repository,
+                          store::LotRepository& lots,
+                          const calc::RuleBook& rules,
+                          const Clock& clock,
+                          std::size_t max_bytes) {
+    const http::RouteOptions premium{.is_public = false, .required_plan = "premium", .counts_usage = true};
+    router.Add(
+        "POST",
+        "/etl/upload-batch",
+        [&imports, &clock, max_bytes](http::Request& request) {
+            ingest::ImportOptions options;
+            std::map<std::string, std::string> fields(request.query.begin(), request.query.end());
+            std::string_view file;
+            const std::string_view content_type = request.Header("content-type");
+            if (content_type.substr(0, 10) == "multipart/") {
+                auto parts = http::ParseMultipart(content_type, request.body);
+                if (!parts) {
+                    return http::ErrorResponse(parts.error(), request.request_id);
+                }
+                bool found = false;
+                for (const auto& part : *parts) {
+                    if (part.name == "file") {
+                        file = part.body;
+                        options.file_name = part.filename;
+                        found = true;
+                    } else if (part.body.size() <= 256) {
+                        fields[part.name] = std::string(part.body);
+                    }
+                }
+                if (!found) {
+                    return http::ErrorResponse(Error::Invalid("file", "is required (a multipart field named file)"),
+                                               request.request_id);
+                }
+            } else {
+                // A raw body (curl --data-binary @prices.csv) works too; the name comes from ?filename=.
+                file = request.body;
+                options.file_name = fields.contains("filename") ? fields["filename"] : "";
+            }
+            if (file.size() > max_bytes) {
+                return http::ErrorResponse(413,
+                                           "payload_too_large",
+                                           fmt::format("the file is {} bytes; the limit is {} bytes", file.size(), max_bytes),
+                                           request.request_id);
+            }
+            std::vector<FieldProblem> problems;
+            const std::string kind = fields.contains("kind") ? fields["kind"] : "auto";
+            if (kind == "prices") {
+                options.kind = ingest::ImportKind::kPrices;
+            } else if (kind == "lots") {
+                options.kind = ingest::ImportKind::kLots;
+            } else if (kind != "auto") {
+                problems.push_back({"kind", "must be auto, prices or lots"});
+            }
+            const std::string strict = fields.contains("strict") ? fields["strict"] : "false";
+            if (strict != "true" && strict != "false" && strict != "1" && strict != "0") {
+                problems.push_back({"strict", "must be true or false"});
+            }
+            options.strict = strict == "true" || strict == "1";
+            options.source = fields.contains("source") ? fields["source"] : "";
+            options.sheet = fields.contains("sheet") ? fields["sheet"] : "";
+            if (options.source.size() > 200) {
+                problems.push_back({"source", "must be at most 200 characters"});
+            }
+            if (!problems.empty()) {
+                return http::ErrorResponse(Error::Invalid(std::move(problems)), request.request_id);
+            }
+            options.api_key_id = request.caller.key_id;
+            auto report = imports.Import(file, options);
+            if (!report) {
+                return http::ErrorResponse(report.error(), request.request_id);
+            }
+            return http::Response::Json(WithMeta(ingest::ImportReportJson(*report), request.request_id, clock.Now()));
+        },
+        premium);
+
+    router.Add("GET", "/lots/{id}/prices", [&repository, &lots, &rules, &clock](http::Request& request) {
+        const auto id = IntParam(request.path_params.at("id"));
+        if (!id || *id < 1) {
+            return http::ErrorResponse(Error::Invalid("id", "must be a positive integer"), request.request_id);
+        }
+        const auto lot = lots.FindLot(*id);
+        if (!lot) {
+            return http::ErrorResponse(Error::NotFound("lot " + std::to_string(*id) + " not found"), request.request_id);
+        }
+        const Date today = AlmatyDate(clock.Now());
+        const auto* vat = rules.FindVat("standard", today);
+        const calc::BasisPoints vat_rate = vat != nullptr ? vat->rate : 0;
+        JsonWriter w;
+        w.BeginObject()
+            .Field("lot_id", lot->id)
+            .Field("title", lot->row.title)
+            .MoneyField("lot_price", lot->row.price)
+            .Field("quantity", lot->row.quantity)
+            .Field("unit", lot->row.unit)
+            .Key("vat_rate")
+            .Decimal(vat_rate, 2)
+            .Field("lot_price_includes_vat", false);
+        w.Key("prices").BeginArray();
+        for (const auto& p : repository.LotPrices(*id, 50)) {
+            // The portal's lot amounts are without VAT; a price-list price is the supplier's net cost.
+            const Tiyn cost = static_cast<Tiyn>(std::llround(static_cast<double>(p.price) * p.qty));
+            calc::MarginInput input;
+            input.lot_price = lot->row.price;
+            input.cost = cost;
+            input.vat_rate = vat_rate;
+            input.price_includes_vat = false;
+            const auto margin = calc::CalculateMargin(input);
+            w.BeginObject()
+                .Field("price_id", p.price_id)
+                .Field("source", p.source)
+                .Field("sku", p.sku)
+                .Field("name", p.title)
+                .Field("unit", p.unit)
+                .MoneyField("price", p.price)
+                .Field("captured_at", p.captured_at)
+                .Key("match_score")
+                .Decimal(std::llround(p.score * 100), 2)
+                .Field("match_kind", p.kind)
+                .Key("qty")
+                .Decimal(std::llround(p.qty * 1000), 3)
+                .MoneyField("cost_total", cost)
+                .MoneyField("profit", margin.profit)
+                .Key("margin_pct")
+                .Decimal(margin.margin, 2)
+                .EndObject();
+        }
+        w.EndArray().EndObject();
+        return http::Response::Json(WithMeta(w.Take(), request.request_id, clock.Now()));
+    });
 }
 
 }  // namespace zakupai::api

@@ -27,6 +27,8 @@
 #include "ingest/sync.hpp"
 #include "ingest/transport.hpp"
 #include "store/goszakup_repository.hpp"
+#include "store/import_repository.hpp"
+#include "ingest/batch_import.hpp"
 #include "store/billing_repository.hpp"
 #include "store/database.hpp"
 #include "store/lot_repository.hpp"
@@ -270,6 +272,10 @@ int Serve(const Config& config) {
     Portal portal(config, db, clock);
     AddPortalMetrics(metrics, portal);
     api::RegisterIngestRoutes(router, portal.sync.get(), *portal.rnu, *portal.repository, clock);
+    store::ImportRepository import_repository(db);
+    ingest::ImportService imports(import_repository, clock);
+    api::RegisterImportRoutes(
+        router, imports, import_repository, lot_repository, calc.rules(), clock, config.import.max_bytes);
     std::optional<SyncScheduler> scheduler;
     if (portal.sync && config.goszakup.sync_interval_s > 0) {
         scheduler.emplace(portal, std::chrono::seconds(config.goszakup.sync_interval_s), config.goszakup.page_size);
@@ -278,8 +284,12 @@ int Serve(const Config& config) {
         spdlog::info("goszakup scheduler off ({})", portal.sync ? "interval 0" : "no portal token");
     }
 
+    // Uploads are the largest bodies: the server must let a whole file through (plus the
+    // multipart framing) so the import route can answer its own, clearer 413.
+    HttpConfig http_config = config.http;
+    http_config.body_limit_bytes = std::max(http_config.body_limit_bytes, config.import.max_bytes + 64 * 1024);
     http::Server server(
-        config.http,
+        http_config,
         router,
         metrics,
         api::MakeAccessHooks(billing, recorder, metrics, clock, config.http.anonymous_per_ip_per_minute));
@@ -405,6 +415,73 @@ int SyncCommand(const Config& config, bool rnu_only, bool full, const std::strin
     return report.ok ? 0 : 1;
 }
 
+struct ImportArgs {
+    std::string file;
+    std::string kind = "auto";
+    bool strict = false;
+    std::string source;
+    std::string sheet;
+    bool json = false;
+};
+
+int ImportCommand(const Config& config, const ImportArgs& args) {
+    std::ifstream in(args.file, std::ios::binary);
+    if (!in) {
+        std::cerr << "zakupai: cannot read " << args.file << "\n";
+        return 2;
+    }
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (bytes.size() > config.import.max_bytes) {
+        std::cerr << "zakupai: " << args.file << " is " << bytes.size() << " bytes; the limit is "
+                  << config.import.max_bytes << " (ZAKUPAI_IMPORT_MAX_BYTES)\n";
+        return 2;
+    }
+    SystemClock clock;
+    Storage storage = OpenStorage(config, true);
+    store::ImportRepository repository(*storage.db);
+    ingest::ImportService imports(repository, clock);
+    ingest::ImportOptions options;
+    options.kind = args.kind == "lots"     ? ingest::ImportKind::kLots
+                   : args.kind == "prices" ? ingest::ImportKind::kPrices
+                                           : ingest::ImportKind::kAuto;
+    options.strict = args.strict;
+    options.source = args.source;
+    options.sheet = args.sheet;
+    options.file_name = std::filesystem::path(args.file).filename().string();
+    auto report = imports.Import(bytes, options);
+    storage.recorder->Stop();
+    if (!report) {
+        std::cerr << "zakupai: " << report.error().message << "\n";
+        for (const auto& p : report.error().details) {
+            std::cerr << "  " << p.field << ": " << p.problem << "\n";
+        }
+        return 1;
+    }
+    if (args.json) {
+        std::cout << ingest::ImportReportJson(*report) << "\n";
+        return 0;
+    }
+    std::cout << fmt::format("imported {} ({}, {}): {} rows, {} accepted, {} rejected, {} matched to lots, batch {}, "
+                             "{:.2f} s\n",
+                             args.file,
+                             report->kind,
+                             report->format == "csv" ? report->encoding : "xlsx sheet " + report->sheet,
+                             report->rows_total,
+                             report->accepted,
+                             report->rejected,
+                             report->matched,
+                             report->batch_id,
+                             report->duration_seconds);
+    for (std::size_t i = 0; i < report->errors.size() && i < 20; ++i) {
+        const auto& e = report->errors[i];
+        std::cout << fmt::format("  line {}{}: {}\n", e.line, e.column.empty() ? "" : " [" + e.column + "]", e.error);
+    }
+    if (report->errors.size() > 20) {
+        std::cout << "  ... and " << report->errors.size() - 20 << " more (--json lists them all)\n";
+    }
+    return 0;
+}
+
 }  // namespace
 
 namespace {
@@ -471,6 +548,15 @@ int Run(int argc, char** argv) {
     sync_goszakup->add_option("--since", since, "Only lots changed since this Almaty day, YYYY-MM-DD");
     auto* sync_rnu = sync->add_subcommand("rnu", "The register of unreliable suppliers (replaced as a whole)");
 
+    auto* import = cli.add_subcommand("import", "Load a CSV or XLSX price list (or lots) in one transaction");
+    ImportArgs import_args;
+    import->add_option("FILE", import_args.file, "The .csv or .xlsx file")->required();
+    import->add_option("--kind", import_args.kind, "auto | prices | lots")->check(CLI::IsMember({"auto", "prices", "lots"}));
+    import->add_flag("--strict", import_args.strict, "Import nothing if any row is bad");
+    import->add_option("--source", import_args.source, "Source name for rows without one");
+    import->add_option("--sheet", import_args.sheet, "XLSX sheet name (default: the first with rows)");
+    import->add_flag("--json", import_args.json, "Print the full report as JSON");
+
     auto* version = cli.add_subcommand("version", "Print the version");
 
     CLI11_PARSE(cli, argc, argv);
@@ -505,6 +591,9 @@ int Run(int argc, char** argv) {
         }
         if (seed->parsed()) {
             return SeedDemo(*config, lots, if_empty, key_file);
+        }
+        if (import->parsed()) {
+            return ImportCommand(*config, import_args);
         }
         if (sync_goszakup->parsed() || sync_rnu->parsed()) {
             return SyncCommand(*config, sync_rnu->parsed(), full, since);

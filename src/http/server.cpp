@@ -1,5 +1,7 @@
 #include "http/server.hpp"
 
+#include "core/ids.hpp"
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -36,16 +38,7 @@ namespace {
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 
 std::string NewRequestId() {
-    thread_local std::mt19937_64 rng{std::random_device{}()};
-    const std::uint64_t a = rng();
-    const std::uint64_t b = rng();
-    // UUID version 4 layout.
-    return fmt::format("{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
-                       a >> 32,
-                       (a >> 16) & 0xFFFF,
-                       a & 0xFFF,
-                       ((b >> 48) & 0x3FFF) | 0x8000,
-                       b & 0xFFFFFFFFFFFFULL);
+    return NewUuid();
 }
 
 bool OriginAllowed(const std::vector<std::string>& allowed, std::string_view origin) {

@@ -1,0 +1,78 @@
+#pragma once
+// CSV/XLSX uploads of supplier price lists and of lots: columns found by their Russian or
+// English headers, values typed the way Kazakh offices write them ("1 234 567,89", 25.11.2026,
+// Excel serial days), every bad row reported with its line and column, one transaction per
+// upload, and price rows matched to lots.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/money.hpp"
+#include "core/time.hpp"
+#include "ingest/table_reader.hpp"
+#include "store/import_repository.hpp"
+
+namespace zakupai::ingest {
+
+// "1 234 567,89", "1234567.89", "1,234,567.89", "12 500 ₸" -> tiyn. Errors name the problem.
+Result<Tiyn> ParseMoneyText(std::string_view text);
+// 25.11.2026, 25/11/2026, 2026-11-25, with an optional HH:MM[:SS], or an Excel serial day
+// (46351, 46351.5); local Almaty time.
+Result<Instant> ParseDateText(std::string_view text);
+// "12", "12,5", "1 000" -> a decimal text with a dot ("12.5"); errors for anything else.
+Result<std::string> ParseQuantityText(std::string_view text);
+
+enum class ImportKind { kAuto, kPrices, kLots };
+
+struct ImportOptions {
+    ImportKind kind = ImportKind::kAuto;
+    bool strict = false;  // reject the whole upload when any row is bad
+    std::string source;   // default "source" for price rows that have none
+    std::string file_name;
+    std::string sheet;
+    std::int64_t api_key_id = 0;
+    bool match = true;  // match price rows to lots
+};
+
+struct RowError {
+    int row = 0;   // record number, the header is row 1 (as the original API counted)
+    int line = 0;  // physical line (CSV) or sheet row (XLSX) where the record starts
+    std::string column;
+    std::string error;
+};
+
+struct ImportReport {
+    bool committed = false;
+    std::string batch_id;
+    std::string kind;  // prices | lots
+    std::string format;
+    std::string encoding;
+    std::string delimiter;
+    std::string sheet;
+    std::int64_t rows_total = 0;
+    std::int64_t accepted = 0;
+    std::int64_t rejected = 0;
+    std::int64_t matched = 0;  // lot_prices rows created
+    std::vector<std::string> columns;          // header -> field, as understood
+    std::vector<std::string> ignored_columns;  // headers nobody asked for
+    std::vector<RowError> errors;              // at most kMaxListedErrors
+    bool errors_truncated = false;
+    double duration_seconds = 0;
+};
+inline constexpr std::size_t kMaxListedErrors = 1000;
+std::string ImportReportJson(const ImportReport& report);
+
+class ImportService {
+public:
+    ImportService(store::ImportRepository& repository, const Clock& clock) : repository_(repository), clock_(clock) {}
+    // 422 for an unreadable file or missing columns; with strict, 422 listing the bad rows.
+    Result<ImportReport> Import(std::string_view bytes, const ImportOptions& options);
+
+private:
+    store::ImportRepository& repository_;
+    const Clock& clock_;
+};
+
+}  // namespace zakupai::ingest

@@ -1,0 +1,84 @@
+#pragma once
+// Batch imports: import_batches, the price rows and lots they bring, and the lot_prices
+// matches between prices and lots. One transaction per batch.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/money.hpp"
+#include "core/time.hpp"
+#include "store/database.hpp"
+#include "store/lot_repository.hpp"
+
+namespace zakupai::store {
+
+struct BatchRecord {
+    std::string id;  // UUID
+    std::string kind;  // prices | lots
+    std::string file_name;
+    std::string format;
+    std::string encoding;
+    std::int64_t rows_total = 0;
+    std::int64_t rows_accepted = 0;
+    std::int64_t rows_rejected = 0;
+    bool strict = false;
+    std::int64_t api_key_id = 0;
+};
+
+struct ImportedPrice {
+    std::string source;
+    std::string sku;
+    std::string sku_norm;
+    std::string title;
+    std::string unit;
+    Tiyn price = 0;
+    std::string supplier_bin;
+    Instant captured_at;
+};
+
+struct PriceMatchRow {
+    std::size_t price_index = 0;  // into the batch's prices
+    std::int64_t lot_id = 0;
+    double qty = 1;
+    double score = 0;
+    std::string kind;
+};
+
+struct LotForMatching {
+    std::int64_t id = 0;
+    std::string title;
+    std::string enstru;
+    std::string quantity;
+};
+
+struct MatchedPrice {
+    std::int64_t price_id = 0;
+    std::string source;
+    std::string sku;
+    std::string title;
+    std::string unit;
+    Tiyn price = 0;
+    std::string captured_at;
+    double qty = 1;
+    double score = 0;
+    std::string kind;
+};
+
+class ImportRepository {
+public:
+    explicit ImportRepository(Database& db) : db_(db) {}
+    std::vector<LotForMatching> LotsForMatching();
+    void SavePrices(const BatchRecord& batch,
+                    const std::vector<ImportedPrice>& prices,
+                    const std::vector<PriceMatchRow>& matches,
+                    Instant now);
+    void SaveLots(const BatchRecord& batch, const std::vector<LotRow>& lots, Instant now);
+    // Best matches first, then the cheapest.
+    std::vector<MatchedPrice> LotPrices(std::int64_t lot_id, int limit);
+
+private:
+    Database& db_;
+};
+
+}  // namespace zakupai::store
