@@ -453,7 +453,9 @@ int ImportCommand(const Config& config, const ImportArgs& args) {
     if (!report) {
         std::cerr << "zakupai: " << report.error().message << "\n";
         for (const auto& p : report.error().details) {
-            std::cerr << "  " << p.field << ": " << p.problem << "\n";
+            if (report.error().message.find(p.problem) == std::string::npos) {
+                std::cerr << "  " << p.field << ": " << p.problem << "\n";
+            }
         }
         return 1;
     }

@@ -81,7 +81,7 @@ struct FieldSpec {
 
 const std::vector<FieldSpec>& PriceFields() {
     static const std::vector<FieldSpec> kFields{
-        {"sku", {"sku", "артикул", "кодтовара", "код", "article", "кодентру", "енстру", "ктру"}},
+        {"sku", {"sku", "артикул", "кодтовара", "код", "article", "коденстру", "енстру", "ктру"}},
         {"name", {"name", "title", "наименованиетовара", "наименование", "название", "товар", "описание"}},
         {"price", {"price", "ценазаединицу", "цена", "стоимость"}},
         {"unit", {"unit", "единицаизмерения", "едизм", "единица", "ед"}},
@@ -102,7 +102,7 @@ const std::vector<FieldSpec>& LotFields() {
         {"customer_name", {"customername", "заказчик", "customer"}},
         {"quantity", {"quantity", "количество", "колво", "count"}},
         {"unit", {"unit", "единицаизмерения", "едизм", "единица", "ед"}},
-        {"enstru", {"enstru", "кодентру", "енстру", "ктру"}},
+        {"enstru", {"enstru", "коденстру", "енстру", "ктру"}},
         {"region", {"region", "регион", "kato", "като"}},
         {"plan_id", {"planid", "plannumber", "номерпунктаплана", "пунктплана"}},
     };
@@ -249,7 +249,11 @@ Result<Tiyn> ParseMoneyText(std::string_view raw) {
 }
 
 Result<Instant> ParseDateText(std::string_view raw) {
-    const std::string text = Trim(raw);
+    std::string text = Trim(raw);
+    if (const auto comma = text.find(','); comma != std::string::npos && AllDigits(text.substr(0, comma)) &&
+                                           AllDigits(text.substr(comma + 1))) {
+        text[comma] = '.';  // an Excel serial written with a decimal comma: 46351,75
+    }
     auto invalid = [&]() {
         return Fail(Error::Invalid("", "'" + text + "' is not a date (25.11.2026, 2026-11-25 or an Excel date)"));
     };
@@ -372,6 +376,24 @@ Result<ImportReport> ImportService::Import(std::string_view bytes, const ImportO
     if (!table) {
         return Fail(table.error());
     }
+    if (table->format == "xlsx" && options.sheet.empty()) {
+        // Workbooks often open with an instructions sheet: take the first sheet whose header
+        // names a price column.
+        for (const auto& name : table->sheets) {
+            if (!table->rows.empty() && MapColumns(table->rows.front(), PriceFields()).columns.contains("price")) {
+                break;
+            }
+            if (name == table->sheet) {
+                continue;
+            }
+            auto other = ReadTable(bytes, name);
+            if (other && !other->rows.empty() &&
+                MapColumns(other->rows.front(), PriceFields()).columns.contains("price")) {
+                table = std::move(other);
+                break;
+            }
+        }
+    }
     if (table->rows.empty()) {
         return Fail(Error::Invalid("file", "has no rows"));
     }
@@ -424,7 +446,15 @@ Result<ImportReport> ImportService::Import(std::string_view bytes, const ImportO
         std::vector<RowError> problems;
         auto cell = [&](const char* field) -> std::string {
             auto it = map.columns.find(field);
-            return it == map.columns.end() || it->second >= row.size() ? std::string() : Trim(row[it->second]);
+            if (it == map.columns.end() || it->second >= row.size()) {
+                return {};
+            }
+            std::string value = Trim(row[it->second]);
+            // A line break typed inside a quoted cell on Windows arrives as CRLF.
+            for (auto pos = value.find("\r\n"); pos != std::string::npos; pos = value.find("\r\n", pos)) {
+                value.erase(pos, 1);
+            }
+            return value;
         };
         auto problem = [&](const char* field, const std::string& message) {
             problems.push_back({record, line, header[map.columns.at(field)], message});

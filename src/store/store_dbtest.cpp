@@ -1,70 +1,21 @@
 // Runs against SQLite always and against PostgreSQL when ZAKUPAI_TEST_PG_URL is set (the test
 // script starts a throwaway server and sets it; ZAKUPAI_REQUIRE_PG=1 makes its absence a failure).
 #include <gtest/gtest.h>
-#include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 
-#include <filesystem>
-#include <random>
 
 #include "store/billing_repository.hpp"
 #include "store/database.hpp"
 #include "store/lot_repository.hpp"
 #include "store/write_behind.hpp"
+#include "support/db_backend.hpp"
 
 namespace zakupai::store {
 namespace {
 
 const Instant kNow = std::chrono::sys_days{std::chrono::year{2026} / 11 / 25} + std::chrono::hours{14};
 
-// A fresh database per test: a temp SQLite file, or a new PostgreSQL database.
-class Backend {
-public:
-    explicit Backend(bool postgres) : postgres_(postgres) {
-        std::random_device rd;
-        name_ = "zk_test_" + std::to_string(rd()) + std::to_string(rd());
-        if (postgres) {
-            const char* base = std::getenv("ZAKUPAI_TEST_PG_URL");
-            soci::session admin(soci::postgresql, PostgresConnectString(base));
-            admin << "CREATE DATABASE " + name_;
-            std::string url = base;
-            url = url.substr(0, url.rfind('/') + 1) + name_;
-            config_.url = url;
-        } else {
-            dir_ = std::filesystem::temp_directory_path() / name_;
-            config_.url = "sqlite://" + (dir_ / "test.db").string();
-        }
-        config_.pool_size = 3;
-    }
-    ~Backend() {
-        if (postgres_) {
-            soci::session admin(soci::postgresql, PostgresConnectString(std::getenv("ZAKUPAI_TEST_PG_URL")));
-            admin << "DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)";
-        } else {
-            std::filesystem::remove_all(dir_);
-        }
-    }
-    std::unique_ptr<Database> Open() const { return Database::Open(config_, dir_.string()); }
-
-private:
-    bool postgres_;
-    std::string name_;
-    std::filesystem::path dir_;
-    DatabaseConfig config_;
-};
-
-class StoreTest : public ::testing::TestWithParam<bool> {
-protected:
-    void SetUp() override {
-        if (GetParam() && std::getenv("ZAKUPAI_TEST_PG_URL") == nullptr) {
-            if (std::getenv("ZAKUPAI_REQUIRE_PG") != nullptr)
-                FAIL() << "ZAKUPAI_TEST_PG_URL is not set";
-            GTEST_SKIP() << "PostgreSQL not configured (set ZAKUPAI_TEST_PG_URL)";
-        }
-        backend_ = std::make_unique<Backend>(GetParam());
-    }
-    std::unique_ptr<Backend> backend_;
-};
+using StoreTest = test::BackendTest;
 
 TEST(PostgresUrl, BecomesKeywordConnectString) {
     EXPECT_EQ(PostgresConnectString("postgresql://zk:p%40ss@db.local:5433/zakupai?sslmode=require"),
@@ -76,9 +27,9 @@ TEST(PostgresUrl, BecomesKeywordConnectString) {
 
 TEST_P(StoreTest, MigrationsApplyOnceAndAreIdempotent) {
     auto db = backend_->Open();
-    EXPECT_EQ(Migrate(*db), 1);
+    EXPECT_EQ(Migrate(*db), 2);
     EXPECT_EQ(Migrate(*db), 0);
-    EXPECT_EQ(SchemaVersion(*db), 1);
+    EXPECT_EQ(SchemaVersion(*db), 2);
     EXPECT_TRUE(db->Ping());
 }
 
