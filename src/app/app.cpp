@@ -284,10 +284,11 @@ int Serve(const Config& config) {
         spdlog::info("goszakup scheduler off ({})", portal.sync ? "interval 0" : "no portal token");
     }
 
-    // Uploads are the largest bodies: the server must let a whole file through (plus the
-    // multipart framing) so the import route can answer its own, clearer 413.
+    // The upload route lets a whole file through (plus the multipart framing) so it can answer
+    // its own, clearer 413; every other route keeps the small limit.
     HttpConfig http_config = config.http;
-    http_config.body_limit_bytes = std::max(http_config.body_limit_bytes, config.import.max_bytes + 64 * 1024);
+    http_config.upload_paths = {"/etl/upload-batch"};
+    http_config.upload_body_limit_bytes = config.import.max_bytes + 64 * 1024;
     http::Server server(
         http_config,
         router,

@@ -23,6 +23,9 @@ struct HttpConfig {
     int port = 8080;
     int threads = 0;  // 0 = one per core
     std::size_t body_limit_bytes = std::size_t{2} * 1024 * 1024;
+    // Routes that take file uploads get their own, larger limit (set by the composition root).
+    std::vector<std::string> upload_paths;
+    std::size_t upload_body_limit_bytes = 0;
     int header_timeout_ms = 10'000;
     int body_timeout_ms = 30'000;
     int idle_timeout_ms = 60'000;

@@ -2,6 +2,7 @@
 
 #include "http/message.hpp"
 #include "http/metrics.hpp"
+#include "http/multipart.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
 
@@ -147,6 +148,63 @@ TEST(Pipeline, AFailingAfterHookDoesNotLoseTheAnswer) {
     const Response response = server.Handle(request);
     EXPECT_EQ(response.status, 200);
     EXPECT_EQ(response.body, "\"ok\"");
+}
+
+}  // namespace
+}  // namespace zakupai::http
+
+namespace zakupai::http {
+namespace {
+
+const std::string kBoundary = "----zk7MA4YWxkTrZu0gW";
+
+std::string Form(const std::vector<std::string>& parts) {
+    std::string body;
+    for (const auto& p : parts) {
+        body += "--" + kBoundary + "\r\n" + p;
+    }
+    return body + "--" + kBoundary + "--\r\n";
+}
+
+TEST(Multipart, FilesAndFieldsAsCurlSendsThem) {
+    const std::string body = Form({
+        "Content-Disposition: form-data; name=\"file\"; filename=\"прайс \\\"v2\\\".csv\"\r\n"
+        "Content-Type: text/csv\r\n\r\nsku;price\r\n--not-a-boundary\r\nA;1\r\n",
+        "Content-Disposition: form-data; name=strict\r\n\r\ntrue\r\n",
+    });
+    auto parts = ParseMultipart("multipart/form-data; boundary=" + kBoundary, body);
+    ASSERT_TRUE(parts.has_value()) << parts.error().message;
+    ASSERT_EQ(parts->size(), 2u);
+    EXPECT_EQ((*parts)[0].name, "file");
+    EXPECT_EQ((*parts)[0].filename, "прайс \"v2\".csv");
+    EXPECT_EQ((*parts)[0].content_type, "text/csv");
+    EXPECT_EQ((*parts)[0].body, "sku;price\r\n--not-a-boundary\r\nA;1");
+    EXPECT_EQ((*parts)[1].name, "strict");
+    EXPECT_EQ((*parts)[1].body, "true");
+    auto quoted = ParseMultipart("Multipart/Form-Data; charset=utf-8; boundary=\"" + kBoundary + "\"", body);
+    ASSERT_TRUE(quoted.has_value());
+    EXPECT_EQ(quoted->size(), 2u);
+}
+
+TEST(Multipart, HostileBodiesAreRejectedWithAReason) {
+    const std::string type = "multipart/form-data; boundary=" + kBoundary;
+    const std::vector<std::pair<std::string, std::string>> cases{
+        {"text/csv", "a,b"},
+        {"multipart/form-data", "--x\r\n"},
+        {type, "no boundary here"},
+        {type, "--" + kBoundary + "\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\nbody without end"},
+        {type, "--" + kBoundary + "\r\nContent-Disposition: form-data; name=\"f\"\r\nno blank line"},
+        {type, "--" + kBoundary + "\r\nContent-Type: text/plain\r\n\r\nx\r\n--" + kBoundary + "--"},
+        {type, "--" + kBoundary + "garbage"},
+    };
+    for (const auto& [content_type, body] : cases) {
+        auto parts = ParseMultipart(content_type, body);
+        ASSERT_FALSE(parts.has_value()) << body;
+        EXPECT_EQ(parts.error().code, ErrorCode::kMalformed);
+        EXPECT_EQ(parts.error().message.rfind("malformed multipart body: ", 0), 0u);
+    }
+    std::vector<std::string> many(40, "Content-Disposition: form-data; name=\"x\"\r\n\r\n1\r\n");
+    EXPECT_FALSE(ParseMultipart(type, Form(many)).has_value());
 }
 
 }  // namespace

@@ -41,6 +41,16 @@ std::string NewRequestId() {
     return NewUuid();
 }
 
+std::size_t BodyLimitFor(const HttpConfig& config, std::string_view target) {
+    const std::string_view path = target.substr(0, target.find('?'));
+    for (const auto& upload : config.upload_paths) {
+        if (path == upload) {
+            return std::max(config.body_limit_bytes, config.upload_body_limit_bytes);
+        }
+    }
+    return config.body_limit_bytes;
+}
+
 bool OriginAllowed(const std::vector<std::string>& allowed, std::string_view origin) {
     for (const auto& o : allowed) {
         if (o == "*" || o == origin) {
@@ -321,13 +331,14 @@ asio::awaitable<void> Server::Impl::Serve(Worker& worker, tcp::socket socket) {
         auto& header = parser.get();
         const std::string request_id = ChooseRequestId(header["X-Request-Id"]);
         const auto content_length = parser.content_length();
-        if (content_length && *content_length > config.body_limit_bytes) {
+        const std::size_t body_limit = BodyLimitFor(config, header.target());
+        if (content_length && *content_length > body_limit) {
             // Refused before a byte of the body is read.
             Response r = ErrorResponse(
                 413,
                 "payload_too_large",
                 fmt::format(
-                    "request body of {} bytes exceeds the limit of {} bytes", *content_length, config.body_limit_bytes),
+                    "request body of {} bytes exceeds the limit of {} bytes", *content_length, body_limit),
                 request_id);
             r.headers.emplace_back("X-Request-Id", request_id);
             metrics.BeginRequest();
@@ -339,7 +350,7 @@ asio::awaitable<void> Server::Impl::Serve(Worker& worker, tcp::socket socket) {
             bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, header.version()};
             co_await bhttp::async_write(stream, cont, kNoThrow);
         }
-        parser.body_limit(config.body_limit_bytes);
+        parser.body_limit(body_limit);
         stream.expires_after(std::chrono::milliseconds(config.body_timeout_ms));
         auto [body_ec, body_bytes] = co_await bhttp::async_read(stream, buffer, parser, kNoThrow);
         if (body_ec) {
@@ -347,7 +358,7 @@ asio::awaitable<void> Server::Impl::Serve(Worker& worker, tcp::socket socket) {
                 Response r =
                     ErrorResponse(413,
                                   "payload_too_large",
-                                  fmt::format("request body exceeds the limit of {} bytes", config.body_limit_bytes),
+                                  fmt::format("request body exceeds the limit of {} bytes", body_limit),
                                   request_id);
                 co_await bhttp::async_write(stream, ToBeast(std::move(r), 11, false), kNoThrow);
             } else if (body_ec == beast::error::timeout) {

@@ -323,6 +323,124 @@ TEST_P(IngestTest, TheRnuListSyncAnswersWhenThePortalIsDown) {
     EXPECT_EQ(clean.at("source").as_string(), "registry");
 }
 
+std::string Multipart(const std::string& file_name,
+                      const std::string& content,
+                      const std::map<std::string, std::string>& fields = {}) {
+    std::string body;
+    for (const auto& [name, value] : fields) {
+        body += "--zkb\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n";
+    }
+    body += "--zkb\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + file_name +
+            "\"\r\nContent-Type: text/csv\r\n\r\n" + content + "\r\n--zkb--\r\n";
+    return body;
+}
+
+const std::map<std::string, std::string> kMultipart{{"Content-Type", "multipart/form-data; boundary=zkb"}};
+
+TEST_P(IngestTest, UploadedPriceListsMatchLotsAndShowTheMargin) {
+    Service& s = StartService({{"ZAKUPAI_IMPORT_MAX_BYTES", "4096"}});
+    const std::string key = s.CreateKey(8001, "premium");
+    const std::string lots_csv =
+        "Наименование лота;Сумма лота;Количество;Ед. изм.;Окончание приема;БИН заказчика\n"
+        "Бумага офисная А4;\"1 250 000,00\";500;пачка;10.12.2026 18:00;990640001201\n";
+    auto lots = s.Call("POST", "/etl/upload-batch", Multipart("lots.csv", lots_csv), key, kMultipart);
+    ASSERT_EQ(lots.status, 200) << lots.body;
+    EXPECT_EQ(Body(lots).at("kind").as_string(), "lots");
+    EXPECT_EQ(Int(Body(lots), "rows_processed"), 1);
+
+    const std::string prices_csv =
+        "Артикул;Наименование;Цена;Дата\n"
+        "PAP-1;Бумага офисная А4 80 г;2 000,00;20.11.2026\n"
+        "PAP-2;Бумаги офисные А4;2 600;21.11.2026\n"
+        "X;Степлер;-1;21.11.2026\n";
+    auto prices = s.Call("POST",
+                         "/etl/upload-batch",
+                         Multipart("прайс.csv", prices_csv, {{"source", "ТОО Канцтовары"}}),
+                         key,
+                         kMultipart);
+    ASSERT_EQ(prices.status, 200) << prices.body;
+    auto report = Body(prices);
+    EXPECT_TRUE(report.at("success").as_bool());
+    EXPECT_EQ(report.at("batch_id").as_string().size(), 36u);
+    EXPECT_EQ(Int(report, "rows_processed"), 2);
+    EXPECT_EQ(Int(report, "rejected"), 1);
+    EXPECT_EQ(Int(report, "matched"), 2);
+    const auto& error = report.at("errors").at(0).as_object();
+    EXPECT_EQ(Int(error, "row"), 4);
+    EXPECT_EQ(Int(error, "line"), 4);
+    EXPECT_EQ(error.at("column").as_string(), "Цена");
+    EXPECT_EQ(error.at("error").as_string(), "must not be negative");
+
+    auto matched = s.Call("GET", "/lots/1/prices", "", key);
+    ASSERT_EQ(matched.status, 200) << matched.body;
+    auto m = Body(matched);
+    EXPECT_EQ(m.at("lot_price").as_double(), 1250000.00);
+    const auto& list = m.at("prices").as_array();
+    ASSERT_EQ(list.size(), 2u);
+    const auto& best = list.at(0).as_object();
+    EXPECT_EQ(best.at("sku").as_string(), "PAP-2");  // all its stems are in the lot's title
+    EXPECT_EQ(best.at("source").as_string(), "ТОО Канцтовары");
+    EXPECT_EQ(best.at("price").as_double(), 2600.00);
+    EXPECT_EQ(best.at("qty").as_double(), 500.0);
+    EXPECT_EQ(best.at("cost_total").as_double(), 1300000.00);
+    EXPECT_EQ(best.at("profit").as_double(), -50000.00);
+    EXPECT_EQ(best.at("margin_pct").as_double(), -4.00);
+    const auto& second = list.at(1).as_object();
+    EXPECT_EQ(second.at("sku").as_string(), "PAP-1");
+    EXPECT_EQ(second.at("cost_total").as_double(), 1000000.00);
+    EXPECT_EQ(second.at("profit").as_double(), 250000.00);
+    EXPECT_EQ(second.at("margin_pct").as_double(), 20.00);
+    EXPECT_EQ(s.Call("GET", "/lots/999/prices", "", key).status, 404);
+    EXPECT_EQ(s.Call("GET", "/lots/abc/prices", "", key).status, 422);
+
+    // Imports are persisted: the same answer after a restart.
+    EXPECT_EQ(s.Stop(), 0);
+    s.Start();
+    EXPECT_EQ(Body(s.Call("GET", "/lots/1/prices", "", key)).at("prices").as_array().size(), 2u);
+}
+
+TEST_P(IngestTest, BadUploadsGetClear4xxAndWriteNothing) {
+    Service& s = StartService({{"ZAKUPAI_IMPORT_MAX_BYTES", "4096"}});
+    const std::string key = s.CreateKey(8002, "premium");
+    const std::string bad_rows = "name;price\nA;1\nB;x\nC;-2\n";
+    // strict: one bad row and nothing lands; the rows are named in the error details.
+    auto strict = s.Call("POST", "/etl/upload-batch?kind=prices&strict=true", bad_rows, key);
+    ASSERT_EQ(strict.status, 422) << strict.body;
+    auto e = Body(strict).at("error").as_object();
+    EXPECT_EQ(e.at("message").as_string(), "strict import: 2 of 3 rows are invalid, nothing was imported");
+    EXPECT_EQ(e.at("details").at(0).at("field").as_string(), "row 3 (line 3), price");
+    EXPECT_EQ(e.at("details").at(0).at("problem").as_string(), "'x' is not a number");
+    EXPECT_EQ(Scalar("SELECT COUNT(*) FROM prices"), 0);
+    EXPECT_EQ(Scalar("SELECT COUNT(*) FROM import_batches"), 0);
+
+    auto too_big = s.Call("POST", "/etl/upload-batch", Multipart("big.csv", std::string(5000, 'a')), key, kMultipart);
+    EXPECT_EQ(too_big.status, 413);
+    EXPECT_EQ(Body(too_big).at("error").at("code").as_string(), "payload_too_large");
+
+    auto junk = s.Call("POST", "/etl/upload-batch", Multipart("x.csv", std::string("\x01\x00\x02junk", 7)), key, kMultipart);
+    EXPECT_EQ(junk.status, 422);
+    EXPECT_EQ(Body(junk).at("error").at("details").at(0).at("problem").as_string(),
+              "not a CSV or XLSX file (binary content)");
+    auto columns = s.Call("POST", "/etl/upload-batch", "Фамилия;Имя\nИванов;Иван\n", key);
+    EXPECT_EQ(columns.status, 422);
+    EXPECT_NE(Body(columns).at("error").at("message").as_string().find("wrong columns"), std::string::npos);
+    auto truncated_zip = s.Call("POST", "/etl/upload-batch", std::string("PK\x03\x04\x14\x00", 6), key);
+    EXPECT_EQ(truncated_zip.status, 422);
+    auto broken = s.Call("POST", "/etl/upload-batch", "--zkb\r\nno end", key, kMultipart);
+    EXPECT_EQ(broken.status, 400);
+    auto no_file = s.Call("POST",
+                          "/etl/upload-batch",
+                          "--zkb\r\nContent-Disposition: form-data; name=\"strict\"\r\n\r\ntrue\r\n--zkb--\r\n",
+                          key,
+                          kMultipart);
+    EXPECT_EQ(no_file.status, 422);
+    EXPECT_EQ(Body(no_file).at("error").at("details").at(0).at("field").as_string(), "file");
+    EXPECT_EQ(s.Call("POST", "/etl/upload-batch?kind=tenders", "name;price\nA;1\n", key).status, 422);
+    EXPECT_EQ(s.Call("POST", "/etl/upload-batch", "name;price\nA;1\n", s.CreateKey(8003, "free")).status, 403);
+    EXPECT_EQ(s.Call("POST", "/etl/upload-batch", "name;price\nA;1\n").status, 401);
+    EXPECT_EQ(Scalar("SELECT COUNT(*) FROM prices"), 0);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, IngestTest, ::testing::Values(false, true), [](const auto& backend) {
     return backend.param ? std::string("PostgreSQL") : std::string("SQLite");
 });
