@@ -4,7 +4,7 @@
 DATA_DIR ?= $(CURDIR)/var
 PORT ?= 8080
 
-.PHONY: run test setup build build-release bench format format-check tidy clean
+.PHONY: run test setup build build-release bench bench-ingest format format-check tidy clean
 
 setup:
 	@scripts/setup
@@ -30,9 +30,13 @@ run: build-release
 test: setup
 	@scripts/test
 
-bench: build-release
+bench: build-release bench-ingest
 	@scripts/setup --bench
 	@bench/http/run
+
+bench-ingest: build-release
+	cmake --build --preset release --target fake_ows
+	@bench/ingest/run
 
 format:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

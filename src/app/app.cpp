@@ -431,7 +431,10 @@ int ImportCommand(const Config& config, const ImportArgs& args) {
         std::cerr << "zakupai: cannot read " << args.file << "\n";
         return 2;
     }
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    in.seekg(0, std::ios::end);
+    std::string bytes(static_cast<std::size_t>(std::max<std::streamoff>(in.tellg(), 0)), '\0');
+    in.seekg(0);
+    in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     if (bytes.size() > config.import.max_bytes) {
         std::cerr << "zakupai: " << args.file << " is " << bytes.size() << " bytes; the limit is "
                   << config.import.max_bytes << " (ZAKUPAI_IMPORT_MAX_BYTES)\n";

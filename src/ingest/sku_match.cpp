@@ -3,6 +3,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace zakupai::ingest {
@@ -58,9 +59,18 @@ std::vector<std::string> NameStems(std::string_view name) {
             ++letters;
         }
         if (letters >= 3 && !StopWords().contains(word)) {
-            std::string stem = stemmer(word);
+            // Stemming is the costly part of matching and names reuse few words: remember them.
+            thread_local std::unordered_map<std::string, std::string> cache;
+            auto cached = cache.find(word);
+            if (cached == cache.end()) {
+                if (cache.size() > 200'000) {
+                    cache.clear();
+                }
+                cached = cache.emplace(word, stemmer(word)).first;
+            }
+            const std::string& stem = cached->second;
             if (std::find(stems.begin(), stems.end(), stem) == stems.end()) {
-                stems.push_back(std::move(stem));
+                stems.push_back(stem);
             }
         } else if (letters >= 1 && std::all_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; })) {
             // Short numbers carry meaning in names ("А4", "92"): kept as they are.

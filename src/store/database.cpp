@@ -116,6 +116,9 @@ std::unique_ptr<Database> Database::Open(const DatabaseConfig& config, const std
             // WAL lets readers proceed while the write-behind thread commits.
             s << "PRAGMA journal_mode=WAL";
             s << "PRAGMA synchronous=NORMAL";
+            // A bulk import or a sync page touches many index pages; with the default 2 MB cache
+            // SQLite spills them to the WAL again and again before the commit.
+            s << "PRAGMA cache_size=-65536";
             s << "PRAGMA foreign_keys=ON";
         }
     } else {

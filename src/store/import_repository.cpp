@@ -55,70 +55,117 @@ std::vector<LotForMatching> ImportRepository::LotsForMatching() {
 
 void ImportRepository::SavePrices(const BatchRecord& batch,
                                   const std::vector<ImportedPrice>& prices,
-                                  const std::vector<PriceMatchRow>& matches,
+                                  const std::function<std::vector<PriceMatchRow>()>& match,
                                   Instant now) {
     Database::Lease s(db_);
     WriteTransaction tx(*s, db_.dialect());
     const std::string ts = FormatUtcTimestamp(now);
     InsertBatch(*s, batch, ts);
     std::vector<long long> ids;
-    ids.reserve(prices.size());
-    {
-        ImportedPrice v;
-        long long price = 0;
-        std::string captured;
-        long long id = 0;
-        soci::indicator bin_ind = soci::i_null;
-        soci::statement supplier = (s->prepare << "INSERT INTO suppliers (bin, name, created_at) VALUES (:b, :n, :c) "
-                                                  "ON CONFLICT (bin) DO NOTHING",
-                                    soci::use(v.supplier_bin),
-                                    soci::use(v.source),
-                                    soci::use(ts));
-        soci::statement insert =
-            (s->prepare << "INSERT INTO prices (source, sku, title, price, currency, supplier_bin, captured_at, unit, "
-                           "sku_norm, batch_id) VALUES (:source, :sku, :title, :price, 'KZT', :bin, :captured, :unit, "
-                           ":norm, :batch) RETURNING id",
-             soci::use(v.source),
-             soci::use(v.sku),
-             soci::use(v.title),
-             soci::use(price),
-             soci::use(v.supplier_bin, bin_ind),
-             soci::use(captured),
-             soci::use(v.unit),
-             soci::use(v.sku_norm),
-             soci::use(batch.id),
-             soci::into(id));
-        for (const auto& p : prices) {
-            v = p;
-            price = p.price;
-            captured = FormatUtcTimestamp(p.captured_at);
-            bin_ind = p.supplier_bin.empty() ? soci::i_null : soci::i_ok;
+    if (!prices.empty()) {
+        // Column vectors for SOCI's bulk binding: one statement execution for the whole batch
+        // instead of one per row (the per-row overhead was most of a 10 MB import's time).
+        const std::size_t n = prices.size();
+        std::vector<std::string> source(n), sku(n), title(n), unit(n), norm(n), captured(n), bins(n), batch_ids(n);
+        std::vector<long long> price(n);
+        std::vector<soci::indicator> bin_ind(n);
+        std::vector<std::string> supplier_bins;
+        std::vector<std::string> supplier_names;
+        for (std::size_t i = 0; i < n; ++i) {
+            const auto& p = prices[i];
+            source[i] = p.source;
+            sku[i] = p.sku;
+            title[i] = p.title;
+            unit[i] = p.unit;
+            norm[i] = p.sku_norm;
+            captured[i] = FormatUtcTimestamp(p.captured_at);
+            bins[i] = p.supplier_bin;
+            bin_ind[i] = p.supplier_bin.empty() ? soci::i_null : soci::i_ok;
+            batch_ids[i] = batch.id;
+            price[i] = p.price;
             if (!p.supplier_bin.empty()) {
-                supplier.execute(true);
+                supplier_bins.push_back(p.supplier_bin);
+                supplier_names.push_back(p.source);
             }
-            insert.execute(true);
-            ids.push_back(id);
         }
-        long long lot_id = 0;
-        long long price_id = 0;
-        double qty = 1;
-        double score = 0;
-        std::string kind;
-        soci::statement link = (s->prepare << "INSERT INTO lot_prices (lot_id, price_id, qty, match_score, match_kind) "
-                                              "VALUES (:lot, :price, :qty, :score, :kind)",
-                                soci::use(lot_id),
-                                soci::use(price_id),
-                                soci::use(qty),
-                                soci::use(score),
-                                soci::use(kind));
-        for (const auto& m : matches) {
-            lot_id = m.lot_id;
-            price_id = ids.at(m.price_index);
-            qty = m.qty;
-            score = m.score;
-            kind = m.kind;
-            link.execute(true);
+        if (!supplier_bins.empty()) {
+            // prices.supplier_bin references suppliers: make sure each BIN is there.
+            std::vector<std::string> created(supplier_bins.size(), ts);
+            *s << "INSERT INTO suppliers (bin, name, created_at) VALUES (:b, :n, :c) ON CONFLICT (bin) DO NOTHING",
+                soci::use(supplier_bins), soci::use(supplier_names), soci::use(created);
         }
+        const std::string insert =
+            "INSERT INTO prices (source, sku, title, price, currency, supplier_bin, captured_at, unit, sku_norm, "
+            "batch_id) VALUES (:source, :sku, :title, :price, 'KZT', :bin, :captured, :unit, :norm, :batch)";
+        if (db_.dialect() == Dialect::kSqlite) {
+            long long before = 0;
+            soci::indicator before_ind = soci::i_null;
+            *s << "SELECT MAX(id) FROM prices", soci::into(before, before_ind);
+            *s << insert, soci::use(source), soci::use(sku), soci::use(title), soci::use(price),
+                soci::use(bins, bin_ind), soci::use(captured), soci::use(unit), soci::use(norm), soci::use(batch_ids);
+            // The transaction holds SQLite's only write lock, so AUTOINCREMENT handed out one
+            // consecutive range; check that rather than assume it.
+            long long first = 0;
+            long long count = 0;
+            *s << "SELECT MIN(id), COUNT(*) FROM prices WHERE id > :before AND batch_id = :batch",
+                soci::use(before_ind == soci::i_ok ? before : 0LL), soci::use(batch.id), soci::into(first),
+                soci::into(count);
+            long long last = 0;
+            *s << "SELECT MAX(id) FROM prices", soci::into(last);
+            ZAKUPAI_ASSERT(count == static_cast<long long>(n) && last - first + 1 == count);
+            ids.resize(n);
+            for (std::size_t i = 0; i < n; ++i) {
+                ids[i] = first + static_cast<long long>(i);
+            }
+        } else {
+            // PostgreSQL sequences may interleave with other sessions: ask for each id.
+            ids.reserve(n);
+            std::string v_source, v_sku, v_title, v_unit, v_norm, v_captured, v_bin;
+            long long v_price = 0;
+            soci::indicator v_bin_ind = soci::i_null;
+            long long id = 0;
+            soci::statement st = (s->prepare << insert + " RETURNING id",
+                                  soci::use(v_source),
+                                  soci::use(v_sku),
+                                  soci::use(v_title),
+                                  soci::use(v_price),
+                                  soci::use(v_bin, v_bin_ind),
+                                  soci::use(v_captured),
+                                  soci::use(v_unit),
+                                  soci::use(v_norm),
+                                  soci::use(batch.id),
+                                  soci::into(id));
+            for (std::size_t i = 0; i < n; ++i) {
+                v_source = source[i];
+                v_sku = sku[i];
+                v_title = title[i];
+                v_price = price[i];
+                v_bin = bins[i];
+                v_bin_ind = bin_ind[i];
+                v_captured = captured[i];
+                v_unit = unit[i];
+                v_norm = norm[i];
+                st.execute(true);
+                ids.push_back(id);
+            }
+        }
+    }
+    const std::vector<PriceMatchRow> matches = match();
+    if (!matches.empty()) {
+        const std::size_t m = matches.size();
+        std::vector<long long> lot_ids(m), price_ids(m);
+        std::vector<double> qty(m), score(m);
+        std::vector<std::string> kind(m);
+        for (std::size_t i = 0; i < m; ++i) {
+            lot_ids[i] = matches[i].lot_id;
+            price_ids[i] = ids.at(matches[i].price_index);
+            qty[i] = matches[i].qty;
+            score[i] = matches[i].score;
+            kind[i] = matches[i].kind;
+        }
+        *s << "INSERT INTO lot_prices (lot_id, price_id, qty, match_score, match_kind) VALUES (:lot, :price, :qty, "
+              ":score, :kind)",
+            soci::use(lot_ids), soci::use(price_ids), soci::use(qty), soci::use(score), soci::use(kind);
     }
     tx.Commit();
 }

@@ -2,6 +2,7 @@
 // Batch imports: import_batches, the price rows and lots they bring, and the lot_prices
 // matches between prices and lots. One transaction per batch.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -69,9 +70,11 @@ class ImportRepository {
 public:
     explicit ImportRepository(Database& db) : db_(db) {}
     std::vector<LotForMatching> LotsForMatching();
+    // `matches` is called once the price rows are in (matching can run meanwhile on another
+    // thread); its rows refer to prices by index.
     void SavePrices(const BatchRecord& batch,
                     const std::vector<ImportedPrice>& prices,
-                    const std::vector<PriceMatchRow>& matches,
+                    const std::function<std::vector<PriceMatchRow>()>& matches,
                     Instant now);
     void SaveLots(const BatchRecord& batch, const std::vector<LotRow>& lots, Instant now);
     // Best matches first, then the cheapest.

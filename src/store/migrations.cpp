@@ -265,7 +265,6 @@ CREATE TABLE import_batches (
 ALTER TABLE prices ADD COLUMN unit TEXT;
 ALTER TABLE prices ADD COLUMN sku_norm TEXT;
 ALTER TABLE prices ADD COLUMN batch_id TEXT;
-CREATE INDEX prices_sku_norm_idx ON prices (sku_norm);
 ALTER TABLE lots ADD COLUMN batch_id TEXT;
 ALTER TABLE lot_prices ADD COLUMN match_score DOUBLE PRECISION;
 ALTER TABLE lot_prices ADD COLUMN match_kind TEXT

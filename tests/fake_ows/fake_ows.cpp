@@ -310,21 +310,23 @@ private:
                     since = std::string(lud->get_array()[0].get_string());
                 }
             }
-            std::vector<const Lot*> matching;
-            for (auto it = by_id_.rbegin(); it != by_id_.rend(); ++it) {
-                if (since.empty() || it->second.last_update >= since) {
-                    matching.push_back(&it->second);
+            // Newest first: walk the id-ordered map backwards from just below `after`.
+            auto it = after && *after > 0 ? std::make_reverse_iterator(by_id_.lower_bound(*after)) : by_id_.rbegin();
+            auto matches = [&](const Lot& l) { return since.empty() || l.last_update >= since; };
+            total = since.empty() ? static_cast<std::int64_t>(by_id_.size())
+                                  : std::count_if(by_id_.begin(), by_id_.end(), [&](const auto& e) {
+                                        return matches(e.second);
+                                    });
+            for (; it != by_id_.rend(); ++it) {
+                if (!matches(it->second)) {
+                    continue;
                 }
-            }
-            total = static_cast<std::int64_t>(matching.size());
-            auto start = matching.begin();
-            if (after && *after > 0) {
-                start = std::find_if(matching.begin(), matching.end(), [&](const Lot* l) { return l->id < *after; });
-            }
-            for (auto it = start; it != matching.end() && static_cast<std::int64_t>(items.size()) < limit; ++it) {
-                items.push_back(LotJson(**it));
-                last_id = (*it)->id;
-                has_next = std::next(it) != matching.end();
+                if (static_cast<std::int64_t>(items.size()) == limit) {
+                    has_next = true;
+                    break;
+                }
+                items.push_back(LotJson(it->second));
+                last_id = it->first;
             }
         } else {
             std::string biin;
