@@ -9,11 +9,11 @@
 #include "docs/letters.hpp"
 #include "docs/tldr.hpp"
 #include "http/metrics.hpp"
+#include "http/router.hpp"
+#include "http/server.hpp"
 #include "ingest/batch_import.hpp"
 #include "ingest/rnu.hpp"
 #include "ingest/sync.hpp"
-#include "http/router.hpp"
-#include "http/server.hpp"
 #include "store/database.hpp"
 
 namespace zakupai::api {

@@ -4,9 +4,9 @@
 
 #include "api/api.hpp"
 #include "calc/calculators.hpp"
+#include "core/json.hpp"
 #include "http/multipart.hpp"
 #include "ingest/batch_import.hpp"
-#include "core/json.hpp"
 #include "ingest/rnu.hpp"
 #include "ingest/sync.hpp"
 
@@ -83,10 +83,10 @@ void RegisterIngestRoutes(http::Router& router,
         "GET",
         "/etl/goszakup/events",
         [&repository, &clock](http::Request& request) {
-            const auto after = request.Query("after").empty() ? std::optional<std::int64_t>(0)
-                                                               : IntParam(request.Query("after"));
-            const auto limit = request.Query("limit").empty() ? std::optional<std::int64_t>(100)
-                                                               : IntParam(request.Query("limit"));
+            const auto after =
+                request.Query("after").empty() ? std::optional<std::int64_t>(0) : IntParam(request.Query("after"));
+            const auto limit =
+                request.Query("limit").empty() ? std::optional<std::int64_t>(100) : IntParam(request.Query("limit"));
             std::vector<FieldProblem> problems;
             if (!after || *after < 0) {
                 problems.push_back({"after", "must be a non-negative integer (an event id)"});
@@ -172,10 +172,11 @@ void RegisterImportRoutes(http::Router& router,
                 options.file_name = fields.contains("filename") ? fields["filename"] : "";
             }
             if (file.size() > max_bytes) {
-                return http::ErrorResponse(413,
-                                           "payload_too_large",
-                                           fmt::format("the file is {} bytes; the limit is {} bytes", file.size(), max_bytes),
-                                           request.request_id);
+                return http::ErrorResponse(
+                    413,
+                    "payload_too_large",
+                    fmt::format("the file is {} bytes; the limit is {} bytes", file.size(), max_bytes),
+                    request.request_id);
             }
             std::vector<FieldProblem> problems;
             const std::string kind = fields.contains("kind") ? fields["kind"] : "auto";
@@ -215,7 +216,8 @@ void RegisterImportRoutes(http::Router& router,
         }
         const auto lot = lots.FindLot(*id);
         if (!lot) {
-            return http::ErrorResponse(Error::NotFound("lot " + std::to_string(*id) + " not found"), request.request_id);
+            return http::ErrorResponse(Error::NotFound("lot " + std::to_string(*id) + " not found"),
+                                       request.request_id);
         }
         const Date today = AlmatyDate(clock.Now());
         const auto* vat = rules.FindVat("standard", today);

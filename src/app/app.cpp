@@ -21,16 +21,16 @@
 #include "core/logging.hpp"
 #include "docs/letters.hpp"
 #include "http/server.hpp"
+#include "ingest/batch_import.hpp"
 #include "ingest/ows_client.hpp"
 #include "ingest/portal_data.hpp"
 #include "ingest/rnu.hpp"
 #include "ingest/sync.hpp"
 #include "ingest/transport.hpp"
-#include "store/goszakup_repository.hpp"
-#include "store/import_repository.hpp"
-#include "ingest/batch_import.hpp"
 #include "store/billing_repository.hpp"
 #include "store/database.hpp"
+#include "store/goszakup_repository.hpp"
+#include "store/import_repository.hpp"
 #include "store/lot_repository.hpp"
 #include "store/write_behind.hpp"
 
@@ -123,12 +123,8 @@ struct Portal {
                 failures);
             auto dictionaries = ingest::Dictionaries::FromJson(ingest::BuiltInDictionariesJson());
             ZAKUPAI_ASSERT(dictionaries.has_value());
-            sync = std::make_unique<ingest::GoszakupSync>(*client,
-                                                          *repository,
-                                                          std::move(*dictionaries),
-                                                          clock,
-                                                          failures,
-                                                          ingest::SyncOptions{gz.page_size});
+            sync = std::make_unique<ingest::GoszakupSync>(
+                *client, *repository, std::move(*dictionaries), clock, failures, ingest::SyncOptions{gz.page_size});
             sync->LoadStoredDictionaries();
         }
         rnu = std::make_unique<ingest::RnuService>(quick_client.get(), *repository, clock, gz.rnu_cache_hours);
@@ -150,13 +146,15 @@ void AddPortalMetrics(http::Metrics& metrics, Portal& portal) {
                              "goszakup_lots_total",
                              "Lots from the portal in goszakup_lots.",
                              {{"", static_cast<double>(stats.lots_total)}});
-        http::Metrics::Gauge(out,
-                             "goszakup_sync_last_success_timestamp_seconds",
-                             "Unix time the last successful sync finished (0 = never).",
-                             {{"", stats.last_success ? static_cast<double>(std::chrono::duration_cast<std::chrono::seconds>(
-                                                                               stats.last_success->time_since_epoch())
-                                                                               .count())
-                                                      : 0.0}});
+        http::Metrics::Gauge(
+            out,
+            "goszakup_sync_last_success_timestamp_seconds",
+            "Unix time the last successful sync finished (0 = never).",
+            {{"",
+              stats.last_success ? static_cast<double>(std::chrono::duration_cast<std::chrono::seconds>(
+                                                           stats.last_success->time_since_epoch())
+                                                           .count())
+                                 : 0.0}});
         http::Metrics::Gauge(out,
                              "goszakup_sync_rows_last_run",
                              "Rows fetched by the last sync run.",
@@ -180,7 +178,7 @@ void AddPortalMetrics(http::Metrics& metrics, Portal& portal) {
 class SyncScheduler {
 public:
     SyncScheduler(Portal& portal, std::chrono::seconds interval, int page_size) {
-        thread_ = std::jthread([&portal, interval, page_size](std::stop_token stop) {
+        thread_ = std::jthread([&portal, interval, page_size](const std::stop_token& stop) {
             std::mutex mutex;
             std::condition_variable_any wake;
             auto next_rnu = std::chrono::steady_clock::now();
@@ -189,7 +187,8 @@ public:
                 if (std::chrono::steady_clock::now() >= next_rnu && !stop.stop_requested()) {
                     const auto rnu = portal.rnu->SyncList(*portal.client, page_size);
                     spdlog::info("rnu list sync: {} entries, {}", rnu.entries, rnu.ok ? "ok" : rnu.error);
-                    next_rnu = std::chrono::steady_clock::now() + (rnu.ok ? std::chrono::hours(24) : std::chrono::hours(1));
+                    next_rnu =
+                        std::chrono::steady_clock::now() + (rnu.ok ? std::chrono::hours(24) : std::chrono::hours(1));
                 }
                 std::unique_lock lock(mutex);
                 wake.wait_for(lock, stop, interval, [] { return false; });
@@ -288,7 +287,7 @@ int Serve(const Config& config) {
     // its own, clearer 413; every other route keeps the small limit.
     HttpConfig http_config = config.http;
     http_config.upload_paths = {"/etl/upload-batch"};
-    http_config.upload_body_limit_bytes = config.import.max_bytes + 64 * 1024;
+    http_config.upload_body_limit_bytes = config.import.max_bytes + std::size_t{64} * 1024;
     http::Server server(
         http_config,
         router,
@@ -467,17 +466,18 @@ int ImportCommand(const Config& config, const ImportArgs& args) {
         std::cout << ingest::ImportReportJson(*report) << "\n";
         return 0;
     }
-    std::cout << fmt::format("imported {} ({}, {}): {} rows, {} accepted, {} rejected, {} matched to lots, batch {}, "
-                             "{:.2f} s\n",
-                             args.file,
-                             report->kind,
-                             report->format == "csv" ? report->encoding : "xlsx sheet " + report->sheet,
-                             report->rows_total,
-                             report->accepted,
-                             report->rejected,
-                             report->matched,
-                             report->batch_id,
-                             report->duration_seconds);
+    std::cout << fmt::format(
+        "imported {} ({}, {}): {} rows, {} accepted, {} rejected, {} matched to lots, batch {}, "
+        "{:.2f} s\n",
+        args.file,
+        report->kind,
+        report->format == "csv" ? report->encoding : "xlsx sheet " + report->sheet,
+        report->rows_total,
+        report->accepted,
+        report->rejected,
+        report->matched,
+        report->batch_id,
+        report->duration_seconds);
     for (std::size_t i = 0; i < report->errors.size() && i < 20; ++i) {
         const auto& e = report->errors[i];
         std::cout << fmt::format("  line {}{}: {}\n", e.line, e.column.empty() ? "" : " [" + e.column + "]", e.error);
@@ -557,7 +557,8 @@ int Run(int argc, char** argv) {
     auto* import = cli.add_subcommand("import", "Load a CSV or XLSX price list (or lots) in one transaction");
     ImportArgs import_args;
     import->add_option("FILE", import_args.file, "The .csv or .xlsx file")->required();
-    import->add_option("--kind", import_args.kind, "auto | prices | lots")->check(CLI::IsMember({"auto", "prices", "lots"}));
+    import->add_option("--kind", import_args.kind, "auto | prices | lots")
+        ->check(CLI::IsMember({"auto", "prices", "lots"}));
     import->add_flag("--strict", import_args.strict, "Import nothing if any row is bad");
     import->add_option("--source", import_args.source, "Source name for rows without one");
     import->add_option("--sheet", import_args.sheet, "XLSX sheet name (default: the first with rows)");

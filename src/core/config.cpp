@@ -175,20 +175,21 @@ std::vector<Setting> Settings() {
          }});
     s.push_back(IntSetting(
         "database.pool_size", "ZAKUPAI_DB_POOL_SIZE", 1, 256, &Config::database, &DatabaseConfig::pool_size));
-    s.push_back({"goszakup.url", "ZAKUPAI_GOSZAKUP_URL", [](Config& c, const std::string& v) -> std::optional<std::string> {
-                     if (v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0) {
-                         return "must start with http:// or https://";
-                     }
-                     c.goszakup.url = v;
-                     while (!c.goszakup.url.empty() && c.goszakup.url.back() == '/') {
-                         c.goszakup.url.pop_back();
-                     }
-                     return std::nullopt;
-                 }});
+    s.push_back(
+        {"goszakup.url", "ZAKUPAI_GOSZAKUP_URL", [](Config& c, const std::string& v) -> std::optional<std::string> {
+             if (v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0) {
+                 return "must start with http:// or https://";
+             }
+             c.goszakup.url = v;
+             while (!c.goszakup.url.empty() && c.goszakup.url.back() == '/') {
+                 c.goszakup.url.pop_back();
+             }
+             return std::nullopt;
+         }});
     s.push_back(IntSetting("goszakup.sync_interval_s",
                            "ZAKUPAI_GOSZAKUP_SYNC_INTERVAL_S",
                            0,
-                           7 * 86'400,
+                           604'800,
                            &Config::goszakup,
                            &GoszakupConfig::sync_interval_s));
     s.push_back({"goszakup.requests_per_second",
@@ -210,8 +211,12 @@ std::vector<Setting> Settings() {
                            600'000,
                            &Config::goszakup,
                            &GoszakupConfig::timeout_ms));
-    s.push_back(IntSetting(
-        "goszakup.max_retries", "ZAKUPAI_GOSZAKUP_MAX_RETRIES", 0, 100, &Config::goszakup, &GoszakupConfig::max_retries));
+    s.push_back(IntSetting("goszakup.max_retries",
+                           "ZAKUPAI_GOSZAKUP_MAX_RETRIES",
+                           0,
+                           100,
+                           &Config::goszakup,
+                           &GoszakupConfig::max_retries));
     s.push_back(IntSetting("goszakup.backoff_base_ms",
                            "ZAKUPAI_GOSZAKUP_BACKOFF_MS",
                            1,
@@ -221,7 +226,7 @@ std::vector<Setting> Settings() {
     s.push_back(IntSetting("goszakup.rnu_cache_hours",
                            "ZAKUPAI_RNU_CACHE_HOURS",
                            0,
-                           24 * 365,
+                           8'760,
                            &Config::goszakup,
                            &GoszakupConfig::rnu_cache_hours));
     s.push_back(IntSetting(

@@ -1,7 +1,5 @@
 #include "http/server.hpp"
 
-#include "core/ids.hpp"
-
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -23,6 +21,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "core/ids.hpp"
 #include "core/json.hpp"
 #include "core/logging.hpp"
 
@@ -337,8 +336,7 @@ asio::awaitable<void> Server::Impl::Serve(Worker& worker, tcp::socket socket) {
             Response r = ErrorResponse(
                 413,
                 "payload_too_large",
-                fmt::format(
-                    "request body of {} bytes exceeds the limit of {} bytes", *content_length, body_limit),
+                fmt::format("request body of {} bytes exceeds the limit of {} bytes", *content_length, body_limit),
                 request_id);
             r.headers.emplace_back("X-Request-Id", request_id);
             metrics.BeginRequest();
@@ -355,11 +353,10 @@ asio::awaitable<void> Server::Impl::Serve(Worker& worker, tcp::socket socket) {
         auto [body_ec, body_bytes] = co_await bhttp::async_read(stream, buffer, parser, kNoThrow);
         if (body_ec) {
             if (body_ec == bhttp::error::body_limit) {
-                Response r =
-                    ErrorResponse(413,
-                                  "payload_too_large",
-                                  fmt::format("request body exceeds the limit of {} bytes", body_limit),
-                                  request_id);
+                Response r = ErrorResponse(413,
+                                           "payload_too_large",
+                                           fmt::format("request body exceeds the limit of {} bytes", body_limit),
+                                           request_id);
                 co_await bhttp::async_write(stream, ToBeast(std::move(r), 11, false), kNoThrow);
             } else if (body_ec == beast::error::timeout) {
                 Response r = ErrorResponse(408, "request_timeout", "request body was not received in time", request_id);

@@ -5,8 +5,8 @@
 #include <xapian.h>
 
 #include <charconv>
-#include <future>
 #include <cmath>
+#include <future>
 
 #include "core/bin.hpp"
 #include "core/ids.hpp"
@@ -252,8 +252,8 @@ Result<Tiyn> ParseMoneyText(std::string_view raw) {
 
 Result<Instant> ParseDateText(std::string_view raw) {
     std::string text = Trim(raw);
-    if (const auto comma = text.find(','); comma != std::string::npos && AllDigits(text.substr(0, comma)) &&
-                                           AllDigits(text.substr(comma + 1))) {
+    if (const auto comma = text.find(',');
+        comma != std::string::npos && AllDigits(text.substr(0, comma)) && AllDigits(text.substr(comma + 1))) {
         text[comma] = '.';  // an Excel serial written with a decimal comma: 46351,75
     }
     auto invalid = [&]() {
@@ -323,7 +323,8 @@ Result<std::string> ParseQuantityText(std::string_view raw) {
     if (std::stod(text) <= 0) {
         return Fail(Error::Invalid("", "must be greater than 0"));
     }
-    std::string out = whole.find_first_not_of('0') == std::string::npos ? "0" : whole.substr(whole.find_first_not_of('0'));
+    std::string out =
+        whole.find_first_not_of('0') == std::string::npos ? "0" : whole.substr(whole.find_first_not_of('0'));
     std::string frac = fraction;
     while (!frac.empty() && frac.back() == '0') {
         frac.pop_back();
@@ -430,8 +431,9 @@ Result<ImportReport> ImportService::Import(std::string_view bytes, const ImportO
     if (lots) {
         require("title");
     } else if (!map.columns.contains("name") && !map.columns.contains("sku")) {
-        missing.push_back({"name", "no column for the name or the SKU; expected a header like " +
-                                       AliasList(fields, "name") + " or " + AliasList(fields, "sku")});
+        missing.push_back({"name",
+                           "no column for the name or the SKU; expected a header like " + AliasList(fields, "name") +
+                               " or " + AliasList(fields, "sku")});
     }
     if (!missing.empty()) {
         Error error = Error::Invalid(std::move(missing));
@@ -474,7 +476,7 @@ Result<ImportReport> ImportService::Import(std::string_view bytes, const ImportO
             return *value;
         };
         auto bin = [&](const char* field) -> std::string {
-            const std::string text = cell(field);
+            std::string text = cell(field);
             if (text.empty()) {
                 return text;
             }
@@ -568,13 +570,12 @@ Result<ImportReport> ImportService::Import(std::string_view bytes, const ImportO
     if (options.strict && report.rejected > 0) {
         std::vector<FieldProblem> details;
         for (const auto& e : report.errors) {
-            details.push_back({fmt::format("row {} (line {}){}", e.row, e.line, e.column.empty() ? "" : ", " + e.column),
-                               e.error});
+            details.push_back(
+                {fmt::format("row {} (line {}){}", e.row, e.line, e.column.empty() ? "" : ", " + e.column), e.error});
         }
         Error error = Error::Invalid(std::move(details));
-        error.message = fmt::format("strict import: {} of {} rows are invalid, nothing was imported",
-                                    report.rejected,
-                                    report.rows_total);
+        error.message = fmt::format(
+            "strict import: {} of {} rows are invalid, nothing was imported", report.rejected, report.rows_total);
         return Fail(error);
     }
     store::BatchRecord batch{report.batch_id,
@@ -614,12 +615,16 @@ Result<ImportReport> ImportService::Import(std::string_view bytes, const ImportO
             }
             return matches;
         });
-        repository_.SavePrices(batch, prices, [&]() {
-            auto matches = matching.get();
-            match_done = std::chrono::steady_clock::now();
-            report.matched = static_cast<std::int64_t>(matches.size());
-            return matches;
-        }, now);
+        repository_.SavePrices(
+            batch,
+            prices,
+            [&]() {
+                auto matches = matching.get();
+                match_done = std::chrono::steady_clock::now();
+                report.matched = static_cast<std::int64_t>(matches.size());
+                return matches;
+            },
+            now);
     }
     report.committed = true;
     const auto done = std::chrono::steady_clock::now();

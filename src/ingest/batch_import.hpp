@@ -54,7 +54,7 @@ struct ImportReport {
     std::int64_t rows_total = 0;
     std::int64_t accepted = 0;
     std::int64_t rejected = 0;
-    std::int64_t matched = 0;  // lot_prices rows created
+    std::int64_t matched = 0;                  // lot_prices rows created
     std::vector<std::string> columns;          // header -> field, as understood
     std::vector<std::string> ignored_columns;  // headers nobody asked for
     std::vector<RowError> errors;              // at most kMaxListedErrors

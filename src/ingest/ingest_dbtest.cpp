@@ -74,7 +74,7 @@ TEST_P(ImportTest, FixtureFilesLandAsExpected) {
             ASSERT_FALSE(report.has_value());
             EXPECT_EQ(report.error().code, ErrorCode::kInvalidArgument);
             EXPECT_EQ(report.error().message.rfind(Str(spec.at("error")), 0), 0u) << report.error().message;
-            EXPECT_EQ(prices, 0);   // nothing half-written
+            EXPECT_EQ(prices, 0);  // nothing half-written
             EXPECT_EQ(batches, 0);
             continue;
         }
@@ -136,12 +136,8 @@ TEST_P(ImportTest, FixtureFilesLandAsExpected) {
             for (std::size_t i = 0; i < expected.size(); ++i) {
                 const auto& e = expected[i].as_array();
                 EXPECT_EQ(actual[i],
-                          (std::vector<std::string>{Str(e[0]),
-                                                    Str(e[1]),
-                                                    Str(e[2]),
-                                                    std::to_string(e[3].as_int64()),
-                                                    Str(e[4]),
-                                                    Str(e[5])}));
+                          (std::vector<std::string>{
+                              Str(e[0]), Str(e[1]), Str(e[2]), std::to_string(e[3].as_int64()), Str(e[4]), Str(e[5])}));
             }
         }
         if (spec.contains("lots")) {
@@ -184,10 +180,10 @@ TEST_P(ImportTest, PriceRowsAreMatchedToLotsBySkuThenByName) {
     ImportService imports(repository, clock);
     const std::string csv =
         "Артикул;Наименование;Цена\n"
-        "171211.100.000001;Что угодно;2000\n"            // ENSTRU code as SKU: exact
-        "P-2;Бумаги офисные для техники А4;1900\n"      // stems match the first lot
-        "R-1;Ремонт кровли;900000\n"                     // 2 of 2 stems in a 4-stem title: 0.67
-        "Z-9;Гвозди строительные;50\n";                  // nothing
+        "171211.100.000001;Что угодно;2000\n"       // ENSTRU code as SKU: exact
+        "P-2;Бумаги офисные для техники А4;1900\n"  // stems match the first lot
+        "R-1;Ремонт кровли;900000\n"                // 2 of 2 stems in a 4-stem title: 0.67
+        "Z-9;Гвозди строительные;50\n";             // nothing
     auto report = imports.Import(csv, ImportOptions{});
     ASSERT_TRUE(report.has_value()) << report.error().message;
     EXPECT_EQ(report->matched, 3);

@@ -46,8 +46,8 @@ void CheckCases(const char* section, Parse parse, Show show) {
                 << section << " '" << input << "': " << result.error().details.front().problem;
         } else {
             ASSERT_TRUE(result.has_value()) << section << " '" << input << "': " << result.error().message;
-            EXPECT_EQ(show(*result), expected.is_string() ? std::string(expected.as_string())
-                                                          : std::to_string(expected.as_int64()))
+            EXPECT_EQ(show(*result),
+                      expected.is_string() ? std::string(expected.as_string()) : std::to_string(expected.as_int64()))
                 << section << " '" << input << "'";
         }
     }
@@ -71,7 +71,8 @@ TEST(PortalTime, AlmatyLocalWithTheMarch2024ZoneChange) {
     EXPECT_EQ(FormatUtcTimestamp(*ParsePortalTime("2025-03-28T14:11:15.030000")), "2025-03-28T09:11:15.000Z");
     EXPECT_EQ(FormatUtcTimestamp(*ParsePortalTime("2026-10-09")), "2026-10-08T19:00:00.000Z");
     EXPECT_EQ(FormatPortalTime(*ParsePortalTime("2026-10-07 11:30:02")), "2026-10-07 11:30:02");
-    for (const char* bad : {"", "2026-10-07 25:00:00", "2026-10-07X11:30:02", "07.10.2026", "2026-10-07 11:3", "null"}) {
+    for (const char* bad :
+         {"", "2026-10-07 25:00:00", "2026-10-07X11:30:02", "07.10.2026", "2026-10-07 11:3", "null"}) {
         EXPECT_FALSE(ParsePortalTime(bad).has_value()) << bad;
     }
 }
@@ -86,7 +87,7 @@ TEST(Dictionaries, BuiltInCoverTheReferenceIds) {
     const auto d = BuiltIn();
     EXPECT_EQ(d.Rows("ref_lots_status").size(), 37u);
     EXPECT_EQ(d.Find("ref_lots_status", 240)->code, "PublishedOfferAccept");
-    EXPECT_EQ(d.Find("ref_lots_status", 300)->code, "GenerateProjectPPD");  // shares 295's code
+    EXPECT_EQ(d.Find("ref_lots_status", 300)->code, "GenerateProjectPPD");   // shares 295's code
     EXPECT_EQ(d.Find("ref_buy_status", 190)->code, "DocumentationСhanged");  // Cyrillic С, as the API has it
     EXPECT_EQ(d.Find("ref_trade_methods", 3)->name_ru, "Запрос ценовых предложений");
     EXPECT_EQ(d.Find("ref_subject_type", 2)->name_ru, "Работа");
@@ -137,7 +138,7 @@ TEST(LotsPage, GoodRowsKeptBadRowsNamedWithTheirIds) {
     EXPECT_EQ(lot.last_update_date, "2026-10-07 11:30:02");
     const auto& second = page->lots[1];
     EXPECT_EQ(second.amount, 1845000000);  // a numeric string is still a number
-    EXPECT_EQ(second.status, "999");        // unknown status id kept as the id
+    EXPECT_EQ(second.status, "999");       // unknown status id kept as the id
     EXPECT_EQ(second.quantity, "12.500");
     EXPECT_EQ(second.plan_number, "88104900");  // from the lot number when there is no plan point
     ASSERT_EQ(page->bad.size(), 4u);
@@ -208,10 +209,9 @@ struct ClientFixture {
     ScriptedTransport transport;
     FailureCounters failures;
     std::vector<std::chrono::milliseconds> sleeps;
-    OwsClient client{transport,
-                     ClientOptions{3, 100, 1000, 1000},
-                     failures,
-                     [this](std::chrono::milliseconds d) { sleeps.push_back(d); }};
+    OwsClient client{transport, ClientOptions{3, 100, 1000, 1000}, failures, [this](std::chrono::milliseconds d) {
+                         sleeps.push_back(d);
+                     }};
 };
 
 TEST(OwsClient, RetriesEachTransientFaultWithGrowingBackoff) {
@@ -248,7 +248,8 @@ TEST(OwsClient, HonoursRetryAfterAndGivesUpAfterTheLimit) {
     ClientFixture f;
     f.transport.script.push_back(HttpReply{429, "{}", 7});
     for (int i = 0; i < 3; ++i) {
-        f.transport.script.push_back(HttpReply{200, R"({"errors":[{"message":"Internal server error"}]})", std::nullopt});
+        f.transport.script.push_back(
+            HttpReply{200, R"({"errors":[{"message":"Internal server error"}]})", std::nullopt});
     }
     auto answer = f.client.GraphQl("q", {});
     ASSERT_FALSE(answer.has_value());
@@ -277,9 +278,7 @@ TEST(OwsClient, CapsTheRequestRate) {
     ScriptedTransport transport;
     FailureCounters failures;
     std::chrono::milliseconds slept{0};
-    OwsClient client(transport, ClientOptions{0, 1, 1, 4}, failures, [&](std::chrono::milliseconds d) {
-        slept += d;
-    });
+    OwsClient client(transport, ClientOptions{0, 1, 1, 4}, failures, [&](std::chrono::milliseconds d) { slept += d; });
     for (int i = 0; i < 5; ++i) {
         transport.script.push_back(HttpReply{200, kGoodGraphQl, std::nullopt});
         ASSERT_TRUE(client.GraphQl("q", {}).has_value());
@@ -303,9 +302,8 @@ TEST(Matching, NamesStemToTheSameWords) {
 }
 
 TEST(Matching, BestLotsFirstAndUnrelatedNamesNotAtAll) {
-    LotMatcher matcher({{1, "Бумага офисная А4", "171211.100.000001"},
-                        {2, "Бумага туалетная", ""},
-                        {3, "Ремонт кровли школы", ""}});
+    LotMatcher matcher(
+        {{1, "Бумага офисная А4", "171211.100.000001"}, {2, "Бумага туалетная", ""}, {3, "Ремонт кровли школы", ""}});
     auto sku = matcher.Match("171211-100-000001", "что угодно");
     ASSERT_EQ(sku.size(), 1u);
     EXPECT_EQ(sku[0].lot_id, 1);

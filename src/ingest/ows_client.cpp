@@ -35,24 +35,25 @@ OwsClient::OwsClient(Transport& transport, ClientOptions options, FailureCounter
 }
 
 void OwsClient::WaitForRateSlot() {
-    using namespace std::chrono;
-    const auto interval = duration_cast<steady_clock::duration>(duration<double>(1.0 / options_.requests_per_second));
-    steady_clock::duration wait{};
+    using Clock = std::chrono::steady_clock;
+    const auto interval =
+        std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / options_.requests_per_second));
+    Clock::duration wait{};
     {
         std::lock_guard lock(mutex_);
-        const auto now = steady_clock::now();
+        const auto now = Clock::now();
         const auto slot = std::max(now, next_slot_);
         wait = slot - now;
         next_slot_ = slot + interval;
     }
-    if (wait > steady_clock::duration::zero()) {
-        sleep_(ceil<milliseconds>(wait));
+    if (wait > Clock::duration::zero()) {
+        sleep_(std::chrono::ceil<std::chrono::milliseconds>(wait));
     }
 }
 
 std::chrono::milliseconds OwsClient::Backoff(int attempt) {
-    const double exponential =
-        std::min<double>(options_.backoff_cap_ms, options_.backoff_base_ms * static_cast<double>(1LL << std::min(attempt, 20)));
+    const double exponential = std::min<double>(
+        options_.backoff_cap_ms, options_.backoff_base_ms * static_cast<double>(1LL << std::min(attempt, 20)));
     double factor = 1.0;
     {
         std::lock_guard lock(mutex_);
@@ -116,14 +117,14 @@ template <class AttemptFn>
 Result<boost::json::value> OwsClient::WithRetries(const std::string& what, AttemptFn attempt) {
     for (int n = 0;; ++n) {
         WaitForRateSlot();
-        ++requests_sent_;
         Attempted a = attempt();
         if (a.value) {
             return std::move(*a.value);
         }
         failures_.Count(a.failure_kind);
         if (!a.retryable || n >= options_.max_retries) {
-            spdlog::warn("goszakup: {} failed for good after {} attempt(s): {}: {}", what, n + 1, a.failure_kind, a.message);
+            spdlog::warn(
+                "goszakup: {} failed for good after {} attempt(s): {}: {}", what, n + 1, a.failure_kind, a.message);
             return Fail(Error{ErrorCode::kUnavailable, "goszakup: " + a.failure_kind + ": " + a.message, {}});
         }
         auto delay = Backoff(n);
@@ -147,8 +148,8 @@ Result<boost::json::object> OwsClient::GraphQl(const std::string& query, const b
         if (object == nullptr) {
             return Attempted{std::nullopt, "malformed_json", "the answer is not a JSON object", true, std::nullopt};
         }
-        if (const auto* errors = object->if_contains("errors"); errors != nullptr && errors->is_array() &&
-                                                                 !errors->as_array().empty()) {
+        if (const auto* errors = object->if_contains("errors");
+            errors != nullptr && errors->is_array() && !errors->as_array().empty()) {
             std::string message = boost::json::serialize(*errors);
             if (message.size() > 300) {
                 message.resize(300);

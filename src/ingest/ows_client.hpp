@@ -51,8 +51,6 @@ public:
     // A REST GET answered 200 or 404 (a 404 is an answer: "not listed", "no such lot").
     Result<RestReply> Get(const std::string& path);
 
-    std::int64_t requests_sent() const { return requests_sent_; }
-
 private:
     template <class Attempt>
     Result<boost::json::value> WithRetries(const std::string& what, Attempt attempt);
@@ -66,7 +64,6 @@ private:
     std::mutex mutex_;
     std::chrono::steady_clock::time_point next_slot_{};
     std::mt19937 random_{std::random_device{}()};
-    std::atomic<std::int64_t> requests_sent_{0};
 };
 
 }  // namespace zakupai::ingest

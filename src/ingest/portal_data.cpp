@@ -131,7 +131,8 @@ struct PageInfo {
     std::optional<std::int64_t> total;
 };
 
-Result<std::pair<const boost::json::array*, PageInfo>> PageOf(const boost::json::object& answer, std::string_view root) {
+Result<std::pair<const boost::json::array*, PageInfo>> PageOf(const boost::json::object& answer,
+                                                              std::string_view root) {
     const auto* data = answer.if_contains("data");
     if (data == nullptr || !data->is_object()) {
         return Fail(Error{ErrorCode::kUnavailable, "goszakup: the answer has no data object", {}});
@@ -292,15 +293,15 @@ std::optional<Instant> ParsePortalTime(std::string_view text) {
             out = (text[pos] - '0') * 10 + (text[pos + 1] - '0');
             return true;
         };
-        if (!two(11, hh) || text[13] != ':' || !two(14, mm) || text[16] != ':' || !two(17, ss) || hh > 23 ||
-            mm > 59 || ss > 60) {
+        if (!two(11, hh) || text[13] != ':' || !two(14, mm) || text[16] != ':' || !two(17, ss) || hh > 23 || mm > 59 ||
+            ss > 60) {
             return std::nullopt;
         }
     } else if (text.size() != 10) {
         return std::nullopt;
     }
-    const Instant local_as_utc = std::chrono::sys_days{*date} + std::chrono::hours{hh} + std::chrono::minutes{mm} +
-                                 std::chrono::seconds{ss};
+    const Instant local_as_utc =
+        std::chrono::sys_days{*date} + std::chrono::hours{hh} + std::chrono::minutes{mm} + std::chrono::seconds{ss};
     // Almaty was UTC+6 until 2024-03-01 and is UTC+5 since; the offset at the guess decides.
     const auto offset = AlmatyUtcOffset(local_as_utc - std::chrono::hours{5});
     return local_as_utc - offset;

@@ -115,8 +115,8 @@ RnuAnswer RnuService::FromEntries(const std::string& bin, const std::vector<stor
 Result<RnuAnswer> RnuService::Check(std::string_view bin_text) {
     auto bin = NormalizeBin(bin_text);
     if (!bin) {
-        return Fail(Error::Invalid("supplier_bin", bin.error().details.empty() ? bin.error().message
-                                                                               : bin.error().details.front().problem));
+        return Fail(Error::Invalid(
+            "supplier_bin", bin.error().details.empty() ? bin.error().message : bin.error().details.front().problem));
     }
     const Instant now = clock_.Now();
     const auto cached = repository_.FindRnuCheck(*bin);

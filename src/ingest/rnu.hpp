@@ -22,11 +22,11 @@ struct RnuListing {
 
 struct RnuAnswer {
     std::string supplier_bin;
-    bool listed = false;       // currently in the register
-    std::string source;        // cache | api | registry
-    Instant validated_at;      // when the portal (or the list sync) last confirmed it
+    bool listed = false;   // currently in the register
+    std::string source;    // cache | api | registry
+    Instant validated_at;  // when the portal (or the list sync) last confirmed it
     std::int64_t age_seconds = 0;
-    bool stale = false;        // older than the cache period because the portal is down
+    bool stale = false;  // older than the cache period because the portal is down
     std::vector<RnuListing> listings;
 };
 std::string RnuAnswerJson(const RnuAnswer& answer);

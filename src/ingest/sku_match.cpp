@@ -23,19 +23,44 @@ std::string NormalizeSku(std::string_view sku) {
     for (Xapian::Utf8Iterator it(sku.data(), sku.size()), end; it != end; ++it) {
         unsigned ch = Xapian::Unicode::toupper(*it);
         switch (ch) {
-            case 0x0410: ch = 'A'; break;
-            case 0x0412: ch = 'B'; break;
-            case 0x0415: ch = 'E'; break;
-            case 0x041A: ch = 'K'; break;
-            case 0x041C: ch = 'M'; break;
-            case 0x041D: ch = 'H'; break;
-            case 0x041E: ch = 'O'; break;
-            case 0x0420: ch = 'P'; break;
-            case 0x0421: ch = 'C'; break;
-            case 0x0422: ch = 'T'; break;
-            case 0x0425: ch = 'X'; break;
-            case 0x0423: ch = 'Y'; break;
-            default: break;
+            case 0x0410:
+                ch = 'A';
+                break;
+            case 0x0412:
+                ch = 'B';
+                break;
+            case 0x0415:
+                ch = 'E';
+                break;
+            case 0x041A:
+                ch = 'K';
+                break;
+            case 0x041C:
+                ch = 'M';
+                break;
+            case 0x041D:
+                ch = 'H';
+                break;
+            case 0x041E:
+                ch = 'O';
+                break;
+            case 0x0420:
+                ch = 'P';
+                break;
+            case 0x0421:
+                ch = 'C';
+                break;
+            case 0x0422:
+                ch = 'T';
+                break;
+            case 0x0425:
+                ch = 'X';
+                break;
+            case 0x0423:
+                ch = 'Y';
+                break;
+            default:
+                break;
         }
         if ((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')) {
             out += static_cast<char>(ch);
@@ -145,9 +170,8 @@ std::vector<LotMatch> LotMatcher::Match(std::string_view sku, std::string_view n
     // Candidates come from the rarest shared stem only, at most 256 of them: the cost per row
     // stays bounded whatever the lots hold, and a name that shares only common words with a
     // lot would not pass the threshold anyway.
-    const auto rarest = *std::min_element(query.begin(), query.end(), [&](auto a, auto b) {
-        return postings_[a].size() < postings_[b].size();
-    });
+    const auto rarest = *std::min_element(
+        query.begin(), query.end(), [&](auto a, auto b) { return postings_[a].size() < postings_[b].size(); });
     const auto& candidates = postings_[rarest];
     const std::size_t considered = std::min<std::size_t>(candidates.size(), 256);
     std::vector<LotMatch> scored;

@@ -25,8 +25,8 @@ struct MatchCandidate {
 
 struct LotMatch {
     std::int64_t lot_id = 0;
-    double score = 0;   // 1.0 for an SKU match; the Dice coefficient of the stems otherwise
-    std::string kind;   // sku | name
+    double score = 0;  // 1.0 for an SKU match; the Dice coefficient of the stems otherwise
+    std::string kind;  // sku | name
 };
 
 class LotMatcher {

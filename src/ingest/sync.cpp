@@ -65,8 +65,7 @@ GoszakupSync::GoszakupSync(OwsClient& client,
 SyncStats GoszakupSync::Stats() const {
     std::lock_guard lock(mutex_);
     SyncStats stats = stats_;
-    stats.running = current_.has_value() &&
-                    current_->wait_for(std::chrono::seconds(0)) != std::future_status::ready;
+    stats.running = current_.has_value() && current_->wait_for(std::chrono::seconds(0)) != std::future_status::ready;
     return stats;
 }
 

@@ -21,7 +21,7 @@ Error Unreadable(std::string problem) {
 bool LooksBinary(std::string_view bytes) {
     // Text files never contain NUL or most C0 controls; a few stray ones are tolerated.
     std::size_t controls = 0;
-    const std::size_t probe = std::min<std::size_t>(bytes.size(), 64 * 1024);
+    const std::size_t probe = std::min<std::size_t>(bytes.size(), std::size_t{64} * 1024);
     for (std::size_t i = 0; i < probe; ++i) {
         const auto c = static_cast<unsigned char>(bytes[i]);
         if (c == 0) {
@@ -62,7 +62,7 @@ char DetectDelimiter(std::string_view text) {
 struct CsvState {
     Table* table;
     std::vector<std::string> row;
-    int line = 1;            // physical line where the current record starts
+    int line = 1;             // physical line where the current record starts
     int newlines_in_row = 0;  // inside quoted fields of the current record
     std::size_t max_rows;
     bool too_many = false;
@@ -217,7 +217,8 @@ bool IsValidUtf8(std::string_view s) {
 
 std::string Cp1251ToUtf8(std::string_view bytes) {
     iconv_t cd = iconv_open("UTF-8", "CP1251");
-    ZAKUPAI_ASSERT(cd != reinterpret_cast<iconv_t>(-1));
+    // iconv reports failure as (iconv_t)-1, the C API's own sentinel.
+    ZAKUPAI_ASSERT(cd != reinterpret_cast<iconv_t>(-1));  // NOLINT(performance-no-int-to-ptr)
     std::string out(bytes.size() * 3 + 4, '\0');
     char* in = const_cast<char*>(bytes.data());
     std::size_t in_left = bytes.size();
@@ -308,7 +309,7 @@ Result<Table> ReadXlsx(std::string_view bytes, std::string_view wanted_sheet, co
             if (!target.empty() && target[0] == '/') {
                 target = target.substr(1);
             } else {
-                target = "xl/" + target;
+                target.insert(0, "xl/");
             }
             targets[rel.attribute("Id").as_string()] = target;
         }

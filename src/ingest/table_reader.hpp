@@ -12,10 +12,10 @@
 namespace zakupai::ingest {
 
 struct Table {
-    std::string format;    // csv | xlsx
-    std::string encoding;  // utf-8 | utf-8-bom | windows-1251 (CSV); utf-8 (XLSX)
-    char delimiter = 0;    // CSV only
-    std::string sheet;     // XLSX only: the sheet read
+    std::string format;               // csv | xlsx
+    std::string encoding;             // utf-8 | utf-8-bom | windows-1251 (CSV); utf-8 (XLSX)
+    char delimiter = 0;               // CSV only
+    std::string sheet;                // XLSX only: the sheet read
     std::vector<std::string> sheets;  // XLSX only: every sheet, in workbook order
     std::vector<std::vector<std::string>> rows;
     std::vector<int> lines;  // where each row starts: CSV physical line, XLSX row number
@@ -23,7 +23,7 @@ struct Table {
 
 struct TableLimits {
     std::size_t max_rows = 2'000'000;
-    std::size_t max_uncompressed_bytes = 256u * 1024 * 1024;  // per XLSX part: zip bombs stop here
+    std::size_t max_uncompressed_bytes = std::size_t{256} * 1024 * 1024;  // per XLSX part: zip bombs stop here
 };
 
 // Chooses CSV or XLSX from the content (a zip signature), not from the name. `sheet` picks an

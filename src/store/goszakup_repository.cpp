@@ -66,210 +66,215 @@ PageCounts GoszakupRepository::UpsertPage(const std::vector<GoszakupLot>& lots,
     // The prepared statements live in this block: SQLite cannot commit while one of them still
     // holds an unfinished result, and destroying them finalises it.
     {
-    LotSlots v;
-    v.now = FormatUtcTimestamp(now);
+        LotSlots v;
+        v.now = FormatUtcTimestamp(now);
 
-    long long found_id = 0;
-    long long found_lot_id = 0;
-    soci::indicator found_lot_ind = soci::i_null;
-    int found_status_id = 0;
-    soci::indicator found_status_ind = soci::i_null;
-    std::string found_status;
-    soci::indicator found_status_text_ind = soci::i_null;
-    long long found_amount = 0;
-    soci::indicator found_amount_ind = soci::i_null;
-    std::string found_update;
-    soci::indicator found_update_ind = soci::i_null;
-    soci::statement find = (s->prepare << "SELECT id, lot_id, status_id, status, amount, last_update_date "
-                                          "FROM goszakup_lots WHERE plan_number = :p AND lot_number = :l",
-                            soci::use(v.lot.plan_number),
-                            soci::use(v.lot.lot_number),
-                            soci::into(found_id),
-                            soci::into(found_lot_id, found_lot_ind),
-                            soci::into(found_status_id, found_status_ind),
-                            soci::into(found_status, found_status_text_ind),
-                            soci::into(found_amount, found_amount_ind),
-                            soci::into(found_update, found_update_ind));
+        long long found_id = 0;
+        long long found_lot_id = 0;
+        soci::indicator found_lot_ind = soci::i_null;
+        int found_status_id = 0;
+        soci::indicator found_status_ind = soci::i_null;
+        std::string found_status;
+        soci::indicator found_status_text_ind = soci::i_null;
+        long long found_amount = 0;
+        soci::indicator found_amount_ind = soci::i_null;
+        std::string found_update;
+        soci::indicator found_update_ind = soci::i_null;
+        soci::statement find = (s->prepare << "SELECT id, lot_id, status_id, status, amount, last_update_date "
+                                              "FROM goszakup_lots WHERE plan_number = :p AND lot_number = :l",
+                                soci::use(v.lot.plan_number),
+                                soci::use(v.lot.lot_number),
+                                soci::into(found_id),
+                                soci::into(found_lot_id, found_lot_ind),
+                                soci::into(found_status_id, found_status_ind),
+                                soci::into(found_status, found_status_text_ind),
+                                soci::into(found_amount, found_amount_ind),
+                                soci::into(found_update, found_update_ind));
 
-    long long new_lot_id = 0;
-    soci::statement insert_lot =
-        (s->prepare << "INSERT INTO lots (title, description, price, deadline, customer_bin, customer_name, plan_id, "
-                       "status, method, region, enstru, quantity, unit, created_at, updated_at) VALUES (:title, :descr, "
-                       ":price, :deadline, :bin, :cname, :plan, :status, :method, :region, :enstru, :qty, :unit, :c, "
-                       ":u) RETURNING id",
-         soci::use(v.lot.name_ru),
-         soci::use(v.lot.description_ru),
-         soci::use(v.amount),
-         soci::use(v.deadline.text, v.deadline.ind),
-         soci::use(v.lot.customer_bin),
-         soci::use(v.lot.customer_name),
-         soci::use(v.lot.plan_number),
-         soci::use(v.lot.status),
-         soci::use(v.lot.method),
-         soci::use(v.lot.kato),
-         soci::use(v.lot.enstru),
-         soci::use(v.lot.quantity),
-         soci::use(v.lot.unit),
-         soci::use(v.now),
-         soci::use(v.now),
-         soci::into(new_lot_id));
-    long long target_lot_id = 0;
-    soci::statement update_lot =
-        (s->prepare << "UPDATE lots SET title = :title, description = :descr, price = :price, deadline = :deadline, "
-                       "customer_bin = :bin, customer_name = :cname, plan_id = :plan, status = :status, method = "
-                       ":method, region = :region, enstru = :enstru, quantity = :qty, unit = :unit, updated_at = :u "
-                       "WHERE id = :id",
-         soci::use(v.lot.name_ru),
-         soci::use(v.lot.description_ru),
-         soci::use(v.amount),
-         soci::use(v.deadline.text, v.deadline.ind),
-         soci::use(v.lot.customer_bin),
-         soci::use(v.lot.customer_name),
-         soci::use(v.lot.plan_number),
-         soci::use(v.lot.status),
-         soci::use(v.lot.method),
-         soci::use(v.lot.kato),
-         soci::use(v.lot.enstru),
-         soci::use(v.lot.quantity),
-         soci::use(v.lot.unit),
-         soci::use(v.now),
-         soci::use(target_lot_id));
+        long long new_lot_id = 0;
+        soci::statement insert_lot =
+            (s->prepare
+                 << "INSERT INTO lots (title, description, price, deadline, customer_bin, customer_name, plan_id, "
+                    "status, method, region, enstru, quantity, unit, created_at, updated_at) VALUES (:title, :descr, "
+                    ":price, :deadline, :bin, :cname, :plan, :status, :method, :region, :enstru, :qty, :unit, :c, "
+                    ":u) RETURNING id",
+             soci::use(v.lot.name_ru),
+             soci::use(v.lot.description_ru),
+             soci::use(v.amount),
+             soci::use(v.deadline.text, v.deadline.ind),
+             soci::use(v.lot.customer_bin),
+             soci::use(v.lot.customer_name),
+             soci::use(v.lot.plan_number),
+             soci::use(v.lot.status),
+             soci::use(v.lot.method),
+             soci::use(v.lot.kato),
+             soci::use(v.lot.enstru),
+             soci::use(v.lot.quantity),
+             soci::use(v.lot.unit),
+             soci::use(v.now),
+             soci::use(v.now),
+             soci::into(new_lot_id));
+        long long target_lot_id = 0;
+        soci::statement update_lot =
+            (s->prepare
+                 << "UPDATE lots SET title = :title, description = :descr, price = :price, deadline = :deadline, "
+                    "customer_bin = :bin, customer_name = :cname, plan_id = :plan, status = :status, method = "
+                    ":method, region = :region, enstru = :enstru, quantity = :qty, unit = :unit, updated_at = :u "
+                    "WHERE id = :id",
+             soci::use(v.lot.name_ru),
+             soci::use(v.lot.description_ru),
+             soci::use(v.amount),
+             soci::use(v.deadline.text, v.deadline.ind),
+             soci::use(v.lot.customer_bin),
+             soci::use(v.lot.customer_name),
+             soci::use(v.lot.plan_number),
+             soci::use(v.lot.status),
+             soci::use(v.lot.method),
+             soci::use(v.lot.kato),
+             soci::use(v.lot.enstru),
+             soci::use(v.lot.quantity),
+             soci::use(v.lot.unit),
+             soci::use(v.now),
+             soci::use(target_lot_id));
 
-    long long new_gz_id = 0;
-    soci::statement insert_gz =
-        (s->prepare << "INSERT INTO goszakup_lots (plan_number, lot_number, customer_bin, status, amount, name_ru, "
-                       "name_kz, description_ru, method, announcement_number, deadline, enstru, kato, created_at, "
-                       "updated_at, source_id, status_id, method_id, trd_buy_id, customer_name, quantity, publish_date, "
-                       "start_date, last_update_date, index_date, is_deleted, lot_id) VALUES (:plan, :lot, :bin, "
-                       ":status, :amount, :nru, :nkz, :dru, :method, :anno, :deadline, :enstru, :kato, :c, :u, :sid, "
-                       ":stid, :mid, :tbid, :cname, :qty, :pub, :start, :lud, :idx, :del, :lotid) RETURNING id",
-         soci::use(v.lot.plan_number),
-         soci::use(v.lot.lot_number),
-         soci::use(v.lot.customer_bin),
-         soci::use(v.lot.status),
-         soci::use(v.amount),
-         soci::use(v.lot.name_ru),
-         soci::use(v.lot.name_kz),
-         soci::use(v.lot.description_ru),
-         soci::use(v.lot.method),
-         soci::use(v.lot.announcement_number),
-         soci::use(v.deadline.text, v.deadline.ind),
-         soci::use(v.lot.enstru),
-         soci::use(v.lot.kato),
-         soci::use(v.now),
-         soci::use(v.now),
-         soci::use(v.source_id),
-         soci::use(v.lot.status_id),
-         soci::use(v.lot.method_id),
-         soci::use(v.trd_buy_id),
-         soci::use(v.lot.customer_name),
-         soci::use(v.lot.quantity),
-         soci::use(v.publish_date.text, v.publish_date.ind),
-         soci::use(v.start_date.text, v.start_date.ind),
-         soci::use(v.lot.last_update_date),
-         soci::use(v.lot.index_date),
-         soci::use(v.is_deleted),
-         soci::use(target_lot_id),
-         soci::into(new_gz_id));
-    long long target_gz_id = 0;
-    soci::statement update_gz =
-        (s->prepare << "UPDATE goszakup_lots SET customer_bin = :bin, status = :status, amount = :amount, name_ru = "
-                       ":nru, name_kz = :nkz, description_ru = :dru, method = :method, announcement_number = :anno, "
-                       "deadline = :deadline, enstru = :enstru, kato = :kato, updated_at = :u, source_id = :sid, "
-                       "status_id = :stid, method_id = :mid, trd_buy_id = :tbid, customer_name = :cname, quantity = "
-                       ":qty, publish_date = :pub, start_date = :start, last_update_date = :lud, index_date = :idx, "
-                       "is_deleted = :del, lot_id = :lotid WHERE id = :id",
-         soci::use(v.lot.customer_bin),
-         soci::use(v.lot.status),
-         soci::use(v.amount),
-         soci::use(v.lot.name_ru),
-         soci::use(v.lot.name_kz),
-         soci::use(v.lot.description_ru),
-         soci::use(v.lot.method),
-         soci::use(v.lot.announcement_number),
-         soci::use(v.deadline.text, v.deadline.ind),
-         soci::use(v.lot.enstru),
-         soci::use(v.lot.kato),
-         soci::use(v.now),
-         soci::use(v.source_id),
-         soci::use(v.lot.status_id),
-         soci::use(v.lot.method_id),
-         soci::use(v.trd_buy_id),
-         soci::use(v.lot.customer_name),
-         soci::use(v.lot.quantity),
-         soci::use(v.publish_date.text, v.publish_date.ind),
-         soci::use(v.start_date.text, v.start_date.ind),
-         soci::use(v.lot.last_update_date),
-         soci::use(v.lot.index_date),
-         soci::use(v.is_deleted),
-         soci::use(target_lot_id),
-         soci::use(target_gz_id));
+        long long new_gz_id = 0;
+        soci::statement insert_gz =
+            (s->prepare
+                 << "INSERT INTO goszakup_lots (plan_number, lot_number, customer_bin, status, amount, name_ru, "
+                    "name_kz, description_ru, method, announcement_number, deadline, enstru, kato, created_at, "
+                    "updated_at, source_id, status_id, method_id, trd_buy_id, customer_name, quantity, publish_date, "
+                    "start_date, last_update_date, index_date, is_deleted, lot_id) VALUES (:plan, :lot, :bin, "
+                    ":status, :amount, :nru, :nkz, :dru, :method, :anno, :deadline, :enstru, :kato, :c, :u, :sid, "
+                    ":stid, :mid, :tbid, :cname, :qty, :pub, :start, :lud, :idx, :del, :lotid) RETURNING id",
+             soci::use(v.lot.plan_number),
+             soci::use(v.lot.lot_number),
+             soci::use(v.lot.customer_bin),
+             soci::use(v.lot.status),
+             soci::use(v.amount),
+             soci::use(v.lot.name_ru),
+             soci::use(v.lot.name_kz),
+             soci::use(v.lot.description_ru),
+             soci::use(v.lot.method),
+             soci::use(v.lot.announcement_number),
+             soci::use(v.deadline.text, v.deadline.ind),
+             soci::use(v.lot.enstru),
+             soci::use(v.lot.kato),
+             soci::use(v.now),
+             soci::use(v.now),
+             soci::use(v.source_id),
+             soci::use(v.lot.status_id),
+             soci::use(v.lot.method_id),
+             soci::use(v.trd_buy_id),
+             soci::use(v.lot.customer_name),
+             soci::use(v.lot.quantity),
+             soci::use(v.publish_date.text, v.publish_date.ind),
+             soci::use(v.start_date.text, v.start_date.ind),
+             soci::use(v.lot.last_update_date),
+             soci::use(v.lot.index_date),
+             soci::use(v.is_deleted),
+             soci::use(target_lot_id),
+             soci::into(new_gz_id));
+        long long target_gz_id = 0;
+        soci::statement update_gz =
+            (s->prepare
+                 << "UPDATE goszakup_lots SET customer_bin = :bin, status = :status, amount = :amount, name_ru = "
+                    ":nru, name_kz = :nkz, description_ru = :dru, method = :method, announcement_number = :anno, "
+                    "deadline = :deadline, enstru = :enstru, kato = :kato, updated_at = :u, source_id = :sid, "
+                    "status_id = :stid, method_id = :mid, trd_buy_id = :tbid, customer_name = :cname, quantity = "
+                    ":qty, publish_date = :pub, start_date = :start, last_update_date = :lud, index_date = :idx, "
+                    "is_deleted = :del, lot_id = :lotid WHERE id = :id",
+             soci::use(v.lot.customer_bin),
+             soci::use(v.lot.status),
+             soci::use(v.amount),
+             soci::use(v.lot.name_ru),
+             soci::use(v.lot.name_kz),
+             soci::use(v.lot.description_ru),
+             soci::use(v.lot.method),
+             soci::use(v.lot.announcement_number),
+             soci::use(v.deadline.text, v.deadline.ind),
+             soci::use(v.lot.enstru),
+             soci::use(v.lot.kato),
+             soci::use(v.now),
+             soci::use(v.source_id),
+             soci::use(v.lot.status_id),
+             soci::use(v.lot.method_id),
+             soci::use(v.trd_buy_id),
+             soci::use(v.lot.customer_name),
+             soci::use(v.lot.quantity),
+             soci::use(v.publish_date.text, v.publish_date.ind),
+             soci::use(v.start_date.text, v.start_date.ind),
+             soci::use(v.lot.last_update_date),
+             soci::use(v.lot.index_date),
+             soci::use(v.is_deleted),
+             soci::use(target_lot_id),
+             soci::use(target_gz_id));
 
-    std::string event_kind;
-    std::string event_old;
-    soci::indicator event_old_ind = soci::i_null;
-    std::string event_new;
-    soci::statement insert_event = (s->prepare << "INSERT INTO goszakup_lot_events (goszakup_lot_id, kind, old_value, "
-                                                  "new_value, seen_at) VALUES (:gid, :kind, :old, :new, :seen)",
-                                    soci::use(target_gz_id),
-                                    soci::use(event_kind),
-                                    soci::use(event_old, event_old_ind),
-                                    soci::use(event_new),
-                                    soci::use(v.now));
-    auto record_event = [&](std::string kind, std::optional<std::string> old_value, std::string new_value) {
-        event_kind = std::move(kind);
-        event_old = old_value.value_or("");
-        event_old_ind = old_value ? soci::i_ok : soci::i_null;
-        event_new = std::move(new_value);
-        insert_event.execute(true);
-        ++counts.events;
-    };
+        std::string event_kind;
+        std::string event_old;
+        soci::indicator event_old_ind = soci::i_null;
+        std::string event_new;
+        soci::statement insert_event =
+            (s->prepare << "INSERT INTO goszakup_lot_events (goszakup_lot_id, kind, old_value, "
+                           "new_value, seen_at) VALUES (:gid, :kind, :old, :new, :seen)",
+             soci::use(target_gz_id),
+             soci::use(event_kind),
+             soci::use(event_old, event_old_ind),
+             soci::use(event_new),
+             soci::use(v.now));
+        auto record_event = [&](std::string kind, const std::optional<std::string>& old_value, std::string new_value) {
+            event_kind = std::move(kind);
+            event_old = old_value.value_or("");
+            event_old_ind = old_value ? soci::i_ok : soci::i_null;
+            event_new = std::move(new_value);
+            insert_event.execute(true);
+            ++counts.events;
+        };
 
-    for (const auto& lot : lots) {
-        v.Fill(lot);
-        const bool exists = find.execute(true);
-        if (!exists) {
-            insert_lot.execute(true);
-            target_lot_id = new_lot_id;
-            insert_gz.execute(true);
-            target_gz_id = new_gz_id;
-            record_event("created", std::nullopt, lot.status);
-            ++counts.inserted;
-            continue;
-        }
-        target_gz_id = found_id;
-        const bool same_status = found_status_ind == soci::i_ok && found_status_id == lot.status_id;
-        const bool same_amount = found_amount_ind == soci::i_ok && found_amount == lot.amount;
-        const bool same_stamp = found_update_ind == soci::i_ok && found_update == lot.last_update_date;
-        if (same_status && same_amount && same_stamp && found_lot_ind == soci::i_ok) {
-            ++counts.unchanged;
-            continue;
-        }
-        if (found_lot_ind == soci::i_ok) {
-            target_lot_id = found_lot_id;
-            update_lot.execute(true);
-        } else {
-            // The lots row was deleted by hand; the portal still has the lot, so bring it back.
-            insert_lot.execute(true);
-            target_lot_id = new_lot_id;
-        }
-        update_gz.execute(true);
-        if (!same_status) {
-            std::optional<std::string> old_status;
-            if (found_status_text_ind == soci::i_ok) {
-                old_status = found_status;
+        for (const auto& lot : lots) {
+            v.Fill(lot);
+            const bool exists = find.execute(true);
+            if (!exists) {
+                insert_lot.execute(true);
+                target_lot_id = new_lot_id;
+                insert_gz.execute(true);
+                target_gz_id = new_gz_id;
+                record_event("created", std::nullopt, lot.status);
+                ++counts.inserted;
+                continue;
             }
-            record_event("status", old_status, lot.status);
-        }
-        if (!same_amount) {
-            std::optional<std::string> old_amount;
-            if (found_amount_ind == soci::i_ok) {
-                old_amount = std::to_string(found_amount);
+            target_gz_id = found_id;
+            const bool same_status = found_status_ind == soci::i_ok && found_status_id == lot.status_id;
+            const bool same_amount = found_amount_ind == soci::i_ok && found_amount == lot.amount;
+            const bool same_stamp = found_update_ind == soci::i_ok && found_update == lot.last_update_date;
+            if (same_status && same_amount && same_stamp && found_lot_ind == soci::i_ok) {
+                ++counts.unchanged;
+                continue;
             }
-            record_event("amount", old_amount, std::to_string(lot.amount));
+            if (found_lot_ind == soci::i_ok) {
+                target_lot_id = found_lot_id;
+                update_lot.execute(true);
+            } else {
+                // The lots row was deleted by hand; the portal still has the lot, so bring it back.
+                insert_lot.execute(true);
+                target_lot_id = new_lot_id;
+            }
+            update_gz.execute(true);
+            if (!same_status) {
+                std::optional<std::string> old_status;
+                if (found_status_text_ind == soci::i_ok) {
+                    old_status = found_status;
+                }
+                record_event("status", old_status, lot.status);
+            }
+            if (!same_amount) {
+                std::optional<std::string> old_amount;
+                if (found_amount_ind == soci::i_ok) {
+                    old_amount = std::to_string(found_amount);
+                }
+                record_event("amount", old_amount, std::to_string(lot.amount));
+            }
+            ++counts.updated;
         }
-        ++counts.updated;
-    }
     }
     // The cursor moves in the same transaction as the rows: a killed run resumes exactly after
     // the last page that landed.
@@ -320,10 +325,10 @@ void WriteSyncState(soci::session& s, const std::string& sync_name, const SyncSt
     soci::indicator mode_ind = state.mode.empty() ? soci::i_null : soci::i_ok;
     soci::indicator report_ind = state.last_report.empty() ? soci::i_null : soci::i_ok;
     s << "INSERT INTO sync_state (name, mode, since, cursor, pages, run_started_at, last_success_at, last_report, "
-          "updated_at) VALUES (:n, :m, :s, :c, :p, :r, :l, :rep, :u) ON CONFLICT (name) DO UPDATE SET mode = "
-          "excluded.mode, since = excluded.since, cursor = excluded.cursor, pages = excluded.pages, run_started_at = "
-          "excluded.run_started_at, last_success_at = excluded.last_success_at, last_report = excluded.last_report, "
-          "updated_at = excluded.updated_at",
+         "updated_at) VALUES (:n, :m, :s, :c, :p, :r, :l, :rep, :u) ON CONFLICT (name) DO UPDATE SET mode = "
+         "excluded.mode, since = excluded.since, cursor = excluded.cursor, pages = excluded.pages, run_started_at = "
+         "excluded.run_started_at, last_success_at = excluded.last_success_at, last_report = excluded.last_report, "
+         "updated_at = excluded.updated_at",
         soci::use(sync_name), soci::use(state.mode, mode_ind), soci::use(state.since), soci::use(cursor, cursor_ind),
         soci::use(state.pages), soci::use(started.text, started.ind), soci::use(success.text, success.ind),
         soci::use(state.last_report, report_ind), soci::use(ts);

@@ -43,8 +43,8 @@ struct GoszakupLot {
 
 // Where a run stands; saved with every page so a killed run resumes at the next page.
 struct SyncState {
-    std::string mode;    // "full" or "incremental"; empty when no run is in progress
-    std::string since;   // the incremental lower bound, portal local time "YYYY-MM-DD HH:MM:SS"
+    std::string mode;                    // "full" or "incremental"; empty when no run is in progress
+    std::string since;                   // the incremental lower bound, portal local time "YYYY-MM-DD HH:MM:SS"
     std::optional<std::int64_t> cursor;  // `after` for the next page; nullopt = first page
     int pages = 0;
     std::optional<Instant> run_started_at;

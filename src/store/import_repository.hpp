@@ -15,7 +15,7 @@
 namespace zakupai::store {
 
 struct BatchRecord {
-    std::string id;  // UUID
+    std::string id;    // UUID
     std::string kind;  // prices | lots
     std::string file_name;
     std::string format;

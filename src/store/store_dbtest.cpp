@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 #include <soci/soci.h>
 
-
 #include "store/billing_repository.hpp"
 #include "store/database.hpp"
 #include "store/lot_repository.hpp"
@@ -13,7 +12,7 @@
 namespace zakupai::store {
 namespace {
 
-const Instant kNow = std::chrono::sys_days{std::chrono::year{2026} / 11 / 25} + std::chrono::hours{14};
+constexpr Instant kNow = std::chrono::sys_days{std::chrono::year{2026} / 11 / 25} + std::chrono::hours{14};
 
 using StoreTest = test::BackendTest;
 

@@ -1,6 +1,7 @@
 // Goszakup sync and RNU checks, black-box: the real binary against the fake portal, on SQLite
 // and PostgreSQL. Faults are injected through the fake's control API.
 #include <gtest/gtest.h>
+#include <soci/soci.h>
 
 #include <boost/json.hpp>
 #include <chrono>
@@ -9,8 +10,6 @@
 #include "core/config.hpp"
 #include "service.hpp"
 #include "store/database.hpp"
-
-#include <soci/soci.h>
 
 namespace zakupai::test {
 namespace {
@@ -417,7 +416,8 @@ TEST_P(IngestTest, BadUploadsGetClear4xxAndWriteNothing) {
     EXPECT_EQ(too_big.status, 413);
     EXPECT_EQ(Body(too_big).at("error").at("code").as_string(), "payload_too_large");
 
-    auto junk = s.Call("POST", "/etl/upload-batch", Multipart("x.csv", std::string("\x01\x00\x02junk", 7)), key, kMultipart);
+    auto junk =
+        s.Call("POST", "/etl/upload-batch", Multipart("x.csv", std::string("\x01\x00\x02junk", 7)), key, kMultipart);
     EXPECT_EQ(junk.status, 422);
     EXPECT_EQ(Body(junk).at("error").at("details").at(0).at("problem").as_string(),
               "not a CSV or XLSX file (binary content)");

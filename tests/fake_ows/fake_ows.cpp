@@ -172,7 +172,8 @@ public:
         }
         const auto auth = req[http::field::authorization];
         if (auth != "Bearer " + token_) {
-            return Yii(401, "Unauthorized", "Your request was made with invalid credentials.", "UnauthorizedHttpException");
+            return Yii(
+                401, "Unauthorized", "Your request was made with invalid credentials.", "UnauthorizedHttpException");
         }
         if (fault->kind == "403") {
             return Yii(403, "Forbidden", "You are not allowed to perform this action.", "ForbiddenHttpException");
@@ -220,11 +221,8 @@ private:
                                                  const std::string& name,
                                                  const std::string& message,
                                                  const std::string& type) {
-        json::object body{{"name", name},
-                          {"message", message},
-                          {"code", 0},
-                          {"status", status},
-                          {"type", "yii\\web\\" + type}};
+        json::object body{
+            {"name", name}, {"message", message}, {"code", 0}, {"status", status}, {"type", "yii\\web\\" + type}};
         return Text(status, "application/json; charset=UTF-8", json::serialize(body));
     }
 
@@ -261,7 +259,9 @@ private:
             {"indexDate", l.last_update},
             {"pointList", json::array{l.plan_id}},
             {"plnPointKatoList", json::array{l.kato}},
-            {"Plans", json::array{json::object{{"id", l.plan_id}, {"refEnstruCode", l.enstru}, {"RefUnits", json::object{{"nameRu", "Штука"}}}}}},
+            {"Plans",
+             json::array{json::object{
+                 {"id", l.plan_id}, {"refEnstruCode", l.enstru}, {"RefUnits", json::object{{"nameRu", "Штука"}}}}}},
             {"TrdBuy",
              json::object{{"numberAnno", std::to_string(l.trd_buy_id) + "-1"},
                           {"publishDate", "2026-11-20 10:00:00"},
@@ -295,7 +295,8 @@ private:
         const bool lots = query.find("Lots(") != std::string::npos;
         const bool rnu = query.find("Rnu(") != std::string::npos;
         if (!lots && !rnu) {
-            return Text(200, "application/json", R"({"errors":[{"message":"Cannot query field \"Foo\" on type \"Query\"."}]})");
+            return Text(
+                200, "application/json", R"({"errors":[{"message":"Cannot query field \"Foo\" on type \"Query\"."}]})");
         }
         json::array items;
         std::int64_t total = 0;
@@ -304,19 +305,17 @@ private:
         if (lots) {
             std::string since;
             if (filter != nullptr) {
-                if (const auto* lud = filter->if_contains("lastUpdateDate"); lud != nullptr && lud->is_array() &&
-                                                                              !lud->get_array().empty() &&
-                                                                              lud->get_array()[0].is_string()) {
+                if (const auto* lud = filter->if_contains("lastUpdateDate");
+                    lud != nullptr && lud->is_array() && !lud->get_array().empty() && lud->get_array()[0].is_string()) {
                     since = std::string(lud->get_array()[0].get_string());
                 }
             }
             // Newest first: walk the id-ordered map backwards from just below `after`.
             auto it = after && *after > 0 ? std::make_reverse_iterator(by_id_.lower_bound(*after)) : by_id_.rbegin();
             auto matches = [&](const Lot& l) { return since.empty() || l.last_update >= since; };
-            total = since.empty() ? static_cast<std::int64_t>(by_id_.size())
-                                  : std::count_if(by_id_.begin(), by_id_.end(), [&](const auto& e) {
-                                        return matches(e.second);
-                                    });
+            total = since.empty()
+                        ? static_cast<std::int64_t>(by_id_.size())
+                        : std::count_if(by_id_.begin(), by_id_.end(), [&](const auto& e) { return matches(e.second); });
             for (; it != by_id_.rend(); ++it) {
                 if (!matches(it->second)) {
                     continue;
@@ -433,7 +432,9 @@ private:
             return Text(400, "application/json", R"({"error":"body must be a JSON object"})");
         }
         const auto& o = body.get_object();
-        auto int_of = [&](const char* key, std::int64_t fallback) { return IntOf(o.if_contains(key)).value_or(fallback); };
+        auto int_of = [&](const char* key, std::int64_t fallback) {
+            return IntOf(o.if_contains(key)).value_or(fallback);
+        };
         if (target == "/__control/fault") {
             Fault fault;
             fault.kind = o.contains("kind") ? std::string(o.at("kind").as_string()) : "";
