@@ -27,27 +27,7 @@ std::string ErrorCode(const HttpResult& r) {
     return std::string(Body(r).at("error").at("code").as_string());
 }
 
-class ApiTest : public ::testing::TestWithParam<bool> {
-protected:
-    void SetUp() override {
-        if (GetParam() && !PostgresConfigured()) {
-            if (std::getenv("ZAKUPAI_REQUIRE_PG") != nullptr)
-                FAIL() << "ZAKUPAI_TEST_PG_URL is not set";
-            GTEST_SKIP() << "PostgreSQL not configured";
-        }
-        db_ = std::make_unique<TestDatabase>(GetParam());
-    }
-    void TearDown() override {
-        if (HasFailure() && service_)
-            std::cerr << "---- service log ----\n" << service_->Log();
-    }
-    Service& StartService(std::map<std::string, std::string> env = {}) {
-        service_ = std::make_unique<Service>(*db_, std::move(env));
-        return *service_;
-    }
-    std::unique_ptr<TestDatabase> db_;
-    std::unique_ptr<Service> service_;
-};
+using ApiTest = BackendApiTest;
 
 TEST_P(ApiTest, PublicEndpointsNeedNoKey) {
     Service& s = StartService();

@@ -24,20 +24,8 @@ std::int64_t Int(const json::object& o, const char* key) {
     return o.at(key).as_int64();
 }
 
-class IngestTest : public ::testing::TestWithParam<bool> {
+class IngestTest : public BackendApiTest {
 protected:
-    void SetUp() override {
-        if (GetParam() && !PostgresConfigured()) {
-            if (std::getenv("ZAKUPAI_REQUIRE_PG") != nullptr)
-                FAIL() << "ZAKUPAI_TEST_PG_URL is not set";
-            GTEST_SKIP() << "PostgreSQL not configured";
-        }
-        db_ = std::make_unique<TestDatabase>(GetParam());
-    }
-    void TearDown() override {
-        if (HasFailure() && service_)
-            std::cerr << "---- service log ----\n" << service_->Log();
-    }
     std::map<std::string, std::string> PortalEnv(const FakeOws& ows, std::map<std::string, std::string> extra = {}) {
         std::map<std::string, std::string> env{{"ZAKUPAI_GOSZAKUP_URL", ows.url()},
                                                {"ZAKUPAI_GOSZAKUP_TOKEN", FakeOws::kToken},
@@ -48,10 +36,6 @@ protected:
                                                {"ZAKUPAI_GOSZAKUP_MAX_RETRIES", "3"}};
         for (auto& [k, v] : extra) env[k] = v;
         return env;
-    }
-    Service& StartService(std::map<std::string, std::string> env) {
-        service_ = std::make_unique<Service>(*db_, std::move(env));
-        return *service_;
     }
     HttpResult Sync(const std::string& body = "") {
         return service_->Call("POST", "/etl/goszakup/sync", body, service_->admin_key());
@@ -65,8 +49,6 @@ protected:
         *s << sql, soci::into(value);
         return value;
     }
-    std::unique_ptr<TestDatabase> db_;
-    std::unique_ptr<Service> service_;
 };
 
 TEST_P(IngestTest, FullLoadThenIncrementalRunsRecordChangesOnce) {

@@ -12,8 +12,10 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <random>
 #include <sstream>
 #include <stdexcept>
@@ -303,6 +305,25 @@ CliResult RunCli(const TestDatabase& db,
     buffer << in.rdbuf();
     result.output = buffer.str();
     return result;
+}
+
+void BackendApiTest::SetUp() {
+    if (GetParam() && !PostgresConfigured()) {
+        if (std::getenv("ZAKUPAI_REQUIRE_PG") != nullptr)
+            FAIL() << "ZAKUPAI_TEST_PG_URL is not set";
+        GTEST_SKIP() << "PostgreSQL not configured";
+    }
+    db_ = std::make_unique<TestDatabase>(GetParam());
+}
+
+void BackendApiTest::TearDown() {
+    if (HasFailure() && service_)
+        std::cerr << "---- service log ----\n" << service_->Log();
+}
+
+Service& BackendApiTest::StartService(std::map<std::string, std::string> env) {
+    service_ = std::make_unique<Service>(*db_, std::move(env));
+    return *service_;
 }
 
 }  // namespace zakupai::test

@@ -1,9 +1,11 @@
 #pragma once
 // Test support: runs the real zakupai binary as a child process on a free port and talks to
 // it over HTTP/1.1, so API tests see exactly what a client sees.
+#include <gtest/gtest.h>
 #include <sys/types.h>
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -72,6 +74,18 @@ private:
 };
 
 bool PostgresConfigured();
+
+// A test run once per backend (false = SQLite, true = PostgreSQL), skipped on PostgreSQL when
+// none is configured (a failure with ZAKUPAI_REQUIRE_PG=1), with the service log printed when
+// a test fails.
+class BackendApiTest : public ::testing::TestWithParam<bool> {
+protected:
+    void SetUp() override;
+    void TearDown() override;
+    Service& StartService(std::map<std::string, std::string> env = {});
+    std::unique_ptr<TestDatabase> db_;
+    std::unique_ptr<Service> service_;
+};
 
 // The fake portal (tests/fake_ows) as a child process on a free port.
 class FakeOws {
