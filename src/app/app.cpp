@@ -142,10 +142,11 @@ void AddPortalMetrics(http::Metrics& metrics, Portal& portal) {
             return;
         }
         const auto stats = portal.sync->Stats();
-        http::Metrics::Gauge(out,
-                             "goszakup_lots_total",
-                             "Lots from the portal in goszakup_lots.",
-                             {{"", static_cast<double>(stats.lots_total)}});
+        // A counter, as its name says: goszakup_lots rows are never deleted, so the count only
+        // grows (and it is read from the database, so a restart does not reset it).
+        out += "# HELP goszakup_lots_total Lots stored from the portal (rows in goszakup_lots).\n";
+        out += "# TYPE goszakup_lots_total counter\n";
+        out += fmt::format("goszakup_lots_total {}\n", stats.lots_total);
         http::Metrics::Gauge(
             out,
             "goszakup_sync_last_success_timestamp_seconds",

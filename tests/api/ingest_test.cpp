@@ -6,6 +6,8 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
+#include <thread>
 
 #include "core/config.hpp"
 #include "service.hpp"
@@ -150,8 +152,15 @@ TEST_P(IngestTest, EveryPortalFaultIsRetriedAndCounted) {
     const auto started = std::chrono::steady_clock::now();
     ASSERT_EQ(Sync(R"({"full": true})").status, 200);
     EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(1000));
-    EXPECT_NE(s.Call("GET", "/metrics").body.find("goszakup_sync_errors_total{kind=\"http_429\"} 1"),
-              std::string::npos);
+    const auto metrics = s.Call("GET", "/metrics").body;
+    EXPECT_NE(metrics.find("goszakup_sync_errors_total{kind=\"http_429\"} 1"), std::string::npos);
+    EXPECT_NE(metrics.find("goszakup_sync_runs_total{outcome=\"ok\"} 10"), std::string::npos);
+    if (std::system("command -v promtool >/dev/null 2>&1") == 0) {
+        const std::string path = db_->data_dir() + "/metrics.txt";
+        std::ofstream(path) << metrics;
+        EXPECT_EQ(std::system(("promtool check metrics < " + path + " > " + path + ".out 2>&1").c_str()), 0)
+            << std::ifstream(path + ".out").rdbuf();
+    }
 }
 
 TEST_P(IngestTest, AnOutageStopsTheRunAndTheNextRunResumesWithoutLoss) {
@@ -213,6 +222,29 @@ TEST_P(IngestTest, TheRequestRateStaysUnderTheCap) {
     EXPECT_EQ(Int(stats, "requests"), 24);
     EXPECT_LE(Int(stats, "max_per_second"), 9);
     EXPECT_GE(elapsed, std::chrono::milliseconds(2700));
+}
+
+TEST_P(IngestTest, TheSchedulerSyncsOnItsOwnAndStopsCleanly) {
+    FakeOws ows(120);
+    Service& s = StartService(PortalEnv(ows, {{"ZAKUPAI_GOSZAKUP_SYNC_INTERVAL_S", "1"}}));
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    std::string metrics;
+    while (std::chrono::steady_clock::now() < deadline) {
+        metrics = s.Call("GET", "/metrics").body;
+        if (metrics.find("goszakup_lots_total 120") != std::string::npos) {
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    EXPECT_NE(metrics.find("goszakup_lots_total 120"), std::string::npos) << metrics;
+    ows.Control("add", R"({"count": 5})");
+    const auto later = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (std::chrono::steady_clock::now() < later && Scalar("SELECT COUNT(*) FROM goszakup_lots") < 125) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    EXPECT_EQ(Scalar("SELECT COUNT(*) FROM goszakup_lots"), 125);
+    EXPECT_EQ(Scalar("SELECT COUNT(*) FROM rnu_entries"), 20);  // the RNU list on the first tick
+    EXPECT_EQ(s.Stop(), 0);
 }
 
 TEST_P(IngestTest, WithoutATokenSyncIsOffAndSaysWhy) {
