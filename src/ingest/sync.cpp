@@ -281,14 +281,27 @@ void GoszakupSync::LoadStoredDictionaries() {
 Result<int> GoszakupSync::SyncDictionaries() {
     int loaded = 0;
     for (const auto& name : Dictionaries::Names()) {
-        auto reply = client_.Get("/v3/refs/" + name);
-        if (!reply) {
-            return Fail(reply.error());
+        // REST envelopes page with next_page ("" at the end); dictionaries are short, but follow it.
+        std::vector<store::RefRow> rows;
+        std::string path = "/v3/refs/" + name;
+        for (int page = 0; page < 100 && !path.empty(); ++page) {
+            auto reply = client_.Get(path);
+            if (!reply) {
+                return Fail(reply.error());
+            }
+            if (reply->status != 200) {
+                break;
+            }
+            auto more = ParseRefItems(reply->body);
+            rows.insert(rows.end(), more.begin(), more.end());
+            std::string next;
+            if (const auto* o = reply->body.if_object()) {
+                if (const auto* n = o->if_contains("next_page"); n != nullptr && n->is_string()) {
+                    next = std::string(n->get_string());
+                }
+            }
+            path = next == path || more.empty() ? std::string() : next;
         }
-        if (reply->status != 200) {
-            continue;
-        }
-        auto rows = ParseRefItems(reply->body);
         if (rows.empty()) {
             continue;
         }

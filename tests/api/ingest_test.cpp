@@ -214,8 +214,18 @@ TEST_P(IngestTest, TheRequestRateStaysUnderTheCap) {
     FakeOws ows(200);
     StartService(PortalEnv(ows, {{"ZAKUPAI_GOSZAKUP_PAGE_SIZE", "10"}, {"ZAKUPAI_GOSZAKUP_RPS", "8"}}));
     const auto started = std::chrono::steady_clock::now();
-    ASSERT_EQ(Sync().status, 200);
+    HttpResult first;
+    std::thread starter([&] { first = Sync(); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(800));
+    // A second caller while the run is going joins it instead of starting another.
+    auto second = Sync();
+    starter.join();
     const auto elapsed = std::chrono::steady_clock::now() - started;
+    ASSERT_EQ(first.status, 200) << first.body;
+    ASSERT_EQ(second.status, 200) << second.body;
+    EXPECT_FALSE(Body(first).at("joined").as_bool());
+    EXPECT_TRUE(Body(second).at("joined").as_bool());
+    EXPECT_EQ(Int(Body(second), "inserted"), 200);
     const auto stats = json::parse(ows.Control("stats")).as_object();
     // 4 dictionaries + 20 pages = 24 requests at 8 per second: about 3 s, never more than
     // 8 (+1 at the window's edge) in any one second.
