@@ -31,6 +31,8 @@ void RegisterIngestRoutes(http::Router& router,
                           store::GoszakupRepository& repository,
                           const Clock& clock) {
     const http::RouteOptions service{.is_public = false, .required_plan = "service", .counts_usage = false};
+    http::RouteOptions long_running = service;
+    long_running.blocking = true;
 
     router.Add(
         "POST",
@@ -51,6 +53,14 @@ void RegisterIngestRoutes(http::Router& router,
             }
             JsonFields f(*body);
             sync_request.full = f.Bool({"full"}, false).value_or(request.Query("full") == "true");
+            std::string what = f.Choice({"register"}, {"lots", "subjects"}, false).value_or("");
+            if (what.empty()) {
+                what = request.Query("register").empty() ? "lots" : std::string(request.Query("register"));
+                if (what != "lots" && what != "subjects") {
+                    f.Problem("register", "must be lots or subjects");
+                }
+            }
+            sync_request.what = what == "subjects" ? ingest::Register::kSubjects : ingest::Register::kLots;
             sync_request.since = f.Day({"since"}, false);
             if (!sync_request.since && !request.Query("since").empty()) {
                 auto day = ParseIsoDate(request.Query("since"));
@@ -77,7 +87,7 @@ void RegisterIngestRoutes(http::Router& router,
             }
             return http::Response::Json(WithMeta(ingest::SyncReportJson(report), request.request_id, clock.Now()));
         },
-        service);
+        long_running);
 
     router.Add(
         "GET",
@@ -139,6 +149,9 @@ void RegisterImportRoutes(http::Router& router,
                           const Clock& clock,
                           std::size_t max_bytes) {
     const http::RouteOptions premium{.is_public = false, .required_plan = "premium", .counts_usage = true};
+    // An import takes up to a second of CPU: off the I/O threads.
+    http::RouteOptions upload = premium;
+    upload.blocking = true;
     router.Add(
         "POST",
         "/etl/upload-batch",
@@ -207,7 +220,7 @@ void RegisterImportRoutes(http::Router& router,
             }
             return http::Response::Json(WithMeta(ingest::ImportReportJson(*report), request.request_id, clock.Now()));
         },
-        premium);
+        upload);
 
     router.Add("GET", "/lots/{id}/prices", [&repository, &lots, &rules, &clock](http::Request& request) {
         const auto id = IntParam(request.path_params.at("id"));

@@ -175,7 +175,7 @@ void AddPortalMetrics(http::Metrics& metrics, Portal& portal) {
     });
 }
 
-// Runs the sync every `interval` (and the RNU list once a day) until stopped.
+// Runs the lots sync every `interval` (and the RNU list and participants once a day) until stopped.
 class SyncScheduler {
 public:
     SyncScheduler(Portal& portal, std::chrono::seconds interval, int page_size) {
@@ -186,8 +186,10 @@ public:
             while (!stop.stop_requested()) {
                 portal.sync->Run(ingest::SyncRequest{});
                 if (std::chrono::steady_clock::now() >= next_rnu && !stop.stop_requested()) {
+                    // The registers that change slowly: once a day.
                     const auto rnu = portal.rnu->SyncList(*portal.client, page_size);
                     spdlog::info("rnu list sync: {} entries, {}", rnu.entries, rnu.ok ? "ok" : rnu.error);
+                    portal.sync->Run(ingest::SyncRequest{false, std::nullopt, ingest::Register::kSubjects});
                     next_rnu =
                         std::chrono::steady_clock::now() + (rnu.ok ? std::chrono::hours(24) : std::chrono::hours(1));
                 }
@@ -297,6 +299,10 @@ int Serve(const Config& config) {
     server.Run(config.port_file, [&](int port) {
         spdlog::info("ZakupAI {} listening on http://{}:{} (docs at /docs)", ZAKUPAI_VERSION, config.http.host, port);
     });
+    if (portal.sync) {
+        // A sync started over HTTP runs on the server's blocking pool; end it at its next page.
+        portal.sync->RequestStop();
+    }
     if (scheduler) {
         scheduler->Stop(*portal.sync);
     }
@@ -344,7 +350,7 @@ std::string Thousands(std::int64_t n) {
     return out;
 }
 
-int SyncCommand(const Config& config, bool rnu_only, bool full, const std::string& since_text) {
+int SyncCommand(const Config& config, const std::string& what, bool full, const std::string& since_text) {
     if (config.goszakup.token.empty()) {
         std::cerr << "zakupai: no portal token: set ZAKUPAI_GOSZAKUP_TOKEN or ZAKUPAI_GOSZAKUP_TOKEN_FILE\n";
         return 2;
@@ -361,7 +367,7 @@ int SyncCommand(const Config& config, bool rnu_only, bool full, const std::strin
     SystemClock clock;
     Storage storage = OpenStorage(config, true);
     Portal portal(config, *storage.db, clock);
-    if (rnu_only) {
+    if (what == "rnu") {
         const auto report = portal.rnu->SyncList(*portal.client, config.goszakup.page_size);
         std::cout << "rnu sync " << (report.ok ? "done" : "failed") << ": " << report.entries << " entries, "
                   << report.pages << " pages, " << report.skipped << " skipped"
@@ -393,13 +399,17 @@ int SyncCommand(const Config& config, bool rnu_only, bool full, const std::strin
                                  eta)
                   << std::flush;
     };
-    const auto report = portal.sync->Run(ingest::SyncRequest{full, since}, progress);
+    const auto report = portal.sync->Run(
+        ingest::SyncRequest{full, since, what == "subjects" ? ingest::Register::kSubjects : ingest::Register::kLots},
+        progress);
     if (terminal) {
         std::cerr << "\n";
     }
     std::cout << fmt::format(
-        "goszakup sync {} ({}{}): fetched {}, inserted {}, updated {}, unchanged {}, events {}, errors {}, pages {}, "
+        "goszakup sync of {} {} ({}{}): fetched {}, inserted {}, updated {}, unchanged {}, events {}, errors {}, pages "
+        "{}, "
         "{:.1f} s{}\n",
+        report.what,
         report.ok ? "done" : "failed",
         report.mode,
         report.resumed ? ", resumed" : "",
@@ -554,6 +564,9 @@ int Run(int argc, char** argv) {
     sync_goszakup->add_flag("--full", full, "Walk the whole register (resumable)");
     sync_goszakup->add_option("--since", since, "Only lots changed since this Almaty day, YYYY-MM-DD");
     auto* sync_rnu = sync->add_subcommand("rnu", "The register of unreliable suppliers (replaced as a whole)");
+    auto* sync_subjects = sync->add_subcommand("subjects", "Participants (suppliers and customers) into suppliers");
+    sync_subjects->add_flag("--full", full, "Walk the whole register (resumable)");
+    sync_subjects->add_option("--since", since, "Only participants changed since this Almaty day, YYYY-MM-DD");
 
     auto* import = cli.add_subcommand("import", "Load a CSV or XLSX price list (or lots) in one transaction");
     ImportArgs import_args;
@@ -603,8 +616,9 @@ int Run(int argc, char** argv) {
         if (import->parsed()) {
             return ImportCommand(*config, import_args);
         }
-        if (sync_goszakup->parsed() || sync_rnu->parsed()) {
-            return SyncCommand(*config, sync_rnu->parsed(), full, since);
+        if (sync_goszakup->parsed() || sync_rnu->parsed() || sync_subjects->parsed()) {
+            const std::string what = sync_rnu->parsed() ? "rnu" : sync_subjects->parsed() ? "subjects" : "lots";
+            return SyncCommand(*config, what, full, since);
         }
         if (keys_create->parsed() || keys_revoke->parsed()) {
             SystemClock clock;

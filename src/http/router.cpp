@@ -30,13 +30,18 @@ void Router::Add(std::string method, std::string pattern, Handler handler, Route
     route->is_public = options.is_public;
     route->required_plan = std::move(options.required_plan);
     route->counts_usage = options.counts_usage;
+    route->blocking = options.blocking;
     route->segments = Split(route->pattern);
     bool has_param = false;
     for (const auto& s : route->segments) {
         has_param = has_param || IsParam(s);
     }
+    ZAKUPAI_ASSERT(!(route->blocking && has_param));
     if (!has_param) {
         exact_[route->pattern].push_back(route.get());
+        if (route->blocking) {
+            blocking_.insert(route->pattern);
+        }
     }
     routes_.push_back(std::move(route));
 }

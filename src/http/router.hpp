@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "http/message.hpp"
@@ -21,6 +22,7 @@ struct Route {
     bool is_public = false;     // no API key needed (health, metrics, docs)
     std::string required_plan;  // "", "service" (service or admin) or "admin"
     bool counts_usage = true;   // counted against the key's quota
+    bool blocking = false;      // may take seconds or minutes: run off the I/O threads
     std::vector<std::string> segments;
 };
 
@@ -28,6 +30,7 @@ struct RouteOptions {
     bool is_public = false;
     std::string required_plan;
     bool counts_usage = true;
+    bool blocking = false;  // an exact path only (no parameters)
 };
 
 struct Match {
@@ -40,11 +43,14 @@ class Router {
 public:
     void Add(std::string method, std::string pattern, Handler handler, RouteOptions options = {});
     Match Find(std::string_view method, std::string_view path) const;
+    // True when some route on this exact path is blocking (one hash lookup, no allocation).
+    bool IsBlocking(const std::string& path) const { return !blocking_.empty() && blocking_.contains(path); }
     const std::vector<std::unique_ptr<Route>>& routes() const { return routes_; }
 
 private:
     std::vector<std::unique_ptr<Route>> routes_;
     std::unordered_map<std::string, std::vector<const Route*>> exact_;  // path -> routes
+    std::unordered_set<std::string> blocking_;
 };
 
 }  // namespace zakupai::http

@@ -10,6 +10,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -120,6 +121,7 @@ struct Server::Impl {
     Metrics& metrics;
     Hooks hooks;
     std::vector<std::unique_ptr<Worker>> workers;
+    asio::thread_pool blocking_pool{2};  // for blocking routes; joined when the server is destroyed
     std::atomic<bool> draining{false};
 
     Response Dispatch(Request& request) const;
@@ -374,7 +376,17 @@ asio::awaitable<void> Server::Impl::Serve(Worker& worker, tcp::socket socket) {
         const bool keep_alive = beast_request.keep_alive();
         Request request = FromBeast(std::move(beast_request), remote_ip);
         request.request_id = request_id;
-        Response response = Dispatch(request);
+        Response response;
+        if (router.IsBlocking(request.path)) {
+            // A long handler (a portal sync) would stall every other connection on this thread:
+            // it runs on the blocking pool and this coroutine resumes here when it is done.
+            response = co_await asio::co_spawn(
+                blocking_pool,
+                [&]() -> asio::awaitable<Response> { co_return Dispatch(request); },
+                asio::use_awaitable);
+        } else {
+            response = Dispatch(request);
+        }
         const bool keep = keep_alive && !draining.load();
         stream.expires_after(std::chrono::milliseconds(config.body_timeout_ms));
         auto [write_ec, written] =

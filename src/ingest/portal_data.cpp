@@ -431,6 +431,57 @@ Result<LotsPage> ParseLotsPage(const boost::json::object& answer, const Dictiona
     return out;
 }
 
+const std::string& SubjectsQuery() {
+    static const std::string kQuery =
+        "query($limit:Int,$after:Int,$filter:SubjectFiltersInput){Subjects(filter:$filter,limit:$limit,after:$after){"
+        "pid bin iin nameRu nameKz okedList katoList supplier customer typeSupplier lastUpdateDate}}";
+    return kQuery;
+}
+
+Result<SubjectsPage> ParseSubjectsPage(const boost::json::object& answer) {
+    auto page = PageOf(answer, "Subjects");
+    if (!page) {
+        return Fail(page.error());
+    }
+    SubjectsPage out;
+    out.meta.has_next = page->second.has_next;
+    out.meta.last_id = page->second.last_id;
+    out.meta.total = page->second.total;
+    out.meta.raw_count = page->first->size();
+    for (const auto& item : *page->first) {
+        const auto* o = item.if_object();
+        if (o == nullptr) {
+            out.meta.bad.push_back({"?", "not an object"});
+            continue;
+        }
+        store::SubjectRow s;
+        const auto pid = AsInt(Field(*o, "pid"));
+        s.pid = pid.value_or(0);
+        s.bin = AsText(Field(*o, "bin"));
+        if (s.bin.empty()) {
+            s.bin = AsText(Field(*o, "iin"));  // an individual entrepreneur has an IIN and no BIN
+        }
+        if (!pid || *pid <= 0 || !IsTwelveDigits(s.bin)) {
+            out.meta.bad.push_back({pid ? std::to_string(*pid) : "?", "no positive pid or no 12-digit BIN/IIN"});
+            continue;
+        }
+        s.name_ru = AsText(Field(*o, "nameRu", "name_ru"));
+        s.name_kz = AsText(Field(*o, "nameKz", "name_kz"));
+        if (s.name_ru.empty()) {
+            s.name_ru = s.name_kz.empty() ? s.bin : s.name_kz;
+        }
+        s.oked = FirstOf(Field(*o, "okedList", "oked_list"));
+        s.kato = FirstOf(Field(*o, "katoList", "kato_list"));
+        s.is_supplier = AsInt(Field(*o, "supplier")).value_or(0) != 0;
+        s.is_customer = AsInt(Field(*o, "customer")).value_or(0) != 0;
+        s.last_update_date = AsText(Field(*o, "lastUpdateDate", "last_update_date"));
+        out.meta.update_dates.push_back(s.last_update_date);
+        out.meta.min_id = std::min(out.meta.min_id.value_or(s.pid), s.pid);
+        out.subjects.push_back(std::move(s));
+    }
+    return out;
+}
+
 const std::string& RnuQuery() {
     static const std::string kQuery =
         "query($limit:Int,$after:Int,$filter:RnuFiltersInput){Rnu(filter:$filter,limit:$limit,after:$after){"

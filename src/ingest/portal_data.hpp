@@ -59,6 +59,26 @@ const std::string& LotsQuery();
 // inside a good answer is listed in `bad` and the rest are kept.
 Result<LotsPage> ParseLotsPage(const boost::json::object& answer, const Dictionaries& refs);
 
+// One page's bookkeeping, whatever the register: how the run loop moves its cursor.
+struct PageMeta {
+    std::size_t raw_count = 0;
+    bool has_next = false;
+    std::optional<std::int64_t> last_id;
+    std::optional<std::int64_t> total;
+    std::optional<std::int64_t> min_id;  // the smallest id on the page, when lastId is missing
+    std::vector<BadRow> bad;
+    std::vector<std::string> update_dates;  // lastUpdateDate of each good row
+};
+
+struct SubjectsPage {
+    PageMeta meta;
+    std::vector<store::SubjectRow> subjects;
+};
+// GraphQL Subjects (participants), keyed by pid. A subject without a 12-digit BIN or IIN is a
+// bad row.
+const std::string& SubjectsQuery();
+Result<SubjectsPage> ParseSubjectsPage(const boost::json::object& answer);
+
 struct RnuPage {
     std::vector<store::RnuEntry> entries;
     std::vector<BadRow> bad;

@@ -11,8 +11,73 @@ namespace zakupai::ingest {
 
 namespace {
 
-constexpr std::string_view kSyncName = "goszakup_lots";
+constexpr std::string_view kLotsSyncName = "goszakup_lots";
 constexpr std::array<double, 8> kDurationBounds{1, 5, 15, 60, 300, 900, 3600, 14400};
+
+// A register the run loop pages through: its query, how to read a page and how to store it.
+class PagedRegister {
+public:
+    virtual ~PagedRegister() = default;
+    virtual const char* Name() const = 0;  // the sync_state row and the report's "what"
+    virtual const std::string& Query() const = 0;
+    virtual const char* Filter() const = 0;  // the GraphQL filter input type is implied by Query
+    // Reads an answer and keeps its good rows for Store().
+    virtual Result<PageMeta> Read(const boost::json::object& answer) = 0;
+    virtual store::PageCounts Store(const store::SyncState& state, Instant now) = 0;
+};
+
+class LotsRegister : public PagedRegister {
+public:
+    LotsRegister(store::GoszakupRepository& repository, const Dictionaries& dictionaries)
+        : repository_(repository), dictionaries_(dictionaries) {}
+    const char* Name() const override { return "goszakup_lots"; }
+    const std::string& Query() const override { return LotsQuery(); }
+    const char* Filter() const override { return "lastUpdateDate"; }
+    Result<PageMeta> Read(const boost::json::object& answer) override {
+        auto page = ParseLotsPage(answer, dictionaries_);
+        if (!page) {
+            return Fail(page.error());
+        }
+        PageMeta meta{page->raw_count, page->has_next, page->last_id, page->total, std::nullopt, page->bad, {}};
+        for (const auto& lot : page->lots) {
+            meta.update_dates.push_back(lot.last_update_date);
+            meta.min_id = std::min(meta.min_id.value_or(lot.source_id), lot.source_id);
+        }
+        lots_ = std::move(page->lots);
+        return meta;
+    }
+    store::PageCounts Store(const store::SyncState& state, Instant now) override {
+        return repository_.UpsertPage(lots_, Name(), state, now);
+    }
+
+private:
+    store::GoszakupRepository& repository_;
+    const Dictionaries& dictionaries_;
+    std::vector<store::GoszakupLot> lots_;
+};
+
+class SubjectsRegister : public PagedRegister {
+public:
+    explicit SubjectsRegister(store::GoszakupRepository& repository) : repository_(repository) {}
+    const char* Name() const override { return "goszakup_subjects"; }
+    const std::string& Query() const override { return SubjectsQuery(); }
+    const char* Filter() const override { return "lastUpdateDate"; }
+    Result<PageMeta> Read(const boost::json::object& answer) override {
+        auto page = ParseSubjectsPage(answer);
+        if (!page) {
+            return Fail(page.error());
+        }
+        subjects_ = std::move(page->subjects);
+        return std::move(page->meta);
+    }
+    store::PageCounts Store(const store::SyncState& state, Instant now) override {
+        return repository_.UpsertSubjects(subjects_, Name(), state, now);
+    }
+
+private:
+    store::GoszakupRepository& repository_;
+    std::vector<store::SubjectRow> subjects_;
+};
 
 }  // namespace
 
@@ -20,6 +85,7 @@ std::string SyncReportJson(const SyncReport& r) {
     JsonWriter w;
     w.BeginObject()
         .Field("status", r.ok ? "ok" : "failed")
+        .Field("what", r.what)
         .Field("mode", r.mode)
         .Field("fetched", r.fetched)
         .Field("inserted", r.inserted)
@@ -58,14 +124,16 @@ GoszakupSync::GoszakupSync(OwsClient& client,
         stats_.duration_buckets.emplace_back(bound, 0);
     }
     stats_.lots_total = repository_.CountLots();
-    const auto state = repository_.LoadSyncState(std::string(kSyncName));
+    const auto state = repository_.LoadSyncState(std::string(kLotsSyncName));
     stats_.last_success = state.last_success_at;
 }
 
 SyncStats GoszakupSync::Stats() const {
     std::lock_guard lock(mutex_);
     SyncStats stats = stats_;
-    stats.running = current_.has_value() && current_->wait_for(std::chrono::seconds(0)) != std::future_status::ready;
+    stats.running = std::any_of(current_.begin(), current_.end(), [](const auto& entry) {
+        return entry.second.wait_for(std::chrono::seconds(0)) != std::future_status::ready;
+    });
     return stats;
 }
 
@@ -73,17 +141,19 @@ SyncReport GoszakupSync::Run(const SyncRequest& request, const std::function<voi
     std::promise<SyncReport> promise;
     {
         std::unique_lock lock(mutex_);
-        if (current_ && current_->wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
-            auto running = *current_;
+        auto it = current_.find(request.what);
+        if (it != current_.end() && it->second.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+            auto running = it->second;
             lock.unlock();
             SyncReport report = running.get();
             report.joined = true;
             return report;
         }
-        current_ = promise.get_future().share();
+        current_[request.what] = promise.get_future().share();
     }
     SyncReport report;
     try {
+        std::lock_guard run(run_mutex_);
         report = Execute(request, progress);
     } catch (const std::exception& e) {
         // A database outage mid-run: the last committed page and its cursor stand.
@@ -121,12 +191,19 @@ void GoszakupSync::Record(const SyncReport& report) {
 
 SyncReport GoszakupSync::Execute(const SyncRequest& request, const std::function<void(const SyncProgress&)>& progress) {
     const auto started = std::chrono::steady_clock::now();
-    const std::string name(kSyncName);
+    std::unique_ptr<PagedRegister> target;
+    if (request.what == Register::kSubjects) {
+        target = std::make_unique<SubjectsRegister>(repository_);
+    } else {
+        target = std::make_unique<LotsRegister>(repository_, dictionaries_);
+    }
+    const std::string name = target->Name();
     store::SyncState state = repository_.LoadSyncState(name);
     SyncReport report;
+    report.what = request.what == Register::kSubjects ? "subjects" : "lots";
     if (state.InProgress()) {
         report.resumed = true;
-        spdlog::info("goszakup sync: resuming the {} run at cursor {}", state.mode, state.cursor.value_or(0));
+        spdlog::info("goszakup sync: resuming the {} {} run at cursor {}", state.mode, name, state.cursor.value_or(0));
     } else {
         if (request.since) {
             state.mode = "incremental";
@@ -145,7 +222,7 @@ SyncReport GoszakupSync::Execute(const SyncRequest& request, const std::function
     }
     report.mode = state.mode;
     report.since = state.since;
-    if (!dictionaries_synced_) {
+    if (!dictionaries_synced_ && request.what == Register::kLots) {
         // Once per process: the built-in dictionaries cover the known ids meanwhile.
         if (auto loaded = SyncDictionaries()) {
             dictionaries_synced_ = true;
@@ -164,18 +241,18 @@ SyncReport GoszakupSync::Execute(const SyncRequest& request, const std::function
         boost::json::object variables{{"limit", options_.page_size}};
         variables["after"] = state.cursor ? boost::json::value(*state.cursor) : boost::json::value(nullptr);
         if (state.mode == "incremental") {
-            variables["filter"] = boost::json::object{{"lastUpdateDate", boost::json::array{state.since}}};
+            variables["filter"] = boost::json::object{{target->Filter(), boost::json::array{state.since}}};
         } else {
             variables["filter"] = nullptr;
         }
-        auto answer = client_.GraphQl(LotsQuery(), variables);
+        auto answer = client_.GraphQl(target->Query(), variables);
         if (!answer) {
             report.ok = false;
             report.error = answer.error().message;
             ++report.errors;
             break;
         }
-        auto page = ParseLotsPage(*answer, dictionaries_);
+        auto page = target->Read(*answer);
         if (!page) {
             failures_.Count("malformed_json");
             report.ok = false;
@@ -185,7 +262,7 @@ SyncReport GoszakupSync::Execute(const SyncRequest& request, const std::function
         }
         report.total = page->total;
         for (const auto& bad : page->bad) {
-            spdlog::warn("goszakup sync: skipped lot id {}: {}", bad.id, bad.reason);
+            spdlog::warn("goszakup sync: skipped {} row id {}: {}", name, bad.id, bad.reason);
         }
         if (!page->bad.empty()) {
             failures_.Count("bad_row", static_cast<std::int64_t>(page->bad.size()));
@@ -209,12 +286,7 @@ SyncReport GoszakupSync::Execute(const SyncRequest& request, const std::function
         }
         empty_retries = 0;
 
-        std::optional<std::int64_t> next = page->last_id;
-        if (!next && !page->lots.empty()) {
-            next = std::min_element(page->lots.begin(), page->lots.end(), [](const auto& a, const auto& b) {
-                       return a.source_id < b.source_id;
-                   })->source_id;
-        }
+        const std::optional<std::int64_t> next = page->last_id ? page->last_id : page->min_id;
         bool finished = !page->has_next;
         if (!finished && (!next || (state.cursor && *next >= *state.cursor))) {
             // A cursor that does not move down would loop forever (pitfall 4 in the reference).
@@ -225,11 +297,11 @@ SyncReport GoszakupSync::Execute(const SyncRequest& request, const std::function
             finished = true;
         }
         bool stale_page = false;
-        if (state.mode == "incremental" && !page->lots.empty()) {
+        if (state.mode == "incremental" && !page->update_dates.empty()) {
             // If the portal ignored the lastUpdateDate filter we would walk the whole register;
             // a page of rows all older than `since` shows we are past what changed.
-            stale_page = std::all_of(page->lots.begin(), page->lots.end(), [&](const auto& lot) {
-                return !lot.last_update_date.empty() && lot.last_update_date < state.since;
+            stale_page = std::all_of(page->update_dates.begin(), page->update_dates.end(), [&](const auto& date) {
+                return !date.empty() && date < state.since;
             });
         }
         state.cursor = next;
@@ -242,7 +314,7 @@ SyncReport GoszakupSync::Execute(const SyncRequest& request, const std::function
                 to_save.last_success_at = state.run_started_at;
             }
         }
-        const auto counts = repository_.UpsertPage(page->lots, name, to_save, clock_.Now());
+        const auto counts = target->Store(to_save, clock_.Now());
         report.fetched += static_cast<std::int64_t>(page->raw_count);
         report.inserted += counts.inserted;
         report.updated += counts.updated;
@@ -265,7 +337,7 @@ SyncReport GoszakupSync::Execute(const SyncRequest& request, const std::function
         state.last_report = SyncReportJson(report);
         repository_.SaveSyncState(name, state, clock_.Now());
     }
-    spdlog::info("goszakup sync {}: {}", report.ok ? "done" : "stopped", SyncReportJson(report));
+    spdlog::info("goszakup sync of {} {}: {}", report.what, report.ok ? "done" : "stopped", SyncReportJson(report));
     return report;
 }
 

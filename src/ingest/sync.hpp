@@ -1,11 +1,12 @@
 #pragma once
-// Keeps goszakup_lots current with the portal. A run walks GraphQL Lots pages newest-first;
+// Keeps goszakup_lots (and suppliers) current with the portal. A run walks GraphQL pages newest-first;
 // every page lands in one transaction together with the cursor, so a killed run resumes at
 // the next page and a repeated page only counts as "unchanged". Only one run at a time: a
 // second caller joins the run in progress and gets its report.
 #include <atomic>
 #include <functional>
 #include <future>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -17,12 +18,18 @@
 
 namespace zakupai::ingest {
 
+// The portal registers the sync keeps: lots (into goszakup_lots and lots) and participants
+// (Subjects, into suppliers).
+enum class Register { kLots, kSubjects };
+
 struct SyncRequest {
     bool full = false;          // walk everything, not only what changed since the last run
     std::optional<Date> since;  // incremental from this Almaty day
+    Register what = Register::kLots;
 };
 
 struct SyncReport {
+    std::string what;  // lots | subjects
     std::string mode;  // full | incremental
     bool ok = true;
     bool resumed = false;  // continued a run that was interrupted
@@ -75,7 +82,8 @@ public:
                  FailureCounters& failures,
                  SyncOptions options);
 
-    // Starts a run, or waits for the one in progress and returns its report.
+    // Starts a run, or waits for the one in progress on the same register and returns its
+    // report. Runs on different registers take turns.
     SyncReport Run(const SyncRequest& request, const std::function<void(const SyncProgress&)>& progress = {});
     // Loads stored dictionaries over the built-in defaults (at start-up).
     void LoadStoredDictionaries();
@@ -99,7 +107,8 @@ private:
     SyncOptions options_;
 
     mutable std::mutex mutex_;
-    std::optional<std::shared_future<SyncReport>> current_;
+    std::map<Register, std::shared_future<SyncReport>> current_;
+    std::mutex run_mutex_;  // one run at a time against the portal
     SyncStats stats_;
 };
 

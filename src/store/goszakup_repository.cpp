@@ -283,6 +283,75 @@ PageCounts GoszakupRepository::UpsertPage(const std::vector<GoszakupLot>& lots,
     return counts;
 }
 
+PageCounts GoszakupRepository::UpsertSubjects(const std::vector<SubjectRow>& subjects,
+                                              const std::string& sync_name,
+                                              const SyncState& state,
+                                              Instant now) {
+    Database::Lease s(db_);
+    WriteTransaction tx(*s, db_.dialect());
+    PageCounts counts;
+    {
+        SubjectRow v;
+        long long pid = 0;
+        int supplier = 0;
+        int customer = 0;
+        const std::string ts = FormatUtcTimestamp(now);
+        std::string found_update;
+        soci::indicator found_ind = soci::i_null;
+        soci::statement find = (s->prepare << "SELECT last_update_date FROM suppliers WHERE bin = :b",
+                                soci::use(v.bin),
+                                soci::into(found_update, found_ind));
+        soci::statement insert =
+            (s->prepare << "INSERT INTO suppliers (bin, name, oked, region, created_at, name_kz, source_id, "
+                           "is_supplier, is_customer, last_update_date, updated_at) VALUES (:b, :n, :o, :r, :c, :kz, "
+                           ":pid, :s, :cu, :lud, :u)",
+             soci::use(v.bin),
+             soci::use(v.name_ru),
+             soci::use(v.oked),
+             soci::use(v.kato),
+             soci::use(ts),
+             soci::use(v.name_kz),
+             soci::use(pid),
+             soci::use(supplier),
+             soci::use(customer),
+             soci::use(v.last_update_date),
+             soci::use(ts));
+        soci::statement update =
+            (s->prepare << "UPDATE suppliers SET name = :n, oked = :o, region = :r, name_kz = :kz, source_id = :pid, "
+                           "is_supplier = :s, is_customer = :cu, last_update_date = :lud, updated_at = :u WHERE bin = "
+                           ":b",
+             soci::use(v.name_ru),
+             soci::use(v.oked),
+             soci::use(v.kato),
+             soci::use(v.name_kz),
+             soci::use(pid),
+             soci::use(supplier),
+             soci::use(customer),
+             soci::use(v.last_update_date),
+             soci::use(ts),
+             soci::use(v.bin));
+        for (const auto& subject : subjects) {
+            v = subject;
+            pid = subject.pid;
+            supplier = subject.is_supplier ? 1 : 0;
+            customer = subject.is_customer ? 1 : 0;
+            found_ind = soci::i_null;
+            if (!find.execute(true)) {
+                insert.execute(true);
+                ++counts.inserted;
+            } else if (found_ind == soci::i_ok && found_update == subject.last_update_date) {
+                ++counts.unchanged;
+            } else {
+                update.execute(true);
+                ++counts.updated;
+            }
+        }
+    }
+    WriteSyncState(*s, sync_name, state, now);
+    tx.Commit();
+    return counts;
+}
+
 SyncState GoszakupRepository::LoadSyncState(const std::string& sync_name) {
     Database::Lease s(db_);
     soci::rowset<soci::row> rows = (s->prepare << "SELECT mode, since, cursor, pages, run_started_at, "

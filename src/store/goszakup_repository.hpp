@@ -41,6 +41,19 @@ struct GoszakupLot {
     bool is_deleted = false;
 };
 
+// A participant from the portal's register (Subjects), stored in `suppliers`.
+struct SubjectRow {
+    std::int64_t pid = 0;
+    std::string bin;  // the BIN, or the IIN of an individual entrepreneur
+    std::string name_ru;
+    std::string name_kz;
+    std::string oked;
+    std::string kato;
+    bool is_supplier = false;
+    bool is_customer = false;
+    std::string last_update_date;
+};
+
 // Where a run stands; saved with every page so a killed run resumes at the next page.
 struct SyncState {
     std::string mode;                    // "full" or "incremental"; empty when no run is in progress
@@ -106,6 +119,11 @@ public:
                           const std::string& sync_name,
                           const SyncState& state,
                           Instant now);
+    // Upserts participants into `suppliers` by BIN and saves `state`, in one transaction.
+    PageCounts UpsertSubjects(const std::vector<SubjectRow>& subjects,
+                              const std::string& sync_name,
+                              const SyncState& state,
+                              Instant now);
     SyncState LoadSyncState(const std::string& sync_name);
     void SaveSyncState(const std::string& sync_name, const SyncState& state, Instant now);
 

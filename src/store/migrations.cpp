@@ -184,7 +184,7 @@ CREATE INDEX audit_log_created_idx ON audit_log (created_at);
 CREATE INDEX audit_log_key_idx ON audit_log (api_key_id, created_at)
 )SQL"},
         {2,
-         "goszakup sync state and events, reference dictionaries, RNU, import batches, price matching",
+         "goszakup sync state and events, participants, reference dictionaries, RNU, import batches, price matching",
          R"SQL(
 ALTER TABLE goszakup_lots ADD COLUMN source_id BIGINT;
 ALTER TABLE goszakup_lots ADD COLUMN status_id INTEGER;
@@ -267,7 +267,13 @@ ALTER TABLE prices ADD COLUMN sku_norm TEXT;
 ALTER TABLE prices ADD COLUMN batch_id TEXT;
 ALTER TABLE lots ADD COLUMN batch_id TEXT;
 ALTER TABLE lot_prices ADD COLUMN match_score DOUBLE PRECISION;
-ALTER TABLE lot_prices ADD COLUMN match_kind TEXT
+ALTER TABLE lot_prices ADD COLUMN match_kind TEXT;
+ALTER TABLE suppliers ADD COLUMN name_kz TEXT;
+ALTER TABLE suppliers ADD COLUMN source_id BIGINT;
+ALTER TABLE suppliers ADD COLUMN is_supplier INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE suppliers ADD COLUMN is_customer INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE suppliers ADD COLUMN last_update_date TEXT;
+ALTER TABLE suppliers ADD COLUMN updated_at {TS}
 )SQL"},
     };
     return kMigrations;

@@ -198,7 +198,7 @@ TEST_P(IngestTest, AKilledCliRunResumesWithNoDuplicatesAndNothingLost) {
     env["ZAKUPAI_GOSZAKUP_RPS"] = "1000";
     auto resumed = RunCli(*db_, {"sync", "goszakup"}, env);
     EXPECT_EQ(resumed.exit_code, 0) << resumed.output;
-    EXPECT_NE(resumed.output.find("goszakup sync done (full, resumed)"), std::string::npos) << resumed.output;
+    EXPECT_NE(resumed.output.find("goszakup sync of lots done (full, resumed)"), std::string::npos) << resumed.output;
     EXPECT_EQ(Scalar("SELECT COUNT(*) FROM goszakup_lots"), 600);
     EXPECT_EQ(Scalar("SELECT COUNT(DISTINCT lot_number) FROM goszakup_lots"), 600);
     EXPECT_EQ(Scalar("SELECT COUNT(*) FROM lots"), 600);
@@ -216,7 +216,13 @@ TEST_P(IngestTest, TheRequestRateStaysUnderTheCap) {
     const auto started = std::chrono::steady_clock::now();
     HttpResult first;
     std::thread starter([&] { first = Sync(); });
-    std::this_thread::sleep_for(std::chrono::milliseconds(800));
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    // The run holds no I/O thread: other requests are answered at once meanwhile.
+    for (int i = 0; i < 6; ++i) {
+        const auto asked = std::chrono::steady_clock::now();
+        EXPECT_EQ(service_->Call("GET", "/health").status, 200);
+        EXPECT_LT(std::chrono::steady_clock::now() - asked, std::chrono::milliseconds(300));
+    }
     // A second caller while the run is going joins it instead of starting another.
     auto second = Sync();
     starter.join();
@@ -232,6 +238,31 @@ TEST_P(IngestTest, TheRequestRateStaysUnderTheCap) {
     EXPECT_EQ(Int(stats, "requests"), 24);
     EXPECT_LE(Int(stats, "max_per_second"), 9);
     EXPECT_GE(elapsed, std::chrono::milliseconds(2700));
+}
+
+TEST_P(IngestTest, ParticipantsSyncIntoSuppliers) {
+    FakeOws ows(10);  // and 50 participants
+    Service& s = StartService(PortalEnv(ows, {{"ZAKUPAI_GOSZAKUP_PAGE_SIZE", "20"}}));
+    auto first = Sync(R"({"register": "subjects"})");
+    ASSERT_EQ(first.status, 200) << first.body;
+    auto report = Body(first);
+    EXPECT_EQ(report.at("what").as_string(), "subjects");
+    EXPECT_EQ(report.at("mode").as_string(), "full");
+    EXPECT_EQ(Int(report, "inserted"), 50);
+    EXPECT_EQ(Int(report, "pages"), 3);
+    EXPECT_EQ(Scalar("SELECT COUNT(*) FROM suppliers WHERE is_supplier = 1 AND name LIKE '%Участник%'"), 50);
+    auto again = Body(s.Call("POST", "/etl/goszakup/sync?register=subjects", "", s.admin_key()));
+    EXPECT_EQ(again.at("mode").as_string(), "incremental");
+    EXPECT_EQ(Int(again, "unchanged"), 50);
+    EXPECT_EQ(Int(again, "inserted"), 0);
+    // The lots register keeps its own state: its first run is still a full one.
+    EXPECT_EQ(Body(Sync()).at("mode").as_string(), "full");
+    auto bad = s.Call("POST", "/etl/goszakup/sync", R"({"register": "contracts"})", s.admin_key());
+    EXPECT_EQ(bad.status, 422);
+    EXPECT_EQ(Body(bad).at("error").at("details").at(0).at("field").as_string(), "register");
+    auto cli = RunCli(*db_, {"sync", "subjects"}, PortalEnv(ows));
+    EXPECT_EQ(cli.exit_code, 0) << cli.output;
+    EXPECT_NE(cli.output.find("goszakup sync of subjects done (incremental)"), std::string::npos) << cli.output;
 }
 
 TEST_P(IngestTest, TheSchedulerSyncsOnItsOwnAndStopsCleanly) {

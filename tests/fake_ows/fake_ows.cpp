@@ -68,6 +68,13 @@ struct RnuRow {
     bool in_list = true;
 };
 
+struct Subject {
+    std::int64_t pid = 0;
+    std::string bin;
+    std::string name;
+    std::string last_update;
+};
+
 struct Fault {
     std::string kind;
     int delay_ms = 0;
@@ -103,9 +110,13 @@ std::string Stamp() {
 
 class FakeOws {
 public:
-    FakeOws(std::string token, int lots, int rnu, std::uint64_t seed, std::string refs_path)
+    FakeOws(std::string token, int lots, int rnu, int subjects, std::uint64_t seed, std::string refs_path)
         : token_(std::move(token)), rng_(seed), refs_path_(std::move(refs_path)) {
         Add(lots);
+        for (int i = 0; i < subjects; ++i) {
+            Subject s{100000 + i, MakeBin(rng_), "ТОО \"Участник " + std::to_string(i + 1) + "\"", Stamp()};
+            subjects_[s.pid] = s;
+        }
         for (int i = 0; i < rnu; ++i) {
             RnuRow r;
             r.id = 500000 + i;
@@ -294,6 +305,10 @@ private:
         }
         const bool lots = query.find("Lots(") != std::string::npos;
         const bool rnu = query.find("Rnu(") != std::string::npos;
+        const bool subjects = query.find("Subjects(") != std::string::npos;
+        if (subjects) {
+            return SubjectsPage(limit, after, fault);
+        }
         if (!lots && !rnu) {
             return Text(
                 200, "application/json", R"({"errors":[{"message":"Cannot query field \"Foo\" on type \"Query\"."}]})");
@@ -374,6 +389,47 @@ private:
             text.resize(text.size() / 2);
         }
         return Text(200, "application/json; charset=UTF-8", std::move(text));
+    }
+
+    // Subjects are keyed by pid (reference section 2.3), newest first.
+    http::response<http::string_body> SubjectsPage(std::int64_t limit,
+                                                   std::optional<std::int64_t> after,
+                                                   const std::string& fault) {
+        json::array items;
+        std::optional<std::int64_t> last_id;
+        bool has_next = false;
+        auto it = after && *after > 0 ? std::make_reverse_iterator(subjects_.lower_bound(*after)) : subjects_.rbegin();
+        for (; it != subjects_.rend(); ++it) {
+            if (static_cast<std::int64_t>(items.size()) == limit) {
+                has_next = true;
+                break;
+            }
+            const auto& s = it->second;
+            items.push_back(json::object{{"pid", s.pid},
+                                         {"bin", s.bin},
+                                         {"iin", ""},
+                                         {"nameRu", s.name},
+                                         {"nameKz", s.name},
+                                         {"okedList", 46900},
+                                         {"katoList", json::array{"751110000"}},
+                                         {"supplier", 1},
+                                         {"customer", 0},
+                                         {"typeSupplier", 1},
+                                         {"lastUpdateDate", s.last_update}});
+            last_id = s.pid;
+        }
+        if (fault == "empty_page") {
+            items.clear();
+            has_next = true;
+            last_id.reset();
+        }
+        json::object page_info{{"limitPage", limit},
+                               {"totalCount", static_cast<std::int64_t>(subjects_.size())},
+                               {"hasNextPage", has_next}};
+        page_info["lastId"] = last_id ? json::value(*last_id) : json::value(nullptr);
+        json::object answer{{"data", json::object{{"Subjects", items}}},
+                            {"extensions", json::object{{"pageInfo", page_info}}}};
+        return Text(200, "application/json; charset=UTF-8", json::serialize(answer));
     }
 
     http::response<http::string_body> RnuDetail(const std::string& biin) {
@@ -487,6 +543,7 @@ private:
     std::mutex mutex_;
     std::map<std::int64_t, Lot> by_id_;
     std::vector<RnuRow> rnu_;
+    std::map<std::int64_t, Subject> subjects_;
     std::int64_t next_id_ = 40000001;
     std::deque<Fault> faults_;
     std::deque<std::chrono::steady_clock::time_point> arrivals_;
@@ -542,6 +599,7 @@ int main(int argc, char** argv) {
     int port = 0;
     int lots = 1000;
     int rnu = 20;
+    int subjects = 50;
     std::uint64_t seed = 42;
     std::string token = "0123456789abcdef0123456789abcdef";
     std::string refs = std::string(ZAKUPAI_SOURCE_DIR) + "/data/goszakup_refs.json";
@@ -549,12 +607,13 @@ int main(int argc, char** argv) {
     cli.add_option("--port-file", port_file);
     cli.add_option("--lots", lots);
     cli.add_option("--rnu", rnu);
+    cli.add_option("--subjects", subjects);
     cli.add_option("--seed", seed);
     cli.add_option("--token", token);
     cli.add_option("--refs", refs);
     CLI11_PARSE(cli, argc, argv);
 
-    FakeOws ows(token, lots, rnu, seed, refs);
+    FakeOws ows(token, lots, rnu, subjects, seed, refs);
     asio::io_context io;
     tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)));
     const int bound = acceptor.local_endpoint().port();
