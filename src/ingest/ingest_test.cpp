@@ -118,12 +118,12 @@ TEST(LotsPage, GoodRowsKeptBadRowsNamedWithTheirIds) {
     const auto answer = json::parse(kLotsPage).as_object();
     auto page = ParseLotsPage(answer, BuiltIn());
     ASSERT_TRUE(page.has_value()) << page.error().message;
-    EXPECT_TRUE(page->has_next);
-    EXPECT_EQ(page->last_id, 43495950);
-    EXPECT_EQ(page->total, 186213);
-    EXPECT_EQ(page->raw_count, 6u);
-    ASSERT_EQ(page->lots.size(), 2u);
-    const auto& lot = page->lots[0];
+    EXPECT_TRUE(page->meta.has_next);
+    EXPECT_EQ(page->meta.last_id, 43495950);
+    EXPECT_EQ(page->meta.total, 186213);
+    EXPECT_EQ(page->meta.raw_count, 6u);
+    ASSERT_EQ(page->rows.size(), 2u);
+    const auto& lot = page->rows[0];
     EXPECT_EQ(lot.source_id, 43495954);
     EXPECT_EQ(lot.plan_number, "88105345");
     EXPECT_EQ(lot.lot_number, "88105345-ЗЦП1");
@@ -136,18 +136,18 @@ TEST(LotsPage, GoodRowsKeptBadRowsNamedWithTheirIds) {
     EXPECT_EQ(lot.kato, "751110000");
     EXPECT_EQ(FormatUtcTimestamp(*lot.deadline), "2026-10-09T06:30:00.000Z");
     EXPECT_EQ(lot.last_update_date, "2026-10-07 11:30:02");
-    const auto& second = page->lots[1];
+    const auto& second = page->rows[1];
     EXPECT_EQ(second.amount, 1845000000);  // a numeric string is still a number
     EXPECT_EQ(second.status, "999");       // unknown status id kept as the id
     EXPECT_EQ(second.quantity, "12.500");
     EXPECT_EQ(second.plan_number, "88104900");  // from the lot number when there is no plan point
-    ASSERT_EQ(page->bad.size(), 4u);
-    EXPECT_EQ(page->bad[0].id, "43495953");
-    EXPECT_NE(page->bad[0].reason.find("amount"), std::string::npos);
-    EXPECT_EQ(page->bad[1].id, "x");
-    EXPECT_EQ(page->bad[2].id, "43495951");
-    EXPECT_NE(page->bad[2].reason.find("customerBin"), std::string::npos);
-    EXPECT_EQ(page->bad[3].id, "?");
+    ASSERT_EQ(page->meta.bad.size(), 4u);
+    EXPECT_EQ(page->meta.bad[0].id, "43495953");
+    EXPECT_NE(page->meta.bad[0].reason.find("amount"), std::string::npos);
+    EXPECT_EQ(page->meta.bad[1].id, "x");
+    EXPECT_EQ(page->meta.bad[2].id, "43495951");
+    EXPECT_NE(page->meta.bad[2].reason.find("customerBin"), std::string::npos);
+    EXPECT_EQ(page->meta.bad[3].id, "?");
 }
 
 TEST(LotsPage, AnswersOfTheWrongShapeAreErrors) {
@@ -162,8 +162,8 @@ TEST(LotsPage, AnswersOfTheWrongShapeAreErrors) {
         json::parse(R"({"data": {"Lots": null}, "extensions": {"pageInfo": {"hasNextPage": false}}})").as_object(),
         BuiltIn());
     ASSERT_TRUE(empty_last.has_value());
-    EXPECT_FALSE(empty_last->has_next);
-    EXPECT_TRUE(empty_last->lots.empty());
+    EXPECT_FALSE(empty_last->meta.has_next);
+    EXPECT_TRUE(empty_last->rows.empty());
 }
 
 TEST(Rnu, DetailInEveryShapeTheApiUses) {

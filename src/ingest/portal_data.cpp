@@ -160,6 +160,44 @@ Result<std::pair<const boost::json::array*, PageInfo>> PageOf(const boost::json:
     return std::pair{list->is_array() ? &list->get_array() : &kEmpty, info};
 }
 
+// The loop every register shares: each item parsed by `parse` (a Result), failures kept as bad
+// rows named by the item's `id_key`, and the cursor bookkeeping from `id_of` and `date_of`.
+template <class Row, class Parse, class IdOf, class DateOf>
+Result<Page<Row>> ReadPage(const boost::json::object& answer,
+                           std::string_view root,
+                           std::string_view id_key,
+                           Parse parse,
+                           IdOf id_of,
+                           DateOf date_of) {
+    auto page = PageOf(answer, root);
+    if (!page) {
+        return Fail(page.error());
+    }
+    Page<Row> out;
+    out.meta.has_next = page->second.has_next;
+    out.meta.last_id = page->second.last_id;
+    out.meta.total = page->second.total;
+    out.meta.raw_count = page->first->size();
+    for (const auto& item : *page->first) {
+        const auto* o = item.if_object();
+        if (o == nullptr) {
+            out.meta.bad.push_back({"?", "not an object"});
+            continue;
+        }
+        Result<Row> row = parse(*o);
+        if (!row) {
+            const auto id = AsText(Field(*o, id_key));
+            out.meta.bad.push_back({id.empty() ? "?" : id, row.error().message});
+            continue;
+        }
+        const std::int64_t id = id_of(*row);
+        out.meta.min_id = std::min(out.meta.min_id.value_or(id), id);
+        out.meta.update_dates.push_back(date_of(*row));
+        out.rows.push_back(std::move(*row));
+    }
+    return out;
+}
+
 Result<store::GoszakupLot> ParseLot(const boost::json::object& o, const Dictionaries& refs) {
     store::GoszakupLot lot;
     auto id = AsInt(Field(o, "id"));
@@ -405,30 +443,13 @@ const std::string& LotsQuery() {
 }
 
 Result<LotsPage> ParseLotsPage(const boost::json::object& answer, const Dictionaries& refs) {
-    auto page = PageOf(answer, "Lots");
-    if (!page) {
-        return Fail(page.error());
-    }
-    LotsPage out;
-    out.has_next = page->second.has_next;
-    out.last_id = page->second.last_id;
-    out.total = page->second.total;
-    out.raw_count = page->first->size();
-    for (const auto& item : *page->first) {
-        const auto* o = item.if_object();
-        if (o == nullptr) {
-            out.bad.push_back({"?", "not an object"});
-            continue;
-        }
-        auto lot = ParseLot(*o, refs);
-        if (!lot) {
-            const auto id = AsText(Field(*o, "id"));
-            out.bad.push_back({id.empty() ? "?" : id, lot.error().message});
-            continue;
-        }
-        out.lots.push_back(std::move(*lot));
-    }
-    return out;
+    return ReadPage<store::GoszakupLot>(
+        answer,
+        "Lots",
+        "id",
+        [&](const boost::json::object& o) { return ParseLot(o, refs); },
+        [](const store::GoszakupLot& lot) { return lot.source_id; },
+        [](const store::GoszakupLot& lot) { return lot.last_update_date; });
 }
 
 const std::string& SubjectsQuery() {
@@ -439,47 +460,36 @@ const std::string& SubjectsQuery() {
 }
 
 Result<SubjectsPage> ParseSubjectsPage(const boost::json::object& answer) {
-    auto page = PageOf(answer, "Subjects");
-    if (!page) {
-        return Fail(page.error());
-    }
-    SubjectsPage out;
-    out.meta.has_next = page->second.has_next;
-    out.meta.last_id = page->second.last_id;
-    out.meta.total = page->second.total;
-    out.meta.raw_count = page->first->size();
-    for (const auto& item : *page->first) {
-        const auto* o = item.if_object();
-        if (o == nullptr) {
-            out.meta.bad.push_back({"?", "not an object"});
-            continue;
-        }
+    auto parse = [](const boost::json::object& o) -> Result<store::SubjectRow> {
         store::SubjectRow s;
-        const auto pid = AsInt(Field(*o, "pid"));
+        const auto pid = AsInt(Field(o, "pid"));
         s.pid = pid.value_or(0);
-        s.bin = AsText(Field(*o, "bin"));
+        s.bin = AsText(Field(o, "bin"));
         if (s.bin.empty()) {
-            s.bin = AsText(Field(*o, "iin"));  // an individual entrepreneur has an IIN and no BIN
+            s.bin = AsText(Field(o, "iin"));  // an individual entrepreneur has an IIN and no BIN
         }
         if (!pid || *pid <= 0 || !IsTwelveDigits(s.bin)) {
-            out.meta.bad.push_back({pid ? std::to_string(*pid) : "?", "no positive pid or no 12-digit BIN/IIN"});
-            continue;
+            return Fail(Error::Invalid("pid", "no positive pid or no 12-digit BIN/IIN"));
         }
-        s.name_ru = AsText(Field(*o, "nameRu", "name_ru"));
-        s.name_kz = AsText(Field(*o, "nameKz", "name_kz"));
+        s.name_ru = AsText(Field(o, "nameRu", "name_ru"));
+        s.name_kz = AsText(Field(o, "nameKz", "name_kz"));
         if (s.name_ru.empty()) {
             s.name_ru = s.name_kz.empty() ? s.bin : s.name_kz;
         }
-        s.oked = FirstOf(Field(*o, "okedList", "oked_list"));
-        s.kato = FirstOf(Field(*o, "katoList", "kato_list"));
-        s.is_supplier = AsInt(Field(*o, "supplier")).value_or(0) != 0;
-        s.is_customer = AsInt(Field(*o, "customer")).value_or(0) != 0;
-        s.last_update_date = AsText(Field(*o, "lastUpdateDate", "last_update_date"));
-        out.meta.update_dates.push_back(s.last_update_date);
-        out.meta.min_id = std::min(out.meta.min_id.value_or(s.pid), s.pid);
-        out.subjects.push_back(std::move(s));
-    }
-    return out;
+        s.oked = FirstOf(Field(o, "okedList", "oked_list"));
+        s.kato = FirstOf(Field(o, "katoList", "kato_list"));
+        s.is_supplier = AsInt(Field(o, "supplier")).value_or(0) != 0;
+        s.is_customer = AsInt(Field(o, "customer")).value_or(0) != 0;
+        s.last_update_date = AsText(Field(o, "lastUpdateDate", "last_update_date"));
+        return s;
+    };
+    return ReadPage<store::SubjectRow>(
+        answer,
+        "Subjects",
+        "pid",
+        parse,
+        [](const store::SubjectRow& s) { return s.pid; },
+        [](const store::SubjectRow& s) { return s.last_update_date; });
 }
 
 const std::string& RnuQuery() {
@@ -490,28 +500,20 @@ const std::string& RnuQuery() {
 }
 
 Result<RnuPage> ParseRnuPage(const boost::json::object& answer) {
-    auto page = PageOf(answer, "Rnu");
-    if (!page) {
-        return Fail(page.error());
-    }
-    RnuPage out;
-    out.has_next = page->second.has_next;
-    out.last_id = page->second.last_id;
-    out.raw_count = page->first->size();
-    for (const auto& item : *page->first) {
-        const auto* o = item.if_object();
-        if (o == nullptr) {
-            out.bad.push_back({"?", "not an object"});
-            continue;
-        }
-        auto entry = ParseRnuEntry(*o, nullptr);
+    auto parse = [](const boost::json::object& o) -> Result<store::RnuEntry> {
+        auto entry = ParseRnuEntry(o, nullptr);
         if (!IsTwelveDigits(entry.supplier_biin)) {
-            out.bad.push_back({AsText(Field(*o, "id")), "supplierBiin is not 12 digits"});
-            continue;
+            return Fail(Error::Invalid("supplierBiin", "not 12 digits"));
         }
-        out.entries.push_back(std::move(entry));
-    }
-    return out;
+        return entry;
+    };
+    return ReadPage<store::RnuEntry>(
+        answer,
+        "Rnu",
+        "id",
+        parse,
+        [](const store::RnuEntry& e) { return e.source_id; },
+        [](const store::RnuEntry&) { return std::string(); });
 }
 
 std::vector<store::RnuEntry> ParseRnuDetail(const boost::json::value& body, const Dictionaries& refs) {

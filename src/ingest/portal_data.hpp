@@ -44,21 +44,6 @@ struct BadRow {
     std::string reason;
 };
 
-struct LotsPage {
-    std::vector<store::GoszakupLot> lots;
-    std::vector<BadRow> bad;
-    std::size_t raw_count = 0;
-    bool has_next = false;
-    std::optional<std::int64_t> last_id;
-    std::optional<std::int64_t> total;
-};
-
-// The GraphQL query the sync sends for a page of lots.
-const std::string& LotsQuery();
-// An answer whose shape is wrong (no data.Lots list, no pageInfo) is an error; a bad row
-// inside a good answer is listed in `bad` and the rest are kept.
-Result<LotsPage> ParseLotsPage(const boost::json::object& answer, const Dictionaries& refs);
-
 // One page's bookkeeping, whatever the register: how the run loop moves its cursor.
 struct PageMeta {
     std::size_t raw_count = 0;
@@ -70,22 +55,27 @@ struct PageMeta {
     std::vector<std::string> update_dates;  // lastUpdateDate of each good row
 };
 
-struct SubjectsPage {
+// A GraphQL page: its bookkeeping and the rows that passed.
+template <class Row>
+struct Page {
     PageMeta meta;
-    std::vector<store::SubjectRow> subjects;
+    std::vector<Row> rows;
 };
+using LotsPage = Page<store::GoszakupLot>;
+using SubjectsPage = Page<store::SubjectRow>;
+using RnuPage = Page<store::RnuEntry>;
+
+// The GraphQL query the sync sends for a page of lots.
+const std::string& LotsQuery();
+// An answer whose shape is wrong (no data.Lots list, no pageInfo) is an error; a bad row
+// inside a good answer is listed in `meta.bad` and the rest are kept.
+Result<LotsPage> ParseLotsPage(const boost::json::object& answer, const Dictionaries& refs);
+
 // GraphQL Subjects (participants), keyed by pid. A subject without a 12-digit BIN or IIN is a
 // bad row.
 const std::string& SubjectsQuery();
 Result<SubjectsPage> ParseSubjectsPage(const boost::json::object& answer);
 
-struct RnuPage {
-    std::vector<store::RnuEntry> entries;
-    std::vector<BadRow> bad;
-    std::size_t raw_count = 0;
-    bool has_next = false;
-    std::optional<std::int64_t> last_id;
-};
 const std::string& RnuQuery();
 Result<RnuPage> ParseRnuPage(const boost::json::object& answer);
 // /v3/rnu/{biin}: an object, a list, or an envelope with items; both namings.

@@ -180,21 +180,21 @@ RnuSyncReport RnuService::SyncList(OwsClient& client, int page_size) {
             report.error = page.error().message;
             return report;
         }
-        report.skipped += static_cast<std::int64_t>(page->bad.size());
-        for (const auto& bad : page->bad) {
+        report.skipped += static_cast<std::int64_t>(page->meta.bad.size());
+        for (const auto& bad : page->meta.bad) {
             spdlog::warn("rnu sync: skipped row id {}: {}", bad.id, bad.reason);
         }
         ++report.pages;
-        std::move(page->entries.begin(), page->entries.end(), std::back_inserter(all));
-        if (!page->has_next) {
+        std::move(page->rows.begin(), page->rows.end(), std::back_inserter(all));
+        if (!page->meta.has_next) {
             break;
         }
-        if (!page->last_id || (after && *page->last_id >= *after)) {
+        if (!page->meta.last_id || (after && *page->meta.last_id >= *after)) {
             report.ok = false;
             report.error = "goszakup: the RNU page cursor did not advance";
             return report;
         }
-        after = page->last_id;
+        after = page->meta.last_id;
     }
     // Only a complete list replaces the stored one: half a register would clear real bans.
     repository_.ReplaceRnu(all, clock_.Now());

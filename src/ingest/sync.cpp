@@ -38,13 +38,8 @@ public:
         if (!page) {
             return Fail(page.error());
         }
-        PageMeta meta{page->raw_count, page->has_next, page->last_id, page->total, std::nullopt, page->bad, {}};
-        for (const auto& lot : page->lots) {
-            meta.update_dates.push_back(lot.last_update_date);
-            meta.min_id = std::min(meta.min_id.value_or(lot.source_id), lot.source_id);
-        }
-        lots_ = std::move(page->lots);
-        return meta;
+        lots_ = std::move(page->rows);
+        return std::move(page->meta);
     }
     store::PageCounts Store(const store::SyncState& state, Instant now) override {
         return repository_.UpsertPage(lots_, Name(), state, now);
@@ -67,7 +62,7 @@ public:
         if (!page) {
             return Fail(page.error());
         }
-        subjects_ = std::move(page->subjects);
+        subjects_ = std::move(page->rows);
         return std::move(page->meta);
     }
     store::PageCounts Store(const store::SyncState& state, Instant now) override {
