@@ -6,6 +6,7 @@
 
 #include "billing/billing_service.hpp"
 #include "calc/calc_service.hpp"
+#include "core/calendar.hpp"
 #include "docs/letters.hpp"
 #include "docs/tldr.hpp"
 #include "http/metrics.hpp"
@@ -54,6 +55,9 @@ void RegisterImportRoutes(http::Router& router,
                           const calc::RuleBook& rules,
                           const Clock& clock,
                           std::size_t max_bytes);
+
+// Kazakhstan's working-day calendar: GET /calendar/{year}, GET /calendar/working-days.
+void RegisterCalendarRoutes(http::Router& router, const WorkCalendar& calendar, const Clock& clock);
 
 // The OpenAPI document served at /openapi.json (compiled in from data/openapi.json).
 std::string_view OpenApiDocument();

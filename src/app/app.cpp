@@ -271,6 +271,7 @@ int Serve(const Config& config) {
     store::LotRepository lot_repository(db);
     docs::TldrService tldr(lot_repository, calc.rules(), clock);
     api::RegisterDocsRoutes(router, *letters, tldr, clock);
+    api::RegisterCalendarRoutes(router, WorkCalendar::BuiltIn(), clock);
     Portal portal(config, db, clock);
     AddPortalMetrics(metrics, portal);
     api::RegisterIngestRoutes(router, portal.sync.get(), *portal.rnu, *portal.repository, clock);

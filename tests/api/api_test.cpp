@@ -322,6 +322,29 @@ TEST_P(ApiTest, EveryDocumentedOperationExists) {
     EXPECT_GE(operations, 20);
 }
 
+TEST_P(ApiTest, WorkingDayCalendarAnswersFromData) {
+    Service& s = StartService();
+    auto year = s.Call("GET", "/calendar/2026");
+    ASSERT_EQ(year.status, 200) << year.body;
+    auto y = Body(year);
+    EXPECT_EQ(y.at("working_days").as_int64(), 246);
+    EXPECT_EQ(y.at("working_days_per_month").at(0).as_int64(), 19);  // January, as the ministry counted it
+    EXPECT_EQ(y.at("working_days_per_month").at(2).as_int64(), 18);  // March: Nauryz moved to 24-25
+    EXPECT_EQ(y.at("holidays").as_array().size(), 15u);
+    EXPECT_EQ(y.at("days_off").at(0).at("date").as_string(), "2026-03-09");
+    auto add = Body(s.Call("GET", "/calendar/working-days?from=2026-03-20&add=2"));
+    EXPECT_EQ(add.at("date").as_string(), "2026-03-27");
+    auto between = Body(s.Call("GET", "/calendar/working-days?from=2026-11-25&to=2026-12-02"));
+    EXPECT_EQ(between.at("working_days").as_int64(), 5);
+    auto unknown = s.Call("GET", "/calendar/2031");
+    EXPECT_EQ(unknown.status, 404);
+    EXPECT_EQ(ErrorCode(unknown), "not_found");
+    EXPECT_EQ(s.Call("GET", "/calendar/working-days?from=2026-12-30&add=2").status, 422);  // 2027 has no file
+    auto bad = s.Call("GET", "/calendar/working-days?from=31.12.2026&add=0");
+    EXPECT_EQ(bad.status, 422);
+    EXPECT_EQ(Body(bad).at("error").at("details").as_array().size(), 2u);
+}
+
 TEST_P(ApiTest, MetricsPassPromtool) {
     if (std::system("command -v promtool >/dev/null 2>&1") != 0)
         GTEST_SKIP() << "promtool not installed";
