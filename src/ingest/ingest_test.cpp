@@ -131,6 +131,10 @@ TEST(LotsPage, GoodRowsKeptBadRowsNamedWithTheirIds) {
     EXPECT_EQ(lot.quantity, "500");
     EXPECT_EQ(lot.status, "PublishedOfferAccept");
     EXPECT_EQ(lot.method, "Запрос ценовых предложений");
+    EXPECT_EQ(lot.method_code, "price_offers");  // what calculators and documents expect in lots.method
+    EXPECT_EQ(MethodCode(188), "tender");
+    EXPECT_EQ(MethodCode(7), "auction");
+    EXPECT_EQ(MethodCode(50), "");
     EXPECT_EQ(lot.enstru, "171211.100.000001");
     EXPECT_EQ(lot.unit, "Пачка");
     EXPECT_EQ(lot.kato, "751110000");

@@ -230,6 +230,7 @@ Result<store::GoszakupLot> ParseLot(const boost::json::object& o, const Dictiona
         lot.status = lot.status_id != 0 ? std::to_string(lot.status_id) : std::string();
     }
     lot.method_id = static_cast<int>(AsInt(Field(o, "refTradeMethodsId", "ref_trade_methods_id")).value_or(0));
+    lot.method_code = MethodCode(lot.method_id);
     if (const auto* method = refs.Find("ref_trade_methods", lot.method_id)) {
         lot.method = method->name_ru;
     } else if (lot.method_id != 0) {
@@ -307,6 +308,26 @@ store::RnuEntry ParseRnuEntry(const boost::json::object& o, const Dictionaries* 
 }
 
 }  // namespace
+
+std::string MethodCode(int trade_method_id) {
+    switch (trade_method_id) {
+        case 2:    // открытый конкурс
+        case 22:   // конкурс с двухэтапными процедурами
+        case 32:   // конкурс с предварительным квалификационным отбором
+        case 132:  // первый этап конкурса с рамочным соглашением
+        case 188:  // конкурс с рейтингово-балльной системой
+            return "tender";
+        case 3:
+            return "price_offers";
+        case 7:
+            return "auction";
+        case 6:   // из одного источника по несостоявшимся закупкам
+        case 23:  // из одного источника путём прямого заключения договора
+            return "single_source";
+        default:
+            return {};
+    }
+}
 
 std::optional<Instant> ParsePortalTime(std::string_view text) {
     if (text.size() < 10) {

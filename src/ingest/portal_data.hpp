@@ -20,6 +20,10 @@ namespace zakupai::ingest {
 std::optional<Instant> ParsePortalTime(std::string_view text);
 std::string FormatPortalTime(Instant instant);  // "YYYY-MM-DD HH:MM:SS" in Almaty time
 
+// Our method code for a ref_trade_methods id (tender, auction, price_offers, single_source), the
+// vocabulary of the calculators and documents; empty for ids without a clear mapping.
+std::string MethodCode(int trade_method_id);
+
 // The known ids from the reference (data/goszakup_refs.json), compiled in: the offline default.
 std::string_view BuiltInDictionariesJson();
 

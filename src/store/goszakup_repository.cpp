@@ -31,6 +31,7 @@ struct LotSlots {
     long long trd_buy_id = 0;
     int is_deleted = 0;
     std::string status_text;
+    std::string lots_method;  // the code the rest of the app uses, the name when there is none
     TimestampSlot deadline;
     TimestampSlot start_date;
     TimestampSlot publish_date;
@@ -42,6 +43,7 @@ struct LotSlots {
         source_id = from.source_id;
         trd_buy_id = from.trd_buy_id;
         is_deleted = from.is_deleted ? 1 : 0;
+        lots_method = from.method_code.empty() ? from.method : from.method_code;
         deadline.Set(from.deadline);
         start_date.Set(from.start_date);
         publish_date.Set(from.publish_date);
@@ -106,7 +108,7 @@ PageCounts GoszakupRepository::UpsertPage(const std::vector<GoszakupLot>& lots,
              soci::use(v.lot.customer_name),
              soci::use(v.lot.plan_number),
              soci::use(v.lot.status),
-             soci::use(v.lot.method),
+             soci::use(v.lots_method),
              soci::use(v.lot.kato),
              soci::use(v.lot.enstru),
              soci::use(v.lot.quantity),
@@ -129,7 +131,7 @@ PageCounts GoszakupRepository::UpsertPage(const std::vector<GoszakupLot>& lots,
              soci::use(v.lot.customer_name),
              soci::use(v.lot.plan_number),
              soci::use(v.lot.status),
-             soci::use(v.lot.method),
+             soci::use(v.lots_method),
              soci::use(v.lot.kato),
              soci::use(v.lot.enstru),
              soci::use(v.lot.quantity),

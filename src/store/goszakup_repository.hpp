@@ -26,7 +26,8 @@ struct GoszakupLot {
     std::string name_kz;
     std::string description_ru;
     int method_id = 0;
-    std::string method;  // the method's Russian name
+    std::string method;       // the method's Russian name (goszakup_lots.method)
+    std::string method_code;  // tender | auction | price_offers | eshop | single_source (lots.method)
     std::string announcement_number;
     std::int64_t trd_buy_id = 0;
     std::string quantity;

@@ -70,6 +70,10 @@ TEST_P(IngestTest, FullLoadThenIncrementalRunsRecordChangesOnce) {
     EXPECT_EQ(Scalar("SELECT COUNT(*) FROM lots"), 450);
     EXPECT_EQ(Scalar("SELECT COUNT(*) FROM goszakup_lots g JOIN lots l ON l.id = g.lot_id WHERE l.price = g.amount"),
               450);
+    // lots.method holds the code the calculators use; goszakup_lots.method keeps the portal's name.
+    EXPECT_EQ(Scalar("SELECT COUNT(*) FROM lots WHERE method IN ('tender', 'auction', 'price_offers', "
+                     "'single_source')"),
+              450);
 
     // A repeated run changes nothing: the overlap window re-reads rows, all unchanged.
     auto second = Body(Sync());
