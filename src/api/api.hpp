@@ -15,6 +15,7 @@
 #include "ingest/batch_import.hpp"
 #include "ingest/rnu.hpp"
 #include "ingest/sync.hpp"
+#include "risk/risk_service.hpp"
 #include "store/database.hpp"
 
 namespace zakupai::api {
@@ -55,6 +56,9 @@ void RegisterImportRoutes(http::Router& router,
                           const calc::RuleBook& rules,
                           const Clock& clock,
                           std::size_t max_bytes);
+
+// POST /risk/score, POST /risk/score/{lot_id}, GET /risk/explain/{lot_id}.
+void RegisterRiskRoutes(http::Router& router, risk::RiskService& risk, const Clock& clock);
 
 // Kazakhstan's working-day calendar: GET /calendar/{year}, GET /calendar/working-days.
 void RegisterCalendarRoutes(http::Router& router, const WorkCalendar& calendar, const Clock& clock);

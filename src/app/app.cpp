@@ -27,11 +27,13 @@
 #include "ingest/rnu.hpp"
 #include "ingest/sync.hpp"
 #include "ingest/transport.hpp"
+#include "risk/risk_service.hpp"
 #include "store/billing_repository.hpp"
 #include "store/database.hpp"
 #include "store/goszakup_repository.hpp"
 #include "store/import_repository.hpp"
 #include "store/lot_repository.hpp"
+#include "store/risk_repository.hpp"
 #include "store/write_behind.hpp"
 
 #ifndef ZAKUPAI_VERSION
@@ -264,7 +266,7 @@ int Serve(const Config& config) {
     metrics.GetCounter("zakupai_starts_total", "Times this process started serving.").Add();
 
     http::Router router;
-    const api::SystemInfo info{ZAKUPAI_VERSION, ZAKUPAI_BUILD_TYPE, {"calc", "billing", "docs", "ingest"}};
+    const api::SystemInfo info{ZAKUPAI_VERSION, ZAKUPAI_BUILD_TYPE, {"calc", "billing", "docs", "ingest", "risk"}};
     api::RegisterSystemRoutes(router, db, metrics, info, clock);
     api::RegisterCalcRoutes(router, calc, metrics, clock);
     api::RegisterBillingRoutes(router, billing, clock);
@@ -277,6 +279,10 @@ int Serve(const Config& config) {
     api::RegisterIngestRoutes(router, portal.sync.get(), *portal.rnu, *portal.repository, clock);
     store::ImportRepository import_repository(db);
     ingest::ImportService imports(import_repository, clock);
+    store::RiskRepository risk_repository(db);
+    risk::RiskService risk(
+        lot_repository, risk_repository, *portal.repository, calc.rules(), WorkCalendar::BuiltIn(), clock);
+    api::RegisterRiskRoutes(router, risk, clock);
     api::RegisterImportRoutes(
         router, imports, import_repository, lot_repository, calc.rules(), clock, config.import.max_bytes);
     std::optional<SyncScheduler> scheduler;

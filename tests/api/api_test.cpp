@@ -322,6 +322,66 @@ TEST_P(ApiTest, EveryDocumentedOperationExists) {
     EXPECT_GE(operations, 20);
 }
 
+TEST_P(ApiTest, RiskScoresExplainsAndRemembers) {
+    ASSERT_EQ(RunCli(*db_, {"seed-demo", "--lots", "60"}, {}).exit_code, 0);
+    Service& s = StartService();
+    const std::string key = s.CreateKey(9301, "free");
+    auto scored = s.Call("POST", "/risk/score", R"({"lot_id": 5, "bid": 1})", key);
+    ASSERT_EQ(scored.status, 200) << scored.body;
+    auto score = Body(scored);
+    EXPECT_EQ(score.at("lot_id").as_int64(), 5);
+    EXPECT_TRUE(score.at("saved").as_bool());
+    EXPECT_EQ(score.at("indicators").as_array().size(), 8u);
+    std::int64_t sum = 0;
+    std::vector<std::string> triggered;
+    for (const auto& i : score.at("indicators").as_array()) {
+        if (i.at("status").as_string() == "triggered") {
+            sum += i.at("weight").as_int64();
+            triggered.emplace_back(i.at("id").as_string());
+        }
+        EXPECT_FALSE(i.at("source").as_string().empty());
+        EXPECT_FALSE(i.at("explanation").as_string().empty());
+    }
+    EXPECT_EQ(score.at("score").as_int64(), std::min<std::int64_t>(sum, 100));
+    ASSERT_EQ(score.at("flags").as_array().size(), triggered.size());
+
+    // The explanation is the stored evaluation, and it survives a restart.
+    EXPECT_EQ(s.Stop(), 0);
+    s.Start();
+    auto explained = s.Call("GET", "/risk/explain/5", "", key);
+    ASSERT_EQ(explained.status, 200) << explained.body;
+    auto e = Body(explained);
+    EXPECT_EQ(e.at("score").as_int64(), score.at("score").as_int64());
+    EXPECT_EQ(e.at("flags").as_array().size(), triggered.size());
+    EXPECT_EQ(e.at("indicators").as_array().size(), 8u);
+    EXPECT_EQ(s.Call("POST", "/risk/score/5", "", key).status, 200);
+
+    // A lot that is not stored: judged, not recorded.
+    auto payload = s.Call("POST",
+                          "/risk/score",
+                          R"({"lot": {"title": "Бумага", "price": "1000000", "method": "price_offers",)"
+                          R"( "start_date": "2026-03-20", "deadline": "2026-03-26"}, "bid": "800000"})",
+                          key);
+    ASSERT_EQ(payload.status, 200) << payload.body;
+    auto p = Body(payload);
+    EXPECT_TRUE(p.at("lot_id").is_null());
+    EXPECT_FALSE(p.at("saved").as_bool());
+    std::vector<std::string> flags;
+    for (const auto& flag : p.at("flags").as_array()) flags.emplace_back(flag.as_string());
+    EXPECT_EQ(flags, (std::vector<std::string>{"short_window", "dumping"}));
+    EXPECT_EQ(p.at("score").as_int64(), 45);
+    EXPECT_EQ(p.at("level").as_string(), "medium");
+
+    EXPECT_EQ(s.Call("POST", "/risk/score", R"({"lot_id": 99999})", key).status, 404);
+    EXPECT_EQ(s.Call("GET", "/risk/explain/99999", "", key).status, 404);
+    EXPECT_EQ(s.Call("GET", "/risk/explain/x", "", key).status, 422);
+    auto missing = s.Call("POST", "/risk/score", R"({"lot": {"title": "X"}})", key);
+    EXPECT_EQ(missing.status, 422);
+    EXPECT_EQ(Body(missing).at("error").at("details").at(0).at("field").as_string(), "lot.price");
+    auto bad_bins = s.Call("POST", "/risk/score", R"({"lot_id": 5, "supplier_bins": ["123"]})", key);
+    EXPECT_EQ(bad_bins.status, 422);
+}
+
 TEST_P(ApiTest, WorkingDayCalendarAnswersFromData) {
     Service& s = StartService();
     auto year = s.Call("GET", "/calendar/2026");

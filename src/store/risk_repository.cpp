@@ -1,0 +1,145 @@
+#include "store/risk_repository.hpp"
+
+#include <soci/soci.h>
+
+#include <cmath>
+
+#include "store/row_reading.hpp"
+
+namespace zakupai::store {
+
+namespace {
+
+std::string Text(const soci::row& r, std::size_t i) {
+    return r.get_indicator(i) == soci::i_ok ? r.get<std::string>(i) : std::string();
+}
+
+std::optional<double> Number(const std::string& text) {
+    if (text.empty()) {
+        return std::nullopt;
+    }
+    char* end = nullptr;
+    const double value = std::strtod(text.c_str(), &end);
+    return end == text.c_str() + text.size() && value > 0 ? std::optional(value) : std::nullopt;
+}
+
+}  // namespace
+
+LotDates RiskRepository::Dates(std::int64_t lot_id) {
+    Database::Lease s(db_);
+    long long id = lot_id;
+    LotDates dates;
+    soci::rowset<soci::row> rows =
+        (s->prepare << "SELECT l.created_at, g.start_date FROM lots l LEFT JOIN goszakup_lots g ON g.lot_id = l.id "
+                       "WHERE l.id = :id",
+         soci::use(id));
+    for (const auto& r : rows) {
+        dates.created = ParseStoredInstant(TimestampText(r, 0));
+        if (r.get_indicator(1) == soci::i_ok) {
+            dates.start = ParseStoredInstant(TimestampText(r, 1));
+        }
+    }
+    return dates;
+}
+
+std::vector<double> RiskRepository::PeerUnitPrices(const std::string& enstru, std::int64_t exclude_lot_id, int limit) {
+    Database::Lease s(db_);
+    long long id = exclude_lot_id;
+    soci::rowset<soci::row> rows =
+        (s->prepare << "SELECT price, quantity FROM lots WHERE enstru = :e AND id <> :id AND price > 0 "
+                       "ORDER BY id DESC LIMIT :lim",
+         soci::use(enstru),
+         soci::use(id),
+         soci::use(limit));
+    std::vector<double> out;
+    for (const auto& r : rows) {
+        if (auto qty = Number(Text(r, 1))) {
+            out.push_back(static_cast<double>(ToLong(r, 0)) / *qty);
+        }
+    }
+    return out;
+}
+
+std::optional<Tiyn> RiskRepository::CheapestSupplierCost(std::int64_t lot_id) {
+    Database::Lease s(db_);
+    long long id = lot_id;
+    soci::rowset<soci::row> rows =
+        (s->prepare << "SELECT p.price, lp.qty FROM lot_prices lp JOIN prices p ON p.id = lp.price_id WHERE "
+                       "lp.lot_id = :id",
+         soci::use(id));
+    std::optional<Tiyn> best;
+    for (const auto& r : rows) {
+        double qty = 1;
+        if (r.get_indicator(1) == soci::i_ok) {
+            qty = r.get_properties(1).get_data_type() == soci::dt_double ? r.get<double>(1)
+                                                                         : static_cast<double>(ToLong(r, 1));
+        }
+        const auto cost = static_cast<Tiyn>(std::llround(static_cast<double>(ToLong(r, 0)) * qty));
+        if (!best || cost < *best) {
+            best = cost;
+        }
+    }
+    return best;
+}
+
+std::vector<std::pair<std::int64_t, Tiyn>> RiskRepository::SameCodeLots(
+    const std::string& customer_bin, const std::string& enstru, std::int64_t exclude_lot_id, Instant around, int days) {
+    Database::Lease s(db_);
+    long long id = exclude_lot_id;
+    const std::string from = FormatUtcTimestamp(around - std::chrono::days{days});
+    const std::string to = FormatUtcTimestamp(around + std::chrono::days{days});
+    soci::rowset<soci::row> rows =
+        (s->prepare << "SELECT id, price FROM lots WHERE customer_bin = :c AND enstru = :e AND id <> :id AND "
+                       "created_at BETWEEN :f AND :t ORDER BY id LIMIT 50",
+         soci::use(customer_bin),
+         soci::use(enstru),
+         soci::use(id),
+         soci::use(from),
+         soci::use(to));
+    std::vector<std::pair<std::int64_t, Tiyn>> out;
+    for (const auto& r : rows) {
+        out.emplace_back(ToLong(r, 0), ToLong(r, 1));
+    }
+    return out;
+}
+
+std::int64_t RiskRepository::SaveEvaluation(std::int64_t lot_id,
+                                            const std::string& model_version,
+                                            int score,
+                                            const std::string& flags,
+                                            const std::string& explain,
+                                            Instant now) {
+    Database::Lease s(db_);
+    WriteTransaction tx(*s, db_.dialect());
+    const std::string ts = FormatUtcTimestamp(now);
+    long long lot = lot_id;
+    long long id = 0;
+    *s << "INSERT INTO risk_evaluations (lot_id, model_version, score, flags, explain, created_at) VALUES (:l, :m, "
+          ":s, :f, :e, :c) RETURNING id",
+        soci::use(lot), soci::use(model_version), soci::use(score), soci::use(flags), soci::use(explain), soci::use(ts),
+        soci::into(id);
+    *s << "UPDATE lots SET risk_score = :s WHERE id = :l", soci::use(score), soci::use(lot);
+    tx.Commit();
+    return id;
+}
+
+std::optional<StoredEvaluation> RiskRepository::LatestEvaluation(std::int64_t lot_id) {
+    Database::Lease s(db_);
+    long long lot = lot_id;
+    soci::rowset<soci::row> rows =
+        (s->prepare << "SELECT id, lot_id, model_version, score, flags, explain, created_at FROM risk_evaluations "
+                       "WHERE lot_id = :l ORDER BY created_at DESC, id DESC LIMIT 1",
+         soci::use(lot));
+    for (const auto& r : rows) {
+        return StoredEvaluation{ToLong(r, 0),
+                                ToLong(r, 1),
+                                Text(r, 2),
+                                static_cast<int>(ToLong(r, 3)),
+                                Text(r, 4),
+                                Text(r, 5),
+                                TimestampText(r, 6)};
+    }
+    return std::nullopt;
+}
+
+}  // namespace zakupai::store
