@@ -180,13 +180,23 @@ void AddPortalMetrics(http::Metrics& metrics, Portal& portal) {
 // Runs the lots sync every `interval` (and the RNU list and participants once a day) until stopped.
 class SyncScheduler {
 public:
-    SyncScheduler(Portal& portal, std::chrono::seconds interval, int page_size) {
-        thread_ = std::jthread([&portal, interval, page_size](const std::stop_token& stop) {
+    SyncScheduler(
+        Portal& portal, risk::RiskService& risk, const Clock& clock, std::chrono::seconds interval, int page_size) {
+        thread_ = std::jthread([&portal, &risk, &clock, interval, page_size](const std::stop_token& stop) {
             std::mutex mutex;
             std::condition_variable_any wake;
             auto next_rnu = std::chrono::steady_clock::now();
             while (!stop.stop_requested()) {
-                portal.sync->Run(ingest::SyncRequest{});
+                const Instant began = clock.Now();
+                const auto report = portal.sync->Run(ingest::SyncRequest{});
+                if (report.inserted + report.updated > 0 && !stop.stop_requested()) {
+                    // New and changed lots are scored here, in batches, off every request path.
+                    const auto scored = risk.Rescore(began);
+                    spdlog::info("risk: scored {} new or changed lots ({} high) in {:.1f} s",
+                                 scored.lots,
+                                 scored.high,
+                                 scored.duration_seconds);
+                }
                 if (std::chrono::steady_clock::now() >= next_rnu && !stop.stop_requested()) {
                     // The registers that change slowly: once a day.
                     const auto rnu = portal.rnu->SyncList(*portal.client, page_size);
@@ -283,11 +293,34 @@ int Serve(const Config& config) {
     risk::RiskService risk(
         lot_repository, risk_repository, *portal.repository, calc.rules(), WorkCalendar::BuiltIn(), clock);
     api::RegisterRiskRoutes(router, risk, clock);
+    metrics.AddCollector([&risk](std::string& out) {
+        const auto stats = risk.Stats();
+        out += "# HELP risk_evaluations_total Lots scored by the risk engine.\n# TYPE risk_evaluations_total counter\n";
+        out += fmt::format("risk_evaluations_total {}\n", stats.evaluations);
+        out += "# HELP risk_high_total Evaluations with a high risk level.\n# TYPE risk_high_total counter\n";
+        out += fmt::format("risk_high_total {}\n", stats.high);
+        http::Metrics::Gauge(out,
+                             "antidumping_lots_ratio",
+                             "Share of evaluations with a bid to check that were flagged for dumping.",
+                             {{"",
+                               stats.dumping_checked > 0 ? static_cast<double>(stats.dumping_flagged) /
+                                                               static_cast<double>(stats.dumping_checked)
+                                                         : 0.0}});
+        out += "# HELP risk_evaluation_duration_seconds Time to evaluate one lot (facts and indicators).\n";
+        out += "# TYPE risk_evaluation_duration_seconds histogram\n";
+        for (const auto& [bound, count] : stats.duration_buckets) {
+            out += fmt::format("risk_evaluation_duration_seconds_bucket{{le=\"{}\"}} {}\n", bound, count);
+        }
+        out += fmt::format("risk_evaluation_duration_seconds_bucket{{le=\"+Inf\"}} {}\n", stats.evaluations);
+        out += fmt::format("risk_evaluation_duration_seconds_sum {}\n", stats.duration_sum);
+        out += fmt::format("risk_evaluation_duration_seconds_count {}\n", stats.evaluations);
+    });
     api::RegisterImportRoutes(
         router, imports, import_repository, lot_repository, calc.rules(), clock, config.import.max_bytes);
     std::optional<SyncScheduler> scheduler;
     if (portal.sync && config.goszakup.sync_interval_s > 0) {
-        scheduler.emplace(portal, std::chrono::seconds(config.goszakup.sync_interval_s), config.goszakup.page_size);
+        scheduler.emplace(
+            portal, risk, clock, std::chrono::seconds(config.goszakup.sync_interval_s), config.goszakup.page_size);
         spdlog::info("goszakup sync every {} s from {}", config.goszakup.sync_interval_s, config.goszakup.url);
     } else {
         spdlog::info("goszakup scheduler off ({})", portal.sync ? "interval 0" : "no portal token");
@@ -357,6 +390,71 @@ std::string Thousands(std::int64_t n) {
     return out;
 }
 
+// One progress line on the terminal: bar (when the total is known), counts, rate, ETA.
+void DrawProgress(std::int64_t done,
+                  std::optional<std::int64_t> total,
+                  std::string_view unit,
+                  std::string_view extra,
+                  double elapsed_seconds) {
+    const double rate = elapsed_seconds > 0 ? static_cast<double>(done) / elapsed_seconds : 0;
+    std::string bar;
+    std::string eta = "?";
+    if (total && *total > 0) {
+        const double share = std::min(1.0, static_cast<double>(done) / static_cast<double>(*total));
+        const int filled = static_cast<int>(share * 30);
+        bar = "[" + std::string(filled, '#') + std::string(30 - filled, '.') + "] ";
+        if (rate > 0) {
+            eta = fmt::format("{:.0f} s", static_cast<double>(*total - done) / rate);
+        }
+    }
+    std::cerr << fmt::format("\r{}{} / {} {} · {} · {:.0f} {}/s · ETA {}   ",
+                             bar,
+                             Thousands(done),
+                             total ? Thousands(*total) : "?",
+                             unit,
+                             extra,
+                             rate,
+                             unit,
+                             eta)
+              << std::flush;
+}
+
+int RescoreCommand(const Config& config, const std::string& since_text) {
+    std::optional<Instant> since;
+    if (!since_text.empty()) {
+        auto day = ParseIsoDate(since_text);
+        if (!day) {
+            std::cerr << "zakupai: --since must be a date YYYY-MM-DD, got '" << since_text << "'\n";
+            return 2;
+        }
+        since = AlmatyStartOfDay(*day);
+    }
+    SystemClock clock;
+    Storage storage = OpenStorage(config, true);
+    auto rules = calc::ParseRuleBook(calc::EmbeddedRuleBookJson());
+    ZAKUPAI_ASSERT(rules.has_value());
+    store::LotRepository lots(*storage.db);
+    store::RiskRepository repository(*storage.db);
+    store::GoszakupRepository portal(*storage.db);
+    risk::RiskService risk(lots, repository, portal, *rules, WorkCalendar::BuiltIn(), clock);
+    const bool terminal = ::isatty(STDERR_FILENO) == 1;
+    const auto report = risk.Rescore(since, [terminal](const risk::RescoreProgress& p) {
+        if (terminal) {
+            DrawProgress(p.done, p.total, "lots", "scored", p.elapsed_seconds);
+        }
+    });
+    if (terminal) {
+        std::cerr << "\n";
+    }
+    std::cout << fmt::format("risk rescore done: {} lots, {} high, {} with dumping, {:.1f} s\n",
+                             report.lots,
+                             report.high,
+                             report.dumping,
+                             report.duration_seconds);
+    storage.recorder->Stop();
+    return 0;
+}
+
 int SyncCommand(const Config& config, const std::string& what, bool full, const std::string& since_text) {
     if (config.goszakup.token.empty()) {
         std::cerr << "zakupai: no portal token: set ZAKUPAI_GOSZAKUP_TOKEN or ZAKUPAI_GOSZAKUP_TOKEN_FILE\n";
@@ -383,28 +481,9 @@ int SyncCommand(const Config& config, const std::string& what, bool full, const 
     }
     const bool terminal = ::isatty(STDERR_FILENO) == 1;
     auto progress = [terminal](const ingest::SyncProgress& p) {
-        if (!terminal) {
-            return;
+        if (terminal) {
+            DrawProgress(p.rows, p.total, "rows", fmt::format("{} pages", p.pages), p.elapsed_seconds);
         }
-        const double rate = p.elapsed_seconds > 0 ? static_cast<double>(p.rows) / p.elapsed_seconds : 0;
-        std::string bar;
-        std::string eta = "?";
-        if (p.total && *p.total > 0) {
-            const double done = std::min(1.0, static_cast<double>(p.rows) / static_cast<double>(*p.total));
-            const int filled = static_cast<int>(done * 30);
-            bar = "[" + std::string(filled, '#') + std::string(30 - filled, '.') + "] ";
-            if (rate > 0) {
-                eta = fmt::format("{:.0f} s", static_cast<double>(*p.total - p.rows) / rate);
-            }
-        }
-        std::cerr << fmt::format("\r{}{} / {} rows · {} pages · {:.0f} rows/s · ETA {}   ",
-                                 bar,
-                                 Thousands(p.rows),
-                                 p.total ? Thousands(*p.total) : "?",
-                                 p.pages,
-                                 rate,
-                                 eta)
-                  << std::flush;
     };
     const auto report = portal.sync->Run(
         ingest::SyncRequest{full, since, what == "subjects" ? ingest::Register::kSubjects : ingest::Register::kLots},
@@ -585,6 +664,12 @@ int Run(int argc, char** argv) {
     import->add_option("--sheet", import_args.sheet, "XLSX sheet name (default: the first with rows)");
     import->add_flag("--json", import_args.json, "Print the full report as JSON");
 
+    auto* risk_cmd = cli.add_subcommand("risk", "Risk engine tasks");
+    risk_cmd->require_subcommand(1);
+    auto* rescore = risk_cmd->add_subcommand("rescore", "Score the stored lots again (all, or changed since a day)");
+    std::string rescore_since;
+    rescore->add_option("--since", rescore_since, "Only lots created or changed since this Almaty day, YYYY-MM-DD");
+
     auto* version = cli.add_subcommand("version", "Print the version");
 
     CLI11_PARSE(cli, argc, argv);
@@ -619,6 +704,9 @@ int Run(int argc, char** argv) {
         }
         if (seed->parsed()) {
             return SeedDemo(*config, lots, if_empty, key_file);
+        }
+        if (rescore->parsed()) {
+            return RescoreCommand(*config, rescore_since);
         }
         if (import->parsed()) {
             return ImportCommand(*config, import_args);

@@ -43,13 +43,23 @@ std::string FindingsJson(const std::vector<Finding>& findings) {
     return w.Take();
 }
 
-void RiskService::Gather(LotFacts& facts, const ScoreExtras& extras) {
+void RiskService::Gather(LotFacts& facts, const ScoreExtras& extras, PeerCache* peers) {
     facts.bid = extras.bid ? extras.bid : facts.bid;
     if (!extras.supplier_bins.empty()) {
         facts.supplier_bins = extras.supplier_bins;
     }
     if (!facts.enstru.empty()) {
-        facts.peer_unit_prices = repository_.PeerUnitPrices(facts.enstru, facts.lot_id, 2000);
+        if (peers == nullptr) {
+            facts.peer_unit_prices = repository_.PeerUnitPrices(facts.enstru, facts.lot_id, 2000);
+        } else {
+            // A rescore reads each code's peers once (the lot itself among them: a negligible
+            // difference against up to 2 000 peers, and the fence is robust to it).
+            auto it = peers->find(facts.enstru);
+            if (it == peers->end()) {
+                it = peers->emplace(facts.enstru, repository_.PeerUnitPrices(facts.enstru, 0, 2000)).first;
+            }
+            facts.peer_unit_prices = it->second;
+        }
     }
     if (facts.lot_id > 0) {
         facts.cheapest_supplier_cost = repository_.CheapestSupplierCost(facts.lot_id);
@@ -94,10 +104,45 @@ std::string RiskService::ScoreJson(const LotFacts& facts, const Evaluation& e, b
     return w.Take();
 }
 
-Result<std::string> RiskService::ScoreLot(std::int64_t lot_id, const ScoreExtras& extras) {
+std::string RiskService::FlagsJson(const Evaluation& evaluation) {
+    std::string flags = "[";
+    for (const auto& f : evaluation.findings) {
+        if (f.status == Status::kTriggered) {
+            flags += (flags.size() > 1 ? ",\"" : "\"") + f.id + "\"";
+        }
+    }
+    return flags + "]";
+}
+
+void RiskService::Count(const Evaluation& evaluation, std::chrono::steady_clock::duration took) {
+    const double seconds = std::chrono::duration<double>(took).count();
+    std::lock_guard lock(stats_mutex_);
+    ++stats_.evaluations;
+    stats_.high += evaluation.level == "high" ? 1 : 0;
+    for (const auto& f : evaluation.findings) {
+        if (f.id == "dumping" && f.status != Status::kNoData) {
+            ++stats_.dumping_checked;
+            stats_.dumping_flagged += f.status == Status::kTriggered ? 1 : 0;
+        }
+    }
+    stats_.duration_sum += seconds;
+    for (auto& [bound, count] : stats_.duration_buckets) {
+        count += seconds <= bound ? 1 : 0;
+    }
+}
+
+RiskStats RiskService::Stats() const {
+    std::lock_guard lock(stats_mutex_);
+    return stats_;
+}
+
+std::optional<std::pair<LotFacts, Evaluation>> RiskService::EvaluateStored(std::int64_t lot_id,
+                                                                           const ScoreExtras& extras,
+                                                                           PeerCache* peers) {
+    const auto started = std::chrono::steady_clock::now();
     const auto lot = lots_.FindLot(lot_id);
     if (!lot) {
-        return Fail(Error::NotFound("lot " + std::to_string(lot_id) + " not found"));
+        return std::nullopt;
     }
     LotFacts facts;
     facts.lot_id = lot_id;
@@ -111,17 +156,58 @@ Result<std::string> RiskService::ScoreLot(std::int64_t lot_id, const ScoreExtras
     const auto dates = repository_.Dates(lot_id);
     facts.start = dates.start;
     facts.created = dates.created;
-    Gather(facts, extras);
-    const Evaluation e = Evaluate(facts, RiskContext{rules_, calendar_});
-    std::string flags = "[";
-    for (const auto& f : e.findings) {
-        if (f.status == Status::kTriggered) {
-            flags += (flags.size() > 1 ? ",\"" : "\"") + f.id + "\"";
+    Gather(facts, extras, peers);
+    Evaluation e = Evaluate(facts, RiskContext{rules_, calendar_});
+    Count(e, std::chrono::steady_clock::now() - started);
+    return std::pair{std::move(facts), std::move(e)};
+}
+
+Result<std::string> RiskService::ScoreLot(std::int64_t lot_id, const ScoreExtras& extras) {
+    auto evaluated = EvaluateStored(lot_id, extras, nullptr);
+    if (!evaluated) {
+        return Fail(Error::NotFound("lot " + std::to_string(lot_id) + " not found"));
+    }
+    const auto& [facts, e] = *evaluated;
+    repository_.SaveEvaluation(lot_id, e.model_version, e.score, FlagsJson(e), FindingsJson(e.findings), clock_.Now());
+    return ScoreJson(facts, e, true);
+}
+
+RescoreReport RiskService::Rescore(std::optional<Instant> since,
+                                   const std::function<void(const RescoreProgress&)>& progress) {
+    const auto started = std::chrono::steady_clock::now();
+    const auto ids = repository_.LotIdsChangedSince(since);
+    RescoreReport report;
+    PeerCache peers;
+    std::vector<store::RiskRepository::NewEvaluation> batch;
+    auto flush = [&]() {
+        repository_.SaveEvaluations(batch, clock_.Now());
+        batch.clear();
+        if (progress) {
+            progress(
+                RescoreProgress{report.lots,
+                                static_cast<std::int64_t>(ids.size()),
+                                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()});
+        }
+    };
+    for (const auto id : ids) {
+        auto evaluated = EvaluateStored(id, {}, &peers);
+        if (!evaluated) {
+            continue;  // deleted meanwhile
+        }
+        const auto& e = evaluated->second;
+        ++report.lots;
+        report.high += e.level == "high" ? 1 : 0;
+        for (const auto& f : e.findings) {
+            report.dumping += f.id == "dumping" && f.status == Status::kTriggered ? 1 : 0;
+        }
+        batch.push_back({id, e.model_version, e.score, FlagsJson(e), FindingsJson(e.findings)});
+        if (batch.size() == 500) {
+            flush();
         }
     }
-    flags += "]";
-    repository_.SaveEvaluation(lot_id, e.model_version, e.score, flags, FindingsJson(e.findings), clock_.Now());
-    return ScoreJson(facts, e, true);
+    flush();
+    report.duration_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return report;
 }
 
 std::string RiskService::ScorePayload(LotFacts facts, const ScoreExtras& extras) {

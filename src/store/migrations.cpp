@@ -199,6 +199,9 @@ ALTER TABLE goszakup_lots ADD COLUMN index_date TEXT;
 ALTER TABLE goszakup_lots ADD COLUMN is_deleted INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE goszakup_lots ADD COLUMN lot_id BIGINT REFERENCES lots (id) ON DELETE SET NULL;
 CREATE INDEX goszakup_lots_source_idx ON goszakup_lots (source_id);
+CREATE INDEX goszakup_lots_lot_idx ON goszakup_lots (lot_id);
+CREATE INDEX lots_customer_code_idx ON lots (customer_bin, enstru, created_at);
+CREATE INDEX lots_enstru_idx ON lots (enstru);
 CREATE TABLE goszakup_lot_events (
     id {PK},
     goszakup_lot_id BIGINT NOT NULL REFERENCES goszakup_lots (id) ON DELETE CASCADE,

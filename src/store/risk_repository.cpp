@@ -123,6 +123,43 @@ std::int64_t RiskRepository::SaveEvaluation(std::int64_t lot_id,
     return id;
 }
 
+void RiskRepository::SaveEvaluations(const std::vector<NewEvaluation>& evaluations, Instant now) {
+    if (evaluations.empty()) {
+        return;
+    }
+    Database::Lease s(db_);
+    WriteTransaction tx(*s, db_.dialect());
+    const std::string ts = FormatUtcTimestamp(now);
+    const std::size_t n = evaluations.size();
+    std::vector<long long> lot(n);
+    std::vector<std::string> model(n), flags(n), explain(n), created(n, ts);
+    std::vector<int> score(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        lot[i] = evaluations[i].lot_id;
+        model[i] = evaluations[i].model_version;
+        score[i] = evaluations[i].score;
+        flags[i] = evaluations[i].flags;
+        explain[i] = evaluations[i].explain;
+    }
+    *s << "INSERT INTO risk_evaluations (lot_id, model_version, score, flags, explain, created_at) VALUES (:l, :m, "
+          ":s, :f, :e, :c)",
+        soci::use(lot), soci::use(model), soci::use(score), soci::use(flags), soci::use(explain), soci::use(created);
+    *s << "UPDATE lots SET risk_score = :s WHERE id = :l", soci::use(score), soci::use(lot);
+    tx.Commit();
+}
+
+std::vector<std::int64_t> RiskRepository::LotIdsChangedSince(std::optional<Instant> since) {
+    Database::Lease s(db_);
+    const std::string from = since ? FormatUtcTimestamp(*since) : std::string("1970-01-01T00:00:00.000Z");
+    soci::rowset<soci::row> rows =
+        (s->prepare << "SELECT id FROM lots WHERE updated_at >= :f ORDER BY id", soci::use(from));
+    std::vector<std::int64_t> ids;
+    for (const auto& r : rows) {
+        ids.push_back(ToLong(r, 0));
+    }
+    return ids;
+}
+
 std::optional<StoredEvaluation> RiskRepository::LatestEvaluation(std::int64_t lot_id) {
     Database::Lease s(db_);
     long long lot = lot_id;

@@ -50,6 +50,18 @@ public:
                                 Instant now);
     std::optional<StoredEvaluation> LatestEvaluation(std::int64_t lot_id);
 
+    struct NewEvaluation {
+        std::int64_t lot_id = 0;
+        std::string model_version;
+        int score = 0;
+        std::string flags;
+        std::string explain;
+    };
+    // Many evaluations in one transaction (a rescore commits in batches).
+    void SaveEvaluations(const std::vector<NewEvaluation>& evaluations, Instant now);
+    // Lots created or updated at or after `since` (all when nullopt), by id.
+    std::vector<std::int64_t> LotIdsChangedSince(std::optional<Instant> since);
+
 private:
     Database& db_;
 };

@@ -380,6 +380,16 @@ TEST_P(ApiTest, RiskScoresExplainsAndRemembers) {
     EXPECT_EQ(Body(missing).at("error").at("details").at(0).at("field").as_string(), "lot.price");
     auto bad_bins = s.Call("POST", "/risk/score", R"({"lot_id": 5, "supplier_bins": ["123"]})", key);
     EXPECT_EQ(bad_bins.status, 422);
+    const auto metrics = s.Call("GET", "/metrics").body;
+    EXPECT_NE(metrics.find("risk_evaluations_total 1\n"), std::string::npos) << metrics;  // since the restart
+    EXPECT_NE(metrics.find("risk_evaluation_duration_seconds_count 1\n"), std::string::npos);
+
+    // The CLI re-scores every stored lot in batches.
+    EXPECT_EQ(s.Stop(), 0);
+    auto rescore = RunCli(*db_, {"risk", "rescore"}, {});
+    EXPECT_EQ(rescore.exit_code, 0) << rescore.output;
+    EXPECT_NE(rescore.output.find("risk rescore done: 60 lots"), std::string::npos) << rescore.output;
+    EXPECT_EQ(RunCli(*db_, {"risk", "rescore", "--since", "yesterday"}, {}).exit_code, 2);
 }
 
 TEST_P(ApiTest, WorkingDayCalendarAnswersFromData) {

@@ -289,6 +289,14 @@ TEST_P(IngestTest, TheSchedulerSyncsOnItsOwnAndStopsCleanly) {
     }
     EXPECT_EQ(Scalar("SELECT COUNT(*) FROM goszakup_lots"), 125);
     EXPECT_EQ(Scalar("SELECT COUNT(*) FROM rnu_entries"), 20);  // the RNU list on the first tick
+    // New lots are scored after each sync: every lot has an evaluation and a risk_score.
+    const auto scored = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (std::chrono::steady_clock::now() < scored &&
+           Scalar("SELECT COUNT(*) FROM lots WHERE risk_score IS NOT NULL") < 125) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    EXPECT_EQ(Scalar("SELECT COUNT(*) FROM lots WHERE risk_score IS NOT NULL"), 125);
+    EXPECT_GE(Scalar("SELECT COUNT(DISTINCT lot_id) FROM risk_evaluations"), 125);
     EXPECT_EQ(s.Stop(), 0);
 }
 
