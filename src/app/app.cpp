@@ -146,9 +146,8 @@ void AddPortalMetrics(http::Metrics& metrics, Portal& portal) {
         const auto stats = portal.sync->Stats();
         // A counter, as its name says: goszakup_lots rows are never deleted, so the count only
         // grows (and it is read from the database, so a restart does not reset it).
-        out += "# HELP goszakup_lots_total Lots stored from the portal (rows in goszakup_lots).\n";
-        out += "# TYPE goszakup_lots_total counter\n";
-        out += fmt::format("goszakup_lots_total {}\n", stats.lots_total);
+        http::Metrics::CounterSample(
+            out, "goszakup_lots_total", "Lots stored from the portal (rows in goszakup_lots).", stats.lots_total);
         http::Metrics::Gauge(
             out,
             "goszakup_sync_last_success_timestamp_seconds",
@@ -166,14 +165,12 @@ void AddPortalMetrics(http::Metrics& metrics, Portal& portal) {
         out += "# HELP goszakup_sync_runs_total Sync runs, by outcome.\n# TYPE goszakup_sync_runs_total counter\n";
         out += fmt::format("goszakup_sync_runs_total{{outcome=\"ok\"}} {}\n", stats.runs - stats.failed_runs);
         out += fmt::format("goszakup_sync_runs_total{{outcome=\"failed\"}} {}\n", stats.failed_runs);
-        out += "# HELP goszakup_sync_duration_seconds How long sync runs take.\n";
-        out += "# TYPE goszakup_sync_duration_seconds histogram\n";
-        for (const auto& [bound, count] : stats.duration_buckets) {
-            out += fmt::format("goszakup_sync_duration_seconds_bucket{{le=\"{}\"}} {}\n", bound, count);
-        }
-        out += fmt::format("goszakup_sync_duration_seconds_bucket{{le=\"+Inf\"}} {}\n", stats.runs);
-        out += fmt::format("goszakup_sync_duration_seconds_sum {}\n", stats.duration_sum);
-        out += fmt::format("goszakup_sync_duration_seconds_count {}\n", stats.runs);
+        http::Metrics::HistogramSamples(out,
+                                        "goszakup_sync_duration_seconds",
+                                        "How long sync runs take.",
+                                        stats.duration_buckets,
+                                        stats.duration_sum,
+                                        stats.runs);
     });
 }
 
@@ -295,10 +292,9 @@ int Serve(const Config& config) {
     api::RegisterRiskRoutes(router, risk, clock);
     metrics.AddCollector([&risk](std::string& out) {
         const auto stats = risk.Stats();
-        out += "# HELP risk_evaluations_total Lots scored by the risk engine.\n# TYPE risk_evaluations_total counter\n";
-        out += fmt::format("risk_evaluations_total {}\n", stats.evaluations);
-        out += "# HELP risk_high_total Evaluations with a high risk level.\n# TYPE risk_high_total counter\n";
-        out += fmt::format("risk_high_total {}\n", stats.high);
+        http::Metrics::CounterSample(
+            out, "risk_evaluations_total", "Lots scored by the risk engine.", stats.evaluations);
+        http::Metrics::CounterSample(out, "risk_high_total", "Evaluations with a high risk level.", stats.high);
         http::Metrics::Gauge(out,
                              "antidumping_lots_ratio",
                              "Share of evaluations with a bid to check that were flagged for dumping.",
@@ -306,14 +302,12 @@ int Serve(const Config& config) {
                                stats.dumping_checked > 0 ? static_cast<double>(stats.dumping_flagged) /
                                                                static_cast<double>(stats.dumping_checked)
                                                          : 0.0}});
-        out += "# HELP risk_evaluation_duration_seconds Time to evaluate one lot (facts and indicators).\n";
-        out += "# TYPE risk_evaluation_duration_seconds histogram\n";
-        for (const auto& [bound, count] : stats.duration_buckets) {
-            out += fmt::format("risk_evaluation_duration_seconds_bucket{{le=\"{}\"}} {}\n", bound, count);
-        }
-        out += fmt::format("risk_evaluation_duration_seconds_bucket{{le=\"+Inf\"}} {}\n", stats.evaluations);
-        out += fmt::format("risk_evaluation_duration_seconds_sum {}\n", stats.duration_sum);
-        out += fmt::format("risk_evaluation_duration_seconds_count {}\n", stats.evaluations);
+        http::Metrics::HistogramSamples(out,
+                                        "risk_evaluation_duration_seconds",
+                                        "Time to evaluate one lot (facts and indicators).",
+                                        stats.duration_buckets,
+                                        stats.duration_sum,
+                                        stats.evaluations);
     });
     api::RegisterImportRoutes(
         router, imports, import_repository, lot_repository, calc.rules(), clock, config.import.max_bytes);

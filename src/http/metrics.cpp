@@ -81,6 +81,23 @@ void Metrics::Gauge(std::string& out,
     }
 }
 
+void Metrics::CounterSample(std::string& out, const std::string& name, const std::string& help, std::int64_t value) {
+    out += fmt::format("# HELP {} {}\n# TYPE {} counter\n{} {}\n", name, help, name, name, value);
+}
+
+void Metrics::HistogramSamples(std::string& out,
+                               const std::string& name,
+                               const std::string& help,
+                               const std::vector<std::pair<double, std::int64_t>>& cumulative,
+                               double sum,
+                               std::int64_t count) {
+    out += fmt::format("# HELP {} {}\n# TYPE {} histogram\n", name, help, name);
+    for (const auto& [bound, n] : cumulative) {
+        out += fmt::format("{}_bucket{{le=\"{}\"}} {}\n", name, bound, n);
+    }
+    out += fmt::format("{}_bucket{{le=\"+Inf\"}} {}\n{}_sum {}\n{}_count {}\n", name, count, name, sum, name, count);
+}
+
 std::string Metrics::Render() const {
     std::string out;
     std::vector<Collector> collectors;

@@ -46,6 +46,14 @@ public:
                       const std::string& name,
                       const std::string& help,
                       const std::vector<std::pair<std::string, double>>& samples);
+    static void CounterSample(std::string& out, const std::string& name, const std::string& help, std::int64_t value);
+    // A histogram from cumulative (upper bound, count) pairs; +Inf is `count`.
+    static void HistogramSamples(std::string& out,
+                                 const std::string& name,
+                                 const std::string& help,
+                                 const std::vector<std::pair<double, std::int64_t>>& cumulative,
+                                 double sum,
+                                 std::int64_t count);
 
 private:
     static constexpr std::array<double, 14> kBuckets{
