@@ -98,6 +98,13 @@ void RegisterRiskRoutes(http::Router& router, risk::RiskService& risk, const Clo
     };
     router.Add("POST", "/risk/score", score);
     router.Add("POST", "/risk/score/{lot_id}", score);
+    router.Add("GET", "/risk/customers/{bin}", [&risk, &clock](http::Request& request) {
+        auto result = risk.Customer(request.path_params.at("bin"));
+        if (!result) {
+            return http::ErrorResponse(result.error(), request.request_id);
+        }
+        return http::Response::Json(WithMeta(std::move(*result), request.request_id, clock.Now()));
+    });
     router.Add("GET", "/risk/explain/{lot_id}", [&risk, &clock](http::Request& request) {
         const auto lot_id = LotIdParam(request.path_params.at("lot_id"));
         if (!lot_id) {

@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <map>
+
+#include "core/bin.hpp"
 #include "core/json.hpp"
 
 namespace zakupai::risk {
@@ -217,6 +221,67 @@ std::string RiskService::ScorePayload(LotFacts facts, const ScoreExtras& extras)
     }
     Gather(facts, extras);
     return ScoreJson(facts, Evaluate(facts, RiskContext{rules_, calendar_}), false);
+}
+
+Result<std::string> RiskService::Customer(std::string_view bin_text) {
+    auto bin = NormalizeBin(bin_text);
+    if (!bin) {
+        return Fail(Error::Invalid("bin", bin.error().message));
+    }
+    const auto lots = repository_.CustomerEvaluations(*bin);
+    std::map<std::string, std::int64_t> fired;
+    std::int64_t sum = 0;
+    int max_score = 0;
+    std::int64_t high = 0;
+    std::int64_t medium = 0;
+    for (const auto& lot : lots) {
+        sum += lot.score;
+        max_score = std::max(max_score, lot.score);
+        high += lot.score >= 60 ? 1 : 0;
+        medium += lot.score >= 30 && lot.score < 60 ? 1 : 0;
+        // flags is a JSON array of ids written by this service: ["a","b"].
+        for (std::size_t pos = lot.flags.find('"'); pos != std::string::npos;) {
+            const auto end = lot.flags.find('"', pos + 1);
+            if (end == std::string::npos) {
+                break;
+            }
+            ++fired[lot.flags.substr(pos + 1, end - pos - 1)];
+            pos = lot.flags.find('"', end + 1);
+        }
+    }
+    auto riskiest = lots;
+    std::sort(riskiest.begin(), riskiest.end(), [](const auto& a, const auto& b) {
+        return a.score != b.score ? a.score > b.score : a.lot_id < b.lot_id;
+    });
+    if (riskiest.size() > 10) {
+        riskiest.resize(10);
+    }
+    JsonWriter w;
+    w.BeginObject()
+        .Field("customer_bin", *bin)
+        .Field("lots", repository_.CountCustomerLots(*bin))
+        .Field("evaluated", static_cast<std::int64_t>(lots.size()))
+        .Key("average_score")
+        .Decimal(lots.empty() ? 0
+                              : (sum * 100 + static_cast<std::int64_t>(lots.size()) / 2) /
+                                    static_cast<std::int64_t>(lots.size()),
+                 2)
+        .Field("max_score", max_score)
+        .Field("high", high)
+        .Field("medium", medium)
+        .Field("low", static_cast<std::int64_t>(lots.size()) - high - medium)
+        .Key("indicators")
+        .BeginObject();
+    for (const auto& [id, n] : fired) {
+        w.Field(id, n);
+    }
+    w.EndObject().Key("riskiest").BeginArray();
+    for (const auto& lot : riskiest) {
+        w.BeginObject().Field("lot_id", lot.lot_id).Field("score", lot.score).MoneyField("price", lot.price);
+        w.Key("flags").Raw(lot.flags.empty() ? "[]" : lot.flags).EndObject();
+    }
+    w.EndArray().EndObject();
+    return w.Take();
 }
 
 Result<std::string> RiskService::Explain(std::int64_t lot_id) {

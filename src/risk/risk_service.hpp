@@ -72,6 +72,9 @@ public:
     RescoreReport Rescore(std::optional<Instant> since,
                           const std::function<void(const RescoreProgress&)>& progress = {});
     RiskStats Stats() const;
+    // The customer's lots as the risk engine last judged them: how many, average and maximum
+    // score, levels, how often each indicator fired, the riskiest lots. 422 for a bad BIN.
+    Result<std::string> Customer(std::string_view bin);
 
 private:
     using PeerCache = std::unordered_map<std::string, std::vector<double>>;

@@ -148,6 +148,27 @@ void RiskRepository::SaveEvaluations(const std::vector<NewEvaluation>& evaluatio
     tx.Commit();
 }
 
+std::vector<RiskRepository::CustomerLot> RiskRepository::CustomerEvaluations(const std::string& customer_bin) {
+    Database::Lease s(db_);
+    soci::rowset<soci::row> rows =
+        (s->prepare << "SELECT l.id, l.price, e.score, e.flags FROM lots l JOIN risk_evaluations e ON e.lot_id = l.id "
+                       "WHERE l.customer_bin = :b AND e.id = (SELECT MAX(e2.id) FROM risk_evaluations e2 WHERE "
+                       "e2.lot_id = l.id) ORDER BY l.id",
+         soci::use(customer_bin));
+    std::vector<CustomerLot> out;
+    for (const auto& r : rows) {
+        out.push_back(CustomerLot{ToLong(r, 0), ToLong(r, 1), static_cast<int>(ToLong(r, 2)), Text(r, 3)});
+    }
+    return out;
+}
+
+std::int64_t RiskRepository::CountCustomerLots(const std::string& customer_bin) {
+    Database::Lease s(db_);
+    long long count = 0;
+    *s << "SELECT COUNT(*) FROM lots WHERE customer_bin = :b", soci::use(customer_bin), soci::into(count);
+    return count;
+}
+
 std::vector<std::int64_t> RiskRepository::LotIdsChangedSince(std::optional<Instant> since) {
     Database::Lease s(db_);
     const std::string from = since ? FormatUtcTimestamp(*since) : std::string("1970-01-01T00:00:00.000Z");

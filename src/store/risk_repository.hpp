@@ -59,6 +59,15 @@ public:
     };
     // Many evaluations in one transaction (a rescore commits in batches).
     void SaveEvaluations(const std::vector<NewEvaluation>& evaluations, Instant now);
+    struct CustomerLot {
+        std::int64_t lot_id = 0;
+        Tiyn price = 0;
+        int score = 0;
+        std::string flags;  // JSON array of triggered indicator ids
+    };
+    // The latest evaluation of each of the customer's lots (lots never scored are left out).
+    std::vector<CustomerLot> CustomerEvaluations(const std::string& customer_bin);
+    std::int64_t CountCustomerLots(const std::string& customer_bin);
     // Lots created or updated at or after `since` (all when nullopt), by id.
     std::vector<std::int64_t> LotIdsChangedSince(std::optional<Instant> since);
 

@@ -390,6 +390,27 @@ TEST_P(ApiTest, RiskScoresExplainsAndRemembers) {
     EXPECT_EQ(rescore.exit_code, 0) << rescore.output;
     EXPECT_NE(rescore.output.find("risk rescore done: 60 lots"), std::string::npos) << rescore.output;
     EXPECT_EQ(RunCli(*db_, {"risk", "rescore", "--since", "yesterday"}, {}).exit_code, 2);
+
+    // A customer's lots as the engine last judged them.
+    s.Start();
+    const std::string bin(Body(s.Call("GET", "/tldr/5", "", key)).at("customer").at("bin").as_string());
+    auto customer = s.Call("GET", "/risk/customers/" + bin, "", key);
+    ASSERT_EQ(customer.status, 200) << customer.body;
+    auto c = Body(customer);
+    EXPECT_EQ(c.at("customer_bin").as_string(), bin);
+    EXPECT_GE(c.at("lots").as_int64(), 1);
+    EXPECT_EQ(c.at("evaluated").as_int64(), c.at("lots").as_int64());  // the rescore covered every lot
+    EXPECT_EQ(c.at("high").as_int64() + c.at("medium").as_int64() + c.at("low").as_int64(),
+              c.at("evaluated").as_int64());
+    const auto& riskiest = c.at("riskiest").as_array();
+    ASSERT_FALSE(riskiest.empty());
+    EXPECT_EQ(riskiest.at(0).at("score").as_int64(), c.at("max_score").as_int64());
+    for (std::size_t i = 1; i < riskiest.size(); ++i) {
+        EXPECT_LE(riskiest.at(i).at("score").as_int64(), riskiest.at(i - 1).at("score").as_int64());
+    }
+    EXPECT_EQ(s.Call("GET", "/risk/customers/123456789012", "", key).status, 422);
+    auto nobody = Body(s.Call("GET", "/risk/customers/990640001201", "", key));
+    EXPECT_EQ(nobody.at("evaluated").as_int64(), 0);
 }
 
 TEST_P(ApiTest, WorkingDayCalendarAnswersFromData) {
