@@ -66,6 +66,11 @@ void RegisterCalendarRoutes(http::Router& router, const WorkCalendar& calendar, 
 // The OpenAPI document served at /openapi.json (compiled in from data/openapi.json).
 std::string_view OpenApiDocument();
 
+// A whole decimal integer, nothing else around it ("12", not "12a" or " 12").
+std::optional<std::int64_t> ParseInteger(std::string_view text);
+// A path parameter that must be a positive id (lot, key, user).
+std::optional<std::int64_t> PositivePathId(const http::Request& request, const std::string& name);
+
 // Adds "request_id" and "ts" to a JSON object produced by a domain module.
 std::string WithMeta(std::string object_json, std::string_view request_id, Instant now);
 

@@ -1,4 +1,3 @@
-#include <charconv>
 
 #include "api/api.hpp"
 #include "core/json.hpp"
@@ -13,16 +12,6 @@ http::Response Problem(const Error& error, const http::Request& request) {
 
 bool IsIntegration(const http::Caller& caller) {
     return caller.plan == "service" || caller.plan == "admin";
-}
-
-std::optional<std::int64_t> PathInt(const http::Request& request, const std::string& name) {
-    const std::string& text = request.path_params.at(name);
-    std::int64_t value = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc{} || end != text.data() + text.size() || value < 1) {
-        return std::nullopt;
-    }
-    return value;
 }
 
 void WriteLimits(JsonWriter& w, const PlanLimits& limits) {
@@ -132,7 +121,7 @@ void RegisterBillingRoutes(http::Router& router, billing::BillingService& billin
         "GET",
         "/billing/stats/{tg_id}",
         [&billing](http::Request& request) {
-            auto tg_id = PathInt(request, "tg_id");
+            auto tg_id = PositivePathId(request, "tg_id");
             if (!tg_id) {
                 return Problem(Error::Invalid("tg_id", "must be a positive integer"), request);
             }
@@ -181,7 +170,7 @@ void RegisterBillingRoutes(http::Router& router, billing::BillingService& billin
         "DELETE",
         "/billing/keys/{key_id}",
         [&billing](http::Request& request) {
-            auto key_id = PathInt(request, "key_id");
+            auto key_id = PositivePathId(request, "key_id");
             if (!key_id) {
                 return Problem(Error::Invalid("key_id", "must be a positive integer"), request);
             }

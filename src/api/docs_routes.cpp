@@ -1,4 +1,3 @@
-#include <charconv>
 
 #include "api/api.hpp"
 #include "core/json.hpp"
@@ -52,13 +51,11 @@ void RegisterDocsRoutes(http::Router& router,
         return http::Response::Json(WithMeta(std::move(*summary), request.request_id, clock.Now()));
     });
     router.Add("GET", "/tldr/{lot_id}", [&tldr, &clock, language_of](http::Request& request) {
-        const std::string& raw = request.path_params.at("lot_id");
-        std::int64_t lot_id = 0;
-        auto [end, ec] = std::from_chars(raw.data(), raw.data() + raw.size(), lot_id);
-        if (ec != std::errc{} || end != raw.data() + raw.size() || lot_id < 1) {
+        const auto lot_id = PositivePathId(request, "lot_id");
+        if (!lot_id) {
             return http::ErrorResponse(Error::Invalid("lot_id", "must be a positive integer"), request.request_id);
         }
-        auto summary = tldr.ForLot(lot_id, language_of(request.Query("lang")));
+        auto summary = tldr.ForLot(*lot_id, language_of(request.Query("lang")));
         if (!summary) {
             return http::ErrorResponse(summary.error(), request.request_id);
         }

@@ -1,7 +1,5 @@
 #include <fmt/format.h>
 
-#include <charconv>
-
 #include "api/api.hpp"
 #include "calc/calculators.hpp"
 #include "core/json.hpp"
@@ -11,19 +9,6 @@
 #include "ingest/sync.hpp"
 
 namespace zakupai::api {
-
-namespace {
-
-std::optional<std::int64_t> IntParam(std::string_view text) {
-    std::int64_t value = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc{} || end != text.data() + text.size()) {
-        return std::nullopt;
-    }
-    return value;
-}
-
-}  // namespace
 
 void RegisterIngestRoutes(http::Router& router,
                           ingest::GoszakupSync* sync,
@@ -94,9 +79,9 @@ void RegisterIngestRoutes(http::Router& router,
         "/etl/goszakup/events",
         [&repository, &clock](http::Request& request) {
             const auto after =
-                request.Query("after").empty() ? std::optional<std::int64_t>(0) : IntParam(request.Query("after"));
-            const auto limit =
-                request.Query("limit").empty() ? std::optional<std::int64_t>(100) : IntParam(request.Query("limit"));
+                request.Query("after").empty() ? std::optional<std::int64_t>(0) : ParseInteger(request.Query("after"));
+            const auto limit = request.Query("limit").empty() ? std::optional<std::int64_t>(100)
+                                                              : ParseInteger(request.Query("limit"));
             std::vector<FieldProblem> problems;
             if (!after || *after < 0) {
                 problems.push_back({"after", "must be a non-negative integer (an event id)"});
@@ -223,8 +208,8 @@ void RegisterImportRoutes(http::Router& router,
         upload);
 
     router.Add("GET", "/lots/{id}/prices", [&repository, &lots, &rules, &clock](http::Request& request) {
-        const auto id = IntParam(request.path_params.at("id"));
-        if (!id || *id < 1) {
+        const auto id = PositivePathId(request, "id");
+        if (!id) {
             return http::ErrorResponse(Error::Invalid("id", "must be a positive integer"), request.request_id);
         }
         const auto lot = lots.FindLot(*id);

@@ -1,4 +1,3 @@
-#include <charconv>
 
 #include "api/api.hpp"
 #include "core/bin.hpp"
@@ -8,12 +7,6 @@
 namespace zakupai::api {
 
 namespace {
-
-std::optional<std::int64_t> LotIdParam(const std::string& text) {
-    std::int64_t value = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    return ec == std::errc{} && end == text.data() + text.size() && value > 0 ? std::optional(value) : std::nullopt;
-}
 
 // bid and supplier_bins, shared by both ways of asking for a score.
 risk::ScoreExtras Extras(JsonFields& f, const boost::json::object& body) {
@@ -47,8 +40,8 @@ void RegisterRiskRoutes(http::Router& router, risk::RiskService& risk, const Clo
         }
         JsonFields f(*body);
         std::optional<std::int64_t> lot_id;
-        if (auto it = request.path_params.find("lot_id"); it != request.path_params.end()) {
-            lot_id = LotIdParam(it->second);
+        if (request.path_params.contains("lot_id")) {
+            lot_id = PositivePathId(request, "lot_id");
             if (!lot_id) {
                 f.Problem("lot_id", "must be a positive integer");
             }
@@ -106,7 +99,7 @@ void RegisterRiskRoutes(http::Router& router, risk::RiskService& risk, const Clo
         return http::Response::Json(WithMeta(std::move(*result), request.request_id, clock.Now()));
     });
     router.Add("GET", "/risk/explain/{lot_id}", [&risk, &clock](http::Request& request) {
-        const auto lot_id = LotIdParam(request.path_params.at("lot_id"));
+        const auto lot_id = PositivePathId(request, "lot_id");
         if (!lot_id) {
             return http::ErrorResponse(Error::Invalid("lot_id", "must be a positive integer"), request.request_id);
         }

@@ -52,10 +52,6 @@ struct LotSlots {
 
 void WriteSyncState(soci::session& s, const std::string& sync_name, const SyncState& state, Instant now);
 
-std::string Text(const soci::row& r, std::size_t i) {
-    return r.get_indicator(i) == soci::i_ok ? r.get<std::string>(i) : std::string();
-}
-
 }  // namespace
 
 PageCounts GoszakupRepository::UpsertPage(const std::vector<GoszakupLot>& lots,

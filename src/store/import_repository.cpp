@@ -8,24 +8,6 @@ namespace zakupai::store {
 
 namespace {
 
-std::string Text(const soci::row& r, std::size_t i) {
-    return r.get_indicator(i) == soci::i_ok ? r.get<std::string>(i) : std::string();
-}
-
-double Real(const soci::row& r, std::size_t i) {
-    if (r.get_indicator(i) != soci::i_ok) {
-        return 0;
-    }
-    switch (r.get_properties(i).get_data_type()) {
-        case soci::dt_double:
-            return r.get<double>(i);
-        case soci::dt_string:
-            return std::stod(r.get<std::string>(i));
-        default:
-            return static_cast<double>(ToLong(r, i));
-    }
-}
-
 void InsertBatch(soci::session& s, const BatchRecord& b, const std::string& ts) {
     const int strict = b.strict ? 1 : 0;
     long long total = b.rows_total;

@@ -10,10 +10,6 @@ namespace zakupai::store {
 
 namespace {
 
-std::string Text(const soci::row& r, std::size_t i) {
-    return r.get_indicator(i) == soci::i_ok ? r.get<std::string>(i) : std::string();
-}
-
 std::optional<double> Number(const std::string& text) {
     if (text.empty()) {
         return std::nullopt;
@@ -69,11 +65,7 @@ std::optional<Tiyn> RiskRepository::CheapestSupplierCost(std::int64_t lot_id) {
          soci::use(id));
     std::optional<Tiyn> best;
     for (const auto& r : rows) {
-        double qty = 1;
-        if (r.get_indicator(1) == soci::i_ok) {
-            qty = r.get_properties(1).get_data_type() == soci::dt_double ? r.get<double>(1)
-                                                                         : static_cast<double>(ToLong(r, 1));
-        }
+        const double qty = r.get_indicator(1) == soci::i_ok ? Real(r, 1) : 1.0;
         const auto cost = static_cast<Tiyn>(std::llround(static_cast<double>(ToLong(r, 0)) * qty));
         if (!best || cost < *best) {
             best = cost;

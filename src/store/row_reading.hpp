@@ -28,6 +28,26 @@ inline long long ToLong(const soci::row& r, std::size_t i) {
     }
 }
 
+// A nullable text column; NULL reads as "".
+inline std::string Text(const soci::row& r, std::size_t i) {
+    return r.get_indicator(i) == soci::i_ok ? r.get<std::string>(i) : std::string();
+}
+
+// A REAL/NUMERIC column (double on both backends, text for some PostgreSQL numerics); NULL is 0.
+inline double Real(const soci::row& r, std::size_t i) {
+    if (r.get_indicator(i) != soci::i_ok) {
+        return 0;
+    }
+    switch (r.get_properties(i).get_data_type()) {
+        case soci::dt_double:
+            return r.get<double>(i);
+        case soci::dt_string:
+            return std::stod(r.get<std::string>(i));
+        default:
+            return static_cast<double>(ToLong(r, i));
+    }
+}
+
 // Timestamps are text on SQLite and std::tm (UTC session) on PostgreSQL; both become ISO text.
 inline std::string TimestampText(const soci::row& r, std::size_t i) {
     if (r.get_properties(i).get_data_type() == soci::dt_date) {
