@@ -38,14 +38,16 @@ void RegisterIngestRoutes(http::Router& router,
             }
             JsonFields f(*body);
             sync_request.full = f.Bool({"full"}, false).value_or(request.Query("full") == "true");
-            std::string what = f.Choice({"register"}, {"lots", "subjects"}, false).value_or("");
+            std::string what = f.Choice({"register"}, {"lots", "subjects", "contracts"}, false).value_or("");
             if (what.empty()) {
                 what = request.Query("register").empty() ? "lots" : std::string(request.Query("register"));
-                if (what != "lots" && what != "subjects") {
-                    f.Problem("register", "must be lots or subjects");
+                if (what != "lots" && what != "subjects" && what != "contracts") {
+                    f.Problem("register", "must be lots, subjects or contracts");
                 }
             }
-            sync_request.what = what == "subjects" ? ingest::Register::kSubjects : ingest::Register::kLots;
+            sync_request.what = what == "subjects"    ? ingest::Register::kSubjects
+                                : what == "contracts" ? ingest::Register::kContracts
+                                                      : ingest::Register::kLots;
             sync_request.since = f.Day({"since"}, false);
             if (!sync_request.since && !request.Query("since").empty()) {
                 auto day = ParseIsoDate(request.Query("since"));

@@ -1,4 +1,8 @@
 
+#include <fmt/format.h>
+
+#include <algorithm>
+
 #include "api/api.hpp"
 #include "core/bin.hpp"
 #include "core/json.hpp"
@@ -8,7 +12,53 @@ namespace zakupai::api {
 
 namespace {
 
-// bid and supplier_bins, shared by both ways of asking for a score.
+// [{supplier_bin, price, status}]: the bids of one lot, as the results protocol lists them.
+std::optional<std::vector<risk::Bid>> ParseBids(JsonFields& f, const boost::json::value& value) {
+    if (!value.is_array() || value.get_array().size() > 500) {
+        f.Problem("bids", "must be a list of at most 500 bids");
+        return std::nullopt;
+    }
+    std::vector<risk::Bid> bids;
+    std::size_t index = 0;
+    for (const auto& item : value.get_array()) {
+        const std::string at = "bids[" + std::to_string(index++) + "]";
+        if (!item.is_object()) {
+            f.Problem(at, "must be an object {supplier_bin, price, status}");
+            continue;
+        }
+        JsonFields b(item.get_object());
+        risk::Bid bid;
+        const auto bin = b.String({"supplier_bin", "supplier_biin"}, 1, 64, true);
+        if (bin) {
+            auto normalized = NormalizeBin(*bin);
+            if (!normalized) {
+                b.Problem("supplier_bin", normalized.error().message);
+            } else {
+                bid.supplier_bin = *normalized;
+            }
+        }
+        bid.price = b.Money({"price", "amount"}, true).value_or(0);
+        if (bid.price < 0) {
+            b.Problem("price", "must be >= 0");
+        }
+        bid.status = b.Choice({"status"}, {"valid", "rejected", "winner"}, false).value_or("valid");
+        for (const auto& problem : b.problems()) {
+            f.Problem(at + "." + problem.field, problem.problem);
+        }
+        for (const auto& earlier : bids) {
+            if (!bid.supplier_bin.empty() && earlier.supplier_bin == bid.supplier_bin) {
+                f.Problem(at + ".supplier_bin", "appears twice: one bid per supplier");
+            }
+        }
+        bids.push_back(std::move(bid));
+    }
+    if (std::count_if(bids.begin(), bids.end(), [](const risk::Bid& b) { return b.status == "winner"; }) > 1) {
+        f.Problem("bids", "at most one bid can be the winner");
+    }
+    return bids;
+}
+
+// bid, supplier_bins and bids, shared by both ways of asking for a score.
 risk::ScoreExtras Extras(JsonFields& f, const boost::json::object& body) {
     risk::ScoreExtras extras;
     extras.bid = f.Money({"bid", "bid_price"}, false);
@@ -25,6 +75,9 @@ risk::ScoreExtras Extras(JsonFields& f, const boost::json::object& body) {
                 extras.supplier_bins.push_back(*bin);
             }
         }
+    }
+    if (const auto* bids = body.if_contains("bids")) {
+        extras.bids = ParseBids(f, *bids);
     }
     return extras;
 }
@@ -57,6 +110,7 @@ void RegisterRiskRoutes(http::Router& router, risk::RiskService& risk, const Clo
             } else {
                 JsonFields l(lot->get_object());
                 facts.title = l.String({"title"}, 1, 2000, true).value_or("");
+                facts.name_kz = l.String({"name_kz", "title_kz"}, 1, 2000, false).value_or("");
                 facts.price = l.Money({"price", "amount"}, true).value_or(0);
                 facts.method =
                     l.Choice({"method"}, {"tender", "auction", "price_offers", "eshop", "single_source"}, false)
@@ -98,12 +152,84 @@ void RegisterRiskRoutes(http::Router& router, risk::RiskService& risk, const Clo
         }
         return http::Response::Json(WithMeta(std::move(*result), request.request_id, clock.Now()));
     });
+    router.Add("GET", "/risk/suppliers/{bin}", [&risk, &clock](http::Request& request) {
+        auto result = risk.Supplier(request.path_params.at("bin"));
+        if (!result) {
+            return http::ErrorResponse(result.error(), request.request_id);
+        }
+        return http::Response::Json(WithMeta(std::move(*result), request.request_id, clock.Now()));
+    });
+    router.Add("GET", "/risk/rules", [&risk, &clock](http::Request& request) {
+        const auto& rules = risk.risk_rules();
+        JsonWriter w;
+        w.BeginObject()
+            .Field("model", rules.model)
+            .Key("levels")
+            .BeginObject()
+            .Field("medium", rules.medium)
+            .Field("high", rules.high)
+            .EndObject()
+            .Key("indicators")
+            .BeginObject();
+        for (const auto& [id, rule] : rules.indicators) {
+            w.Key(id).BeginObject().Field("version", rule.version).Field("weight", rule.weight).Key("params").BeginObject();
+            for (const auto& [name, value] : rule.params) {
+                w.Key(name).Raw(fmt::format("{}", value));
+            }
+            w.EndObject();
+            if (id == "amendment_increase") {
+                w.Key("allowed_grounds").BeginArray();
+                for (auto g : rule.allowed_grounds) {
+                    w.Int(g);
+                }
+                w.EndArray();
+            }
+            w.EndObject();
+        }
+        w.EndObject().EndObject();
+        return http::Response::Json(WithMeta(w.Take(), request.request_id, clock.Now()));
+    });
+    const http::RouteOptions premium{.is_public = false, .required_plan = "premium", .counts_usage = true};
+    router.Add(
+        "PUT",
+        "/lots/{lot_id}/bids",
+        [&risk, &clock](http::Request& request) {
+            const auto lot_id = PositivePathId(request, "lot_id");
+            if (!lot_id) {
+                return http::ErrorResponse(Error::Invalid("lot_id", "must be a positive integer"), request.request_id);
+            }
+            auto body = ParseJsonObject(request.body);
+            if (!body) {
+                return http::ErrorResponse(body.error(), request.request_id);
+            }
+            JsonFields f(*body);
+            std::optional<std::vector<risk::Bid>> bids;
+            if (const auto* list = body->if_contains("bids")) {
+                bids = ParseBids(f, *list);
+            } else {
+                f.Problem("bids", "is required (an empty list records that no bids were filed)");
+            }
+            const auto source = f.String({"source"}, 1, 200, false).value_or("api");
+            if (auto ok = f.Finish(); !ok) {
+                return http::ErrorResponse(ok.error(), request.request_id);
+            }
+            auto result = risk.SaveBids(*lot_id, *bids, source);
+            if (!result) {
+                return http::ErrorResponse(result.error(), request.request_id);
+            }
+            return http::Response::Json(WithMeta(std::move(*result), request.request_id, clock.Now()));
+        },
+        premium);
     router.Add("GET", "/risk/explain/{lot_id}", [&risk, &clock](http::Request& request) {
         const auto lot_id = PositivePathId(request, "lot_id");
         if (!lot_id) {
             return http::ErrorResponse(Error::Invalid("lot_id", "must be a positive integer"), request.request_id);
         }
-        auto result = risk.Explain(*lot_id);
+        const auto lang = request.Query("lang");
+        if (!lang.empty() && lang != "ru" && lang != "kk") {
+            return http::ErrorResponse(Error::Invalid("lang", "must be ru or kk"), request.request_id);
+        }
+        auto result = risk.Explain(*lot_id, lang == "kk");
         if (!result) {
             return http::ErrorResponse(result.error(), request.request_id);
         }

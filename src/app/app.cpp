@@ -199,6 +199,16 @@ public:
                     const auto rnu = portal.rnu->SyncList(*portal.client, page_size);
                     spdlog::info("rnu list sync: {} entries, {}", rnu.entries, rnu.ok ? "ok" : rnu.error);
                     portal.sync->Run(ingest::SyncRequest{false, std::nullopt, ingest::Register::kSubjects});
+                    // Contracts feed concentration, amendments and supplier records; the
+                    // evaluations they change are refreshed by the next rescore.
+                    const auto contracts =
+                        portal.sync->Run(ingest::SyncRequest{false, std::nullopt, ingest::Register::kContracts});
+                    if (contracts.ok && contracts.inserted + contracts.updated > 0) {
+                        const auto scored = risk.Rescore(std::nullopt);
+                        spdlog::info("risk: rescored {} lots after {} contract changes",
+                                     scored.lots,
+                                     contracts.inserted + contracts.updated);
+                    }
                     next_rnu =
                         std::chrono::steady_clock::now() + (rnu.ok ? std::chrono::hours(24) : std::chrono::hours(1));
                 }
@@ -286,9 +296,19 @@ int Serve(const Config& config) {
     api::RegisterIngestRoutes(router, portal.sync.get(), *portal.rnu, *portal.repository, clock);
     store::ImportRepository import_repository(db);
     ingest::ImportService imports(import_repository, clock);
+    auto risk_rules = risk::LoadRiskRules(config.risk.rules_file);
+    if (!risk_rules) {
+        spdlog::critical("risk rules: {}", risk_rules.error().message);
+        return 2;
+    }
     store::RiskRepository risk_repository(db);
-    risk::RiskService risk(
-        lot_repository, risk_repository, *portal.repository, calc.rules(), WorkCalendar::BuiltIn(), clock);
+    risk::RiskService risk(lot_repository,
+                           risk_repository,
+                           *portal.repository,
+                           calc.rules(),
+                           WorkCalendar::BuiltIn(),
+                           *risk_rules,
+                           clock);
     api::RegisterRiskRoutes(router, risk, clock);
     metrics.AddCollector([&risk](std::string& out) {
         const auto stats = risk.Stats();
@@ -430,7 +450,12 @@ int RescoreCommand(const Config& config, const std::string& since_text) {
     store::LotRepository lots(*storage.db);
     store::RiskRepository repository(*storage.db);
     store::GoszakupRepository portal(*storage.db);
-    risk::RiskService risk(lots, repository, portal, *rules, WorkCalendar::BuiltIn(), clock);
+    auto risk_rules = risk::LoadRiskRules(config.risk.rules_file);
+    if (!risk_rules) {
+        std::cerr << "zakupai: risk rules: " << risk_rules.error().message << "\n";
+        return 2;
+    }
+    risk::RiskService risk(lots, repository, portal, *rules, WorkCalendar::BuiltIn(), *risk_rules, clock);
     const bool terminal = ::isatty(STDERR_FILENO) == 1;
     const auto report = risk.Rescore(since, [terminal](const risk::RescoreProgress& p) {
         if (terminal) {
@@ -480,7 +505,11 @@ int SyncCommand(const Config& config, const std::string& what, bool full, const 
         }
     };
     const auto report = portal.sync->Run(
-        ingest::SyncRequest{full, since, what == "subjects" ? ingest::Register::kSubjects : ingest::Register::kLots},
+        ingest::SyncRequest{full,
+                            since,
+                            what == "subjects"    ? ingest::Register::kSubjects
+                            : what == "contracts" ? ingest::Register::kContracts
+                                                  : ingest::Register::kLots},
         progress);
     if (terminal) {
         std::cerr << "\n";
@@ -647,6 +676,10 @@ int Run(int argc, char** argv) {
     auto* sync_subjects = sync->add_subcommand("subjects", "Participants (suppliers and customers) into suppliers");
     sync_subjects->add_flag("--full", full, "Walk the whole register (resumable)");
     sync_subjects->add_option("--since", since, "Only participants changed since this Almaty day, YYYY-MM-DD");
+    auto* sync_contracts =
+        sync->add_subcommand("contracts", "Contracts and their amendments (for concentration and amendment checks)");
+    sync_contracts->add_flag("--full", full, "Walk the whole register (resumable)");
+    sync_contracts->add_option("--since", since, "Only contracts changed since this Almaty day, YYYY-MM-DD");
 
     auto* import = cli.add_subcommand("import", "Load a CSV or XLSX price list (or lots) in one transaction");
     ImportArgs import_args;
@@ -705,8 +738,11 @@ int Run(int argc, char** argv) {
         if (import->parsed()) {
             return ImportCommand(*config, import_args);
         }
-        if (sync_goszakup->parsed() || sync_rnu->parsed() || sync_subjects->parsed()) {
-            const std::string what = sync_rnu->parsed() ? "rnu" : sync_subjects->parsed() ? "subjects" : "lots";
+        if (sync_goszakup->parsed() || sync_rnu->parsed() || sync_subjects->parsed() || sync_contracts->parsed()) {
+            const std::string what = sync_rnu->parsed()         ? "rnu"
+                                     : sync_subjects->parsed()  ? "subjects"
+                                     : sync_contracts->parsed() ? "contracts"
+                                                                : "lots";
             return SyncCommand(*config, what, full, since);
         }
         if (keys_create->parsed() || keys_revoke->parsed()) {

@@ -90,6 +90,12 @@ std::vector<Setting> Settings() {
                      c.data_dir = v;
                      return std::nullopt;
                  }});
+    s.push_back({"risk.rules_file",
+                 "ZAKUPAI_RISK_RULES_FILE",
+                 [](Config& c, const std::string& v) -> std::optional<std::string> {
+                     c.risk.rules_file = v;
+                     return std::nullopt;
+                 }});
     s.push_back({"log_level", "ZAKUPAI_LOG_LEVEL", [](Config& c, const std::string& v) -> std::optional<std::string> {
                      static const std::vector<std::string> kLevels{"trace", "debug", "info", "warn", "error", "off"};
                      if (std::find(kLevels.begin(), kLevels.end(), v) == kLevels.end()) {

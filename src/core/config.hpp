@@ -58,6 +58,10 @@ struct ImportConfig {
     std::size_t max_bytes = std::size_t{10} * 1024 * 1024;
 };
 
+struct RiskConfig {
+    std::string rules_file;  // overrides data/risk_rules.json key by key; empty = the built-in rules
+};
+
 struct Config {
     std::string data_dir = "./var";
     std::string log_level = "info";
@@ -65,6 +69,7 @@ struct Config {
     DatabaseConfig database;
     GoszakupConfig goszakup;
     ImportConfig import;
+    RiskConfig risk;
     std::map<std::string, PlanLimits> plans;  // free, premium, service, admin
     std::string admin_key;                    // optional bootstrap admin key (secret)
     std::string port_file;                    // where serve writes the bound port (tests use port 0)

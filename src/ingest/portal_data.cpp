@@ -513,6 +513,92 @@ Result<SubjectsPage> ParseSubjectsPage(const boost::json::object& answer) {
         [](const store::SubjectRow& s) { return s.last_update_date; });
 }
 
+const std::string& ContractsQuery() {
+    static const std::string kQuery =
+        "query($limit:Int,$after:Int,$filter:ContractFiltersInput){Contract(filter:$filter,limit:$limit,after:$after){"
+        "id parentId rootId trdBuyId trdBuyNumberAnno refAmendmAgreemJustifId supplierBiin customerBin contractNumber "
+        "contractSum contractSumWnds signDate finYear faktTradeMethodsId refContractStatusId deleted lastUpdateDate}}";
+    return kQuery;
+}
+
+Result<ContractsPage> ParseContractsPage(const boost::json::object& answer) {
+    auto money = [](const boost::json::value* v) -> Result<std::optional<Tiyn>> {
+        if (v == nullptr || v->is_null()) {
+            return std::optional<Tiyn>{};
+        }
+        const auto n = AsNumber(v);
+        if (!n || *n < 0 || *n > 1e13) {
+            return Fail(Error::Invalid("contractSum", "not a non-negative number of tenge"));
+        }
+        return std::optional<Tiyn>(static_cast<Tiyn>(std::llround(*n * 100.0)));
+    };
+    auto positive = [](const boost::json::value* v) -> std::optional<std::int64_t> {
+        const auto n = AsInt(v);
+        return n && *n > 0 ? n : std::nullopt;
+    };
+    auto parse = [&](const boost::json::object& o) -> Result<store::ContractRow> {
+        store::ContractRow c;
+        const auto id = AsInt(Field(o, "id"));
+        if (!id || *id <= 0) {
+            return Fail(Error::Invalid("id", "no positive contract id"));
+        }
+        c.source_id = *id;
+        c.parent_source_id = positive(Field(o, "parentId", "parent_id"));
+        if (c.parent_source_id == c.source_id) {
+            c.parent_source_id.reset();  // the first version may point to itself
+        }
+        c.root_source_id = positive(Field(o, "rootId", "root_id"));
+        c.trd_buy_id = positive(Field(o, "trdBuyId", "trd_buy_id"));
+        c.announcement_number = AsText(Field(o, "trdBuyNumberAnno", "trd_buy_number_anno"));
+        c.supplier_bin = AsText(Field(o, "supplierBiin", "supplier_biin"));
+        c.customer_bin = AsText(Field(o, "customerBin", "customer_bin"));
+        if ((!c.supplier_bin.empty() && !IsTwelveDigits(c.supplier_bin)) ||
+            (!c.customer_bin.empty() && !IsTwelveDigits(c.customer_bin))) {
+            return Fail(Error::Invalid("supplierBiin", "a BIN/IIN that is not 12 digits"));
+        }
+        c.contract_number = AsText(Field(o, "contractNumber", "contract_number"));
+        auto amount = money(Field(o, "contractSum", "contract_sum"));
+        auto with_vat = money(Field(o, "contractSumWnds", "contract_sum_wnds"));
+        if (!amount || !with_vat) {
+            return Fail(!amount ? amount.error() : with_vat.error());
+        }
+        c.amount = *amount;
+        c.amount_with_vat = *with_vat;
+        c.sign_date = ParsePortalTime(AsText(Field(o, "signDate", "sign_date")));
+        if (auto year = positive(Field(o, "finYear", "fin_year"))) {
+            c.fin_year = static_cast<int>(*year);
+        }
+        if (auto method = positive(Field(o, "faktTradeMethodsId", "fakt_trade_methods_id"))) {
+            c.method_id = static_cast<int>(*method);
+        }
+        if (auto status = positive(Field(o, "refContractStatusId", "ref_contract_status_id"))) {
+            c.status_id = static_cast<int>(*status);
+        }
+        // The REST register gives a list of ids, GraphQL sometimes a single one.
+        if (const auto* grounds = Field(o, "refAmendmAgreemJustifId", "ref_amendm_agreem_justif_id")) {
+            if (grounds->is_array()) {
+                for (const auto& g : grounds->get_array()) {
+                    if (auto n = AsInt(&g); n && *n > 0) {
+                        c.amendment_grounds.push_back(*n);
+                    }
+                }
+            } else if (auto n = positive(grounds)) {
+                c.amendment_grounds.push_back(*n);
+            }
+        }
+        c.is_deleted = AsInt(Field(o, "deleted", "is_deleted")).value_or(0) != 0;
+        c.last_update_date = AsText(Field(o, "lastUpdateDate", "last_update_date"));
+        return c;
+    };
+    return ReadPage<store::ContractRow>(
+        answer,
+        "Contract",
+        "id",
+        parse,
+        [](const store::ContractRow& c) { return c.source_id; },
+        [](const store::ContractRow& c) { return c.last_update_date; });
+}
+
 const std::string& RnuQuery() {
     static const std::string kQuery =
         "query($limit:Int,$after:Int,$filter:RnuFiltersInput){Rnu(filter:$filter,limit:$limit,after:$after){"

@@ -68,12 +68,18 @@ struct Page {
 using LotsPage = Page<store::GoszakupLot>;
 using SubjectsPage = Page<store::SubjectRow>;
 using RnuPage = Page<store::RnuEntry>;
+using ContractsPage = Page<store::ContractRow>;
 
 // The GraphQL query the sync sends for a page of lots.
 const std::string& LotsQuery();
 // An answer whose shape is wrong (no data.Lots list, no pageInfo) is an error; a bad row
 // inside a good answer is listed in `meta.bad` and the rest are kept.
 Result<LotsPage> ParseLotsPage(const boost::json::object& answer, const Dictionaries& refs);
+
+// GraphQL Contract, keyed by the contract id; every amendment is its own row pointing to its
+// parent. Sums are tenge (contractSum without VAT, contractSumWnds with it).
+const std::string& ContractsQuery();
+Result<ContractsPage> ParseContractsPage(const boost::json::object& answer);
 
 // GraphQL Subjects (participants), keyed by pid. A subject without a 12-digit BIN or IIN is a
 // bad row.

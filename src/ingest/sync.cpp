@@ -74,6 +74,29 @@ private:
     std::vector<store::SubjectRow> subjects_;
 };
 
+class ContractsRegister : public PagedRegister {
+public:
+    explicit ContractsRegister(store::GoszakupRepository& repository) : repository_(repository) {}
+    const char* Name() const override { return "goszakup_contracts"; }
+    const std::string& Query() const override { return ContractsQuery(); }
+    const char* Filter() const override { return "lastUpdateDate"; }
+    Result<PageMeta> Read(const boost::json::object& answer) override {
+        auto page = ParseContractsPage(answer);
+        if (!page) {
+            return Fail(page.error());
+        }
+        contracts_ = std::move(page->rows);
+        return std::move(page->meta);
+    }
+    store::PageCounts Store(const store::SyncState& state, Instant now) override {
+        return repository_.UpsertContracts(contracts_, Name(), state, now);
+    }
+
+private:
+    store::GoszakupRepository& repository_;
+    std::vector<store::ContractRow> contracts_;
+};
+
 }  // namespace
 
 std::string SyncReportJson(const SyncReport& r) {
@@ -189,13 +212,17 @@ SyncReport GoszakupSync::Execute(const SyncRequest& request, const std::function
     std::unique_ptr<PagedRegister> target;
     if (request.what == Register::kSubjects) {
         target = std::make_unique<SubjectsRegister>(repository_);
+    } else if (request.what == Register::kContracts) {
+        target = std::make_unique<ContractsRegister>(repository_);
     } else {
         target = std::make_unique<LotsRegister>(repository_, dictionaries_);
     }
     const std::string name = target->Name();
     store::SyncState state = repository_.LoadSyncState(name);
     SyncReport report;
-    report.what = request.what == Register::kSubjects ? "subjects" : "lots";
+    report.what = request.what == Register::kSubjects    ? "subjects"
+                  : request.what == Register::kContracts ? "contracts"
+                                                         : "lots";
     if (state.InProgress()) {
         report.resumed = true;
         spdlog::info("goszakup sync: resuming the {} {} run at cursor {}", state.mode, name, state.cursor.value_or(0));

@@ -20,7 +20,7 @@ namespace zakupai::ingest {
 
 // The portal registers the sync keeps: lots (into goszakup_lots and lots) and participants
 // (Subjects, into suppliers).
-enum class Register { kLots, kSubjects };
+enum class Register { kLots, kSubjects, kContracts };
 
 struct SyncRequest {
     bool full = false;          // walk everything, not only what changed since the last run
@@ -29,7 +29,7 @@ struct SyncRequest {
 };
 
 struct SyncReport {
-    std::string what;  // lots | subjects
+    std::string what;  // lots | subjects | contracts
     std::string mode;  // full | incremental
     bool ok = true;
     bool resumed = false;  // continued a run that was interrupted

@@ -12,13 +12,47 @@
 #include "core/calendar.hpp"
 #include "core/money.hpp"
 #include "core/time.hpp"
+#include "risk/rules.hpp"
 
 namespace zakupai::risk {
+
+struct Bid {
+    std::string supplier_bin;
+    Tiyn price = 0;
+    std::string status = "valid";  // valid | rejected | winner
+};
+
+// An earlier procedure on the same plan point; bids nullopt when they were never recorded.
+struct PriorProcedure {
+    std::int64_t lot_id = 0;
+    std::string method;
+    std::optional<std::vector<Bid>> bids;
+};
+
+// One version of a contract signed on the lot's announcement.
+struct ContractVersion {
+    std::int64_t id = 0;  // the portal's contract id
+    std::optional<std::int64_t> parent_id;
+    std::string number;
+    std::string supplier_bin;
+    std::optional<Tiyn> amount;
+    std::vector<std::int64_t> grounds;  // ref_amendm_agreem_justif ids of an amendment
+};
+
+// The customer's contracts in a financial year and how much of them its top supplier holds.
+struct Concentration {
+    int year = 0;
+    std::string supplier_bin;
+    std::int64_t supplier_contracts = 0;
+    std::int64_t customer_contracts = 0;
+    std::vector<double> peer_shares;  // other customers' top-supplier shares that year
+};
 
 // What is known about a lot when it is judged. Optional fields are missing data, not zeros.
 struct LotFacts {
     std::int64_t lot_id = 0;  // 0 for a payload that is not stored
     std::string title;
+    std::string name_kz;  // the Kazakh title, when the portal gave one
     std::string method;  // tender | auction | price_offers | eshop | single_source
     std::string customer_bin;
     std::string enstru;
@@ -35,6 +69,11 @@ struct LotFacts {
     std::vector<std::pair<std::int64_t, Tiyn>> same_code_lots;  // same customer and code, 90 days
     std::vector<std::string> rnu_listed;                        // supplier BINs found in the RNU
     bool rnu_checked = false;                                   // the RNU data was consulted
+    std::optional<std::vector<Bid>> bids;                       // nullopt: unknown; empty: none filed
+    std::vector<int> peer_windows;              // bid windows (working days) of the method's lots
+    std::optional<std::vector<PriorProcedure>> prior_procedures;  // nullopt: plan point unknown
+    std::optional<std::vector<ContractVersion>> contracts;        // nullopt: announcement unknown
+    std::optional<Concentration> concentration;
 };
 
 enum class Status { kTriggered, kClear, kNoData };
@@ -42,6 +81,7 @@ std::string_view StatusName(Status status);
 
 struct Finding {
     std::string id;
+    int version = 1;
     std::string name_ru;
     std::string name_kz;
     int weight = 0;
@@ -50,6 +90,7 @@ struct Finding {
     std::string source;                                         // the article of law or the method
     std::vector<std::pair<std::string, std::string>> evidence;  // name -> value, as shown to people
     std::string explanation_ru;
+    std::string explanation_kz;
 };
 
 struct Evaluation {
@@ -62,6 +103,7 @@ struct Evaluation {
 struct RiskContext {
     const calc::RuleBook& rules;
     const WorkCalendar& calendar;
+    const RiskRules& risk = DefaultRiskRules();
 };
 
 // Every indicator, in a fixed order.
@@ -76,6 +118,20 @@ Finding PriceAboveSupplierOffers(const LotFacts& facts, const RiskContext& conte
 Finding Splitting(const LotFacts& facts, const RiskContext& context);
 Finding SupplierInRnu(const LotFacts& facts, const RiskContext& context);
 Finding NonCompetitiveMethod(const LotFacts& facts, const RiskContext& context);
+Finding ShortWindowRelative(const LotFacts& facts, const RiskContext& context);
+Finding SingleBid(const LotFacts& facts, const RiskContext& context);
+Finding SingleSourceAfterFailure(const LotFacts& facts, const RiskContext& context);
+Finding CloseSecondBid(const LotFacts& facts, const RiskContext& context);
+Finding HeavyDiscount(const LotFacts& facts, const RiskContext& context);
+Finding IdenticalBids(const LotFacts& facts, const RiskContext& context);
+Finding CustomerConcentration(const LotFacts& facts, const RiskContext& context);
+Finding AmendmentIncrease(const LotFacts& facts, const RiskContext& context);
+
+// The winning bid: the one marked winner, else the lowest valid one.
+std::optional<Bid> WinningBid(const std::vector<Bid>& bids);
+
+// The p-th percentile (0..100) by linear interpolation; nullopt for an empty list.
+std::optional<double> Percentile(std::vector<double> values, double p);
 
 // Q1, Q3 by linear interpolation (as numpy does); nullopt for fewer than 4 values.
 std::optional<std::pair<double, double>> Quartiles(std::vector<double> values);

@@ -21,6 +21,7 @@ std::optional<double> Quantity(const std::string& text) {
 void WriteFinding(JsonWriter& w, const Finding& f) {
     w.BeginObject()
         .Field("id", f.id)
+        .Field("version", f.version)
         .Field("name", f.name_ru)
         .Field("name_kz", f.name_kz)
         .Field("weight", f.weight)
@@ -32,7 +33,7 @@ void WriteFinding(JsonWriter& w, const Finding& f) {
     for (const auto& [k, v] : f.evidence) {
         w.Field(k, v);
     }
-    w.EndObject().Field("explanation", f.explanation_ru).EndObject();
+    w.EndObject().Field("explanation", f.explanation_ru).Field("explanation_kz", f.explanation_kz).EndObject();
 }
 
 }  // namespace
@@ -47,10 +48,117 @@ std::string FindingsJson(const std::vector<Finding>& findings) {
     return w.Take();
 }
 
+namespace {
+
+constexpr auto kSlowFiguresTtl = std::chrono::minutes{10};
+
+std::vector<Bid> ToBids(const std::vector<store::BidRow>& rows) {
+    std::vector<Bid> bids;
+    for (const auto& r : rows) {
+        bids.push_back(Bid{r.supplier_bin, r.price, r.status});
+    }
+    return bids;
+}
+
+}  // namespace
+
+void RiskService::ForgetSlowFigures() {
+    std::lock_guard lock(slow_mutex_);
+    slow_ = SlowFigures{};
+}
+
+std::vector<int> RiskService::MethodWindows(const std::string& method) {
+    std::lock_guard lock(slow_mutex_);
+    if (std::chrono::steady_clock::now() - slow_.loaded > kSlowFiguresTtl) {
+        slow_ = SlowFigures{};
+        slow_.loaded = std::chrono::steady_clock::now();
+    }
+    auto it = slow_.windows.find(method);
+    if (it == slow_.windows.end()) {
+        std::vector<int> days;
+        for (const auto& [start, end] : repository_.MethodWindows(method, 2000)) {
+            if (auto n = calendar_.WorkingDaysBetween(AlmatyDate(start), AlmatyDate(end))) {
+                days.push_back(static_cast<int>(*n));
+            }
+        }
+        it = slow_.windows.emplace(method, std::move(days)).first;
+    }
+    return it->second;
+}
+
+std::optional<Concentration> RiskService::ConcentrationFor(const std::string& customer_bin, int year) {
+    std::vector<store::SupplierShare> shares;
+    {
+        std::lock_guard lock(slow_mutex_);
+        if (std::chrono::steady_clock::now() - slow_.loaded > kSlowFiguresTtl) {
+            slow_ = SlowFigures{};
+            slow_.loaded = std::chrono::steady_clock::now();
+        }
+        auto it = slow_.shares.find(year);
+        if (it == slow_.shares.end()) {
+            it = slow_.shares.emplace(year, repository_.YearShares(year)).first;
+        }
+        shares = it->second;
+    }
+    if (shares.empty()) {
+        return std::nullopt;  // no contracts loaded for the year: nothing to compare
+    }
+    const auto min_contracts = static_cast<std::int64_t>(risk_rules_.Param("customer_concentration", "min_contracts"));
+    struct Totals {
+        std::int64_t all = 0;
+        std::int64_t top = 0;
+        std::string top_supplier;
+    };
+    std::unordered_map<std::string, Totals> by_customer;
+    for (const auto& share : shares) {
+        auto& t = by_customer[share.customer_bin];
+        t.all += share.contracts;
+        if (share.contracts > t.top || (share.contracts == t.top && share.supplier_bin < t.top_supplier)) {
+            t.top = share.contracts;
+            t.top_supplier = share.supplier_bin;
+        }
+    }
+    Concentration c;
+    c.year = year;
+    for (const auto& [bin, t] : by_customer) {
+        if (bin == customer_bin) {
+            c.customer_contracts = t.all;
+            c.supplier_contracts = t.top;
+            c.supplier_bin = t.top_supplier;
+        } else if (t.all >= min_contracts) {
+            c.peer_shares.push_back(static_cast<double>(t.top) / static_cast<double>(t.all));
+        }
+    }
+    return c;
+}
+
 void RiskService::Gather(LotFacts& facts, const ScoreExtras& extras, PeerCache* peers) {
+    if (extras.bids) {
+        facts.bids = extras.bids;
+    } else if (facts.lot_id > 0) {
+        bool known = false;
+        auto rows = repository_.Bids(facts.lot_id, &known);
+        if (known) {
+            facts.bids = ToBids(rows);
+        }
+    }
     facts.bid = extras.bid ? extras.bid : facts.bid;
     if (!extras.supplier_bins.empty()) {
         facts.supplier_bins = extras.supplier_bins;
+    }
+    if (facts.supplier_bins.empty() && facts.bids) {
+        for (const auto& b : *facts.bids) {
+            facts.supplier_bins.push_back(b.supplier_bin);
+        }
+    }
+    if (facts.contracts) {
+        for (const auto& c : *facts.contracts) {
+            if (!c.supplier_bin.empty() &&
+                std::find(facts.supplier_bins.begin(), facts.supplier_bins.end(), c.supplier_bin) ==
+                    facts.supplier_bins.end()) {
+                facts.supplier_bins.push_back(c.supplier_bin);
+            }
+        }
     }
     if (!facts.enstru.empty()) {
         if (peers == nullptr) {
@@ -65,12 +173,18 @@ void RiskService::Gather(LotFacts& facts, const ScoreExtras& extras, PeerCache* 
             facts.peer_unit_prices = it->second;
         }
     }
+    if (facts.start && facts.deadline && !facts.method.empty()) {
+        facts.peer_windows = MethodWindows(facts.method);
+    }
     if (facts.lot_id > 0) {
         facts.cheapest_supplier_cost = repository_.CheapestSupplierCost(facts.lot_id);
     }
     if (!facts.customer_bin.empty() && !facts.enstru.empty() && facts.created) {
         facts.same_code_lots =
             repository_.SameCodeLots(facts.customer_bin, facts.enstru, facts.lot_id, *facts.created, 90);
+    }
+    if (!facts.customer_bin.empty() && facts.created) {
+        facts.concentration = ConcentrationFor(facts.customer_bin, static_cast<int>(AlmatyDate(*facts.created).year()));
     }
     if (!facts.supplier_bins.empty()) {
         const bool registry = portal_.CountRnu() > 0;
@@ -160,8 +274,23 @@ std::optional<std::pair<LotFacts, Evaluation>> RiskService::EvaluateStored(std::
     const auto dates = repository_.Dates(lot_id);
     facts.start = dates.start;
     facts.created = dates.created;
+    facts.name_kz = dates.name_kz;
+    if (!dates.plan_id.empty() && facts.method == "single_source" && facts.created) {
+        std::vector<PriorProcedure> prior;
+        for (const auto& p : repository_.PriorProcedures(dates.plan_id, lot_id, *facts.created)) {
+            prior.push_back(PriorProcedure{p.lot_id, p.method, p.bids_known ? std::optional(ToBids(p.bids)) : std::nullopt});
+        }
+        facts.prior_procedures = std::move(prior);
+    }
+    if (dates.trd_buy_id) {
+        std::vector<ContractVersion> contracts;
+        for (const auto& c : repository_.ContractsForPurchase(*dates.trd_buy_id)) {
+            contracts.push_back(ContractVersion{c.source_id, c.parent_source_id, c.contract_number, c.supplier_bin, c.amount, c.amendment_grounds});
+        }
+        facts.contracts = std::move(contracts);
+    }
     Gather(facts, extras, peers);
-    Evaluation e = Evaluate(facts, RiskContext{rules_, calendar_});
+    Evaluation e = Evaluate(facts, RiskContext{rules_, calendar_, risk_rules_});
     Count(e, std::chrono::steady_clock::now() - started);
     return std::pair{std::move(facts), std::move(e)};
 }
@@ -179,6 +308,7 @@ Result<std::string> RiskService::ScoreLot(std::int64_t lot_id, const ScoreExtras
 RescoreReport RiskService::Rescore(std::optional<Instant> since,
                                    const std::function<void(const RescoreProgress&)>& progress) {
     const auto started = std::chrono::steady_clock::now();
+    ForgetSlowFigures();  // a rescore follows a sync: read the tables as they are now
     const auto ids = repository_.LotIdsChangedSince(since);
     RescoreReport report;
     PeerCache peers;
@@ -220,15 +350,14 @@ std::string RiskService::ScorePayload(LotFacts facts, const ScoreExtras& extras)
         facts.created = clock_.Now();
     }
     Gather(facts, extras);
-    return ScoreJson(facts, Evaluate(facts, RiskContext{rules_, calendar_}), false);
+    return ScoreJson(facts, Evaluate(facts, RiskContext{rules_, calendar_, risk_rules_}), false);
 }
 
-Result<std::string> RiskService::Customer(std::string_view bin_text) {
-    auto bin = NormalizeBin(bin_text);
-    if (!bin) {
-        return Fail(Error::Invalid("bin", bin.error().message));
-    }
-    const auto lots = repository_.CustomerEvaluations(*bin);
+namespace {
+
+// Levels, average and maximum score, how often each indicator fired and the riskiest lots, over
+// the latest evaluations of an organisation's lots.
+void WriteAggregate(JsonWriter& w, const std::vector<store::RiskRepository::CustomerLot>& lots, const RiskRules& rules) {
     std::map<std::string, std::int64_t> fired;
     std::int64_t sum = 0;
     int max_score = 0;
@@ -237,8 +366,8 @@ Result<std::string> RiskService::Customer(std::string_view bin_text) {
     for (const auto& lot : lots) {
         sum += lot.score;
         max_score = std::max(max_score, lot.score);
-        high += lot.score >= 60 ? 1 : 0;
-        medium += lot.score >= 30 && lot.score < 60 ? 1 : 0;
+        high += rules.Level(lot.score) == "high" ? 1 : 0;
+        medium += rules.Level(lot.score) == "medium" ? 1 : 0;
         // flags is a JSON array of ids written by this service: ["a","b"].
         for (std::size_t pos = lot.flags.find('"'); pos != std::string::npos;) {
             const auto end = lot.flags.find('"', pos + 1);
@@ -256,35 +385,106 @@ Result<std::string> RiskService::Customer(std::string_view bin_text) {
     if (riskiest.size() > 10) {
         riskiest.resize(10);
     }
-    JsonWriter w;
-    w.BeginObject()
-        .Field("customer_bin", *bin)
-        .Field("lots", repository_.CountCustomerLots(*bin))
-        .Field("evaluated", static_cast<std::int64_t>(lots.size()))
+    const auto n = static_cast<std::int64_t>(lots.size());
+    w.Field("evaluated", n)
         .Key("average_score")
-        .Decimal(lots.empty() ? 0
-                              : (sum * 100 + static_cast<std::int64_t>(lots.size()) / 2) /
-                                    static_cast<std::int64_t>(lots.size()),
-                 2)
+        .Decimal(lots.empty() ? 0 : (sum * 100 + n / 2) / n, 2)
         .Field("max_score", max_score)
         .Field("high", high)
         .Field("medium", medium)
-        .Field("low", static_cast<std::int64_t>(lots.size()) - high - medium)
+        .Field("low", n - high - medium)
         .Key("indicators")
         .BeginObject();
-    for (const auto& [id, n] : fired) {
-        w.Field(id, n);
+    for (const auto& [id, count] : fired) {
+        w.Field(id, count);
     }
     w.EndObject().Key("riskiest").BeginArray();
     for (const auto& lot : riskiest) {
         w.BeginObject().Field("lot_id", lot.lot_id).Field("score", lot.score).MoneyField("price", lot.price);
         w.Key("flags").Raw(lot.flags.empty() ? "[]" : lot.flags).EndObject();
     }
+    w.EndArray();
+}
+
+}  // namespace
+
+Result<std::string> RiskService::Customer(std::string_view bin_text) {
+    auto bin = NormalizeBin(bin_text);
+    if (!bin) {
+        return Fail(Error::Invalid("bin", bin.error().message));
+    }
+    JsonWriter w;
+    w.BeginObject().Field("customer_bin", *bin).Field("lots", repository_.CountCustomerLots(*bin));
+    WriteAggregate(w, repository_.CustomerEvaluations(*bin), risk_rules_);
+    const int year = static_cast<int>(AlmatyDate(clock_.Now()).year());
+    w.Key("concentration").BeginArray();
+    for (int y : {year - 1, year}) {
+        const auto c = ConcentrationFor(*bin, y);
+        if (!c || c->customer_contracts == 0) {
+            continue;
+        }
+        w.BeginObject()
+            .Field("year", y)
+            .Field("contracts", c->customer_contracts)
+            .Field("top_supplier_bin", c->supplier_bin)
+            .Field("top_supplier_contracts", c->supplier_contracts)
+            .Key("top_supplier_share")
+            .Decimal((c->supplier_contracts * 10'000 + c->customer_contracts / 2) / c->customer_contracts, 4)
+            .EndObject();
+    }
     w.EndArray().EndObject();
     return w.Take();
 }
 
-Result<std::string> RiskService::Explain(std::int64_t lot_id) {
+Result<std::string> RiskService::Supplier(std::string_view bin_text) {
+    auto bin = NormalizeBin(bin_text);
+    if (!bin) {
+        return Fail(Error::Invalid("bin", bin.error().message));
+    }
+    const auto record = repository_.Supplier(*bin);
+    const auto listings = portal_.FindRnu(*bin);
+    const auto cached = portal_.FindRnuCheck(*bin);
+    JsonWriter w;
+    w.BeginObject()
+        .Field("supplier_bin", *bin)
+        .Field("contracts", record.contracts)
+        .MoneyField("contracts_amount", record.contracts_amount)
+        .Field("customers", record.customers)
+        .Field("amendments_raising_amount", record.amended_up)
+        .Field("bids", record.bids)
+        .Field("wins", record.wins)
+        .Key("win_rate");
+    if (record.bids > 0) {
+        w.Decimal((record.wins * 10'000 + record.bids / 2) / record.bids, 4);
+    } else {
+        w.Null();
+    }
+    w.Key("top_customers").BeginArray();
+    for (const auto& [customer, contracts] : record.top_customers) {
+        w.BeginObject().Field("customer_bin", customer).Field("contracts", contracts).EndObject();
+    }
+    w.EndArray().Key("rnu").BeginObject();
+    const bool checked = !listings.empty() || cached.has_value() || portal_.CountRnu() > 0;
+    w.Field("checked", checked).Field("listed", !listings.empty() || (cached && cached->listed));
+    w.EndObject();
+    WriteAggregate(w, repository_.SupplierEvaluations(*bin), risk_rules_);
+    w.EndObject();
+    return w.Take();
+}
+
+Result<std::string> RiskService::SaveBids(std::int64_t lot_id, const std::vector<Bid>& bids, const std::string& source) {
+    if (!lots_.FindLot(lot_id)) {
+        return Fail(Error::NotFound("lot " + std::to_string(lot_id) + " not found"));
+    }
+    std::vector<store::BidRow> rows;
+    for (const auto& b : bids) {
+        rows.push_back(store::BidRow{b.supplier_bin, b.price, b.status, std::nullopt});
+    }
+    repository_.ReplaceBids(lot_id, rows, source, clock_.Now());
+    return ScoreLot(lot_id, {});
+}
+
+Result<std::string> RiskService::Explain(std::int64_t lot_id, bool kazakh) {
     auto stored = repository_.LatestEvaluation(lot_id);
     if (!stored) {
         auto scored = ScoreLot(lot_id, {});
@@ -295,26 +495,27 @@ Result<std::string> RiskService::Explain(std::int64_t lot_id) {
         ZAKUPAI_ASSERT(stored.has_value());
     }
     const auto lot = lots_.FindLot(lot_id);
+    const auto name_kz = repository_.Dates(lot_id).name_kz;
     JsonWriter w;
     w.BeginObject()
         .Field("lot_id", lot_id)
         .Field("title", lot ? lot->row.title : std::string())
         .Field("score", stored->score)
-        .Field("level",
-               stored->score >= 60   ? "high"
-               : stored->score >= 30 ? "medium"
-                                     : "low")
+        .Field("level", risk_rules_.Level(stored->score))
         .Field("evaluated_at", stored->created_at)
         .Field("model_version", stored->model_version)
         .Field("summary",
                fmt::format("Оценка риска {} из 100. Ниже — каждый признак: сработал он или нет, на каких данных, "
                            "с каким порогом и по какой норме.",
-                           stored->score))
-        .Key("flags")
-        .Raw(stored->flags)
-        .Key("indicators")
-        .Raw(stored->explain)
-        .EndObject();
+                           stored->score));
+    if (kazakh || !name_kz.empty()) {
+        w.Field("title_kz", name_kz)
+            .Field("summary_kz",
+                   fmt::format("Тәуекел бағасы 100-ден {}. Төменде әр белгі: іске қосылды ма, қандай деректерге "
+                               "сүйенді, қандай шек пен қай норма бойынша.",
+                               stored->score));
+    }
+    w.Key("flags").Raw(stored->flags).Key("indicators").Raw(stored->explain).EndObject();
     return w.Take();
 }
 

@@ -46,6 +46,7 @@ struct RiskStats {
 struct ScoreExtras {
     std::optional<Tiyn> bid;                 // check this bid for dumping
     std::vector<std::string> supplier_bins;  // check these participants against the RNU
+    std::optional<std::vector<Bid>> bids;    // the lot's bids, when the caller has them
 };
 
 class RiskService {
@@ -55,8 +56,15 @@ public:
                 store::GoszakupRepository& portal,
                 const calc::RuleBook& rules,
                 const WorkCalendar& calendar,
+                const RiskRules& risk_rules,
                 const Clock& clock)
-        : lots_(lots), repository_(repository), portal_(portal), rules_(rules), calendar_(calendar), clock_(clock) {
+        : lots_(lots),
+          repository_(repository),
+          portal_(portal),
+          rules_(rules),
+          calendar_(calendar),
+          risk_rules_(risk_rules),
+          clock_(clock) {
         for (double bound : {0.001, 0.005, 0.02, 0.1, 0.5}) {
             stats_.duration_buckets.emplace_back(bound, 0);
         }
@@ -66,8 +74,9 @@ public:
     Result<std::string> ScoreLot(std::int64_t lot_id, const ScoreExtras& extras);
     // A lot that is not stored (a payload): evaluated against the stored data, not recorded.
     std::string ScorePayload(LotFacts facts, const ScoreExtras& extras);
-    // The latest evaluation in words (scored now when there is none yet). 404 when unknown.
-    Result<std::string> Explain(std::int64_t lot_id);
+    // The latest evaluation in words (scored now when there is none yet), in Russian and, when
+    // the lot has a Kazakh title or `kazakh` is asked for, in Kazakh too. 404 when unknown.
+    Result<std::string> Explain(std::int64_t lot_id, bool kazakh);
     // Re-scores the lots changed since `since` (all when nullopt) in batches, off any request.
     RescoreReport Rescore(std::optional<Instant> since,
                           const std::function<void(const RescoreProgress&)>& progress = {});
@@ -75,9 +84,26 @@ public:
     // The customer's lots as the risk engine last judged them: how many, average and maximum
     // score, levels, how often each indicator fired, the riskiest lots. 422 for a bad BIN.
     Result<std::string> Customer(std::string_view bin);
+    // A supplier's record: contracts (count, sum, customers, amendments that raised the sum),
+    // bids and wins, RNU listing, and the indicators over the lots it bid on or won. 422 for a
+    // bad BIN.
+    Result<std::string> Supplier(std::string_view bin);
+    // Records the bids on a stored lot (replacing earlier ones) and re-scores it. 404 when unknown.
+    Result<std::string> SaveBids(std::int64_t lot_id, const std::vector<Bid>& bids, const std::string& source);
+    const RiskRules& risk_rules() const { return risk_rules_; }
 
 private:
     using PeerCache = std::unordered_map<std::string, std::vector<double>>;
+    // Figures over whole tables (usual windows per method, contract shares per year), kept for a
+    // few minutes: they move slowly and are too costly to recompute for every lot.
+    struct SlowFigures {
+        std::unordered_map<std::string, std::vector<int>> windows;  // by method
+        std::unordered_map<int, std::vector<store::SupplierShare>> shares;  // by financial year
+        std::chrono::steady_clock::time_point loaded;
+    };
+    std::vector<int> MethodWindows(const std::string& method);
+    std::optional<Concentration> ConcentrationFor(const std::string& customer_bin, int year);
+    void ForgetSlowFigures();
     std::optional<std::pair<LotFacts, Evaluation>> EvaluateStored(std::int64_t lot_id,
                                                                   const ScoreExtras& extras,
                                                                   PeerCache* peers);
@@ -91,7 +117,10 @@ private:
     store::GoszakupRepository& portal_;
     const calc::RuleBook& rules_;
     const WorkCalendar& calendar_;
+    const RiskRules& risk_rules_;
     const Clock& clock_;
+    std::mutex slow_mutex_;
+    SlowFigures slow_;
     mutable std::mutex stats_mutex_;
     RiskStats stats_;
 };

@@ -165,7 +165,7 @@ TEST(Score, MonotonicAndCountsExactlyTheTriggeredFindings) {
             sum += finding.status == Status::kTriggered ? finding.weight : 0;
         }
         ASSERT_EQ(base.score, std::min(sum, 100));
-        ASSERT_EQ(base.findings.size(), 8u);
+        ASSERT_EQ(base.findings.size(), 16u);
         // One more red flag (a listed supplier) never lowers the score.
         LotFacts worse = f;
         worse.supplier_bins = {"160440007161"};

@@ -350,6 +350,97 @@ PageCounts GoszakupRepository::UpsertSubjects(const std::vector<SubjectRow>& sub
     return counts;
 }
 
+namespace {
+
+// The grounds of an amendment as stored: ids joined by commas.
+std::string JoinIds(const std::vector<std::int64_t>& ids) {
+    std::string out;
+    for (auto id : ids) {
+        out += (out.empty() ? "" : ",") + std::to_string(id);
+    }
+    return out;
+}
+
+}  // namespace
+
+PageCounts GoszakupRepository::UpsertContracts(const std::vector<ContractRow>& contracts,
+                                               const std::string& sync_name,
+                                               const SyncState& state,
+                                               Instant now) {
+    Database::Lease s(db_);
+    WriteTransaction tx(*s, db_.dialect());
+    PageCounts counts;
+    const std::string ts = FormatUtcTimestamp(now);
+    for (const auto& c : contracts) {
+        long long source = c.source_id;
+        std::string found_update;
+        soci::indicator found_ind = soci::i_null;
+        long long found_id = 0;
+        *s << "SELECT id, last_update_date FROM contracts WHERE source_id = :s", soci::use(source),
+            soci::into(found_id), soci::into(found_update, found_ind);
+        const bool exists = s->got_data();
+        if (exists && found_ind == soci::i_ok && found_update == c.last_update_date) {
+            ++counts.unchanged;
+            continue;
+        }
+        // Nullable columns: SOCI binds NULL through an indicator next to a placeholder value.
+        auto opt = [](const auto& value, soci::indicator& ind) {
+            ind = value ? soci::i_ok : soci::i_null;
+            return value ? static_cast<long long>(*value) : 0LL;
+        };
+        soci::indicator parent_ind{}, root_ind{}, buy_ind{}, amount_ind{}, vat_ind{}, year_ind{}, method_ind{},
+            status_ind{};
+        long long parent = opt(c.parent_source_id, parent_ind);
+        long long root = opt(c.root_source_id, root_ind);
+        long long buy = opt(c.trd_buy_id, buy_ind);
+        long long amount = opt(c.amount, amount_ind);
+        long long vat = opt(c.amount_with_vat, vat_ind);
+        long long year = opt(c.fin_year, year_ind);
+        long long method = opt(c.method_id, method_ind);
+        long long status = opt(c.status_id, status_ind);
+        soci::indicator sign_ind = c.sign_date ? soci::i_ok : soci::i_null;
+        std::string sign = c.sign_date ? FormatUtcTimestamp(*c.sign_date) : std::string();
+        std::string grounds = JoinIds(c.amendment_grounds);
+        int deleted = c.is_deleted ? 1 : 0;
+        if (exists) {
+            *s << "UPDATE contracts SET parent_source_id = :p, root_source_id = :r, trd_buy_id = :b, "
+                  "announcement_number = :an, customer_bin = :cb, supplier_bin = :sb, contract_number = :n, amount = "
+                  ":a, amount_with_vat = :av, sign_date = :sd, fin_year = :y, method_id = :m, status_id = :st, "
+                  "amendment_grounds = :g, last_update_date = :lud, is_deleted = :d, updated_at = :u WHERE source_id = "
+                  ":s",
+                soci::use(parent, parent_ind), soci::use(root, root_ind), soci::use(buy, buy_ind),
+                soci::use(c.announcement_number), soci::use(c.customer_bin), soci::use(c.supplier_bin),
+                soci::use(c.contract_number), soci::use(amount, amount_ind), soci::use(vat, vat_ind),
+                soci::use(sign, sign_ind), soci::use(year, year_ind), soci::use(method, method_ind),
+                soci::use(status, status_ind), soci::use(grounds), soci::use(c.last_update_date), soci::use(deleted),
+                soci::use(ts), soci::use(source);
+            ++counts.updated;
+        } else {
+            *s << "INSERT INTO contracts (source_id, parent_source_id, root_source_id, trd_buy_id, announcement_number, "
+                  "customer_bin, supplier_bin, contract_number, amount, amount_with_vat, sign_date, fin_year, method_id, "
+                  "status_id, amendment_grounds, last_update_date, is_deleted, updated_at) VALUES (:s, :p, :r, :b, :an, "
+                  ":cb, :sb, :n, :a, :av, :sd, :y, :m, :st, :g, :lud, :d, :u)",
+                soci::use(source), soci::use(parent, parent_ind), soci::use(root, root_ind), soci::use(buy, buy_ind),
+                soci::use(c.announcement_number), soci::use(c.customer_bin), soci::use(c.supplier_bin),
+                soci::use(c.contract_number), soci::use(amount, amount_ind), soci::use(vat, vat_ind),
+                soci::use(sign, sign_ind), soci::use(year, year_ind), soci::use(method, method_ind),
+                soci::use(status, status_ind), soci::use(grounds), soci::use(c.last_update_date), soci::use(deleted),
+                soci::use(ts);
+            ++counts.inserted;
+        }
+    }
+    WriteSyncState(*s, sync_name, state, now);
+    tx.Commit();
+    return counts;
+}
+
+std::int64_t GoszakupRepository::CountContracts() {
+    Database::Lease s(db_);
+    long long count = 0;
+    *s << "SELECT COUNT(*) FROM contracts", soci::into(count);
+    return count;
+}
+
 SyncState GoszakupRepository::LoadSyncState(const std::string& sync_name) {
     Database::Lease s(db_);
     soci::rowset<soci::row> rows = (s->prepare << "SELECT mode, since, cursor, pages, run_started_at, "

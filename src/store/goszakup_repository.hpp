@@ -55,6 +55,27 @@ struct SubjectRow {
     std::string last_update_date;
 };
 
+// A contract from the portal's register (Contract), one row per version.
+struct ContractRow {
+    std::int64_t source_id = 0;
+    std::optional<std::int64_t> parent_source_id;  // an amendment points to the version it changes
+    std::optional<std::int64_t> root_source_id;
+    std::optional<std::int64_t> trd_buy_id;
+    std::string announcement_number;
+    std::string customer_bin;
+    std::string supplier_bin;
+    std::string contract_number;
+    std::optional<Tiyn> amount;  // without VAT
+    std::optional<Tiyn> amount_with_vat;
+    std::optional<Instant> sign_date;
+    std::optional<int> fin_year;
+    std::optional<int> method_id;
+    std::optional<int> status_id;
+    std::vector<std::int64_t> amendment_grounds;  // ref_amendm_agreem_justif ids
+    std::string last_update_date;
+    bool is_deleted = false;
+};
+
 // Where a run stands; saved with every page so a killed run resumes at the next page.
 struct SyncState {
     std::string mode;                    // "full" or "incremental"; empty when no run is in progress
@@ -125,6 +146,12 @@ public:
                               const std::string& sync_name,
                               const SyncState& state,
                               Instant now);
+    // Upserts contracts by the portal's id and saves `state`, in one transaction.
+    PageCounts UpsertContracts(const std::vector<ContractRow>& contracts,
+                               const std::string& sync_name,
+                               const SyncState& state,
+                               Instant now);
+    std::int64_t CountContracts();
     SyncState LoadSyncState(const std::string& sync_name);
     void SaveSyncState(const std::string& sync_name, const SyncState& state, Instant now);
 

@@ -278,6 +278,49 @@ ALTER TABLE suppliers ADD COLUMN is_customer INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE suppliers ADD COLUMN last_update_date TEXT;
 ALTER TABLE suppliers ADD COLUMN updated_at {TS}
 )SQL"},
+        {3,
+         "bids per lot, contracts with amendments, risk rule versions",
+         R"SQL(
+CREATE TABLE lot_bids (
+    id {PK},
+    lot_id BIGINT NOT NULL REFERENCES lots (id) ON DELETE CASCADE,
+    supplier_bin TEXT NOT NULL,
+    price BIGINT NOT NULL CHECK (price >= 0),
+    status TEXT NOT NULL,
+    submitted_at {TS},
+    source TEXT,
+    updated_at {TS} NOT NULL,
+    UNIQUE (lot_id, supplier_bin)
+);
+CREATE INDEX lot_bids_supplier_idx ON lot_bids (supplier_bin);
+CREATE TABLE contracts (
+    id {PK},
+    source_id BIGINT NOT NULL UNIQUE,
+    parent_source_id BIGINT,
+    root_source_id BIGINT,
+    trd_buy_id BIGINT,
+    announcement_number TEXT,
+    customer_bin TEXT,
+    supplier_bin TEXT,
+    contract_number TEXT,
+    amount BIGINT,
+    amount_with_vat BIGINT,
+    sign_date {TS},
+    fin_year INTEGER,
+    method_id INTEGER,
+    status_id INTEGER,
+    amendment_grounds TEXT,
+    last_update_date TEXT,
+    is_deleted INTEGER NOT NULL DEFAULT 0,
+    updated_at {TS} NOT NULL
+);
+CREATE INDEX contracts_trd_buy_idx ON contracts (trd_buy_id);
+CREATE INDEX contracts_customer_year_idx ON contracts (customer_bin, fin_year);
+CREATE INDEX contracts_supplier_idx ON contracts (supplier_bin);
+CREATE INDEX contracts_root_idx ON contracts (root_source_id);
+CREATE INDEX lots_plan_idx ON lots (plan_id);
+CREATE INDEX goszakup_lots_trd_buy_idx ON goszakup_lots (trd_buy_id)
+)SQL"},
     };
     return kMigrations;
 }

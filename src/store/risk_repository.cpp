@@ -26,16 +26,230 @@ LotDates RiskRepository::Dates(std::int64_t lot_id) {
     long long id = lot_id;
     LotDates dates;
     soci::rowset<soci::row> rows =
-        (s->prepare << "SELECT l.created_at, g.start_date FROM lots l LEFT JOIN goszakup_lots g ON g.lot_id = l.id "
-                       "WHERE l.id = :id",
+        (s->prepare << "SELECT l.created_at, g.start_date, g.trd_buy_id, g.name_kz, l.plan_id FROM lots l LEFT JOIN "
+                       "goszakup_lots g ON g.lot_id = l.id WHERE l.id = :id",
          soci::use(id));
     for (const auto& r : rows) {
         dates.created = ParseStoredInstant(TimestampText(r, 0));
         if (r.get_indicator(1) == soci::i_ok) {
             dates.start = ParseStoredInstant(TimestampText(r, 1));
         }
+        if (r.get_indicator(2) == soci::i_ok && ToLong(r, 2) > 0) {
+            dates.trd_buy_id = ToLong(r, 2);
+        }
+        dates.name_kz = Text(r, 3);
+        dates.plan_id = Text(r, 4);
     }
     return dates;
+}
+
+std::vector<BidRow> RiskRepository::Bids(std::int64_t lot_id, bool* known) {
+    Database::Lease s(db_);
+    long long id = lot_id;
+    soci::rowset<soci::row> rows =
+        (s->prepare << "SELECT supplier_bin, price, status, submitted_at FROM lot_bids WHERE lot_id = :l ORDER BY "
+                       "price, supplier_bin",
+         soci::use(id));
+    std::vector<BidRow> out;
+    for (const auto& r : rows) {
+        BidRow bid{Text(r, 0), ToLong(r, 1), Text(r, 2), std::nullopt};
+        if (r.get_indicator(3) == soci::i_ok) {
+            bid.submitted_at = ParseStoredInstant(TimestampText(r, 3));
+        }
+        out.push_back(std::move(bid));
+    }
+    if (known != nullptr) {
+        // An empty list is recorded as one row with an empty BIN: "no bids" is a fact, not missing data.
+        *known = !out.empty();
+    }
+    std::erase_if(out, [](const BidRow& b) { return b.supplier_bin.empty(); });
+    return out;
+}
+
+void RiskRepository::ReplaceBids(std::int64_t lot_id,
+                                 const std::vector<BidRow>& bids,
+                                 const std::string& source,
+                                 Instant now) {
+    Database::Lease s(db_);
+    WriteTransaction tx(*s, db_.dialect());
+    long long id = lot_id;
+    const std::string ts = FormatUtcTimestamp(now);
+    *s << "DELETE FROM lot_bids WHERE lot_id = :l", soci::use(id);
+    auto insert = [&](const BidRow& bid) {
+        soci::indicator at_ind = bid.submitted_at ? soci::i_ok : soci::i_null;
+        std::string at = bid.submitted_at ? FormatUtcTimestamp(*bid.submitted_at) : std::string();
+        long long price = bid.price;
+        *s << "INSERT INTO lot_bids (lot_id, supplier_bin, price, status, submitted_at, source, updated_at) VALUES "
+              "(:l, :b, :p, :st, :at, :src, :u)",
+            soci::use(id), soci::use(bid.supplier_bin), soci::use(price), soci::use(bid.status),
+            soci::use(at, at_ind), soci::use(source), soci::use(ts);
+    };
+    if (bids.empty()) {
+        insert(BidRow{"", 0, "none", std::nullopt});
+    }
+    for (const auto& bid : bids) {
+        insert(bid);
+    }
+    *s << "UPDATE lots SET updated_at = :u WHERE id = :l", soci::use(ts), soci::use(id);
+    tx.Commit();
+}
+
+std::vector<PriorProcedure> RiskRepository::PriorProcedures(const std::string& plan_id,
+                                                            std::int64_t exclude_lot_id,
+                                                            Instant before) {
+    std::vector<PriorProcedure> out;
+    {
+        Database::Lease s(db_);
+        long long id = exclude_lot_id;
+        const std::string at = FormatUtcTimestamp(before);
+        soci::rowset<soci::row> rows =
+            (s->prepare << "SELECT id, method, status FROM lots WHERE plan_id = :p AND id <> :id AND created_at <= :c "
+                           "ORDER BY created_at, id LIMIT 20",
+             soci::use(plan_id),
+             soci::use(id),
+             soci::use(at));
+        for (const auto& r : rows) {
+            out.push_back(PriorProcedure{ToLong(r, 0), Text(r, 1), Text(r, 2), {}, false});
+        }
+    }
+    for (auto& prior : out) {
+        prior.bids = Bids(prior.lot_id, &prior.bids_known);
+    }
+    return out;
+}
+
+std::vector<std::pair<Instant, Instant>> RiskRepository::MethodWindows(const std::string& method, int limit) {
+    Database::Lease s(db_);
+    soci::rowset<soci::row> rows =
+        (s->prepare << "SELECT g.start_date, l.deadline FROM goszakup_lots g JOIN lots l ON l.id = g.lot_id WHERE "
+                       "l.method = :m AND g.start_date IS NOT NULL AND l.deadline IS NOT NULL ORDER BY g.id DESC "
+                       "LIMIT :lim",
+         soci::use(method),
+         soci::use(limit));
+    std::vector<std::pair<Instant, Instant>> out;
+    for (const auto& r : rows) {
+        auto start = ParseStoredInstant(TimestampText(r, 0));
+        auto end = ParseStoredInstant(TimestampText(r, 1));
+        if (start && end) {
+            out.emplace_back(*start, *end);
+        }
+    }
+    return out;
+}
+
+std::vector<ContractRow> RiskRepository::ContractsForPurchase(std::int64_t trd_buy_id) {
+    Database::Lease s(db_);
+    long long id = trd_buy_id;
+    soci::rowset<soci::row> rows =
+        (s->prepare << "SELECT source_id, parent_source_id, root_source_id, supplier_bin, customer_bin, amount, "
+                       "amendment_grounds, contract_number, sign_date, fin_year FROM contracts WHERE trd_buy_id = :b "
+                       "AND is_deleted = 0 ORDER BY source_id LIMIT 500",
+         soci::use(id));
+    std::vector<ContractRow> out;
+    for (const auto& r : rows) {
+        ContractRow c;
+        c.source_id = ToLong(r, 0);
+        if (r.get_indicator(1) == soci::i_ok && ToLong(r, 1) > 0) {
+            c.parent_source_id = ToLong(r, 1);
+        }
+        if (r.get_indicator(2) == soci::i_ok && ToLong(r, 2) > 0) {
+            c.root_source_id = ToLong(r, 2);
+        }
+        c.supplier_bin = Text(r, 3);
+        c.customer_bin = Text(r, 4);
+        if (r.get_indicator(5) == soci::i_ok) {
+            c.amount = ToLong(r, 5);
+        }
+        const std::string grounds = Text(r, 6);
+        for (std::size_t pos = 0; pos < grounds.size();) {
+            const auto comma = std::min(grounds.find(',', pos), grounds.size());
+            c.amendment_grounds.push_back(std::stoll(grounds.substr(pos, comma - pos)));
+            pos = comma + 1;
+        }
+        c.contract_number = Text(r, 7);
+        if (r.get_indicator(8) == soci::i_ok) {
+            c.sign_date = ParseStoredInstant(TimestampText(r, 8));
+        }
+        if (r.get_indicator(9) == soci::i_ok) {
+            c.fin_year = static_cast<int>(ToLong(r, 9));
+        }
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
+std::vector<SupplierShare> RiskRepository::YearShares(int fin_year) {
+    Database::Lease s(db_);
+    soci::rowset<soci::row> rows =
+        (s->prepare << "SELECT customer_bin, supplier_bin, COUNT(*) FROM contracts WHERE fin_year = :y AND is_deleted "
+                       "= 0 AND (parent_source_id IS NULL OR parent_source_id = 0) AND customer_bin <> '' AND "
+                       "supplier_bin <> '' GROUP BY customer_bin, supplier_bin",
+         soci::use(fin_year));
+    std::vector<SupplierShare> out;
+    for (const auto& r : rows) {
+        out.push_back(SupplierShare{Text(r, 0), Text(r, 1), ToLong(r, 2)});
+    }
+    return out;
+}
+
+SupplierRecord RiskRepository::Supplier(const std::string& bin) {
+    Database::Lease s(db_);
+    SupplierRecord record;
+    {
+        long long count = 0;
+        long long amount = 0;
+        long long customers = 0;
+        soci::indicator amount_ind = soci::i_null;
+        *s << "SELECT COUNT(*), SUM(amount), COUNT(DISTINCT customer_bin) FROM contracts WHERE supplier_bin = :b AND "
+              "is_deleted = 0 AND (parent_source_id IS NULL OR parent_source_id = 0)",
+            soci::use(bin), soci::into(count), soci::into(amount, amount_ind), soci::into(customers);
+        record.contracts = count;
+        record.contracts_amount = amount_ind == soci::i_ok ? amount : 0;
+        record.customers = customers;
+    }
+    {
+        long long amended = 0;
+        *s << "SELECT COUNT(*) FROM contracts c JOIN contracts p ON p.source_id = c.parent_source_id WHERE "
+              "c.supplier_bin = :b AND c.is_deleted = 0 AND c.amount > p.amount",
+            soci::use(bin), soci::into(amended);
+        record.amended_up = amended;
+    }
+    {
+        long long bids = 0;
+        long long wins = 0;
+        soci::indicator wins_ind = soci::i_null;
+        *s << "SELECT COUNT(*), SUM(CASE WHEN status = 'winner' THEN 1 ELSE 0 END) FROM lot_bids WHERE supplier_bin "
+              "= :b",
+            soci::use(bin), soci::into(bids), soci::into(wins, wins_ind);
+        record.bids = bids;
+        record.wins = wins_ind == soci::i_ok ? wins : 0;
+    }
+    soci::rowset<soci::row> rows =
+        (s->prepare << "SELECT customer_bin, COUNT(*) AS n FROM contracts WHERE supplier_bin = :b AND is_deleted = 0 "
+                       "AND (parent_source_id IS NULL OR parent_source_id = 0) GROUP BY customer_bin ORDER BY n "
+                       "DESC, customer_bin LIMIT 5",
+         soci::use(bin));
+    for (const auto& r : rows) {
+        record.top_customers.emplace_back(Text(r, 0), ToLong(r, 1));
+    }
+    return record;
+}
+
+std::vector<RiskRepository::CustomerLot> RiskRepository::SupplierEvaluations(const std::string& bin) {
+    Database::Lease s(db_);
+    soci::rowset<soci::row> rows =
+        (s->prepare << "SELECT l.id, l.price, e.score, e.flags FROM lots l JOIN risk_evaluations e ON e.lot_id = l.id "
+                       "WHERE (l.id IN (SELECT lot_id FROM lot_bids WHERE supplier_bin = :b) OR l.id IN (SELECT "
+                       "g.lot_id FROM goszakup_lots g JOIN contracts c ON c.trd_buy_id = g.trd_buy_id WHERE "
+                       "c.supplier_bin = :b2)) AND e.id = (SELECT MAX(e2.id) FROM risk_evaluations e2 WHERE e2.lot_id "
+                       "= l.id) ORDER BY l.id LIMIT 10000",
+         soci::use(bin),
+         soci::use(bin));
+    std::vector<CustomerLot> out;
+    for (const auto& r : rows) {
+        out.push_back(CustomerLot{ToLong(r, 0), ToLong(r, 1), static_cast<int>(ToLong(r, 2)), Text(r, 3)});
+    }
+    return out;
 }
 
 std::vector<double> RiskRepository::PeerUnitPrices(const std::string& enstru, std::int64_t exclude_lot_id, int limit) {

@@ -9,12 +9,51 @@
 #include "core/money.hpp"
 #include "core/time.hpp"
 #include "store/database.hpp"
+#include "store/goszakup_repository.hpp"
 
 namespace zakupai::store {
 
+// What the portal row adds to a stored lot (all empty for lots that did not come from it).
 struct LotDates {
-    std::optional<Instant> start;  // from the portal, when the lot came from it
+    std::optional<Instant> start;  // bid acceptance opens
     std::optional<Instant> created;
+    std::optional<std::int64_t> trd_buy_id;  // the announcement, which contracts point to
+    std::string name_kz;
+    std::string plan_id;  // the plan point: repeat procedures and a later single source share it
+};
+
+struct BidRow {
+    std::string supplier_bin;
+    Tiyn price = 0;
+    std::string status;  // valid | rejected | winner
+    std::optional<Instant> submitted_at;
+};
+
+
+// An earlier procedure on the same plan point (a failed tender before a single source).
+struct PriorProcedure {
+    std::int64_t lot_id = 0;
+    std::string method;
+    std::string status;
+    std::vector<BidRow> bids;
+    bool bids_known = false;
+};
+
+// Contracts one customer signed in a year, by supplier (root contracts, each counted once).
+struct SupplierShare {
+    std::string customer_bin;
+    std::string supplier_bin;
+    std::int64_t contracts = 0;
+};
+
+struct SupplierRecord {
+    std::int64_t contracts = 0;
+    Tiyn contracts_amount = 0;
+    std::int64_t customers = 0;
+    std::int64_t amended_up = 0;  // amendments that raised a contract's amount
+    std::int64_t bids = 0;
+    std::int64_t wins = 0;
+    std::vector<std::pair<std::string, std::int64_t>> top_customers;  // bin -> contracts
 };
 
 struct StoredEvaluation {
@@ -68,6 +107,22 @@ public:
     // The latest evaluation of each of the customer's lots (lots never scored are left out).
     std::vector<CustomerLot> CustomerEvaluations(const std::string& customer_bin);
     std::int64_t CountCustomerLots(const std::string& customer_bin);
+    // Bids on a stored lot; `known` is false when none were ever recorded.
+    std::vector<BidRow> Bids(std::int64_t lot_id, bool* known = nullptr);
+    // Replaces the lot's bids in one transaction (and touches the lot so a rescore sees it).
+    void ReplaceBids(std::int64_t lot_id, const std::vector<BidRow>& bids, const std::string& source, Instant now);
+    // Other lots of the plan point created before `before`, oldest first, with their bids.
+    std::vector<PriorProcedure> PriorProcedures(const std::string& plan_id, std::int64_t exclude_lot_id, Instant before);
+    // (start, deadline) of up to `limit` recent portal lots of the method, for its usual windows.
+    std::vector<std::pair<Instant, Instant>> MethodWindows(const std::string& method, int limit);
+    // Every version of the contracts signed on an announcement.
+    std::vector<ContractRow> ContractsForPurchase(std::int64_t trd_buy_id);
+    // Root contracts per customer and supplier in a financial year.
+    std::vector<SupplierShare> YearShares(int fin_year);
+    SupplierRecord Supplier(const std::string& bin);
+    // The latest evaluation of each lot the supplier bid on or holds a contract for.
+    std::vector<CustomerLot> SupplierEvaluations(const std::string& bin);
+
     // Lots created or updated at or after `since` (all when nullopt), by id.
     std::vector<std::int64_t> LotIdsChangedSince(std::optional<Instant> since);
 

@@ -28,7 +28,7 @@ TEST_P(StoreTest, MigrationsApplyOnceAndAreIdempotent) {
     auto db = backend_->Open();
     EXPECT_EQ(Migrate(*db), 2);
     EXPECT_EQ(Migrate(*db), 0);
-    EXPECT_EQ(SchemaVersion(*db), 2);
+    EXPECT_EQ(SchemaVersion(*db), 3);
     EXPECT_TRUE(db->Ping());
 }
 
