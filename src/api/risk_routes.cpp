@@ -172,7 +172,12 @@ void RegisterRiskRoutes(http::Router& router, risk::RiskService& risk, const Clo
             .Key("indicators")
             .BeginObject();
         for (const auto& [id, rule] : rules.indicators) {
-            w.Key(id).BeginObject().Field("version", rule.version).Field("weight", rule.weight).Key("params").BeginObject();
+            w.Key(id)
+                .BeginObject()
+                .Field("version", rule.version)
+                .Field("weight", rule.weight)
+                .Key("params")
+                .BeginObject();
             for (const auto& [name, value] : rule.params) {
                 w.Key(name).Raw(fmt::format("{}", value));
             }

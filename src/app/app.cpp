@@ -302,13 +302,8 @@ int Serve(const Config& config) {
         return 2;
     }
     store::RiskRepository risk_repository(db);
-    risk::RiskService risk(lot_repository,
-                           risk_repository,
-                           *portal.repository,
-                           calc.rules(),
-                           WorkCalendar::BuiltIn(),
-                           *risk_rules,
-                           clock);
+    risk::RiskService risk(
+        lot_repository, risk_repository, *portal.repository, calc.rules(), WorkCalendar::BuiltIn(), *risk_rules, clock);
     api::RegisterRiskRoutes(router, risk, clock);
     metrics.AddCollector([&risk](std::string& out) {
         const auto stats = risk.Stats();
@@ -504,13 +499,12 @@ int SyncCommand(const Config& config, const std::string& what, bool full, const 
             DrawProgress(p.rows, p.total, "rows", fmt::format("{} pages", p.pages), p.elapsed_seconds);
         }
     };
-    const auto report = portal.sync->Run(
-        ingest::SyncRequest{full,
-                            since,
-                            what == "subjects"    ? ingest::Register::kSubjects
-                            : what == "contracts" ? ingest::Register::kContracts
-                                                  : ingest::Register::kLots},
-        progress);
+    const auto report = portal.sync->Run(ingest::SyncRequest{full,
+                                                             since,
+                                                             what == "subjects"    ? ingest::Register::kSubjects
+                                                             : what == "contracts" ? ingest::Register::kContracts
+                                                                                   : ingest::Register::kLots},
+                                         progress);
     if (terminal) {
         std::cerr << "\n";
     }

@@ -90,9 +90,8 @@ std::optional<int> WindowDays(const LotFacts& facts, const RiskContext& context)
 
 std::vector<Bid> ValidBids(const std::vector<Bid>& bids) {
     std::vector<Bid> valid;
-    std::copy_if(bids.begin(), bids.end(), std::back_inserter(valid), [](const Bid& b) {
-        return b.status != "rejected";
-    });
+    std::copy_if(
+        bids.begin(), bids.end(), std::back_inserter(valid), [](const Bid& b) { return b.status != "rejected"; });
     return valid;
 }
 
@@ -126,9 +125,8 @@ std::variant<BidGap, std::pair<std::string, std::string>> GapOf(const LotFacts& 
         return std::pair<std::string, std::string>{"победитель не самая низкая цена (оценка не только по цене)",
                                                    "жеңімпаз ең төмен баға емес"};
     }
-    return BidGap{*winner,
-                  *second,
-                  static_cast<double>(second->price - winner->price) / static_cast<double>(winner->price)};
+    return BidGap{
+        *winner, *second, static_cast<double>(second->price - winner->price) / static_cast<double>(winner->price)};
 }
 
 }  // namespace
@@ -196,7 +194,8 @@ Finding ShortSubmissionWindow(const LotFacts& facts, const RiskContext& context)
                       "«" + facts.method + "» тәсілі үшін ең аз мерзім белгіленбеген");
     }
     if (!facts.start || !facts.deadline) {
-        return NoData(f, "нет дат начала и окончания приёма заявок", "өтінім қабылдаудың басталу және аяқталу күні жоқ");
+        return NoData(
+            f, "нет дат начала и окончания приёма заявок", "өтінім қабылдаудың басталу және аяқталу күні жоқ");
     }
     const auto days = WindowDays(facts, context);
     if (!days) {
@@ -215,22 +214,23 @@ Finding ShortSubmissionWindow(const LotFacts& facts, const RiskContext& context)
 Finding ShortWindowRelative(const LotFacts& facts, const RiskContext& context) {
     const double percentile = context.risk.Param("short_window_relative", "percentile");
     const auto min_peers = static_cast<std::size_t>(context.risk.Param("short_window_relative", "min_peers"));
-    Finding f = Make(context,
-                     "short_window_relative",
-                     "Срок подачи короче обычного для способа",
-                     "Өтінім беру мерзімі тәсіл үшін әдеттегіден қысқа",
-                     fmt::format("меньше {}-го процентиля сроков других лотов того же способа (не меньше {} лотов)",
-                                 percentile,
-                                 min_peers),
-                     "OCP cardinal R003 (короткий период подачи), порог по распределению сроков");
+    Finding f = Make(
+        context,
+        "short_window_relative",
+        "Срок подачи короче обычного для способа",
+        "Өтінім беру мерзімі тәсіл үшін әдеттегіден қысқа",
+        fmt::format(
+            "меньше {}-го процентиля сроков других лотов того же способа (не меньше {} лотов)", percentile, min_peers),
+        "OCP cardinal R003 (короткий период подачи), порог по распределению сроков");
     const auto days = WindowDays(facts, context);
     if (!days) {
         return NoData(f, "нет дат приёма заявок или календаря", "өтінім қабылдау күндері немесе күнтізбе жоқ");
     }
     if (facts.peer_windows.size() < min_peers) {
-        return NoData(f,
-                      fmt::format("лотов того же способа с датами {} (нужно {})", facts.peer_windows.size(), min_peers),
-                      fmt::format("сол тәсілмен күндері бар лоттар {} (керегі {})", facts.peer_windows.size(), min_peers));
+        return NoData(
+            f,
+            fmt::format("лотов того же способа с датами {} (нужно {})", facts.peer_windows.size(), min_peers),
+            fmt::format("сол тәсілмен күндері бар лоттар {} (керегі {})", facts.peer_windows.size(), min_peers));
     }
     const std::vector<double> windows(facts.peer_windows.begin(), facts.peer_windows.end());
     const double bound = *Percentile(windows, percentile);
@@ -316,9 +316,10 @@ Finding Dumping(const LotFacts& facts, const RiskContext& context) {
     }
     return Decide(std::move(f),
                   result->is_dumping,
-                  result->is_dumping ? (result->allowed ? "Цена демпинговая: допускается только с антидемпинговой суммой."
-                                                        : "Цена демпинговая: такая заявка не принимается.")
-                                     : "Цена не ниже порога демпинга.",
+                  result->is_dumping
+                      ? (result->allowed ? "Цена демпинговая: допускается только с антидемпинговой суммой."
+                                         : "Цена демпинговая: такая заявка не принимается.")
+                      : "Цена не ниже порога демпинга.",
                   result->is_dumping ? (result->allowed ? "Баға демпингтік: тек демпингке қарсы сомамен рұқсат етіледі."
                                                         : "Баға демпингтік: мұндай өтінім қабылданбайды.")
                                      : "Баға демпинг шегінен төмен емес.");
@@ -327,21 +328,22 @@ Finding Dumping(const LotFacts& facts, const RiskContext& context) {
 Finding PriceAboveMarket(const LotFacts& facts, const RiskContext& context) {
     const double k = context.risk.Param("price_above_market", "iqr_multiplier");
     const auto min_peers = static_cast<std::size_t>(context.risk.Param("price_above_market", "min_peers"));
-    Finding f = Make(context,
-                     "price_above_market",
-                     "Цена за единицу выше рыночной",
-                     "Бірлік бағасы нарықтықтан жоғары",
-                     fmt::format("цена за единицу выше верхней границы Тьюки (Q3 + {}·IQR) по лотам с тем же кодом ЕНС ТРУ",
-                                 k),
-                     "Закон № 106-VIII, ст. 3 п. 29 (база цен); метод границ Тьюки (OCP cardinal)");
+    Finding f =
+        Make(context,
+             "price_above_market",
+             "Цена за единицу выше рыночной",
+             "Бірлік бағасы нарықтықтан жоғары",
+             fmt::format("цена за единицу выше верхней границы Тьюки (Q3 + {}·IQR) по лотам с тем же кодом ЕНС ТРУ", k),
+             "Закон № 106-VIII, ст. 3 п. 29 (база цен); метод границ Тьюки (OCP cardinal)");
     if (!facts.quantity || *facts.quantity <= 0 || facts.enstru.empty()) {
         return NoData(f, "нет количества или кода ЕНС ТРУ", "саны немесе ЕНС ТЖҚ коды жоқ");
     }
     auto quartiles = facts.peer_unit_prices.size() >= min_peers ? Quartiles(facts.peer_unit_prices) : std::nullopt;
     if (!quartiles) {
-        return NoData(f,
-                      fmt::format("сравнимых лотов {} (нужно не меньше {})", facts.peer_unit_prices.size(), min_peers),
-                      fmt::format("салыстырмалы лоттар {} (кемінде {} керек)", facts.peer_unit_prices.size(), min_peers));
+        return NoData(
+            f,
+            fmt::format("сравнимых лотов {} (нужно не меньше {})", facts.peer_unit_prices.size(), min_peers),
+            fmt::format("салыстырмалы лоттар {} (кемінде {} керек)", facts.peer_unit_prices.size(), min_peers));
     }
     const auto [q1, q3] = *quartiles;
     if (q1 == 0 && q3 == 0) {
@@ -368,12 +370,13 @@ Finding PriceAboveMarket(const LotFacts& facts, const RiskContext& context) {
 Finding PriceAboveSupplierOffers(const LotFacts& facts, const RiskContext& context) {
     const double ratio = context.risk.Param("above_supplier_offers", "ratio");
     const auto percent = static_cast<std::int64_t>(std::llround(ratio * 100));
-    Finding f = Make(context,
-                     "above_supplier_offers",
-                     "Сумма лота выше предложений поставщиков",
-                     "Лот сомасы жеткізушілер ұсыныстарынан жоғары",
-                     fmt::format("сумма лота больше {}% самого дешёвого подобранного предложения из прайс-листов", percent),
-                     "правило over_market исходного ZakupAI (1,2 × рыночной суммы)");
+    Finding f =
+        Make(context,
+             "above_supplier_offers",
+             "Сумма лота выше предложений поставщиков",
+             "Лот сомасы жеткізушілер ұсыныстарынан жоғары",
+             fmt::format("сумма лота больше {}% самого дешёвого подобранного предложения из прайс-листов", percent),
+             "правило over_market исходного ZakupAI (1,2 × рыночной суммы)");
     if (!facts.cheapest_supplier_cost || *facts.cheapest_supplier_cost <= 0) {
         return NoData(f, "нет подобранных цен из прайс-листов", "прайс-парақтардан сәйкес бағалар жоқ");
     }
@@ -405,7 +408,9 @@ Finding Splitting(const LotFacts& facts, const RiskContext& context) {
                                  p.at("eshop_mrp")),
                      "Закон № 106-VIII, ст. 10 пп. 4–5 (дробление запрещено)");
     if (facts.customer_bin.empty() || facts.enstru.empty() || !facts.created) {
-        return NoData(f, "нет БИН заказчика, кода ЕНС ТРУ или даты лота", "тапсырыс беруші БСН, ЕНС ТЖҚ коды немесе лот күні жоқ");
+        return NoData(f,
+                      "нет БИН заказчика, кода ЕНС ТРУ или даты лота",
+                      "тапсырыс беруші БСН, ЕНС ТЖҚ коды немесе лот күні жоқ");
     }
     const int year = static_cast<int>(AlmatyDate(*facts.created).year());
     const Tiyn mrp = context.rules.Mrp(year);
@@ -427,17 +432,18 @@ Finding Splitting(const LotFacts& facts, const RiskContext& context) {
             }
         }
         if (!ids.empty()) {
-            f.evidence = {{"предел", Money(limit)}, {"сумма лота", Money(facts.price)}, {"похожие лоты (id)", JoinText(ids)}};
+            f.evidence = {
+                {"предел", Money(limit)}, {"сумма лота", Money(facts.price)}, {"похожие лоты (id)", JoinText(ids)}};
             any = true;
             break;
         }
     }
-    return Decide(std::move(f),
-                  any,
-                  any ? "Похоже на дробление годового объёма, чтобы остаться под пределом способа."
-                      : "Признаков дробления не найдено.",
-                  any ? "Тәсіл шегінен аспау үшін жылдық көлемді бөлшектеуге ұқсайды."
-                      : "Бөлшектеу белгілері табылған жоқ.");
+    return Decide(
+        std::move(f),
+        any,
+        any ? "Похоже на дробление годового объёма, чтобы остаться под пределом способа."
+            : "Признаков дробления не найдено.",
+        any ? "Тәсіл шегінен аспау үшін жылдық көлемді бөлшектеуге ұқсайды." : "Бөлшектеу белгілері табылған жоқ.");
 }
 
 Finding SupplierInRnu(const LotFacts& facts, const RiskContext& context) {
@@ -489,10 +495,8 @@ Finding SingleBid(const LotFacts& facts, const RiskContext& context) {
                      "Закон № 106-VIII, ст. 15 пп. 2, 6; OCP cardinal R018");
     if (!Competitive(facts.method)) {
         f.evidence = {{"способ", facts.method.empty() ? "неизвестен" : facts.method}};
-        return Decide(std::move(f),
-                      false,
-                      "Не применяется: способ не конкурентный.",
-                      "Қолданылмайды: тәсіл бәсекелі емес.");
+        return Decide(
+            std::move(f), false, "Не применяется: способ не конкурентный.", "Қолданылмайды: тәсіл бәсекелі емес.");
     }
     if (!facts.bids) {
         return NoData(f, "заявки по лоту неизвестны", "лот бойынша өтінімдер белгісіз");
@@ -567,16 +571,16 @@ Finding SingleSourceAfterFailure(const LotFacts& facts, const RiskContext& conte
     }
     if (no_bids.size() == 1) {
         f.evidence.emplace_back("без заявок", no_bids.front());
-        return Decide(std::move(f),
-                      true,
-                      "Один источник после первой несостоявшейся процедуры без заявок: закон требует повторной "
-                      "процедуры (ст. 15 п. 4).",
-                      "Өтінімсіз бірінші өтпеген рәсімнен кейін бір көз: заң қайталама рәсімді талап етеді (15-бап 4-т.).");
+        return Decide(
+            std::move(f),
+            true,
+            "Один источник после первой несостоявшейся процедуры без заявок: закон требует повторной "
+            "процедуры (ст. 15 п. 4).",
+            "Өтінімсіз бірінші өтпеген рәсімнен кейін бір көз: заң қайталама рәсімді талап етеді (15-бап 4-т.).");
     }
     if (!unknown.empty()) {
-        return NoData(f,
-                      "заявки прежних процедур неизвестны: " + JoinText(unknown),
-                      "алдыңғы рәсімдердің өтінімдері белгісіз");
+        return NoData(
+            f, "заявки прежних процедур неизвестны: " + JoinText(unknown), "алдыңғы рәсімдердің өтінімдері белгісіз");
     }
     return Decide(std::move(f),
                   false,
@@ -668,24 +672,27 @@ Finding IdenticalBids(const LotFacts& facts, const RiskContext& context) {
 
 Finding CustomerConcentration(const LotFacts& facts, const RiskContext& context) {
     const auto& p = context.risk.Rule("customer_concentration").params;
-    Finding f = Make(context,
-                     "customer_concentration",
-                     "Один поставщик получает большую часть договоров заказчика",
-                     "Тапсырыс беруші шарттарының көбі бір жеткізушіге тиесілі",
-                     fmt::format("доля одного поставщика в договорах заказчика за год не меньше {} и выше верхней границы "
-                                 "Тьюки по другим заказчикам (без сравнения — не меньше {}); от {} договоров",
-                                 Share(p.at("min_share")),
-                                 Share(p.at("share_without_peers")),
-                                 p.at("min_contracts")),
-                     "Закон № 106-VIII, ст. 7 п. 1 (аффилированность); методика prozakup.kz");
+    Finding f =
+        Make(context,
+             "customer_concentration",
+             "Один поставщик получает большую часть договоров заказчика",
+             "Тапсырыс беруші шарттарының көбі бір жеткізушіге тиесілі",
+             fmt::format("доля одного поставщика в договорах заказчика за год не меньше {} и выше верхней границы "
+                         "Тьюки по другим заказчикам (без сравнения — не меньше {}); от {} договоров",
+                         Share(p.at("min_share")),
+                         Share(p.at("share_without_peers")),
+                         p.at("min_contracts")),
+             "Закон № 106-VIII, ст. 7 п. 1 (аффилированность); методика prozakup.kz");
     if (!facts.concentration) {
         return NoData(f, "договоры заказчика не загружены", "тапсырыс берушінің шарттары жүктелмеген");
     }
     const auto& c = *facts.concentration;
     if (c.customer_contracts < static_cast<std::int64_t>(p.at("min_contracts")) || c.customer_contracts == 0) {
-        return NoData(f,
-                      fmt::format("договоров заказчика за {} год {} (нужно {})", c.year, c.customer_contracts, p.at("min_contracts")),
-                      fmt::format("{} жылғы шарттар {} (керегі {})", c.year, c.customer_contracts, p.at("min_contracts")));
+        return NoData(
+            f,
+            fmt::format(
+                "договоров заказчика за {} год {} (нужно {})", c.year, c.customer_contracts, p.at("min_contracts")),
+            fmt::format("{} жылғы шарттар {} (керегі {})", c.year, c.customer_contracts, p.at("min_contracts")));
     }
     const double share = static_cast<double>(c.supplier_contracts) / static_cast<double>(c.customer_contracts);
     f.evidence = {{"год", std::to_string(c.year)},
@@ -694,8 +701,8 @@ Finding CustomerConcentration(const LotFacts& facts, const RiskContext& context)
                   {"договоров заказчика", std::to_string(c.customer_contracts)},
                   {"доля", Share(share)}};
     double bound = p.at("share_without_peers");
-    const auto quartiles = c.peer_shares.size() >= static_cast<std::size_t>(p.at("min_peers")) ? Quartiles(c.peer_shares)
-                                                                                               : std::nullopt;
+    const auto quartiles =
+        c.peer_shares.size() >= static_cast<std::size_t>(p.at("min_peers")) ? Quartiles(c.peer_shares) : std::nullopt;
     if (quartiles && !(quartiles->first == 0 && quartiles->second == 0)) {
         const double fence = quartiles->second + p.at("iqr_multiplier") * (quartiles->second - quartiles->first);
         bound = std::max(p.at("min_share"), fence);
@@ -703,14 +710,16 @@ Finding CustomerConcentration(const LotFacts& facts, const RiskContext& context)
         f.evidence.emplace_back("верхняя граница долей", Share(fence));
     }
     const bool high = share >= bound && share > 0;
-    return Decide(std::move(f),
-                  high,
-                  high ? fmt::format("{} договоров заказчика за {} год у одного поставщика — необычно много.", Share(share), c.year)
-                       : "Договоры заказчика распределены обычно.",
-                  high ? fmt::format("Тапсырыс берушінің {} жылғы шарттарының {} бір жеткізушіде — әдеттен тыс көп.",
-                                     c.year,
-                                     Share(share))
-                       : "Тапсырыс беруші шарттары әдеттегідей бөлінген.");
+    return Decide(
+        std::move(f),
+        high,
+        high ? fmt::format(
+                   "{} договоров заказчика за {} год у одного поставщика — необычно много.", Share(share), c.year)
+             : "Договоры заказчика распределены обычно.",
+        high
+            ? fmt::format(
+                  "Тапсырыс берушінің {} жылғы шарттарының {} бір жеткізушіде — әдеттен тыс көп.", c.year, Share(share))
+            : "Тапсырыс беруші шарттары әдеттегідей бөлінген.");
 }
 
 Finding AmendmentIncrease(const LotFacts& facts, const RiskContext& context) {
@@ -739,8 +748,8 @@ Finding AmendmentIncrease(const LotFacts& facts, const RiskContext& context) {
             continue;
         }
         const Tiyn before = *parent->second->amount;
-        std::string line = fmt::format("договор {}: {} → {}", c.number.empty() ? std::to_string(c.id) : c.number,
-                                       Money(before), Money(*c.amount));
+        std::string line = fmt::format(
+            "договор {}: {} → {}", c.number.empty() ? std::to_string(c.id) : c.number, Money(before), Money(*c.amount));
         if (before > 0) {
             line += fmt::format(" (+{})", Share(static_cast<double>(*c.amount - before) / static_cast<double>(before)));
         }
@@ -763,10 +772,10 @@ Finding AmendmentIncrease(const LotFacts& facts, const RiskContext& context) {
     const bool flagged = !raised.empty();
     return Decide(std::move(f),
                   flagged,
-                  flagged ? "Сумму договора увеличили, а основание не входит в перечень ст. 18 п. 2 Закона."
+                  flagged                    ? "Сумму договора увеличили, а основание не входит в перечень ст. 18 п. 2 Закона."
                   : facts.contracts->empty() ? "Договоров по объявлению пока нет."
                                              : "Сумма договоров не увеличивалась без основания.",
-                  flagged ? "Шарт сомасы ұлғайтылды, ал негіз Заңның 18-бабы 2-тармағындағы тізімге кірмейді."
+                  flagged                    ? "Шарт сомасы ұлғайтылды, ал негіз Заңның 18-бабы 2-тармағындағы тізімге кірмейді."
                   : facts.contracts->empty() ? "Хабарландыру бойынша шарттар әлі жоқ."
                                              : "Шарт сомасы негізсіз ұлғайтылмаған.");
 }

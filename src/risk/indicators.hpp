@@ -53,7 +53,7 @@ struct LotFacts {
     std::int64_t lot_id = 0;  // 0 for a payload that is not stored
     std::string title;
     std::string name_kz;  // the Kazakh title, when the portal gave one
-    std::string method;  // tender | auction | price_offers | eshop | single_source
+    std::string method;   // tender | auction | price_offers | eshop | single_source
     std::string customer_bin;
     std::string enstru;
     Tiyn price = 0;                   // the lot's amount, without VAT
@@ -64,13 +64,13 @@ struct LotFacts {
     std::optional<Tiyn> bid;                 // a bid to check for dumping
     std::vector<std::string> supplier_bins;  // participants or the winner, when known
     // Gathered from the database by the service:
-    std::vector<double> peer_unit_prices;                       // other lots with the same ENSTRU code
-    std::optional<Tiyn> cheapest_supplier_cost;                 // best matched price-list offer × quantity
-    std::vector<std::pair<std::int64_t, Tiyn>> same_code_lots;  // same customer and code, 90 days
-    std::vector<std::string> rnu_listed;                        // supplier BINs found in the RNU
-    bool rnu_checked = false;                                   // the RNU data was consulted
-    std::optional<std::vector<Bid>> bids;                       // nullopt: unknown; empty: none filed
-    std::vector<int> peer_windows;              // bid windows (working days) of the method's lots
+    std::vector<double> peer_unit_prices;                         // other lots with the same ENSTRU code
+    std::optional<Tiyn> cheapest_supplier_cost;                   // best matched price-list offer × quantity
+    std::vector<std::pair<std::int64_t, Tiyn>> same_code_lots;    // same customer and code, 90 days
+    std::vector<std::string> rnu_listed;                          // supplier BINs found in the RNU
+    bool rnu_checked = false;                                     // the RNU data was consulted
+    std::optional<std::vector<Bid>> bids;                         // nullopt: unknown; empty: none filed
+    std::vector<int> peer_windows;                                // bid windows (working days) of the method's lots
     std::optional<std::vector<PriorProcedure>> prior_procedures;  // nullopt: plan point unknown
     std::optional<std::vector<ContractVersion>> contracts;        // nullopt: announcement unknown
     std::optional<Concentration> concentration;

@@ -172,9 +172,8 @@ TEST(RiskCases, EachIndicatorAsTheCasesSay) {
         EXPECT_FALSE(finding.explanation_kz.empty()) << name;
         if (const auto* evidence = o.if_contains("evidence")) {
             for (const auto& [key, value] : evidence->as_object()) {
-                const auto it = std::find_if(finding.evidence.begin(), finding.evidence.end(), [&](const auto& e) {
-                    return e.first == key;
-                });
+                const auto it = std::find_if(
+                    finding.evidence.begin(), finding.evidence.end(), [&](const auto& e) { return e.first == key; });
                 ASSERT_NE(it, finding.evidence.end()) << name << ": no evidence " << key;
                 EXPECT_EQ(it->second, value.as_string()) << name << ": " << key;
             }

@@ -278,14 +278,16 @@ std::optional<std::pair<LotFacts, Evaluation>> RiskService::EvaluateStored(std::
     if (!dates.plan_id.empty() && facts.method == "single_source" && facts.created) {
         std::vector<PriorProcedure> prior;
         for (const auto& p : repository_.PriorProcedures(dates.plan_id, lot_id, *facts.created)) {
-            prior.push_back(PriorProcedure{p.lot_id, p.method, p.bids_known ? std::optional(ToBids(p.bids)) : std::nullopt});
+            prior.push_back(
+                PriorProcedure{p.lot_id, p.method, p.bids_known ? std::optional(ToBids(p.bids)) : std::nullopt});
         }
         facts.prior_procedures = std::move(prior);
     }
     if (dates.trd_buy_id) {
         std::vector<ContractVersion> contracts;
         for (const auto& c : repository_.ContractsForPurchase(*dates.trd_buy_id)) {
-            contracts.push_back(ContractVersion{c.source_id, c.parent_source_id, c.contract_number, c.supplier_bin, c.amount, c.amendment_grounds});
+            contracts.push_back(ContractVersion{
+                c.source_id, c.parent_source_id, c.contract_number, c.supplier_bin, c.amount, c.amendment_grounds});
         }
         facts.contracts = std::move(contracts);
     }
@@ -357,7 +359,9 @@ namespace {
 
 // Levels, average and maximum score, how often each indicator fired and the riskiest lots, over
 // the latest evaluations of an organisation's lots.
-void WriteAggregate(JsonWriter& w, const std::vector<store::RiskRepository::CustomerLot>& lots, const RiskRules& rules) {
+void WriteAggregate(JsonWriter& w,
+                    const std::vector<store::RiskRepository::CustomerLot>& lots,
+                    const RiskRules& rules) {
     std::map<std::string, std::int64_t> fired;
     std::int64_t sum = 0;
     int max_score = 0;
@@ -472,7 +476,9 @@ Result<std::string> RiskService::Supplier(std::string_view bin_text) {
     return w.Take();
 }
 
-Result<std::string> RiskService::SaveBids(std::int64_t lot_id, const std::vector<Bid>& bids, const std::string& source) {
+Result<std::string> RiskService::SaveBids(std::int64_t lot_id,
+                                          const std::vector<Bid>& bids,
+                                          const std::string& source) {
     if (!lots_.FindLot(lot_id)) {
         return Fail(Error::NotFound("lot " + std::to_string(lot_id) + " not found"));
     }

@@ -97,7 +97,7 @@ private:
     // Figures over whole tables (usual windows per method, contract shares per year), kept for a
     // few minutes: they move slowly and are too costly to recompute for every lot.
     struct SlowFigures {
-        std::unordered_map<std::string, std::vector<int>> windows;  // by method
+        std::unordered_map<std::string, std::vector<int>> windows;          // by method
         std::unordered_map<int, std::vector<store::SupplierShare>> shares;  // by financial year
         std::chrono::steady_clock::time_point loaded;
     };

@@ -416,9 +416,12 @@ PageCounts GoszakupRepository::UpsertContracts(const std::vector<ContractRow>& c
                 soci::use(ts), soci::use(source);
             ++counts.updated;
         } else {
-            *s << "INSERT INTO contracts (source_id, parent_source_id, root_source_id, trd_buy_id, announcement_number, "
-                  "customer_bin, supplier_bin, contract_number, amount, amount_with_vat, sign_date, fin_year, method_id, "
-                  "status_id, amendment_grounds, last_update_date, is_deleted, updated_at) VALUES (:s, :p, :r, :b, :an, "
+            *s << "INSERT INTO contracts (source_id, parent_source_id, root_source_id, trd_buy_id, "
+                  "announcement_number, "
+                  "customer_bin, supplier_bin, contract_number, amount, amount_with_vat, sign_date, fin_year, "
+                  "method_id, "
+                  "status_id, amendment_grounds, last_update_date, is_deleted, updated_at) VALUES (:s, :p, :r, :b, "
+                  ":an, "
                   ":cb, :sb, :n, :a, :av, :sd, :y, :m, :st, :g, :lud, :d, :u)",
                 soci::use(source), soci::use(parent, parent_ind), soci::use(root, root_ind), soci::use(buy, buy_ind),
                 soci::use(c.announcement_number), soci::use(c.customer_bin), soci::use(c.supplier_bin),

@@ -81,8 +81,8 @@ void RiskRepository::ReplaceBids(std::int64_t lot_id,
         long long price = bid.price;
         *s << "INSERT INTO lot_bids (lot_id, supplier_bin, price, status, submitted_at, source, updated_at) VALUES "
               "(:l, :b, :p, :st, :at, :src, :u)",
-            soci::use(id), soci::use(bid.supplier_bin), soci::use(price), soci::use(bid.status),
-            soci::use(at, at_ind), soci::use(source), soci::use(ts);
+            soci::use(id), soci::use(bid.supplier_bin), soci::use(price), soci::use(bid.status), soci::use(at, at_ind),
+            soci::use(source), soci::use(ts);
     };
     if (bids.empty()) {
         insert(BidRow{"", 0, "none", std::nullopt});

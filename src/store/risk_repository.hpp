@@ -29,7 +29,6 @@ struct BidRow {
     std::optional<Instant> submitted_at;
 };
 
-
 // An earlier procedure on the same plan point (a failed tender before a single source).
 struct PriorProcedure {
     std::int64_t lot_id = 0;
@@ -112,7 +111,9 @@ public:
     // Replaces the lot's bids in one transaction (and touches the lot so a rescore sees it).
     void ReplaceBids(std::int64_t lot_id, const std::vector<BidRow>& bids, const std::string& source, Instant now);
     // Other lots of the plan point created before `before`, oldest first, with their bids.
-    std::vector<PriorProcedure> PriorProcedures(const std::string& plan_id, std::int64_t exclude_lot_id, Instant before);
+    std::vector<PriorProcedure> PriorProcedures(const std::string& plan_id,
+                                                std::int64_t exclude_lot_id,
+                                                Instant before);
     // (start, deadline) of up to `limit` recent portal lots of the method, for its usual windows.
     std::vector<std::pair<Instant, Instant>> MethodWindows(const std::string& method, int limit);
     // Every version of the contracts signed on an announcement.

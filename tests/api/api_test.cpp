@@ -331,7 +331,7 @@ TEST_P(ApiTest, RiskScoresExplainsAndRemembers) {
     auto score = Body(scored);
     EXPECT_EQ(score.at("lot_id").as_int64(), 5);
     EXPECT_TRUE(score.at("saved").as_bool());
-    EXPECT_EQ(score.at("indicators").as_array().size(), 8u);
+    EXPECT_EQ(score.at("indicators").as_array().size(), 16u);
     std::int64_t sum = 0;
     std::vector<std::string> triggered;
     for (const auto& i : score.at("indicators").as_array()) {
@@ -353,7 +353,7 @@ TEST_P(ApiTest, RiskScoresExplainsAndRemembers) {
     auto e = Body(explained);
     EXPECT_EQ(e.at("score").as_int64(), score.at("score").as_int64());
     EXPECT_EQ(e.at("flags").as_array().size(), triggered.size());
-    EXPECT_EQ(e.at("indicators").as_array().size(), 8u);
+    EXPECT_EQ(e.at("indicators").as_array().size(), 16u);
     EXPECT_EQ(s.Call("POST", "/risk/score/5", "", key).status, 200);
 
     // A lot that is not stored: judged, not recorded.

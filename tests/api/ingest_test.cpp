@@ -261,12 +261,141 @@ TEST_P(IngestTest, ParticipantsSyncIntoSuppliers) {
     EXPECT_EQ(Int(again, "inserted"), 0);
     // The lots register keeps its own state: its first run is still a full one.
     EXPECT_EQ(Body(Sync()).at("mode").as_string(), "full");
-    auto bad = s.Call("POST", "/etl/goszakup/sync", R"({"register": "contracts"})", s.admin_key());
+    auto bad = s.Call("POST", "/etl/goszakup/sync", R"({"register": "tenders"})", s.admin_key());
     EXPECT_EQ(bad.status, 422);
     EXPECT_EQ(Body(bad).at("error").at("details").at(0).at("field").as_string(), "register");
     auto cli = RunCli(*db_, {"sync", "subjects"}, PortalEnv(ows));
     EXPECT_EQ(cli.exit_code, 0) << cli.output;
     EXPECT_NE(cli.output.find("goszakup sync of subjects done (incremental)"), std::string::npos) << cli.output;
+}
+
+TEST_P(IngestTest, ContractsAndBidsFeedTheRiskEngine) {
+    FakeOws ows(30);
+    Service& s = StartService(PortalEnv(ows));
+    ASSERT_EQ(Sync().status, 200);
+    const long long source = Scalar("SELECT MAX(source_id) FROM goszakup_lots");
+    const long long lot = Scalar("SELECT lot_id FROM goszakup_lots WHERE source_id = " + std::to_string(source));
+    const std::string supplier = "160440007161";
+    const std::string other = "000740001307";
+    // Ten contracts of the lot's customer this year, nine with one supplier; the first one
+    // raised by 20% without a ground.
+    for (int i = 0; i < 10; ++i) {
+        ows.Control("contract",
+                    json::serialize(json::object{{"id", 7000 + i},
+                                                 {"lotId", source},
+                                                 {"supplierBiin", i == 9 ? other : supplier},
+                                                 {"contractNumber", "Д-" + std::to_string(i)},
+                                                 {"contractSum", 1000.5},
+                                                 {"contractSumWnds", 1160.58}}));
+    }
+    ows.Control("contract",
+                R"({"id": 7100, "parentId": 7000, "lotId": )" + std::to_string(source) + R"(, "supplierBiin": ")" +
+                    supplier +
+                    R"(", "contractNumber": "Д-0/1", "contractSum": 1200.6, "refAmendmAgreemJustifId": [3]})");
+    auto synced = s.Call("POST", "/etl/goszakup/sync", R"({"register": "contracts"})", s.admin_key());
+    ASSERT_EQ(synced.status, 200) << synced.body;
+    EXPECT_EQ(Body(synced).at("what").as_string(), "contracts");
+    EXPECT_EQ(Int(Body(synced), "inserted"), 11);
+    EXPECT_EQ(Scalar("SELECT amount FROM contracts WHERE source_id = 7100"), 120060);
+    EXPECT_EQ(Scalar("SELECT COUNT(*) FROM contracts WHERE parent_source_id = 7000"), 1);
+
+    const std::string premium = s.CreateKey(9101, "premium");
+    const std::string bids_path = "/lots/" + std::to_string(lot) + "/bids";
+    auto put = s.Call("PUT",
+                      bids_path,
+                      R"({"bids": [{"supplier_bin": ")" + supplier + R"(", "price": 900000, "status": "winner"},
+                                   {"supplier_bin": ")" +
+                          other + R"(", "price": 904500}],
+                          "source": "протокол итогов"})",
+                      premium);
+    ASSERT_EQ(put.status, 200) << put.body;
+    auto scored = Body(put);
+    std::map<std::string, std::string> status;
+    std::map<std::string, json::object> finding;
+    for (const auto& f : scored.at("indicators").as_array()) {
+        status[std::string(f.at("id").as_string())] = std::string(f.at("status").as_string());
+        finding[std::string(f.at("id").as_string())] = f.as_object();
+    }
+    EXPECT_EQ(status["close_second_bid"], "triggered");  // 0.5% apart
+    EXPECT_EQ(status["amendment_increase"], "triggered");
+    EXPECT_EQ(status["customer_concentration"], "triggered");  // 9 of 10
+    EXPECT_EQ(status["single_bid"], "clear");
+    EXPECT_EQ(status["identical_bids"], "clear");
+    EXPECT_EQ(finding["amendment_increase"].at("evidence").at("увеличено").as_string(),
+              "договор Д-0/1: 1\u00a0000,50\u00a0₸ → 1\u00a0200,60\u00a0₸ (+20%), основание 3");
+    EXPECT_EQ(finding["customer_concentration"].at("evidence").at("доля").as_string(), "90%");
+    EXPECT_EQ(Scalar("SELECT COUNT(*) FROM lot_bids WHERE lot_id = " + std::to_string(lot)), 2);
+
+    // Bad bids: each problem named, nothing written.
+    auto duplicate = s.Call("PUT",
+                            bids_path,
+                            R"({"bids": [{"supplier_bin": ")" + supplier + R"(", "price": 1},
+                                         {"supplier_bin": ")" +
+                                supplier + R"(", "price": 2}]})",
+                            premium);
+    ASSERT_EQ(duplicate.status, 422) << duplicate.body;
+    EXPECT_EQ(Body(duplicate).at("error").at("details").at(0).at("field").as_string(), "bids[1].supplier_bin");
+    auto bad_bin = s.Call("PUT", bids_path, R"({"bids": [{"supplier_bin": "160440007162", "price": 1}]})", premium);
+    EXPECT_EQ(bad_bin.status, 422);
+    EXPECT_EQ(Body(bad_bin).at("error").at("details").at(0).at("field").as_string(), "bids[0].supplier_bin");
+    auto two_winners = s.Call("PUT",
+                              bids_path,
+                              R"({"bids": [{"supplier_bin": ")" + supplier + R"(", "price": 1, "status": "winner"},
+                                           {"supplier_bin": ")" +
+                                  other + R"(", "price": 2, "status": "winner"}]})",
+                              premium);
+    EXPECT_EQ(Body(two_winners).at("error").at("details").at(0).at("field").as_string(), "bids");
+    EXPECT_EQ(s.Call("PUT", bids_path, R"({"bids": "many"})", premium).status, 422);
+    EXPECT_EQ(s.Call("PUT", bids_path, R"({})", premium).status, 422);
+    EXPECT_EQ(s.Call("PUT", bids_path, R"({"bids": [)", premium).status, 400);
+    EXPECT_EQ(s.Call("PUT", "/lots/999999/bids", R"({"bids": []})", premium).status, 404);
+    EXPECT_EQ(s.Call("PUT", bids_path, R"({"bids": []})", s.CreateKey(9102, "free")).status, 403);
+    EXPECT_EQ(Scalar("SELECT COUNT(*) FROM lot_bids WHERE lot_id = " + std::to_string(lot)), 2);
+
+    // The supplier's record, and the explanation in Kazakh.
+    auto record = Body(s.Call("GET", "/risk/suppliers/" + supplier, "", premium));
+    EXPECT_EQ(Int(record, "contracts"), 9);
+    EXPECT_EQ(Int(record, "customers"), 1);
+    EXPECT_EQ(Int(record, "amendments_raising_amount"), 1);
+    EXPECT_EQ(Int(record, "wins"), 1);
+    EXPECT_EQ(record.at("contracts_amount").to_number<double>(), 9004.5);
+    EXPECT_GE(Int(record, "evaluated"), 1);
+    EXPECT_EQ(s.Call("GET", "/risk/suppliers/16044000716", "", premium).status, 422);
+    auto kk = s.Call("GET", "/risk/explain/" + std::to_string(lot) + "?lang=kk", "", premium);
+    ASSERT_EQ(kk.status, 200) << kk.body;
+    EXPECT_NE(Body(kk).at("summary_kz").as_string().find("Тәуекел бағасы"), std::string::npos);
+    EXPECT_EQ(s.Call("GET", "/risk/explain/" + std::to_string(lot) + "?lang=de", "", premium).status, 422);
+    auto customer =
+        Body(s.Call("GET",
+                    "/risk/customers/" + std::string(record.at("top_customers").at(0).at("customer_bin").as_string()),
+                    "",
+                    premium));
+    EXPECT_EQ(customer.at("concentration").at(0).at("top_supplier_bin").as_string(), supplier);
+
+    // Bids and contracts survive a restart; a rules file changes the weights without a rebuild.
+    EXPECT_EQ(s.Stop(), 0);
+    const std::string rules_file = db_->data_dir() + "/risk.json";
+    std::ofstream(rules_file) << R"({"indicators": {"close_second_bid": {"weight": 40}}})";
+    Service& again = StartService(PortalEnv(ows, {{"ZAKUPAI_RISK_RULES_FILE", rules_file}}));
+    auto rescored = Body(again.Call("POST", "/risk/score/" + std::to_string(lot), "", premium));
+    std::int64_t sum = 0;
+    for (const auto& f : rescored.at("indicators").as_array()) {
+        if (f.at("id").as_string() == "close_second_bid") {
+            EXPECT_EQ(f.at("weight").as_int64(), 40);
+            EXPECT_EQ(f.at("status").as_string(), "triggered");
+        }
+        sum += f.at("status").as_string() == "triggered" ? f.at("weight").as_int64() : 0;
+    }
+    EXPECT_EQ(rescored.at("score").as_int64(), std::min<std::int64_t>(sum, 100));
+    EXPECT_GT(sum, scored.at("score").as_int64());
+    auto rules = Body(again.Call("GET", "/risk/rules", "", premium));
+    EXPECT_EQ(rules.at("indicators").at("close_second_bid").at("weight").as_int64(), 40);
+    EXPECT_EQ(rules.at("indicators").at("close_second_bid").at("params").at("max_gap").to_number<double>(), 0.01);
+    EXPECT_EQ(again.Stop(), 0);
+    std::ofstream(rules_file) << R"({"indicators": {"close_second_bid": {"wieght": 40}}})";
+    auto refused = RunCli(*db_, {"risk", "rescore"}, {{"ZAKUPAI_RISK_RULES_FILE", rules_file}});
+    EXPECT_EQ(refused.exit_code, 2);
+    EXPECT_NE(refused.output.find("indicators.close_second_bid.wieght"), std::string::npos) << refused.output;
 }
 
 TEST_P(IngestTest, TheSchedulerSyncsOnItsOwnAndStopsCleanly) {

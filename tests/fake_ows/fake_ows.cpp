@@ -9,6 +9,8 @@
 //   POST /__control/add     {"count": 10}                  new lots above the current top id
 //   POST /__control/change  {"id": 40000001, "status": 250, "amount": 123.45}
 //   POST /__control/rnu     {"biin": "...", "name": "...", "start": "...", "end": "...", "list": true}
+//   POST /__control/contract {"id", "parentId", "lotId" (takes its trdBuyId and customer), "supplierBiin",
+//                             "contractSum", "refAmendmAgreemJustifId", "finYear", ...}   a contract version
 //   GET  /__control/stats   {"requests", "graphql", "rest", "max_per_second", "faults_left"}
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -309,6 +311,9 @@ private:
         if (subjects) {
             return SubjectsPage(limit, after, fault);
         }
+        if (query.find("Contract(") != std::string::npos) {
+            return ContractsPage(limit, after);
+        }
         if (!lots && !rnu) {
             return Text(
                 200, "application/json", R"({"errors":[{"message":"Cannot query field \"Foo\" on type \"Query\"."}]})");
@@ -432,6 +437,30 @@ private:
         return Text(200, "application/json; charset=UTF-8", json::serialize(answer));
     }
 
+    // Contracts are keyed by id, newest first, stored as the GraphQL objects they are served as.
+    http::response<http::string_body> ContractsPage(std::int64_t limit, std::optional<std::int64_t> after) {
+        json::array items;
+        std::optional<std::int64_t> last_id;
+        bool has_next = false;
+        auto it =
+            after && *after > 0 ? std::make_reverse_iterator(contracts_.lower_bound(*after)) : contracts_.rbegin();
+        for (; it != contracts_.rend(); ++it) {
+            if (static_cast<std::int64_t>(items.size()) == limit) {
+                has_next = true;
+                break;
+            }
+            items.push_back(it->second);
+            last_id = it->first;
+        }
+        json::object page_info{{"limitPage", limit},
+                               {"totalCount", static_cast<std::int64_t>(contracts_.size())},
+                               {"hasNextPage", has_next}};
+        page_info["lastId"] = last_id ? json::value(*last_id) : json::value(nullptr);
+        json::object answer{{"data", json::object{{"Contract", items}}},
+                            {"extensions", json::object{{"pageInfo", page_info}}}};
+        return Text(200, "application/json; charset=UTF-8", json::serialize(answer));
+    }
+
     http::response<http::string_body> RnuDetail(const std::string& biin) {
         json::array items;
         for (const auto& r : rnu_) {
@@ -520,6 +549,26 @@ private:
             r.end = o.contains("end") ? std::string(o.at("end").as_string()) : "2028-01-15 00:00:00";
             r.in_list = !o.contains("list") || o.at("list").as_bool();
             rnu_.push_back(r);
+        } else if (target == "/__control/contract") {
+            json::object contract = o;
+            const auto id = int_of("id", 9000000 + static_cast<std::int64_t>(contracts_.size()));
+            contract["id"] = id;
+            if (const auto lot_id = int_of("lotId", 0); lot_id != 0) {
+                auto lot = by_id_.find(lot_id);
+                if (lot == by_id_.end()) {
+                    return Text(404, "application/json", R"({"error":"no such lot"})");
+                }
+                contract["trdBuyId"] = lot->second.trd_buy_id;
+                contract["customerBin"] = lot->second.customer_bin;
+                contract.erase("lotId");
+            }
+            if (!contract.contains("lastUpdateDate")) {
+                contract["lastUpdateDate"] = Stamp();
+            }
+            if (!contract.contains("finYear")) {
+                contract["finYear"] = 2026;
+            }
+            contracts_[id] = contract;
         } else if (target != "/__control/stats") {
             return Text(404, "application/json", R"({"error":"unknown control"})");
         }
@@ -544,6 +593,7 @@ private:
     std::map<std::int64_t, Lot> by_id_;
     std::vector<RnuRow> rnu_;
     std::map<std::int64_t, Subject> subjects_;
+    std::map<std::int64_t, json::object> contracts_;
     std::int64_t next_id_ = 40000001;
     std::deque<Fault> faults_;
     std::deque<std::chrono::steady_clock::time_point> arrivals_;
