@@ -160,7 +160,7 @@ void RegisterRiskRoutes(http::Router& router, risk::RiskService& risk, const Clo
         return http::Response::Json(WithMeta(std::move(*result), request.request_id, clock.Now()));
     });
     router.Add("GET", "/risk/rules", [&risk, &clock](http::Request& request) {
-        const auto& rules = risk.risk_rules();
+        const auto& rules = risk.RulesInForce();
         JsonWriter w;
         w.BeginObject()
             .Field("model", rules.model)

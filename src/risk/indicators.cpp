@@ -154,7 +154,7 @@ std::optional<double> Percentile(std::vector<double> values, double p) {
     return values[lower] + (values[upper] - values[lower]) * (pos - static_cast<double>(lower));
 }
 
-std::optional<std::pair<double, double>> Quartiles(std::vector<double> values) {
+std::optional<std::pair<double, double>> Quartiles(const std::vector<double>& values) {
     if (values.size() < 4) {
         return std::nullopt;
     }

@@ -134,6 +134,6 @@ std::optional<Bid> WinningBid(const std::vector<Bid>& bids);
 std::optional<double> Percentile(std::vector<double> values, double p);
 
 // Q1, Q3 by linear interpolation (as numpy does); nullopt for fewer than 4 values.
-std::optional<std::pair<double, double>> Quartiles(std::vector<double> values);
+std::optional<std::pair<double, double>> Quartiles(const std::vector<double>& values);
 
 }  // namespace zakupai::risk

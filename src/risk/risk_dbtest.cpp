@@ -92,8 +92,7 @@ TEST_P(RiskStoreTest, StoredBidsContractsAndPlanPointsReachTheIndicators) {
     repository.ReplaceBids(tender, {{kSupplier, 100'000'000, "rejected", std::nullopt}}, "protocol", clock.Now());
     // The single source's contract, raised by an amendment without a ground, and five more
     // contracts of the customer with the same supplier this year.
-    std::vector<store::ContractRow> contracts{Contract(11, std::nullopt, 100'000'000),
-                                              Contract(12, 11, 130'000'000)};
+    std::vector<store::ContractRow> contracts{Contract(11, std::nullopt, 100'000'000), Contract(12, 11, 130'000'000)};
     for (int i = 0; i < 5; ++i) {
         auto c = Contract(20 + i, std::nullopt, 1'000'000);
         c.trd_buy_id = 500 + i;
@@ -135,10 +134,10 @@ TEST_P(RiskStoreTest, StoredBidsContractsAndPlanPointsReachTheIndicators) {
     EXPECT_TRUE(repository.Bids(offers, &known).empty());
     EXPECT_TRUE(known);
     EXPECT_EQ(statuses(json::parse(*risk.ScoreLot(offers, {})).as_object())["single_bid"], "clear");
-    auto saved = json::parse(*risk.SaveBids(offers,
-                                            {{kSupplier, 90'000'000, "winner"}, {kOther, 90'000'000, "valid"}},
-                                            "protocol"))
-                     .as_object();
+    auto saved =
+        json::parse(
+            *risk.SaveBids(offers, {{kSupplier, 90'000'000, "winner"}, {kOther, 90'000'000, "valid"}}, "protocol"))
+            .as_object();
     s = statuses(saved);
     EXPECT_EQ(s["identical_bids"], "triggered");
     EXPECT_EQ(s["single_bid"], "clear");

@@ -54,6 +54,7 @@ constexpr auto kSlowFiguresTtl = std::chrono::minutes{10};
 
 std::vector<Bid> ToBids(const std::vector<store::BidRow>& rows) {
     std::vector<Bid> bids;
+    bids.reserve(rows.size());
     for (const auto& r : rows) {
         bids.push_back(Bid{r.supplier_bin, r.price, r.status});
     }
@@ -483,6 +484,7 @@ Result<std::string> RiskService::SaveBids(std::int64_t lot_id,
         return Fail(Error::NotFound("lot " + std::to_string(lot_id) + " not found"));
     }
     std::vector<store::BidRow> rows;
+    rows.reserve(bids.size());
     for (const auto& b : bids) {
         rows.push_back(store::BidRow{b.supplier_bin, b.price, b.status, std::nullopt});
     }

@@ -90,7 +90,7 @@ public:
     Result<std::string> Supplier(std::string_view bin);
     // Records the bids on a stored lot (replacing earlier ones) and re-scores it. 404 when unknown.
     Result<std::string> SaveBids(std::int64_t lot_id, const std::vector<Bid>& bids, const std::string& source);
-    const RiskRules& risk_rules() const { return risk_rules_; }
+    const RiskRules& RulesInForce() const { return risk_rules_; }
 
 private:
     using PeerCache = std::unordered_map<std::string, std::vector<double>>;

@@ -93,12 +93,14 @@ Result<void> Apply(const json::object& source, bool defining, RiskRules& rules) 
                         }
                         for (const auto& [param_key, param] : field.as_object()) {
                             const std::string param_name(param_key);
+                            std::string param_at = at;
+                            param_at.append(".params.").append(param_name);
                             const auto p = Number(param);
                             if (!defining && !rule.params.contains(param_name)) {
-                                return invalid(at + ".params." + param_name, "unknown parameter");
+                                return invalid(param_at, "unknown parameter");
                             }
                             if (!p || *p < 0) {
-                                return invalid(at + ".params." + param_name, "must be a number ≥ 0");
+                                return invalid(param_at, "must be a number ≥ 0");
                             }
                             rule.params[param_name] = *p;
                         }
@@ -114,7 +116,9 @@ Result<void> Apply(const json::object& source, bool defining, RiskRules& rules) 
                             rule.allowed_grounds.push_back(ground.as_int64());
                         }
                     } else {
-                        return invalid(at + "." + field_name, "unknown field (version, weight, params)");
+                        std::string field_at = at;
+                        field_at.append(".").append(field_name);
+                        return invalid(field_at, "unknown field (version, weight, params)");
                     }
                 }
             }
