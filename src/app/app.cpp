@@ -370,8 +370,16 @@ int SeedDemo(const Config& config, int lots, bool if_empty, const std::string& k
     } else {
         DemoData data = MakeDemoData(lots, clock.Now());
         lot_repository.InsertAll(data.suppliers, data.lots, data.prices, clock.Now());
+        // The database was empty, so the lots' ids follow their order in `data.lots`.
+        const auto ids = lot_repository.LotIds();
+        std::vector<std::pair<std::int64_t, store::BidRow>> bids;
+        bids.reserve(data.bids.size());
+        for (const auto& [index, bid] : data.bids) {
+            bids.emplace_back(ids.at(index), bid);
+        }
+        store::RiskRepository(*storage.db).InsertBids(bids, "demo", clock.Now());
         std::cout << "demo data: loaded " << data.lots.size() << " lots, " << data.suppliers.size() << " suppliers, "
-                  << data.prices.size() << " prices\n";
+                  << data.prices.size() << " prices, " << data.bids.size() << " bids\n";
     }
     if (!key_file.empty() && !std::filesystem::exists(key_file)) {
         store::BillingRepository repository(*storage.db);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <random>
 
@@ -177,6 +178,44 @@ DemoData MakeDemoData(int lot_count, Instant now, std::uint64_t seed) {
                                item.unit_price_tenge * (85 + static_cast<std::int64_t>(Below(state, 31))),
                                supplier.bin,
                                now - std::chrono::hours{static_cast<std::int64_t>(Below(state, 24ULL * 90))}});
+    }
+    // A separate stream, so adding bids leaves the lots and prices above as they were.
+    std::uint64_t bid_state = seed ^ 0xB1D5B1D5ULL;
+    for (std::size_t i = 0; i < data.lots.size(); ++i) {
+        const auto& lot = data.lots[i];
+        const bool closed = lot.status == std::string("evaluation") || lot.status == std::string("completed");
+        const bool competitive = lot.method != std::string("single_source") && lot.method != std::string("eshop");
+        if (!closed || !competitive) {
+            continue;
+        }
+        const auto pattern = Below(bid_state, 100);
+        const std::size_t count = pattern < 12 ? 1 : 2 + Below(bid_state, 4);
+        std::vector<std::size_t> chosen;
+        while (chosen.size() < count) {
+            const auto s = Below(bid_state, data.suppliers.size());
+            if (std::find(chosen.begin(), chosen.end(), s) == chosen.end()) {
+                chosen.push_back(s);
+            }
+        }
+        // The winner bids 75–99 % of the lot; the others 1–15 % above it, or (rarely) a hair
+        // above it or at the same price.
+        const Tiyn winner = lot.price * (75 + static_cast<Tiyn>(Below(bid_state, 25))) / 100;
+        for (std::size_t k = 0; k < chosen.size(); ++k) {
+            Tiyn price = winner;
+            if (k > 0) {
+                price = pattern < 17   ? winner + winner / 500
+                        : pattern < 20 ? winner
+                                       : winner * (101 + static_cast<Tiyn>(Below(bid_state, 15))) / 100;
+            }
+            const bool rejected = k > 0 && Below(bid_state, 10) == 0;
+            data.bids.emplace_back(i,
+                                   store::BidRow{data.suppliers[chosen[k]].bin,
+                                                 price,
+                                                 k == 0 && lot.status == std::string("completed") ? "winner"
+                                                 : rejected                                       ? "rejected"
+                                                                                                  : "valid",
+                                                 std::nullopt});
+        }
     }
     return data;
 }

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "store/lot_repository.hpp"
+#include "store/risk_repository.hpp"
 
 namespace zakupai::app {
 
@@ -12,6 +13,9 @@ struct DemoData {
     std::vector<store::SupplierRow> suppliers;
     std::vector<store::LotRow> lots;
     std::vector<store::PriceRow> prices;
+    // Bids on lots past evaluation, by index into `lots`: mostly ordinary, with a few of the
+    // patterns the risk engine looks for (one bid, near-equal or equal prices).
+    std::vector<std::pair<std::size_t, store::BidRow>> bids;
 };
 
 DemoData MakeDemoData(int lot_count, Instant now, std::uint64_t seed = 42);

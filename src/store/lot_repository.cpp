@@ -125,4 +125,14 @@ void LotRepository::InsertAll(const std::vector<SupplierRow>& suppliers,
     tx.commit();
 }
 
+std::vector<std::int64_t> LotRepository::LotIds() {
+    Database::Lease s(db_);
+    soci::rowset<soci::row> rows = (s->prepare << "SELECT id FROM lots ORDER BY id");
+    std::vector<std::int64_t> ids;
+    for (const auto& r : rows) {
+        ids.push_back(ToLong(r, 0));
+    }
+    return ids;
+}
+
 }  // namespace zakupai::store

@@ -61,6 +61,8 @@ public:
     TableCounts Counts();
     std::optional<LotRecord> FindLot(std::int64_t id);
     // All rows in one transaction: a failed load leaves nothing behind.
+    // Every lot id, ascending.
+    std::vector<std::int64_t> LotIds();
     void InsertAll(const std::vector<SupplierRow>& suppliers,
                    const std::vector<LotRow>& lots,
                    const std::vector<PriceRow>& prices,

@@ -94,6 +94,33 @@ void RiskRepository::ReplaceBids(std::int64_t lot_id,
     tx.Commit();
 }
 
+void RiskRepository::InsertBids(const std::vector<std::pair<std::int64_t, BidRow>>& bids,
+                                const std::string& source,
+                                Instant now) {
+    if (bids.empty()) {
+        return;
+    }
+    const std::size_t n = bids.size();
+    std::vector<long long> lot(n);
+    std::vector<long long> price(n);
+    std::vector<std::string> bin(n);
+    std::vector<std::string> status(n);
+    std::vector<std::string> sources(n, source);
+    std::vector<std::string> updated(n, FormatUtcTimestamp(now));
+    for (std::size_t i = 0; i < n; ++i) {
+        lot[i] = bids[i].first;
+        bin[i] = bids[i].second.supplier_bin;
+        price[i] = bids[i].second.price;
+        status[i] = bids[i].second.status;
+    }
+    Database::Lease s(db_);
+    WriteTransaction tx(*s, db_.dialect());
+    *s << "INSERT INTO lot_bids (lot_id, supplier_bin, price, status, source, updated_at) VALUES (:l, :b, :p, :st, "
+          ":src, :u)",
+        soci::use(lot), soci::use(bin), soci::use(price), soci::use(status), soci::use(sources), soci::use(updated);
+    tx.Commit();
+}
+
 std::vector<PriorProcedure> RiskRepository::PriorProcedures(const std::string& plan_id,
                                                             std::int64_t exclude_lot_id,
                                                             Instant before) {

@@ -110,6 +110,8 @@ public:
     std::vector<BidRow> Bids(std::int64_t lot_id, bool* known = nullptr);
     // Replaces the lot's bids in one transaction (and touches the lot so a rescore sees it).
     void ReplaceBids(std::int64_t lot_id, const std::vector<BidRow>& bids, const std::string& source, Instant now);
+    // Many lots' bids in one transaction (demo data, bulk loads); lots must have none yet.
+    void InsertBids(const std::vector<std::pair<std::int64_t, BidRow>>& bids, const std::string& source, Instant now);
     // Other lots of the plan point created before `before`, oldest first, with their bids.
     std::vector<PriorProcedure> PriorProcedures(const std::string& plan_id,
                                                 std::int64_t exclude_lot_id,
