@@ -468,10 +468,11 @@ int RescoreCommand(const Config& config, const std::string& since_text) {
     if (terminal) {
         std::cerr << "\n";
     }
-    std::cout << fmt::format("risk rescore done: {} lots, {} high, {} with dumping, {:.1f} s\n",
+    std::cout << fmt::format("risk rescore done: {} lots, {} high, {} with dumping, {} unchanged, {:.1f} s\n",
                              report.lots,
                              report.high,
                              report.dumping,
+                             report.unchanged,
                              report.duration_seconds);
     storage.recorder->Stop();
     return 0;

@@ -143,22 +143,42 @@ std::string_view StatusName(Status status) {
     return "no_data";
 }
 
-std::optional<double> Percentile(std::vector<double> values, double p) {
+namespace {
+
+double PercentileOfSorted(const std::vector<double>& sorted, double p) {
+    const double pos = std::clamp(p, 0.0, 100.0) / 100.0 * static_cast<double>(sorted.size() - 1);
+    const auto lower = static_cast<std::size_t>(std::floor(pos));
+    const auto upper = std::min(lower + 1, sorted.size() - 1);
+    return sorted[lower] + (sorted[upper] - sorted[lower]) * (pos - static_cast<double>(lower));
+}
+
+// A rescore hands over each code's peers sorted once; a copy is sorted only when needed.
+const std::vector<double>& Sorted(const std::vector<double>& values, std::vector<double>& scratch) {
+    if (std::is_sorted(values.begin(), values.end())) {
+        return values;
+    }
+    scratch = values;
+    std::sort(scratch.begin(), scratch.end());
+    return scratch;
+}
+
+}  // namespace
+
+std::optional<double> Percentile(const std::vector<double>& values, double p) {
     if (values.empty()) {
         return std::nullopt;
     }
-    std::sort(values.begin(), values.end());
-    const double pos = std::clamp(p, 0.0, 100.0) / 100.0 * static_cast<double>(values.size() - 1);
-    const auto lower = static_cast<std::size_t>(std::floor(pos));
-    const auto upper = std::min(lower + 1, values.size() - 1);
-    return values[lower] + (values[upper] - values[lower]) * (pos - static_cast<double>(lower));
+    std::vector<double> scratch;
+    return PercentileOfSorted(Sorted(values, scratch), p);
 }
 
 std::optional<std::pair<double, double>> Quartiles(const std::vector<double>& values) {
     if (values.size() < 4) {
         return std::nullopt;
     }
-    return std::pair{*Percentile(values, 25), *Percentile(values, 75)};
+    std::vector<double> scratch;
+    const auto& sorted = Sorted(values, scratch);
+    return std::pair{PercentileOfSorted(sorted, 25), PercentileOfSorted(sorted, 75)};
 }
 
 std::optional<Bid> WinningBid(const std::vector<Bid>& bids) {

@@ -131,7 +131,7 @@ Finding AmendmentIncrease(const LotFacts& facts, const RiskContext& context);
 std::optional<Bid> WinningBid(const std::vector<Bid>& bids);
 
 // The p-th percentile (0..100) by linear interpolation; nullopt for an empty list.
-std::optional<double> Percentile(std::vector<double> values, double p);
+std::optional<double> Percentile(const std::vector<double>& values, double p);
 
 // Q1, Q3 by linear interpolation (as numpy does); nullopt for fewer than 4 values.
 std::optional<std::pair<double, double>> Quartiles(const std::vector<double>& values);

@@ -164,7 +164,17 @@ TEST_P(RiskStoreTest, StoredBidsContractsAndPlanPointsReachTheIndicators) {
     for (const auto& f : explained.at("indicators").as_array()) {
         EXPECT_FALSE(f.at("explanation_kz").as_string().empty()) << f.at("id").as_string();
         EXPECT_GE(f.at("version").as_int64(), 1);
+        // The fixed words come back from risk_indicator_texts: each evaluation stores only
+        // what differs from lot to lot.
+        EXPECT_FALSE(f.at("name").as_string().empty());
+        EXPECT_FALSE(f.at("name_kz").as_string().empty());
+        EXPECT_FALSE(f.at("threshold").as_string().empty());
+        EXPECT_FALSE(f.at("source").as_string().empty());
     }
+    const auto stored = repository.LatestEvaluation(single);
+    ASSERT_TRUE(stored.has_value());
+    EXPECT_EQ(stored->explain.find("\"name\""), std::string::npos);
+    EXPECT_EQ(repository.LoadIndicatorTexts(DefaultRiskRules().model).size(), 16u);
 
     // Contracts upserted again are unchanged; a newer version replaces the row.
     auto again = portal.UpsertContracts(contracts, "goszakup_contracts", {}, clock.Now());

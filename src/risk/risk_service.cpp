@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <map>
 
 #include "core/bin.hpp"
@@ -18,18 +19,21 @@ std::optional<double> Quantity(const std::string& text) {
     return !text.empty() && end == text.c_str() + text.size() && value > 0 ? std::optional(value) : std::nullopt;
 }
 
-void WriteFinding(JsonWriter& w, const Finding& f) {
-    w.BeginObject()
-        .Field("id", f.id)
-        .Field("version", f.version)
-        .Field("name", f.name_ru)
-        .Field("name_kz", f.name_kz)
-        .Field("weight", f.weight)
-        .Field("status", StatusName(f.status))
-        .Field("threshold", f.threshold)
-        .Field("source", f.source)
-        .Key("evidence")
-        .BeginObject();
+// With `fixed` (the model's stored texts) the words that are the same for every lot are left
+// out: they are stored once per model in risk_indicator_texts, not in every evaluation.
+void WriteFinding(JsonWriter& w, const Finding& f, const store::IndicatorText* fixed) {
+    w.BeginObject().Field("id", f.id).Field("version", f.version);
+    if (fixed == nullptr) {
+        w.Field("name", f.name_ru).Field("name_kz", f.name_kz);
+    }
+    w.Field("weight", f.weight).Field("status", StatusName(f.status));
+    if (fixed == nullptr || fixed->threshold != f.threshold) {
+        w.Field("threshold", f.threshold);
+    }
+    if (fixed == nullptr || fixed->source != f.source) {
+        w.Field("source", f.source);
+    }
+    w.Key("evidence").BeginObject();
     for (const auto& [k, v] : f.evidence) {
         w.Field(k, v);
     }
@@ -38,14 +42,53 @@ void WriteFinding(JsonWriter& w, const Finding& f) {
 
 }  // namespace
 
-std::string FindingsJson(const std::vector<Finding>& findings) {
+std::string FindingsJson(const std::vector<Finding>& findings, const TextCatalog* fixed) {
     JsonWriter w;
     w.BeginArray();
     for (const auto& f : findings) {
-        WriteFinding(w, f);
+        const store::IndicatorText* text = nullptr;
+        if (fixed != nullptr) {
+            const auto it = fixed->find(f.id);
+            text = it == fixed->end() ? nullptr : &it->second;
+        }
+        WriteFinding(w, f, text);
     }
     w.EndArray();
     return w.Take();
+}
+
+const TextCatalog& RiskService::CurrentTexts() {
+    std::lock_guard lock(texts_mutex_);
+    auto it = catalogs_.find(risk_rules_.model);
+    if (it == catalogs_.end()) {
+        // The indicators on no facts at all: every one answers no_data with its fixed words.
+        TextCatalog texts;
+        std::vector<store::IndicatorText> rows;
+        for (const auto& f : Evaluate(LotFacts{}, RiskContext{rules_, calendar_, risk_rules_}).findings) {
+            store::IndicatorText text{f.id, f.name_ru, f.name_kz, f.threshold, f.source};
+            rows.push_back(text);
+            texts.emplace(f.id, std::move(text));
+        }
+        repository_.SaveIndicatorTexts(risk_rules_.model, rows);
+        it = catalogs_.emplace(risk_rules_.model, std::move(texts)).first;
+    }
+    return it->second;
+}
+
+TextCatalog RiskService::TextsFor(const std::string& model) {
+    if (model == risk_rules_.model) {
+        return CurrentTexts();
+    }
+    std::lock_guard lock(texts_mutex_);
+    auto it = catalogs_.find(model);
+    if (it == catalogs_.end()) {
+        TextCatalog texts;
+        for (auto& t : repository_.LoadIndicatorTexts(model)) {
+            texts.emplace(t.indicator, t);
+        }
+        it = catalogs_.emplace(model, std::move(texts)).first;
+    }
+    return it->second;
 }
 
 namespace {
@@ -82,6 +125,7 @@ std::vector<int> RiskService::MethodWindows(const std::string& method) {
                 days.push_back(static_cast<int>(*n));
             }
         }
+        std::sort(days.begin(), days.end());
         it = slow_.windows.emplace(method, std::move(days)).first;
     }
     return it->second;
@@ -133,7 +177,7 @@ std::optional<Concentration> RiskService::ConcentrationFor(const std::string& cu
     return c;
 }
 
-void RiskService::Gather(LotFacts& facts, const ScoreExtras& extras, PeerCache* peers) {
+void RiskService::Gather(LotFacts& facts, const ScoreExtras& extras, RescoreCache* cache) {
     if (extras.bids) {
         facts.bids = extras.bids;
     } else if (facts.lot_id > 0) {
@@ -162,14 +206,16 @@ void RiskService::Gather(LotFacts& facts, const ScoreExtras& extras, PeerCache* 
         }
     }
     if (!facts.enstru.empty()) {
-        if (peers == nullptr) {
+        if (cache == nullptr) {
             facts.peer_unit_prices = repository_.PeerUnitPrices(facts.enstru, facts.lot_id, 2000);
         } else {
             // A rescore reads each code's peers once (the lot itself among them: a negligible
-            // difference against up to 2 000 peers, and the fence is robust to it).
-            auto it = peers->find(facts.enstru);
-            if (it == peers->end()) {
-                it = peers->emplace(facts.enstru, repository_.PeerUnitPrices(facts.enstru, 0, 2000)).first;
+            // difference against up to 2 000 peers, and the fence is robust to it), sorted once.
+            auto it = cache->peers.find(facts.enstru);
+            if (it == cache->peers.end()) {
+                auto prices = repository_.PeerUnitPrices(facts.enstru, 0, 2000);
+                std::sort(prices.begin(), prices.end());
+                it = cache->peers.emplace(facts.enstru, std::move(prices)).first;
             }
             facts.peer_unit_prices = it->second;
         }
@@ -181,19 +227,64 @@ void RiskService::Gather(LotFacts& facts, const ScoreExtras& extras, PeerCache* 
         facts.cheapest_supplier_cost = repository_.CheapestSupplierCost(facts.lot_id);
     }
     if (!facts.customer_bin.empty() && !facts.enstru.empty() && facts.created) {
-        facts.same_code_lots =
-            repository_.SameCodeLots(facts.customer_bin, facts.enstru, facts.lot_id, *facts.created, 90);
+        const int days = static_cast<int>(risk_rules_.Param("splitting", "window_days"));
+        if (cache == nullptr) {
+            facts.same_code_lots =
+                repository_.SameCodeLots(facts.customer_bin, facts.enstru, facts.lot_id, *facts.created, days);
+        } else {
+            auto key = facts.customer_bin + '|' + facts.enstru;
+            auto it = cache->code_lots.find(key);
+            if (it == cache->code_lots.end()) {
+                it = cache->code_lots
+                         .emplace(std::move(key), repository_.CodeLots(facts.customer_bin, facts.enstru, 5000))
+                         .first;
+            }
+            // The same lots SameCodeLots would return: within the window, oldest first, at most 50.
+            const Instant from = *facts.created - std::chrono::days{days};
+            const Instant to = *facts.created + std::chrono::days{days};
+            for (const auto& lot : it->second) {
+                if (lot.id != facts.lot_id && lot.created >= from && lot.created <= to) {
+                    facts.same_code_lots.emplace_back(lot.id, lot.price);
+                    if (facts.same_code_lots.size() == 50) {
+                        break;
+                    }
+                }
+            }
+        }
     }
     if (!facts.customer_bin.empty() && facts.created) {
         facts.concentration = ConcentrationFor(facts.customer_bin, static_cast<int>(AlmatyDate(*facts.created).year()));
     }
     if (!facts.supplier_bins.empty()) {
-        const bool registry = portal_.CountRnu() > 0;
+        bool registry = false;
+        if (cache != nullptr && cache->registry_loaded) {
+            registry = *cache->registry_loaded;
+        } else {
+            registry = portal_.CountRnu() > 0;
+            if (cache != nullptr) {
+                cache->registry_loaded = registry;
+            }
+        }
         for (const auto& bin : facts.supplier_bins) {
+            if (cache != nullptr) {
+                // Within a rescore the register stands still; a BIN seen once is known.
+                if (const auto it = cache->rnu_listed.find(bin); it != cache->rnu_listed.end()) {
+                    facts.rnu_checked = facts.rnu_checked || it->second.has_value();
+                    if (it->second.value_or(false)) {
+                        facts.rnu_listed.push_back(bin);
+                    }
+                    continue;
+                }
+            }
             const auto cached = portal_.FindRnuCheck(bin);
-            facts.rnu_checked = facts.rnu_checked || registry || cached.has_value();
-            if ((cached && cached->listed) || !portal_.FindRnu(bin).empty()) {
+            const bool checked = registry || cached.has_value();
+            const bool listed = (cached && cached->listed) || (registry && !portal_.FindRnu(bin).empty());
+            facts.rnu_checked = facts.rnu_checked || checked;
+            if (listed) {
                 facts.rnu_listed.push_back(bin);
+            }
+            if (cache != nullptr) {
+                cache->rnu_listed.emplace(bin, checked ? std::optional(listed) : std::nullopt);
             }
         }
     }
@@ -257,7 +348,7 @@ RiskStats RiskService::Stats() const {
 
 std::optional<std::pair<LotFacts, Evaluation>> RiskService::EvaluateStored(std::int64_t lot_id,
                                                                            const ScoreExtras& extras,
-                                                                           PeerCache* peers) {
+                                                                           RescoreCache* cache) {
     const auto started = std::chrono::steady_clock::now();
     const auto lot = lots_.FindLot(lot_id);
     if (!lot) {
@@ -292,7 +383,7 @@ std::optional<std::pair<LotFacts, Evaluation>> RiskService::EvaluateStored(std::
         }
         facts.contracts = std::move(contracts);
     }
-    Gather(facts, extras, peers);
+    Gather(facts, extras, cache);
     Evaluation e = Evaluate(facts, RiskContext{rules_, calendar_, risk_rules_});
     Count(e, std::chrono::steady_clock::now() - started);
     return std::pair{std::move(facts), std::move(e)};
@@ -304,7 +395,8 @@ Result<std::string> RiskService::ScoreLot(std::int64_t lot_id, const ScoreExtras
         return Fail(Error::NotFound("lot " + std::to_string(lot_id) + " not found"));
     }
     const auto& [facts, e] = *evaluated;
-    repository_.SaveEvaluation(lot_id, e.model_version, e.score, FlagsJson(e), FindingsJson(e.findings), clock_.Now());
+    repository_.SaveEvaluation(
+        lot_id, e.model_version, e.score, FlagsJson(e), FindingsJson(e.findings, &CurrentTexts()), clock_.Now());
     return ScoreJson(facts, e, true);
 }
 
@@ -314,10 +406,12 @@ RescoreReport RiskService::Rescore(std::optional<Instant> since,
     ForgetSlowFigures();  // a rescore follows a sync: read the tables as they are now
     const auto ids = repository_.LotIdsChangedSince(since);
     RescoreReport report;
-    PeerCache peers;
+    RescoreCache cache;
+    const TextCatalog& texts = CurrentTexts();
     std::vector<store::RiskRepository::NewEvaluation> batch;
     auto flush = [&]() {
-        repository_.SaveEvaluations(batch, clock_.Now());
+        report.unchanged +=
+            static_cast<std::int64_t>(batch.size() - repository_.SaveEvaluations(batch, clock_.Now(), true));
         batch.clear();
         if (progress) {
             progress(
@@ -327,7 +421,7 @@ RescoreReport RiskService::Rescore(std::optional<Instant> since,
         }
     };
     for (const auto id : ids) {
-        auto evaluated = EvaluateStored(id, {}, &peers);
+        auto evaluated = EvaluateStored(id, {}, &cache);
         if (!evaluated) {
             continue;  // deleted meanwhile
         }
@@ -337,7 +431,7 @@ RescoreReport RiskService::Rescore(std::optional<Instant> since,
         for (const auto& f : e.findings) {
             report.dumping += f.id == "dumping" && f.status == Status::kTriggered ? 1 : 0;
         }
-        batch.push_back({id, e.model_version, e.score, FlagsJson(e), FindingsJson(e.findings)});
+        batch.push_back({id, e.model_version, e.score, FlagsJson(e), FindingsJson(e.findings, &texts)});
         if (batch.size() == 500) {
             flush();
         }
@@ -492,6 +586,45 @@ Result<std::string> RiskService::SaveBids(std::int64_t lot_id,
     return ScoreLot(lot_id, {});
 }
 
+namespace {
+
+// A stored evaluation's findings with the model's fixed words put back, in the order the
+// score answer uses. Evaluations written before the texts were split off carry them already.
+void WriteStoredFindings(JsonWriter& w, const std::string& stored, const TextCatalog& texts) {
+    boost::system::error_code ec;
+    const auto parsed = boost::json::parse(stored, ec);
+    ZAKUPAI_ASSERT(!ec && parsed.is_array());  // written by this service
+    w.BeginArray();
+    for (const auto& item : parsed.as_array()) {
+        const auto& f = item.as_object();
+        const std::string id(f.at("id").as_string());
+        const auto fixed = texts.find(id);
+        auto text = [&](const char* key, std::string store::IndicatorText::*field) {
+            if (const auto* v = f.if_contains(key)) {
+                w.Key(key).Raw(boost::json::serialize(*v));
+            } else {
+                w.Field(key, fixed == texts.end() ? std::string() : fixed->second.*field);
+            }
+        };
+        w.BeginObject().Field("id", id).Key("version").Raw(boost::json::serialize(f.at("version")));
+        text("name", &store::IndicatorText::name_ru);
+        text("name_kz", &store::IndicatorText::name_kz);
+        w.Key("weight").Raw(boost::json::serialize(f.at("weight")));
+        w.Key("status").Raw(boost::json::serialize(f.at("status")));
+        text("threshold", &store::IndicatorText::threshold);
+        text("source", &store::IndicatorText::source);
+        for (const char* key : {"evidence", "explanation", "explanation_kz"}) {
+            if (const auto* v = f.if_contains(key)) {
+                w.Key(key).Raw(boost::json::serialize(*v));
+            }
+        }
+        w.EndObject();
+    }
+    w.EndArray();
+}
+
+}  // namespace
+
 Result<std::string> RiskService::Explain(std::int64_t lot_id, bool kazakh) {
     auto stored = repository_.LatestEvaluation(lot_id);
     if (!stored) {
@@ -523,7 +656,9 @@ Result<std::string> RiskService::Explain(std::int64_t lot_id, bool kazakh) {
                                "сүйенді, қандай шек пен қай норма бойынша.",
                                stored->score));
     }
-    w.Key("flags").Raw(stored->flags).Key("indicators").Raw(stored->explain).EndObject();
+    w.Key("flags").Raw(stored->flags).Key("indicators");
+    WriteStoredFindings(w, stored->explain, TextsFor(stored->model_version));
+    w.EndObject();
     return w.Take();
 }
 

@@ -19,6 +19,9 @@
 
 namespace zakupai::risk {
 
+// Each indicator's fixed words under a model, by indicator id.
+using TextCatalog = std::unordered_map<std::string, store::IndicatorText>;
+
 struct RescoreProgress {
     std::int64_t done = 0;
     std::int64_t total = 0;
@@ -27,6 +30,7 @@ struct RescoreProgress {
 
 struct RescoreReport {
     std::int64_t lots = 0;
+    std::int64_t unchanged = 0;  // judged as before: no new risk_evaluations row
     std::int64_t high = 0;
     std::int64_t dumping = 0;
     double duration_seconds = 0;
@@ -93,7 +97,13 @@ public:
     const RiskRules& RulesInForce() const { return risk_rules_; }
 
 private:
-    using PeerCache = std::unordered_map<std::string, std::vector<double>>;
+    // What a rescore reads once instead of once per lot.
+    struct RescoreCache {
+        std::unordered_map<std::string, std::vector<double>> peers;       // by ENSTRU code, sorted
+        std::unordered_map<std::string, std::optional<bool>> rnu_listed;  // by BIN; nullopt: not checkable
+        std::unordered_map<std::string, std::vector<store::RiskRepository::CodeLot>> code_lots;  // customer|code
+        std::optional<bool> registry_loaded;
+    };
     // Figures over whole tables (usual windows per method, contract shares per year), kept for a
     // few minutes: they move slowly and are too costly to recompute for every lot.
     struct SlowFigures {
@@ -104,10 +114,13 @@ private:
     std::vector<int> MethodWindows(const std::string& method);
     std::optional<Concentration> ConcentrationFor(const std::string& customer_bin, int year);
     void ForgetSlowFigures();
+    // The current model's fixed words, saved to risk_indicator_texts on first use.
+    const TextCatalog& CurrentTexts();
+    TextCatalog TextsFor(const std::string& model);
     std::optional<std::pair<LotFacts, Evaluation>> EvaluateStored(std::int64_t lot_id,
                                                                   const ScoreExtras& extras,
-                                                                  PeerCache* peers);
-    void Gather(LotFacts& facts, const ScoreExtras& extras, PeerCache* peers = nullptr);
+                                                                  RescoreCache* cache);
+    void Gather(LotFacts& facts, const ScoreExtras& extras, RescoreCache* cache = nullptr);
     void Count(const Evaluation& evaluation, std::chrono::steady_clock::duration took);
     static std::string FlagsJson(const Evaluation& evaluation);
     std::string ScoreJson(const LotFacts& facts, const Evaluation& evaluation, bool saved);
@@ -119,13 +132,16 @@ private:
     const WorkCalendar& calendar_;
     const RiskRules& risk_rules_;
     const Clock& clock_;
+    std::mutex texts_mutex_;
+    std::unordered_map<std::string, TextCatalog> catalogs_;  // by model version
     std::mutex slow_mutex_;
     SlowFigures slow_;
     mutable std::mutex stats_mutex_;
     RiskStats stats_;
 };
 
-// Indicator findings as a JSON array (what risk_evaluations.explain stores).
-std::string FindingsJson(const std::vector<Finding>& findings);
+// Indicator findings as a JSON array; with `fixed`, the words stored once per model are left
+// out (what risk_evaluations.explain stores).
+std::string FindingsJson(const std::vector<Finding>& findings, const TextCatalog* fixed = nullptr);
 
 }  // namespace zakupai::risk

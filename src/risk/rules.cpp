@@ -1,5 +1,7 @@
 #include "risk/rules.hpp"
 
+#include <fmt/format.h>
+
 #include <boost/json.hpp>
 #include <fstream>
 #include <sstream>
@@ -173,7 +175,16 @@ const RiskRules& DefaultRiskRules() {
 }
 
 Result<RiskRules> ParseRiskRulesOverride(std::string_view override_json) {
-    return Parse(override_json, false, DefaultRiskRules());
+    auto rules = Parse(override_json, false, DefaultRiskRules());
+    if (rules) {
+        // Evaluations name the model they were made under; an override makes a different one.
+        std::uint32_t h = 2166136261U;
+        for (const unsigned char c : override_json) {
+            h = (h ^ c) * 16777619U;
+        }
+        rules->model += fmt::format("+{:08x}", h);
+    }
+    return rules;
 }
 
 Result<RiskRules> LoadRiskRules(const std::string& path) {

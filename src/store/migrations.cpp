@@ -279,7 +279,7 @@ ALTER TABLE suppliers ADD COLUMN last_update_date TEXT;
 ALTER TABLE suppliers ADD COLUMN updated_at {TS}
 )SQL"},
         {3,
-         "bids per lot, contracts with amendments, risk rule versions",
+         "bids per lot, contracts with amendments, evaluation digests, indicator texts per model",
          R"SQL(
 CREATE TABLE lot_bids (
     id {PK},
@@ -319,7 +319,17 @@ CREATE INDEX contracts_customer_year_idx ON contracts (customer_bin, fin_year);
 CREATE INDEX contracts_supplier_idx ON contracts (supplier_bin);
 CREATE INDEX contracts_root_idx ON contracts (root_source_id);
 CREATE INDEX lots_plan_idx ON lots (plan_id);
-CREATE INDEX goszakup_lots_trd_buy_idx ON goszakup_lots (trd_buy_id)
+CREATE INDEX goszakup_lots_trd_buy_idx ON goszakup_lots (trd_buy_id);
+ALTER TABLE risk_evaluations ADD COLUMN digest TEXT;
+CREATE TABLE risk_indicator_texts (
+    model_version TEXT NOT NULL,
+    indicator TEXT NOT NULL,
+    name_ru TEXT NOT NULL,
+    name_kz TEXT NOT NULL,
+    threshold TEXT NOT NULL,
+    source TEXT NOT NULL,
+    PRIMARY KEY (model_version, indicator)
+)
 )SQL"},
     };
     return kMigrations;

@@ -3,6 +3,7 @@
 #include <soci/soci.h>
 
 #include <cmath>
+#include <unordered_map>
 
 #include "store/row_reading.hpp"
 
@@ -17,6 +18,28 @@ std::optional<double> Number(const std::string& text) {
     char* end = nullptr;
     const double value = std::strtod(text.c_str(), &end);
     return end == text.c_str() + text.size() && value > 0 ? std::optional(value) : std::nullopt;
+}
+
+// FNV-1a over the parts of an evaluation that make it what it is (not its time).
+std::string Digest(const std::string& model, int score, const std::string& flags, const std::string& explain) {
+    std::uint64_t h = 14695981039346656037ULL;
+    auto add = [&h](std::string_view bytes) {
+        for (const unsigned char c : bytes) {
+            h = (h ^ c) * 1099511628211ULL;
+        }
+        h = (h ^ 0xFFU) * 1099511628211ULL;  // a separator no UTF-8 text contains
+    };
+    add(model);
+    add(std::to_string(score));
+    add(flags);
+    add(explain);
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out(16, '0');
+    for (int i = 15; i >= 0; --i) {
+        out[static_cast<std::size_t>(i)] = kHex[h & 0xFU];
+        h >>= 4U;
+    }
+    return out;
 }
 
 }  // namespace
@@ -323,7 +346,7 @@ std::vector<std::pair<std::int64_t, Tiyn>> RiskRepository::SameCodeLots(
     const std::string to = FormatUtcTimestamp(around + std::chrono::days{days});
     soci::rowset<soci::row> rows =
         (s->prepare << "SELECT id, price FROM lots WHERE customer_bin = :c AND enstru = :e AND id <> :id AND "
-                       "created_at BETWEEN :f AND :t ORDER BY id LIMIT 50",
+                       "created_at BETWEEN :f AND :t ORDER BY created_at, id LIMIT 50",
          soci::use(customer_bin),
          soci::use(enstru),
          soci::use(id),
@@ -332,6 +355,27 @@ std::vector<std::pair<std::int64_t, Tiyn>> RiskRepository::SameCodeLots(
     std::vector<std::pair<std::int64_t, Tiyn>> out;
     for (const auto& r : rows) {
         out.emplace_back(ToLong(r, 0), ToLong(r, 1));
+    }
+    return out;
+}
+
+std::vector<RiskRepository::CodeLot> RiskRepository::CodeLots(const std::string& customer_bin,
+                                                              const std::string& enstru,
+                                                              int limit) {
+    Database::Lease s(db_);
+    soci::rowset<soci::row> rows =
+        // Ordered by the index's own column: ORDER BY id would make SQLite walk the whole table
+        // in rowid order instead of using (customer_bin, enstru, created_at).
+        (s->prepare << "SELECT id, price, created_at FROM lots WHERE customer_bin = :c AND enstru = :e ORDER BY "
+                       "created_at, id LIMIT :lim",
+         soci::use(customer_bin),
+         soci::use(enstru),
+         soci::use(limit));
+    std::vector<CodeLot> out;
+    for (const auto& r : rows) {
+        if (auto created = ParseStoredInstant(TimestampText(r, 2))) {
+            out.push_back(CodeLot{ToLong(r, 0), ToLong(r, 1), *created});
+        }
     }
     return out;
 }
@@ -347,38 +391,64 @@ std::int64_t RiskRepository::SaveEvaluation(std::int64_t lot_id,
     const std::string ts = FormatUtcTimestamp(now);
     long long lot = lot_id;
     long long id = 0;
-    *s << "INSERT INTO risk_evaluations (lot_id, model_version, score, flags, explain, created_at) VALUES (:l, :m, "
-          ":s, :f, :e, :c) RETURNING id",
+    const std::string digest = Digest(model_version, score, flags, explain);
+    *s << "INSERT INTO risk_evaluations (lot_id, model_version, score, flags, explain, created_at, digest) VALUES "
+          "(:l, :m, :s, :f, :e, :c, :d) RETURNING id",
         soci::use(lot), soci::use(model_version), soci::use(score), soci::use(flags), soci::use(explain), soci::use(ts),
-        soci::into(id);
+        soci::use(digest), soci::into(id);
     *s << "UPDATE lots SET risk_score = :s WHERE id = :l", soci::use(score), soci::use(lot);
     tx.Commit();
     return id;
 }
 
-void RiskRepository::SaveEvaluations(const std::vector<NewEvaluation>& evaluations, Instant now) {
+std::size_t RiskRepository::SaveEvaluations(const std::vector<NewEvaluation>& evaluations,
+                                            Instant now,
+                                            bool skip_unchanged) {
     if (evaluations.empty()) {
-        return;
+        return 0;
     }
     Database::Lease s(db_);
     WriteTransaction tx(*s, db_.dialect());
-    const std::string ts = FormatUtcTimestamp(now);
-    const std::size_t n = evaluations.size();
-    std::vector<long long> lot(n);
-    std::vector<std::string> model(n), flags(n), explain(n), created(n, ts);
-    std::vector<int> score(n);
-    for (std::size_t i = 0; i < n; ++i) {
-        lot[i] = evaluations[i].lot_id;
-        model[i] = evaluations[i].model_version;
-        score[i] = evaluations[i].score;
-        flags[i] = evaluations[i].flags;
-        explain[i] = evaluations[i].explain;
+    std::unordered_map<long long, std::string> latest;
+    if (skip_unchanged) {
+        // Ids are integers from the database: safe to list inline.
+        std::string in;
+        for (const auto& e : evaluations) {
+            in += (in.empty() ? "" : ",") + std::to_string(e.lot_id);
+        }
+        soci::rowset<soci::row> rows =
+            (s->prepare << "SELECT e.lot_id, e.digest FROM risk_evaluations e WHERE e.lot_id IN (" + in +
+                               ") AND e.id = (SELECT MAX(e2.id) FROM risk_evaluations e2 WHERE e2.lot_id = e.lot_id)");
+        for (const auto& r : rows) {
+            latest[ToLong(r, 0)] = Text(r, 1);
+        }
     }
-    *s << "INSERT INTO risk_evaluations (lot_id, model_version, score, flags, explain, created_at) VALUES (:l, :m, "
-          ":s, :f, :e, :c)",
-        soci::use(lot), soci::use(model), soci::use(score), soci::use(flags), soci::use(explain), soci::use(created);
-    *s << "UPDATE lots SET risk_score = :s WHERE id = :l", soci::use(score), soci::use(lot);
+    const std::string ts = FormatUtcTimestamp(now);
+    std::vector<long long> lot;
+    std::vector<std::string> model, flags, explain, created, digest;
+    std::vector<int> score;
+    for (const auto& e : evaluations) {
+        std::string d = Digest(e.model_version, e.score, e.flags, e.explain);
+        if (const auto it = latest.find(e.lot_id); it != latest.end() && it->second == d) {
+            continue;
+        }
+        lot.push_back(e.lot_id);
+        model.push_back(e.model_version);
+        score.push_back(e.score);
+        flags.push_back(e.flags);
+        explain.push_back(e.explain);
+        created.push_back(ts);
+        digest.push_back(std::move(d));
+    }
+    if (!lot.empty()) {
+        *s << "INSERT INTO risk_evaluations (lot_id, model_version, score, flags, explain, created_at, digest) VALUES "
+              "(:l, :m, :s, :f, :e, :c, :d)",
+            soci::use(lot), soci::use(model), soci::use(score), soci::use(flags), soci::use(explain),
+            soci::use(created), soci::use(digest);
+        *s << "UPDATE lots SET risk_score = :s WHERE id = :l", soci::use(score), soci::use(lot);
+    }
     tx.Commit();
+    return lot.size();
 }
 
 std::vector<RiskRepository::CustomerLot> RiskRepository::CustomerEvaluations(const std::string& customer_bin) {
@@ -431,6 +501,31 @@ std::optional<StoredEvaluation> RiskRepository::LatestEvaluation(std::int64_t lo
                                 TimestampText(r, 6)};
     }
     return std::nullopt;
+}
+
+void RiskRepository::SaveIndicatorTexts(const std::string& model_version, const std::vector<IndicatorText>& texts) {
+    Database::Lease s(db_);
+    WriteTransaction tx(*s, db_.dialect());
+    for (const auto& t : texts) {
+        *s << "INSERT INTO risk_indicator_texts (model_version, indicator, name_ru, name_kz, threshold, source) VALUES "
+              "(:m, :i, :n, :k, :t, :s) ON CONFLICT (model_version, indicator) DO NOTHING",
+            soci::use(model_version), soci::use(t.indicator), soci::use(t.name_ru), soci::use(t.name_kz),
+            soci::use(t.threshold), soci::use(t.source);
+    }
+    tx.Commit();
+}
+
+std::vector<IndicatorText> RiskRepository::LoadIndicatorTexts(const std::string& model_version) {
+    Database::Lease s(db_);
+    soci::rowset<soci::row> rows =
+        (s->prepare << "SELECT indicator, name_ru, name_kz, threshold, source FROM risk_indicator_texts WHERE "
+                       "model_version = :m",
+         soci::use(model_version));
+    std::vector<IndicatorText> out;
+    for (const auto& r : rows) {
+        out.push_back(IndicatorText{Text(r, 0), Text(r, 1), Text(r, 2), Text(r, 3), Text(r, 4)});
+    }
+    return out;
 }
 
 }  // namespace zakupai::store

@@ -55,6 +55,15 @@ struct SupplierRecord {
     std::vector<std::pair<std::string, std::int64_t>> top_customers;  // bin -> contracts
 };
 
+// An indicator's fixed words under one model (rules in force): stored once, not per evaluation.
+struct IndicatorText {
+    std::string indicator;
+    std::string name_ru;
+    std::string name_kz;
+    std::string threshold;
+    std::string source;
+};
+
 struct StoredEvaluation {
     std::int64_t id = 0;
     std::int64_t lot_id = 0;
@@ -73,12 +82,21 @@ public:
     std::vector<double> PeerUnitPrices(const std::string& enstru, std::int64_t exclude_lot_id, int limit);
     // The cheapest matched price-list offer times the quantity it was matched with.
     std::optional<Tiyn> CheapestSupplierCost(std::int64_t lot_id);
-    // Other lots of the customer with the code, created within `days` of `around`: (id, price).
+    // Other lots of the customer with the code, created within `days` of `around`, oldest first,
+    // at most 50: (id, price).
     std::vector<std::pair<std::int64_t, Tiyn>> SameCodeLots(const std::string& customer_bin,
                                                             const std::string& enstru,
                                                             std::int64_t exclude_lot_id,
                                                             Instant around,
                                                             int days);
+    struct CodeLot {
+        std::int64_t id = 0;
+        Tiyn price = 0;
+        Instant created;
+    };
+    // Every lot of the customer with the code (up to `limit`, oldest first): a rescore reads a pair
+    // once and filters by date in memory.
+    std::vector<CodeLot> CodeLots(const std::string& customer_bin, const std::string& enstru, int limit);
     // Records the evaluation and sets lots.risk_score, in one transaction.
     std::int64_t SaveEvaluation(std::int64_t lot_id,
                                 const std::string& model_version,
@@ -87,6 +105,9 @@ public:
                                 const std::string& explain,
                                 Instant now);
     std::optional<StoredEvaluation> LatestEvaluation(std::int64_t lot_id);
+    // Idempotent: a model's texts are written once and never change.
+    void SaveIndicatorTexts(const std::string& model_version, const std::vector<IndicatorText>& texts);
+    std::vector<IndicatorText> LoadIndicatorTexts(const std::string& model_version);
 
     struct NewEvaluation {
         std::int64_t lot_id = 0;
@@ -95,8 +116,13 @@ public:
         std::string flags;
         std::string explain;
     };
-    // Many evaluations in one transaction (a rescore commits in batches).
-    void SaveEvaluations(const std::vector<NewEvaluation>& evaluations, Instant now);
+    // Many evaluations in one transaction (a rescore commits in batches). With `skip_unchanged`
+    // an evaluation identical to the lot's latest one (same digest of model, score, flags and
+    // findings) is not written again, so rescoring an unchanged table does not grow it.
+    // Returns how many were written.
+    std::size_t SaveEvaluations(const std::vector<NewEvaluation>& evaluations,
+                                Instant now,
+                                bool skip_unchanged = false);
     struct CustomerLot {
         std::int64_t lot_id = 0;
         Tiyn price = 0;
