@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <set>
 
 #include "calc/rules.hpp"
 #include "risk/indicators.hpp"
@@ -159,6 +160,18 @@ TEST(Score, MonotonicAndCountsExactlyTheTriggeredFindings) {
         for (int i = 0; i < static_cast<int>(rng() % 8); ++i) {
             f.peer_unit_prices.push_back(static_cast<double>(500'000 + rng() % 1'000'000));
         }
+        if (rng() % 2 == 0) {
+            std::vector<Bid> bids;
+            const std::vector<std::string> bins{"160440007161", "990640001201", "000740001307"};
+            for (std::size_t i = 0; i < rng() % 4; ++i) {
+                bids.push_back(Bid{bins[i], f.price * static_cast<Tiyn>(80 + rng() % 30) / 100,
+                                   rng() % 5 == 0 ? "rejected" : "valid"});
+            }
+            f.bids = bids;
+        }
+        if (rng() % 3 == 0) {
+            f.concentration = Concentration{2026, "160440007161", static_cast<std::int64_t>(rng() % 10), 10, {}};
+        }
         const auto base = Evaluate(f, Context());
         int sum = 0;
         for (const auto& finding : base.findings) {
@@ -166,6 +179,13 @@ TEST(Score, MonotonicAndCountsExactlyTheTriggeredFindings) {
         }
         ASSERT_EQ(base.score, std::min(sum, 100));
         ASSERT_EQ(base.findings.size(), 16u);
+        // The explanation lists every indicator once, and the score's flags are exactly the
+        // triggered ones.
+        std::set<std::string> ids;
+        for (const auto& finding : base.findings) {
+            ASSERT_TRUE(ids.insert(finding.id).second) << finding.id;
+            ASSERT_NE(finding.explanation_ru.empty(), true) << finding.id;
+        }
         // One more red flag (a listed supplier) never lowers the score.
         LotFacts worse = f;
         worse.supplier_bins = {"160440007161"};
