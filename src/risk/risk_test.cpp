@@ -164,7 +164,8 @@ TEST(Score, MonotonicAndCountsExactlyTheTriggeredFindings) {
             std::vector<Bid> bids;
             const std::vector<std::string> bins{"160440007161", "990640001201", "000740001307"};
             for (std::size_t i = 0; i < rng() % 4; ++i) {
-                bids.push_back(Bid{bins[i], f.price * static_cast<Tiyn>(80 + rng() % 30) / 100,
+                bids.push_back(Bid{bins[i],
+                                   f.price * static_cast<Tiyn>(80 + rng() % 30) / 100,
                                    rng() % 5 == 0 ? "rejected" : "valid"});
             }
             f.bids = bids;
