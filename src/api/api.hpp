@@ -16,6 +16,8 @@
 #include "ingest/rnu.hpp"
 #include "ingest/sync.hpp"
 #include "risk/risk_service.hpp"
+#include "search/lot_index.hpp"
+#include "store/search_repository.hpp"
 #include "store/database.hpp"
 
 namespace zakupai::api {
@@ -61,6 +63,11 @@ void RegisterImportRoutes(http::Router& router,
 void RegisterRiskRoutes(http::Router& router, risk::RiskService& risk, const Clock& clock);
 
 // Kazakhstan's working-day calendar: GET /calendar/{year}, GET /calendar/working-days.
+// GET /search/lots, POST /api/search/advanced, GET /api/search/autocomplete.
+void RegisterSearchRoutes(http::Router& router,
+                          search::LotIndex& index,
+                          store::SearchRepository& lots,
+                          const Clock& clock);
 void RegisterCalendarRoutes(http::Router& router, const WorkCalendar& calendar, const Clock& clock);
 
 // The OpenAPI document served at /openapi.json (compiled in from data/openapi.json).

@@ -28,6 +28,8 @@
 #include "ingest/sync.hpp"
 #include "ingest/transport.hpp"
 #include "risk/risk_service.hpp"
+#include "search/indexer.hpp"
+#include "store/search_repository.hpp"
 #include "store/billing_repository.hpp"
 #include "store/database.hpp"
 #include "store/goszakup_repository.hpp"
@@ -237,6 +239,14 @@ void WriteSecretFile(const std::string& path, const std::string& secret) {
     ::umask(old_mask);
 }
 
+// The lot index lives in the data directory next to the SQLite file (also with PostgreSQL).
+Result<std::unique_ptr<search::LotIndex>> OpenLotIndex(const Config& config) {
+    const auto dir = std::filesystem::path(config.data_dir) / "search";
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    return search::LotIndex::Open((dir / "lots").string());
+}
+
 int Serve(const Config& config) {
     SystemClock clock;
     Storage storage = OpenStorage(config, true);
@@ -326,6 +336,19 @@ int Serve(const Config& config) {
     });
     api::RegisterImportRoutes(
         router, imports, import_repository, lot_repository, calc.rules(), clock, config.import.max_bytes);
+    store::SearchRepository search_repository(db);
+    auto lot_index = OpenLotIndex(config);
+    if (!lot_index) {
+        spdlog::critical("search: {}", lot_index.error().message);
+        return 1;
+    }
+    search::Indexer indexer(search_repository, **lot_index);
+    indexer.Start(std::chrono::milliseconds(config.search.index_interval_ms));
+    api::RegisterSearchRoutes(router, **lot_index, search_repository, clock);
+    metrics.AddCollector([&index = **lot_index](std::string& out) {
+        http::Metrics::Gauge(
+            out, "search_index_documents", "Lots in the full-text index.", {{"", static_cast<double>(index.Size())}});
+    });
     std::optional<SyncScheduler> scheduler;
     if (portal.sync && config.goszakup.sync_interval_s > 0) {
         scheduler.emplace(
@@ -355,6 +378,7 @@ int Serve(const Config& config) {
     if (scheduler) {
         scheduler->Stop(*portal.sync);
     }
+    indexer.Stop();
     storage.recorder->Stop();
     spdlog::info("stopped cleanly");
     return 0;
@@ -474,6 +498,33 @@ int RescoreCommand(const Config& config, const std::string& since_text) {
                              report.dumping,
                              report.unchanged,
                              report.duration_seconds);
+    storage.recorder->Stop();
+    return 0;
+}
+
+int ReindexCommand(const Config& config) {
+    Storage storage = OpenStorage(config, true);
+    auto index = OpenLotIndex(config);
+    if (!index) {
+        std::cerr << "zakupai: " << index.error().message << "\n";
+        return 1;
+    }
+    store::SearchRepository repository(*storage.db);
+    search::Indexer indexer(repository, **index);
+    const bool terminal = ::isatty(STDERR_FILENO) == 1;
+    const auto started = std::chrono::steady_clock::now();
+    const auto done = indexer.Rebuild([&](std::int64_t n, std::int64_t total) {
+        if (terminal) {
+            DrawProgress(
+                n, total, "lots", "indexed", std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+        }
+    });
+    if (terminal) {
+        std::cerr << "\n";
+    }
+    std::cout << fmt::format("reindex done: {} lots in {:.1f} s\n",
+                             done,
+                             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     storage.recorder->Stop();
     return 0;
 }
@@ -700,6 +751,8 @@ int Run(int argc, char** argv) {
     std::string rescore_since;
     rescore->add_option("--since", rescore_since, "Only lots created or changed since this Almaty day, YYYY-MM-DD");
 
+    auto* reindex = cli.add_subcommand("reindex", "Rebuild the full-text lot index from the database");
+
     auto* version = cli.add_subcommand("version", "Print the version");
 
     CLI11_PARSE(cli, argc, argv);
@@ -737,6 +790,9 @@ int Run(int argc, char** argv) {
         }
         if (rescore->parsed()) {
             return RescoreCommand(*config, rescore_since);
+        }
+        if (reindex->parsed()) {
+            return ReindexCommand(*config);
         }
         if (import->parsed()) {
             return ImportCommand(*config, import_args);

@@ -90,6 +90,12 @@ std::vector<Setting> Settings() {
                      c.data_dir = v;
                      return std::nullopt;
                  }});
+    s.push_back(IntSetting("search.index_interval_ms",
+                           "ZAKUPAI_SEARCH_INDEX_INTERVAL_MS",
+                           50,
+                           3'600'000,
+                           &Config::search,
+                           &SearchConfig::index_interval_ms));
     s.push_back({"risk.rules_file",
                  "ZAKUPAI_RISK_RULES_FILE",
                  [](Config& c, const std::string& v) -> std::optional<std::string> {

@@ -58,6 +58,10 @@ struct ImportConfig {
     std::size_t max_bytes = std::size_t{10} * 1024 * 1024;
 };
 
+struct SearchConfig {
+    int index_interval_ms = 2000;  // how often serve indexes new and changed lots
+};
+
 struct RiskConfig {
     std::string rules_file;  // overrides data/risk_rules.json key by key; empty = the built-in rules
 };
@@ -70,6 +74,7 @@ struct Config {
     GoszakupConfig goszakup;
     ImportConfig import;
     RiskConfig risk;
+    SearchConfig search;
     std::map<std::string, PlanLimits> plans;  // free, premium, service, admin
     std::string admin_key;                    // optional bootstrap admin key (secret)
     std::string port_file;                    // where serve writes the bound port (tests use port 0)

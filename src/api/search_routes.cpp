@@ -1,0 +1,266 @@
+// Lot search: GET /search/lots and the seed's POST /api/search/advanced (one parser for both),
+// and GET /api/search/autocomplete.
+#include <boost/json.hpp>
+
+#include "api/api.hpp"
+#include "core/bin.hpp"
+#include "core/json.hpp"
+#include "search/lot_index.hpp"
+#include "store/search_repository.hpp"
+
+namespace zakupai::api {
+
+namespace {
+
+namespace json = boost::json;
+
+const std::vector<std::string_view> kMethods{"tender", "auction", "price_offers", "eshop", "single_source"};
+
+// A query string as the JSON body it stands for: numbers where the text is a number, so the
+// same field rules (and the same 422 wording) apply to GET and POST.
+json::object QueryAsJson(const http::Request& request) {
+    json::object out;
+    for (const auto& [key, value] : request.query) {
+        if (key == "min_amount" || key == "max_amount" || key == "limit" || key == "offset" || key == "page") {
+            boost::system::error_code ec;
+            auto number = json::parse(value, ec);
+            out[key] = !ec && number.is_number() ? number : json::value(value);
+        } else if (key == "facets") {
+            out[key] = value == "true" ? json::value(true) : value == "false" ? json::value(false) : json::value(value);
+        } else {
+            out[key] = value;
+        }
+    }
+    return out;
+}
+
+// "a,b" or ["a","b"] or "a".
+std::vector<std::string> Words(JsonFields& f, const json::object& body, const char* name, std::size_t max) {
+    std::vector<std::string> out;
+    const auto* v = body.if_contains(name);
+    if (v == nullptr || v->is_null()) {
+        return out;
+    }
+    auto add = [&](std::string_view text) {
+        std::size_t start = 0;
+        while (start <= text.size()) {
+            const auto end = std::min(text.find_first_of(", ", start), text.size());
+            if (end > start) {
+                out.emplace_back(text.substr(start, end - start));
+            }
+            start = end + 1;
+        }
+    };
+    if (v->is_string()) {
+        add(v->get_string());
+    } else if (v->is_array()) {
+        for (const auto& item : v->get_array()) {
+            if (item.is_string()) {
+                add(item.get_string());
+            } else if (item.is_int64()) {
+                out.push_back(std::to_string(item.get_int64()));
+            } else {
+                f.Problem(name, "must be a string or a list of strings");
+                return {};
+            }
+        }
+    } else if (v->is_int64()) {
+        out.push_back(std::to_string(v->get_int64()));  // the seed sends status as "3" or 3
+    } else {
+        f.Problem(name, "must be a string or a list of strings");
+        return {};
+    }
+    if (out.size() > max) {
+        f.Problem(name, "at most " + std::to_string(max) + " values");
+    }
+    return out;
+}
+
+Result<search::LotQuery> ParseLotQuery(const json::object& body) {
+    JsonFields f(body);
+    search::LotQuery q;
+    q.text = f.String({"query", "q", "text"}, 0, 500, false).value_or("");
+    q.exclude = Words(f, body, "exclude", 20);
+    q.min_amount = f.Money({"min_amount"}, false);
+    q.max_amount = f.Money({"max_amount"}, false);
+    if (q.min_amount && *q.min_amount < 0) {
+        f.Problem("min_amount", "must be >= 0");
+    }
+    if (q.max_amount && *q.max_amount < 0) {
+        f.Problem("max_amount", "must be >= 0");
+    }
+    if (q.min_amount && q.max_amount && *q.max_amount < *q.min_amount) {
+        f.Problem("max_amount", "must be >= min_amount");
+    }
+    q.statuses = Words(f, body, "status", 20);
+    q.methods = Words(f, body, "method", 5);
+    for (const auto& m : q.methods) {
+        if (std::find(kMethods.begin(), kMethods.end(), m) == kMethods.end()) {
+            f.Problem("method", "must be among tender, auction, price_offers, eshop, single_source; got '" + m + "'");
+        }
+    }
+    if (auto bin = f.String({"customer_bin"}, 1, 32, false)) {
+        auto normalized = NormalizeBin(*bin);
+        if (!normalized) {
+            f.Problem("customer_bin", normalized.error().message);
+        } else {
+            q.customer_bin = *normalized;
+        }
+    }
+    q.region = f.String({"region", "kato"}, 1, 64, false).value_or("");
+    q.enstru = f.String({"enstru"}, 2, 64, false).value_or("");
+    if (auto from = f.Day({"deadline_from"}, false)) {
+        q.deadline_from = AlmatyStartOfDay(*from);
+    }
+    if (auto to = f.Day({"deadline_to"}, false)) {
+        q.deadline_to = AlmatyStartOfDay(*to) + std::chrono::days{1} - std::chrono::seconds{1};
+    }
+    if (q.deadline_from && q.deadline_to && *q.deadline_to < *q.deadline_from) {
+        f.Problem("deadline_to", "must not be before deadline_from");
+    }
+    const auto sort = f.Choice({"sort"}, {"relevance", "amount", "deadline"}, false).value_or("relevance");
+    q.sort = sort == "amount" ? search::SortBy::kAmount : sort == "deadline" ? search::SortBy::kDeadline
+                                                                             : search::SortBy::kRelevance;
+    const auto order = f.Choice({"order"}, {"asc", "desc"}, false);
+    q.descending = order ? *order == "desc" : q.sort != search::SortBy::kDeadline;  // nearest deadline first
+    q.limit = static_cast<int>(f.Int({"limit"}, 1, 100, false).value_or(10));
+    q.offset = static_cast<int>(f.Int({"offset"}, 0, 10'000, false).value_or(0));
+    if (auto page = f.Int({"page"}, 1, 1'000, false)) {
+        q.offset = static_cast<int>((*page - 1) * q.limit);
+    }
+    if (auto cursor = f.String({"cursor"}, 1, 32, false)) {
+        // The cursor is the next offset as handed out in next_cursor ("o40").
+        const auto n = cursor->starts_with("o") ? ParseInteger(cursor->substr(1)) : std::nullopt;
+        if (!n || *n < 0 || *n > 10'000) {
+            f.Problem("cursor", "is not a cursor this API handed out");
+        } else {
+            q.offset = static_cast<int>(*n);
+        }
+    }
+    q.facets = f.Bool({"facets"}, false).value_or(true);
+    if (auto ok = f.Finish(); !ok) {
+        return Fail(ok.error());
+    }
+    return q;
+}
+
+std::string ResultsJson(const search::LotQuery& q,
+                        const search::LotResults& results,
+                        const std::vector<store::IndexableLot>& lots) {
+    JsonWriter w;
+    w.BeginObject().Key("results").BeginArray();
+    std::size_t i = 0;
+    for (const auto& lot : lots) {
+        // Hits and lots are in the same order; a lot deleted since it was indexed is skipped.
+        while (i < results.hits.size() && results.hits[i].id != lot.id) {
+            ++i;
+        }
+        const double relevance = i < results.hits.size() ? results.hits[i].relevance : 0;
+        w.BeginObject()
+            .Field("id", lot.id)
+            .Field("nameRu", lot.title)
+            .MoneyField("amount", lot.price)
+            .Field("status", lot.status)
+            .Field("trdBuyId", lot.trd_buy_id)
+            .Field("customerNameRu", lot.customer_name)
+            .Field("customer_bin", lot.customer_bin)
+            .Field("name_kz", lot.name_kz)
+            .Field("method", lot.method)
+            .Field("region", lot.region)
+            .Field("enstru", lot.enstru)
+            .Field("announcement", lot.announcement)
+            .Key("deadline");
+        if (lot.deadline) {
+            w.String(FormatUtcTimestamp(*lot.deadline));
+        } else {
+            w.Null();
+        }
+        w.Field("relevance", static_cast<std::int64_t>(relevance)).EndObject();
+    }
+    w.EndArray()
+        .Field("total_count", results.total)
+        .Field("total_exact", results.total_exact)
+        .Field("limit", q.limit)
+        .Field("offset", q.offset)
+        .Key("next_cursor");
+    const std::int64_t next = q.offset + q.limit;
+    if (next < results.total && next <= 10'000) {
+        w.String("o" + std::to_string(next));
+    } else {
+        w.Null();
+    }
+    w.Key("facets").BeginObject();
+    for (const auto& [name, counts] : results.facets) {
+        w.Key(name).BeginObject();
+        for (const auto& [value, count] : counts) {
+            w.Field(value, count);
+        }
+        w.EndObject();
+    }
+    w.EndObject().EndObject();
+    return w.Take();
+}
+
+}  // namespace
+
+void RegisterSearchRoutes(http::Router& router,
+                          search::LotIndex& index,
+                          store::SearchRepository& lots,
+                          const Clock& clock) {
+    auto run = [&index, &lots, &clock](const http::Request& request, const json::object& body) {
+        auto query = ParseLotQuery(body);
+        if (!query) {
+            return http::ErrorResponse(query.error(), request.request_id);
+        }
+        auto results = index.Search(*query);
+        if (!results) {
+            return http::ErrorResponse(results.error(), request.request_id);
+        }
+        std::vector<std::int64_t> ids;
+        ids.reserve(results->hits.size());
+        for (const auto& hit : results->hits) {
+            ids.push_back(hit.id);
+        }
+        return http::Response::Json(
+            WithMeta(ResultsJson(*query, *results, lots.Lots(ids)), request.request_id, clock.Now()));
+    };
+    router.Add("GET", "/search/lots", [run](http::Request& request) { return run(request, QueryAsJson(request)); });
+    router.Add("POST", "/api/search/advanced", [run](http::Request& request) {
+        auto body = ParseJsonObject(request.body);
+        if (!body) {
+            return http::ErrorResponse(body.error(), request.request_id);
+        }
+        return run(request, *body);
+    });
+    router.Add("GET", "/api/search/autocomplete", [&index, &clock](http::Request& request) {
+        if (!request.query.contains("query")) {
+            return http::ErrorResponse(Error::Invalid("query", "is required"), request.request_id);
+        }
+        const std::string text(request.Query("query"));
+        if (text.size() > 200) {
+            return http::ErrorResponse(Error::Invalid("query", "at most 200 characters"), request.request_id);
+        }
+        std::vector<search::Suggestion> found;
+        // From the second character: count characters, not bytes (Cyrillic takes two).
+        const auto first = text.find_first_not_of(' ');
+        const std::string trimmed = first == std::string::npos ? std::string() : text.substr(first);
+        const auto characters = std::count_if(
+            trimmed.begin(), trimmed.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U; });
+        if (characters >= 2) {
+            found = index.Suggest(trimmed, 5);
+        }
+        JsonWriter w;
+        w.BeginObject().Key("suggestions").BeginArray();
+        for (const auto& s : found) {
+            w.String(s.text);
+        }
+        w.EndArray().Key("items").BeginArray();
+        for (const auto& s : found) {
+            w.BeginObject().Field("text", s.text).Field("kind", s.kind).Field("count", s.count).EndObject();
+        }
+        w.EndArray().EndObject();
+        return http::Response::Json(WithMeta(w.Take(), request.request_id, clock.Now()));
+    });
+}
+
+}  // namespace zakupai::api

@@ -1,0 +1,103 @@
+#pragma once
+// The full-text index of lots (Xapian): Russian stemming for Russian text, Kazakh titles
+// unstemmed, boolean filters (status, method, customer, KATO and ENSTRU prefixes), value ranges
+// and sorting (amount, deadline), facet counts, and title/customer suggestions by prefix.
+// One writable database guarded by a mutex: Xapian objects are not thread-safe.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/money.hpp"
+#include "core/time.hpp"
+#include "store/search_repository.hpp"
+
+namespace Xapian {
+class WritableDatabase;
+}
+
+namespace zakupai::search {
+
+enum class SortBy { kRelevance, kAmount, kDeadline };
+
+struct LotQuery {
+    std::string text;                   // free text, Russian word forms match
+    std::vector<std::string> exclude;   // words that must not appear
+    std::optional<Tiyn> min_amount;
+    std::optional<Tiyn> max_amount;
+    std::vector<std::string> statuses;  // any of
+    std::vector<std::string> methods;   // any of
+    std::string customer_bin;
+    std::string region;  // KATO prefix (or a region name)
+    std::string enstru;  // ENSTRU code prefix
+    std::optional<Instant> deadline_from;
+    std::optional<Instant> deadline_to;
+    SortBy sort = SortBy::kRelevance;
+    bool descending = true;
+    int offset = 0;
+    int limit = 10;
+    bool facets = true;
+};
+
+struct LotHit {
+    std::int64_t id = 0;
+    double relevance = 0;  // percent, 0 when not sorted by relevance
+};
+
+struct LotResults {
+    std::vector<LotHit> hits;
+    std::int64_t total = 0;
+    bool total_exact = true;
+    std::map<std::string, std::map<std::string, std::int64_t>> facets;  // status|method|region -> value -> count
+};
+
+struct Suggestion {
+    std::string text;
+    std::string kind;  // title | customer
+    std::int64_t count = 0;
+};
+
+class LotIndex {
+public:
+    // Opens (creating if needed) the index under `dir`. Fails with a clear message when another
+    // process holds it (a running server while `zakupai reindex` is started).
+    static Result<std::unique_ptr<LotIndex>> Open(const std::string& dir);
+    ~LotIndex();
+    LotIndex(const LotIndex&) = delete;
+    LotIndex& operator=(const LotIndex&) = delete;
+
+    // Adds or replaces lots and moves the cursor, in one commit.
+    void Upsert(const std::vector<store::IndexableLot>& lots, const store::IndexCursor& cursor);
+    // Drops every document (a rebuild); the cursor goes back to the start.
+    void Clear();
+    store::IndexCursor Cursor() const;
+    std::int64_t Size() const;
+    // 422 naming `query` when the text cannot be parsed.
+    Result<LotResults> Search(const LotQuery& query) const;
+    // Titles and customers starting with `prefix` (case and ё/е folded), most frequent first.
+    std::vector<Suggestion> Suggest(const std::string& prefix, std::size_t limit) const;
+
+private:
+    explicit LotIndex(std::unique_ptr<Xapian::WritableDatabase> db);
+    void LoadSuggestions();
+    LotResults SearchLocked(const LotQuery& query) const;
+
+    mutable std::mutex mutex_;
+    std::unique_ptr<Xapian::WritableDatabase> db_;
+    // folded text -> (display text, kind, count): suggestions without touching the index
+    struct Entry {
+        std::string display;
+        std::string kind;
+        std::int64_t count = 0;
+    };
+    std::map<std::string, Entry> suggestions_;
+};
+
+// Lower case with ё → е, for matching what people type against titles.
+std::string Fold(const std::string& text);
+
+}  // namespace zakupai::search

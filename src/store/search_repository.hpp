@@ -1,0 +1,52 @@
+#pragma once
+// What the search index is built from: lots with their customer, announcement and Kazakh
+// title, in the order they changed, so the indexer can resume after the last one it saw.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/money.hpp"
+#include "core/time.hpp"
+#include "store/database.hpp"
+
+namespace zakupai::store {
+
+struct IndexableLot {
+    std::int64_t id = 0;
+    std::string title;
+    std::string name_kz;
+    std::string description;
+    std::string customer_bin;
+    std::string customer_name;
+    std::string enstru;
+    std::string announcement;  // the portal's announcement number, when the lot came from it
+    std::string status;
+    std::string method;
+    std::string region;  // KATO code from the portal, else the region name
+    Tiyn price = 0;
+    std::optional<Instant> deadline;
+    std::string updated_at;  // as stored: the indexer's cursor
+    std::int64_t trd_buy_id = 0;
+};
+
+// Where the indexer stands: lots are read in (updated_at, id) order after this point.
+struct IndexCursor {
+    std::string updated_at;
+    std::int64_t id = 0;
+};
+
+class SearchRepository {
+public:
+    explicit SearchRepository(Database& db) : db_(db) {}
+    // Up to `limit` lots changed after `cursor`, in (updated_at, id) order.
+    std::vector<IndexableLot> ChangedAfter(const IndexCursor& cursor, int limit);
+    // The lots with these ids, in the order given (ids not found are left out).
+    std::vector<IndexableLot> Lots(const std::vector<std::int64_t>& ids);
+    std::int64_t CountLots();
+
+private:
+    Database& db_;
+};
+
+}  // namespace zakupai::store
