@@ -17,8 +17,8 @@
 #include "ingest/sync.hpp"
 #include "risk/risk_service.hpp"
 #include "search/lot_index.hpp"
-#include "store/search_repository.hpp"
 #include "store/database.hpp"
+#include "store/search_repository.hpp"
 
 namespace zakupai::api {
 

@@ -119,8 +119,9 @@ Result<search::LotQuery> ParseLotQuery(const json::object& body) {
         f.Problem("deadline_to", "must not be before deadline_from");
     }
     const auto sort = f.Choice({"sort"}, {"relevance", "amount", "deadline"}, false).value_or("relevance");
-    q.sort = sort == "amount" ? search::SortBy::kAmount : sort == "deadline" ? search::SortBy::kDeadline
-                                                                             : search::SortBy::kRelevance;
+    q.sort = sort == "amount"     ? search::SortBy::kAmount
+             : sort == "deadline" ? search::SortBy::kDeadline
+                                  : search::SortBy::kRelevance;
     const auto order = f.Choice({"order"}, {"asc", "desc"}, false);
     q.descending = order ? *order == "desc" : q.sort != search::SortBy::kDeadline;  // nearest deadline first
     q.limit = static_cast<int>(f.Int({"limit"}, 1, 100, false).value_or(10));

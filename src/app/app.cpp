@@ -29,13 +29,13 @@
 #include "ingest/transport.hpp"
 #include "risk/risk_service.hpp"
 #include "search/indexer.hpp"
-#include "store/search_repository.hpp"
 #include "store/billing_repository.hpp"
 #include "store/database.hpp"
 #include "store/goszakup_repository.hpp"
 #include "store/import_repository.hpp"
 #include "store/lot_repository.hpp"
 #include "store/risk_repository.hpp"
+#include "store/search_repository.hpp"
 #include "store/write_behind.hpp"
 
 #ifndef ZAKUPAI_VERSION
@@ -248,6 +248,7 @@ Result<std::unique_ptr<search::LotIndex>> OpenLotIndex(const Config& config) {
 }
 
 int Serve(const Config& config) {
+    http::EnsurePortFree(config.http.host, config.http.port);
     SystemClock clock;
     Storage storage = OpenStorage(config, true);
     spdlog::info("database: {} {}, schema version {}",
@@ -515,8 +516,11 @@ int ReindexCommand(const Config& config) {
     const auto started = std::chrono::steady_clock::now();
     const auto done = indexer.Rebuild([&](std::int64_t n, std::int64_t total) {
         if (terminal) {
-            DrawProgress(
-                n, total, "lots", "indexed", std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+            DrawProgress(n,
+                         total,
+                         "lots",
+                         "indexed",
+                         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
         }
     });
     if (terminal) {

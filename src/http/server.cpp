@@ -465,20 +465,40 @@ void Server::Stop() {
     impl_->BeginShutdown();
 }
 
+namespace {
+
+// SO_REUSEPORT would let a second server join a port that is already taken and share its
+// traffic; an exclusive probe bind first makes that a clear "address in use" error.
+void ProbeExclusive(asio::io_context& ioc, const asio::ip::address& address, int port) {
+    tcp::acceptor probe(ioc);
+    probe.open(address.is_v6() ? tcp::v6() : tcp::v4());
+    // SO_REUSEADDR tolerates TIME_WAIT leftovers of a server that just stopped, and on Linux
+    // still refuses a port that has a live listener.
+    probe.set_option(asio::socket_base::reuse_address(true));
+    probe.bind(tcp::endpoint(address, static_cast<unsigned short>(port)));
+}
+
+}  // namespace
+
+void EnsurePortFree(const std::string& host, int port) {
+    if (port == 0) {
+        return;
+    }
+    try {
+        asio::io_context ioc;
+        ProbeExclusive(ioc, asio::ip::make_address(host), port);
+    } catch (const boost::system::system_error& e) {
+        throw std::runtime_error(fmt::format("cannot listen on {}:{}: {}", host, port, e.code().message()));
+    }
+}
+
 void Server::Run(const std::string& port_file, const std::function<void(int port)>& on_listening) {
     Impl& s = *impl_;
     const auto address = asio::ip::make_address(s.config.host);
     int port = s.config.port;
     try {
         if (port != 0) {
-            // SO_REUSEPORT would let a second server join a port that is already taken and share its
-            // traffic; an exclusive probe bind first makes that a clear "address in use" error.
-            tcp::acceptor probe(s.workers[0]->ioc);
-            probe.open(address.is_v6() ? tcp::v6() : tcp::v4());
-            // SO_REUSEADDR tolerates TIME_WAIT leftovers of a server that just stopped, and on
-            // Linux still refuses a port that has a live listener.
-            probe.set_option(asio::socket_base::reuse_address(true));
-            probe.bind(tcp::endpoint(address, static_cast<unsigned short>(port)));
+            ProbeExclusive(s.workers[0]->ioc, address, port);
         }
         for (auto& worker : s.workers) {
             // The first acceptor may bind port 0; the others join the port it got.

@@ -23,6 +23,10 @@ struct Hooks {
     std::function<void(const Request&, const Route*, const Response&, std::chrono::microseconds)> after;
 };
 
+// Throws "cannot listen on host:port: …" when another process listens there, so a second
+// server fails on that before it touches anything else (the search index, for one).
+void EnsurePortFree(const std::string& host, int port);
+
 class Server {
 public:
     Server(const HttpConfig& config, const Router& router, Metrics& metrics, Hooks hooks);

@@ -28,22 +28,16 @@ std::string Lower(const std::string& text) {
     return Xapian::Unicode::tolower(text);
 }
 
-// Filter terms: every prefix a user may ask for. ENSTRU "171211.100.000001" gives 17, 171,
-// 1712, 17121, 171211, 171211.100 and the whole code; a KATO code every leading digit group.
+// Filter terms: every prefix a user may ask for, from two characters (ENSTRU "17", "1712",
+// "171211.1", …; KATO "75", "7511", …). Codes are short, so this stays a handful of terms.
 std::vector<std::string> Prefixes(const std::string& code) {
     std::vector<std::string> out;
-    for (std::size_t n = 2; n <= std::min<std::size_t>(code.size(), 6); ++n) {
+    for (std::size_t n = 2; n <= code.size(); ++n) {
         out.push_back(code.substr(0, n));
     }
-    for (std::size_t pos = code.find('.'); pos != std::string::npos; pos = code.find('.', pos + 1)) {
-        out.push_back(code.substr(0, pos));
+    if (code.size() == 1) {
+        out.push_back(code);
     }
-    out.push_back(code);
-    for (std::size_t n = 7; n < code.size() && code.find('.') == std::string::npos; ++n) {
-        out.push_back(code.substr(0, n));  // KATO: 9 digits, any prefix
-    }
-    std::sort(out.begin(), out.end());
-    out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
 }
 
@@ -118,7 +112,8 @@ void LotIndex::Upsert(const std::vector<store::IndexableLot>& lots, const store:
         if (auto old = db_->postlist_begin(id_term); old != db_->postlist_end(id_term)) {
             const auto [title, customer] = SplitData(db_->get_document(*old).get_data());
             for (const auto& text : {title, customer}) {
-                if (auto e = suggestions_.find(Fold(text)); !text.empty() && e != suggestions_.end() && --e->second.count <= 0) {
+                if (auto e = suggestions_.find(Fold(text));
+                    !text.empty() && e != suggestions_.end() && --e->second.count <= 0) {
                     suggestions_.erase(e);
                 }
             }
@@ -225,7 +220,8 @@ LotResults LotIndex::SearchLocked(const LotQuery& q) const {
             words += (words.empty() ? "" : " ") + w;
         }
         parser.set_default_op(Xapian::Query::OP_OR);
-        query = Xapian::Query(Xapian::Query::OP_AND_NOT, query, parser.parse_query(words, Xapian::QueryParser::FLAG_DEFAULT));
+        query = Xapian::Query(
+            Xapian::Query::OP_AND_NOT, query, parser.parse_query(words, Xapian::QueryParser::FLAG_DEFAULT));
     }
     auto any_of = [](const std::string& prefix, const std::vector<std::string>& values) {
         std::vector<Xapian::Query> terms;
@@ -264,8 +260,10 @@ LotResults LotIndex::SearchLocked(const LotQuery& q) const {
     if (q.deadline_from || q.deadline_to) {
         const double lo = q.deadline_from ? Epoch(*q.deadline_from) : 0;
         const double hi = q.deadline_to ? Epoch(*q.deadline_to) : 1e18;
-        filters.emplace_back(
-            Xapian::Query::OP_VALUE_RANGE, kDeadlineSlot, Xapian::sortable_serialise(lo), Xapian::sortable_serialise(hi));
+        filters.emplace_back(Xapian::Query::OP_VALUE_RANGE,
+                             kDeadlineSlot,
+                             Xapian::sortable_serialise(lo),
+                             Xapian::sortable_serialise(hi));
     }
     if (!filters.empty()) {
         query = Xapian::Query(
@@ -295,9 +293,8 @@ LotResults LotIndex::SearchLocked(const LotQuery& q) const {
     }
     // Counting every match makes totals and facets exact; past 10 000 they are estimates.
     constexpr Xapian::doccount kExactUpTo = 10'000;
-    const auto mset = enquire.get_mset(static_cast<Xapian::doccount>(q.offset),
-                                       static_cast<Xapian::doccount>(q.limit),
-                                       kExactUpTo);
+    const auto mset =
+        enquire.get_mset(static_cast<Xapian::doccount>(q.offset), static_cast<Xapian::doccount>(q.limit), kExactUpTo);
     LotResults results;
     for (auto it = mset.begin(); it != mset.end(); ++it) {
         const std::int64_t id = std::stoll(it.get_document().get_value(kIdSlot));

@@ -25,8 +25,8 @@ namespace zakupai::search {
 enum class SortBy { kRelevance, kAmount, kDeadline };
 
 struct LotQuery {
-    std::string text;                   // free text, Russian word forms match
-    std::vector<std::string> exclude;   // words that must not appear
+    std::string text;                  // free text, Russian word forms match
+    std::vector<std::string> exclude;  // words that must not appear
     std::optional<Tiyn> min_amount;
     std::optional<Tiyn> max_amount;
     std::vector<std::string> statuses;  // any of

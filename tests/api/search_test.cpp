@@ -116,9 +116,9 @@ TEST_P(SearchTest, FindsLotsByWordFormsWithFiltersSortingPagingAndFacets) {
     std::int64_t facet_sum = 0;
     for (const auto& [method, count] : found.at("facets").at("method").as_object()) {
         facet_sum += count.as_int64();
-        EXPECT_EQ(count.as_int64(),
-                  Scalar("SELECT COUNT(*) FROM lots WHERE title LIKE 'Бумага%' AND method = '" + std::string(method) +
-                         "'"));
+        EXPECT_EQ(
+            count.as_int64(),
+            Scalar("SELECT COUNT(*) FROM lots WHERE title LIKE 'Бумага%' AND method = '" + std::string(method) + "'"));
     }
     EXPECT_EQ(facet_sum, paper);
 
@@ -133,7 +133,8 @@ TEST_P(SearchTest, FindsLotsByWordFormsWithFiltersSortingPagingAndFacets) {
     }
 
     // Exclusion words: every paper lot says "офисная".
-    EXPECT_EQ(Get("/search/lots?query=" + Enc("бумага") + "&exclude=" + Enc("офисная")).at("total_count").as_int64(), 0);
+    EXPECT_EQ(Get("/search/lots?query=" + Enc("бумага") + "&exclude=" + Enc("офисная")).at("total_count").as_int64(),
+              0);
 
     // Filters: method, amount range, customer, ENSTRU prefix, status list.
     auto auctions = Get("/search/lots?method=auction&min_amount=100000&max_amount=5000000&limit=100");
