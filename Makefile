@@ -4,7 +4,7 @@
 DATA_DIR ?= $(CURDIR)/var
 PORT ?= 8080
 
-.PHONY: run test setup build build-release bench bench-ingest bench-risk format format-check tidy clean
+.PHONY: run test setup build build-release bench bench-ingest bench-risk bench-search format format-check tidy clean
 
 setup:
 	@scripts/setup
@@ -30,12 +30,15 @@ run: build-release
 test: setup
 	@scripts/test
 
-bench: build-release bench-ingest bench-risk
+bench: build-release bench-ingest bench-risk bench-search
 	@scripts/setup --bench
 	@bench/http/run
 
 bench-risk: build-release
 	@bench/risk/run
+
+bench-search: build-release
+	@bench/search/run
 
 bench-ingest: build-release
 	cmake --build --preset release --target fake_ows

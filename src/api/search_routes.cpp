@@ -1,5 +1,6 @@
 // Lot search: GET /search/lots and the seed's POST /api/search/advanced (one parser for both),
 // and GET /api/search/autocomplete.
+#include <array>
 #include <boost/json.hpp>
 
 #include "api/api.hpp"
@@ -14,7 +15,7 @@ namespace {
 
 namespace json = boost::json;
 
-const std::vector<std::string_view> kMethods{"tender", "auction", "price_offers", "eshop", "single_source"};
+constexpr std::array<std::string_view, 5> kMethods{"tender", "auction", "price_offers", "eshop", "single_source"};
 
 // A query string as the JSON body it stands for: numbers where the text is a number, so the
 // same field rules (and the same 422 wording) apply to GET and POST.

@@ -34,7 +34,7 @@ std::int64_t Indexer::Rebuild(const std::function<void(std::int64_t, std::int64_
 }
 
 void Indexer::Start(std::chrono::milliseconds interval) {
-    thread_ = std::jthread([this, interval](std::stop_token stop) {
+    thread_ = std::jthread([this, interval](const std::stop_token& stop) {
         while (!stop.stop_requested()) {
             try {
                 if (const auto n = CatchUp(); n > 0) {

@@ -66,12 +66,17 @@ std::string Fold(const std::string& text) {
     return out;
 }
 
-LotIndex::LotIndex(std::unique_ptr<Xapian::WritableDatabase> db) : db_(std::move(db)) {}
+struct LotIndex::Db {
+    Xapian::WritableDatabase db;
+    std::string dir;
+};
+
+LotIndex::LotIndex(std::unique_ptr<Db> db) : db_(std::move(db)) {}
 LotIndex::~LotIndex() = default;
 
 Result<std::unique_ptr<LotIndex>> LotIndex::Open(const std::string& dir) {
     try {
-        auto db = std::make_unique<Xapian::WritableDatabase>(dir, Xapian::DB_CREATE_OR_OPEN);
+        auto db = std::make_unique<Db>(Db{Xapian::WritableDatabase(dir, Xapian::DB_CREATE_OR_OPEN), dir});
         std::unique_ptr<LotIndex> index(new LotIndex(std::move(db)));
         index->LoadSuggestions();
         return index;
@@ -87,8 +92,8 @@ Result<std::unique_ptr<LotIndex>> LotIndex::Open(const std::string& dir) {
 void LotIndex::LoadSuggestions() {
     std::lock_guard lock(mutex_);
     suggestions_.clear();
-    for (auto it = db_->postlist_begin(""); it != db_->postlist_end(""); ++it) {
-        const auto [title, customer] = SplitData(db_->get_document(*it).get_data());
+    for (auto it = db_->db.postlist_begin(""); it != db_->db.postlist_end(""); ++it) {
+        const auto [title, customer] = SplitData(db_->db.get_document(*it).get_data());
         for (const auto& [text, kind] : {std::pair{title, "title"}, std::pair{customer, "customer"}}) {
             if (!text.empty()) {
                 auto& e = suggestions_[Fold(text)];
@@ -109,8 +114,8 @@ void LotIndex::Upsert(const std::vector<store::IndexableLot>& lots, const store:
     for (const auto& lot : lots) {
         const std::string id_term = IdTerm(lot.id);
         // A changed title or customer moves its suggestion count.
-        if (auto old = db_->postlist_begin(id_term); old != db_->postlist_end(id_term)) {
-            const auto [title, customer] = SplitData(db_->get_document(*old).get_data());
+        if (auto old = db_->db.postlist_begin(id_term); old != db_->db.postlist_end(id_term)) {
+            const auto [title, customer] = SplitData(db_->db.get_document(*old).get_data());
             for (const auto& text : {title, customer}) {
                 if (auto e = suggestions_.find(Fold(text));
                     !text.empty() && e != suggestions_.end() && --e->second.count <= 0) {
@@ -157,7 +162,7 @@ void LotIndex::Upsert(const std::vector<store::IndexableLot>& lots, const store:
         doc.add_value(kRegionSlot, lot.region);
         doc.add_value(kIdSlot, std::to_string(lot.id));
         doc.set_data(lot.title + kSeparator + lot.customer_name);
-        db_->replace_document(id_term, doc);
+        db_->db.replace_document(id_term, doc);
         for (const auto& [text, kind] : {std::pair{lot.title, "title"}, std::pair{lot.customer_name, "customer"}}) {
             if (!text.empty()) {
                 auto& e = suggestions_[Fold(text)];
@@ -167,31 +172,27 @@ void LotIndex::Upsert(const std::vector<store::IndexableLot>& lots, const store:
             }
         }
     }
-    db_->set_metadata(kCursorKey, cursor.updated_at + kSeparator + std::to_string(cursor.id));
-    db_->commit();
+    db_->db.set_metadata(kCursorKey, cursor.updated_at + kSeparator + std::to_string(cursor.id));
+    db_->db.commit();
 }
 
 void LotIndex::Clear() {
     std::lock_guard lock(mutex_);
-    for (auto it = db_->postlist_begin(""); it != db_->postlist_end("");) {
-        const Xapian::docid id = *it;
-        ++it;
-        db_->delete_document(id);
-    }
-    db_->set_metadata(kCursorKey, "");
-    db_->commit();
+    // Starting over is far cheaper than deleting a million documents one by one.
+    db_->db.close();
+    db_->db = Xapian::WritableDatabase(db_->dir, Xapian::DB_CREATE_OR_OVERWRITE);
     suggestions_.clear();
 }
 
 store::IndexCursor LotIndex::Cursor() const {
     std::lock_guard lock(mutex_);
-    const auto [at, id] = SplitData(db_->get_metadata(kCursorKey));
+    const auto [at, id] = SplitData(db_->db.get_metadata(kCursorKey));
     return store::IndexCursor{at, id.empty() ? 0 : std::stoll(id)};
 }
 
 std::int64_t LotIndex::Size() const {
     std::lock_guard lock(mutex_);
-    return static_cast<std::int64_t>(db_->get_doccount());
+    return static_cast<std::int64_t>(db_->db.get_doccount());
 }
 
 Result<LotResults> LotIndex::Search(const LotQuery& q) const {
@@ -206,7 +207,7 @@ LotResults LotIndex::SearchLocked(const LotQuery& q) const {
     std::lock_guard lock(mutex_);
     Xapian::Query query = Xapian::Query::MatchAll;
     Xapian::QueryParser parser;
-    parser.set_database(*db_);
+    parser.set_database(db_->db);
     parser.set_stemmer(Xapian::Stem("russian"));
     parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
     parser.set_default_op(Xapian::Query::OP_AND);
@@ -269,7 +270,7 @@ LotResults LotIndex::SearchLocked(const LotQuery& q) const {
         query = Xapian::Query(
             Xapian::Query::OP_FILTER, query, Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
     }
-    Xapian::Enquire enquire(*db_);
+    Xapian::Enquire enquire(db_->db);
     enquire.set_query(query);
     switch (q.sort) {
         case SortBy::kAmount:

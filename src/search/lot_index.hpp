@@ -16,10 +16,6 @@
 #include "core/time.hpp"
 #include "store/search_repository.hpp"
 
-namespace Xapian {
-class WritableDatabase;
-}
-
 namespace zakupai::search {
 
 enum class SortBy { kRelevance, kAmount, kDeadline };
@@ -82,12 +78,13 @@ public:
     std::vector<Suggestion> Suggest(const std::string& prefix, std::size_t limit) const;
 
 private:
-    explicit LotIndex(std::unique_ptr<Xapian::WritableDatabase> db);
+    struct Db;  // the Xapian database, kept out of this header
+    explicit LotIndex(std::unique_ptr<Db> db);
     void LoadSuggestions();
     LotResults SearchLocked(const LotQuery& query) const;
 
     mutable std::mutex mutex_;
-    std::unique_ptr<Xapian::WritableDatabase> db_;
+    std::unique_ptr<Db> db_;
     // folded text -> (display text, kind, count): suggestions without touching the index
     struct Entry {
         std::string display;

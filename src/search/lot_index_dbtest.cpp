@@ -54,10 +54,9 @@ protected:
 TEST_F(LotIndexTest, WordFormsCodesFiltersAndSuggestions) {
     auto kz = Lot(3, "Компьютеры", "tender", 900'000'00);
     kz.name_kz = "Компьютерлер мен ноутбуктар";
-    index_->Upsert({Lot(1, "Бумага офисная А4", "price_offers", 1'000'00),
-                    Lot(2, "Бумаги для принтера", "auction", 5'000'00),
-                    kz},
-                   {"2026-11-25T10:00:00.000Z", 3});
+    index_->Upsert(
+        {Lot(1, "Бумага офисная А4", "price_offers", 1'000'00), Lot(2, "Бумаги для принтера", "auction", 5'000'00), kz},
+        {"2026-11-25T10:00:00.000Z", 3});
     EXPECT_EQ(index_->Size(), 3);
     EXPECT_EQ(index_->Cursor().updated_at, "2026-11-25T10:00:00.000Z");
     EXPECT_EQ(index_->Cursor().id, 3);
