@@ -132,46 +132,52 @@ std::vector<int> RiskService::MethodWindows(const std::string& method) {
 }
 
 std::optional<Concentration> RiskService::ConcentrationFor(const std::string& customer_bin, int year) {
-    std::vector<store::SupplierShare> shares;
+    const auto min_contracts = static_cast<std::int64_t>(risk_rules_.Param("customer_concentration", "min_contracts"));
+    std::shared_ptr<const YearContracts> contracts;
     {
         std::lock_guard lock(slow_mutex_);
         if (std::chrono::steady_clock::now() - slow_.loaded > kSlowFiguresTtl) {
             slow_ = SlowFigures{};
             slow_.loaded = std::chrono::steady_clock::now();
         }
-        auto it = slow_.shares.find(year);
-        if (it == slow_.shares.end()) {
-            it = slow_.shares.emplace(year, repository_.YearShares(year)).first;
+        auto it = slow_.contracts.find(year);
+        if (it == slow_.contracts.end()) {
+            auto built = std::make_shared<YearContracts>();
+            for (const auto& share : repository_.YearShares(year)) {
+                auto& t = built->by_customer[share.customer_bin];
+                t.all += share.contracts;
+                if (share.contracts > t.top || (share.contracts == t.top && share.supplier_bin < t.top_supplier)) {
+                    t.top = share.contracts;
+                    t.top_supplier = share.supplier_bin;
+                }
+            }
+            for (const auto& [bin, t] : built->by_customer) {
+                if (t.all >= min_contracts) {
+                    built->sorted_shares.push_back(static_cast<double>(t.top) / static_cast<double>(t.all));
+                }
+            }
+            std::sort(built->sorted_shares.begin(), built->sorted_shares.end());
+            it = slow_.contracts.emplace(year, std::move(built)).first;
         }
-        shares = it->second;
+        contracts = it->second;
     }
-    if (shares.empty()) {
+    if (contracts->by_customer.empty()) {
         return std::nullopt;  // no contracts loaded for the year: nothing to compare
-    }
-    const auto min_contracts = static_cast<std::int64_t>(risk_rules_.Param("customer_concentration", "min_contracts"));
-    struct Totals {
-        std::int64_t all = 0;
-        std::int64_t top = 0;
-        std::string top_supplier;
-    };
-    std::unordered_map<std::string, Totals> by_customer;
-    for (const auto& share : shares) {
-        auto& t = by_customer[share.customer_bin];
-        t.all += share.contracts;
-        if (share.contracts > t.top || (share.contracts == t.top && share.supplier_bin < t.top_supplier)) {
-            t.top = share.contracts;
-            t.top_supplier = share.supplier_bin;
-        }
     }
     Concentration c;
     c.year = year;
-    for (const auto& [bin, t] : by_customer) {
-        if (bin == customer_bin) {
-            c.customer_contracts = t.all;
-            c.supplier_contracts = t.top;
-            c.supplier_bin = t.top_supplier;
-        } else if (t.all >= min_contracts) {
-            c.peer_shares.push_back(static_cast<double>(t.top) / static_cast<double>(t.all));
+    c.peer_shares = contracts->sorted_shares;
+    if (const auto own = contracts->by_customer.find(customer_bin); own != contracts->by_customer.end()) {
+        c.customer_contracts = own->second.all;
+        c.supplier_contracts = own->second.top;
+        c.supplier_bin = own->second.top_supplier;
+        if (own->second.all >= min_contracts) {
+            // The peers are the other customers: take this one's own share out once.
+            const double share = static_cast<double>(own->second.top) / static_cast<double>(own->second.all);
+            const auto at = std::lower_bound(c.peer_shares.begin(), c.peer_shares.end(), share);
+            if (at != c.peer_shares.end() && *at == share) {
+                c.peer_shares.erase(at);
+            }
         }
     }
     return c;

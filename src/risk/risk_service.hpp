@@ -3,6 +3,7 @@
 // code, matched supplier offers, same-customer lots, RNU entries), runs every indicator,
 // records the evaluation for stored lots, and explains the latest one.
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -104,11 +105,22 @@ private:
         std::unordered_map<std::string, std::vector<store::RiskRepository::CodeLot>> code_lots;  // customer|code
         std::optional<bool> registry_loaded;
     };
+    // A year's contracts per customer, aggregated once: each customer's total and top supplier,
+    // and the sorted top-supplier shares of the customers with enough contracts to compare.
+    struct CustomerTotals {
+        std::int64_t all = 0;
+        std::int64_t top = 0;
+        std::string top_supplier;
+    };
+    struct YearContracts {
+        std::unordered_map<std::string, CustomerTotals> by_customer;
+        std::vector<double> sorted_shares;
+    };
     // Figures over whole tables (usual windows per method, contract shares per year), kept for a
     // few minutes: they move slowly and are too costly to recompute for every lot.
     struct SlowFigures {
-        std::unordered_map<std::string, std::vector<int>> windows;          // by method
-        std::unordered_map<int, std::vector<store::SupplierShare>> shares;  // by financial year
+        std::unordered_map<std::string, std::vector<int>> windows;                // by method
+        std::unordered_map<int, std::shared_ptr<const YearContracts>> contracts;  // by financial year
         std::chrono::steady_clock::time_point loaded;
     };
     std::vector<int> MethodWindows(const std::string& method);

@@ -1,7 +1,6 @@
 // Black-box tests: the real binary, a real database (SQLite, and PostgreSQL when configured),
 // HTTP over loopback. Every assertion is on exact status codes, headers and field values.
 #include <gtest/gtest.h>
-#include <soci/soci.h>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -13,9 +12,7 @@
 #include <random>
 #include <thread>
 
-#include "core/config.hpp"
 #include "service.hpp"
-#include "store/database.hpp"
 
 namespace zakupai::test {
 namespace {
@@ -393,15 +390,7 @@ TEST_P(ApiTest, RiskScoresExplainsAndRemembers) {
     EXPECT_EQ(rescore.exit_code, 0) << rescore.output;
     EXPECT_NE(rescore.output.find("risk rescore done: 60 lots"), std::string::npos) << rescore.output;
     // Nothing changed since: every lot is judged as before and no row is added.
-    const auto rows = [&] {
-        DatabaseConfig config;
-        config.url = db_->url();
-        auto db = store::Database::Open(config, db_->data_dir());
-        store::Database::Lease session(*db);
-        long long n = 0;
-        *session << "SELECT COUNT(*) FROM risk_evaluations", soci::into(n);
-        return n;
-    };
+    const auto rows = [&] { return QueryNumber(*db_, "SELECT COUNT(*) FROM risk_evaluations"); };
     const long long before = rows();
     auto again = RunCli(*db_, {"risk", "rescore"}, {});
     EXPECT_NE(again.output.find("60 unchanged"), std::string::npos) << again.output;

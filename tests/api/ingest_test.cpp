@@ -42,15 +42,7 @@ protected:
     HttpResult Sync(const std::string& body = "") {
         return service_->Call("POST", "/etl/goszakup/sync", body, service_->admin_key());
     }
-    long long Scalar(const std::string& sql) {
-        DatabaseConfig config;
-        config.url = db_->url();
-        auto db = store::Database::Open(config, db_->data_dir());
-        store::Database::Lease s(*db);
-        long long value = 0;
-        *s << sql, soci::into(value);
-        return value;
-    }
+    long long Scalar(const std::string& sql) { return QueryNumber(*db_, sql); }
 };
 
 TEST_P(IngestTest, FullLoadThenIncrementalRunsRecordChangesOnce) {

@@ -2,7 +2,6 @@
 // queries with Russian word forms, filters, sorting, paging, facets and suggestions, picks up
 // new lots within seconds, and keeps its index across a restart. SQLite and PostgreSQL.
 #include <gtest/gtest.h>
-#include <soci/soci.h>
 
 #include <boost/json.hpp>
 #include <cctype>
@@ -10,9 +9,7 @@
 #include <set>
 #include <thread>
 
-#include "core/config.hpp"
 #include "service.hpp"
-#include "store/database.hpp"
 
 namespace zakupai::test {
 namespace {
@@ -21,24 +18,8 @@ namespace json = boost::json;
 
 class SearchTest : public BackendApiTest {
 protected:
-    long long Scalar(const std::string& sql) {
-        DatabaseConfig config;
-        config.url = db_->url();
-        auto db = store::Database::Open(config, db_->data_dir());
-        store::Database::Lease s(*db);
-        long long value = 0;
-        *s << sql, soci::into(value);
-        return value;
-    }
-    std::string ScalarText(const std::string& sql) {
-        DatabaseConfig config;
-        config.url = db_->url();
-        auto db = store::Database::Open(config, db_->data_dir());
-        store::Database::Lease s(*db);
-        std::string value;
-        *s << sql, soci::into(value);
-        return value;
-    }
+    long long Scalar(const std::string& sql) { return QueryNumber(*db_, sql); }
+    std::string ScalarText(const std::string& sql) { return QueryText(*db_, sql); }
     json::object Get(const std::string& target) {
         auto r = service_->Call("GET", target, "", key_);
         EXPECT_EQ(r.status, 200) << target << ": " << r.body;

@@ -326,4 +326,27 @@ Service& BackendApiTest::StartService(std::map<std::string, std::string> env) {
     return *service_;
 }
 
+namespace {
+
+template <class T>
+T QueryOne(const TestDatabase& db, const std::string& sql) {
+    DatabaseConfig config;
+    config.url = db.url();
+    auto opened = store::Database::Open(config, db.data_dir());
+    store::Database::Lease s(*opened);
+    T value{};
+    *s << sql, soci::into(value);
+    return value;
+}
+
+}  // namespace
+
+long long QueryNumber(const TestDatabase& db, const std::string& sql) {
+    return QueryOne<long long>(db, sql);
+}
+
+std::string QueryText(const TestDatabase& db, const std::string& sql) {
+    return QueryOne<std::string>(db, sql);
+}
+
 }  // namespace zakupai::test

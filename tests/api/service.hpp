@@ -75,6 +75,10 @@ private:
 
 bool PostgresConfigured();
 
+// One value read straight from the test's database (what the API must agree with).
+long long QueryNumber(const TestDatabase& db, const std::string& sql);
+std::string QueryText(const TestDatabase& db, const std::string& sql);
+
 // A test run once per backend (false = SQLite, true = PostgreSQL), skipped on PostgreSQL when
 // none is configured (a failure with ZAKUPAI_REQUIRE_PG=1), with the service log printed when
 // a test fails.
