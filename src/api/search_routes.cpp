@@ -203,6 +203,55 @@ std::string ResultsJson(const search::LotQuery& q,
     return w.Take();
 }
 
+// A key's saved searches belong to its user, or to the key itself when it has no user.
+std::string Owner(const http::Request& request) {
+    return request.caller.user_id > 0 ? "u" + std::to_string(request.caller.user_id)
+                                      : "k" + std::to_string(request.caller.key_id);
+}
+
+std::string SavedJson(const store::SavedSearch& saved) {
+    JsonWriter w;
+    w.BeginObject()
+        .Field("id", saved.id)
+        .Field("name", saved.name)
+        .Key("query")
+        .Raw(json::serialize(json::parse(saved.query)))
+        .Field("created_at", saved.created_at)
+        .Field("updated_at", saved.updated_at)
+        .EndObject();
+    return w.Take();
+}
+
+// {name, query:{...}}: the query must be one /search/lots would accept, so a saved search can
+// always run. Paging is not part of a saved search.
+Result<std::pair<std::string, std::string>> ParseSavedBody(std::string_view body_text) {
+    auto body = ParseJsonObject(body_text);
+    if (!body) {
+        return Fail(body.error());
+    }
+    JsonFields f(*body);
+    const auto name = f.String({"name"}, 1, 100, true);
+    const auto* query = body->if_contains("query");
+    if (query == nullptr || !query->is_object()) {
+        f.Problem("query", "is required: an object with the fields of /search/lots");
+    } else {
+        for (const char* paging : {"limit", "offset", "page", "cursor"}) {
+            if (query->get_object().contains(paging)) {
+                f.Problem(std::string("query.") + paging, "paging is given when the search is run, not saved");
+            }
+        }
+        if (auto parsed = ParseLotQuery(query->get_object()); !parsed) {
+            for (const auto& p : parsed.error().details) {
+                f.Problem("query." + p.field, p.problem);
+            }
+        }
+    }
+    if (auto ok = f.Finish(); !ok) {
+        return Fail(ok.error());
+    }
+    return std::pair{*name, json::serialize(*query)};
+}
+
 }  // namespace
 
 void RegisterSearchRoutes(http::Router& router,
@@ -262,6 +311,86 @@ void RegisterSearchRoutes(http::Router& router,
         }
         w.EndArray().EndObject();
         return http::Response::Json(WithMeta(w.Take(), request.request_id, clock.Now()));
+    });
+
+    constexpr int kMaxSavedPerOwner = 50;
+    router.Add("POST", "/search/saved", [&lots, &clock](http::Request& request) {
+        auto body = ParseSavedBody(request.body);
+        if (!body) {
+            return http::ErrorResponse(body.error(), request.request_id);
+        }
+        auto saved = lots.CreateSaved(Owner(request), body->first, body->second, kMaxSavedPerOwner, clock.Now());
+        if (!saved) {
+            return http::ErrorResponse(saved.error(), request.request_id);
+        }
+        return http::Response::Json(WithMeta(SavedJson(*saved), request.request_id, clock.Now()), 201);
+    });
+    router.Add("GET", "/search/saved", [&lots, &clock](http::Request& request) {
+        JsonWriter w;
+        w.BeginObject().Key("saved").BeginArray();
+        for (const auto& saved : lots.ListSaved(Owner(request))) {
+            w.Raw(SavedJson(saved));
+        }
+        w.EndArray().EndObject();
+        return http::Response::Json(WithMeta(w.Take(), request.request_id, clock.Now()));
+    });
+    auto find = [&lots](const http::Request& request) -> Result<store::SavedSearch> {
+        const auto id = PositivePathId(request, "id");
+        if (!id) {
+            return Fail(Error::Invalid("id", "must be a positive integer"));
+        }
+        auto saved = lots.FindSaved(Owner(request), *id);
+        if (!saved) {
+            return Fail(Error::NotFound("saved search " + std::to_string(*id) + " not found"));
+        }
+        return *saved;
+    };
+    router.Add("GET", "/search/saved/{id}", [find, &clock](http::Request& request) {
+        auto saved = find(request);
+        if (!saved) {
+            return http::ErrorResponse(saved.error(), request.request_id);
+        }
+        return http::Response::Json(WithMeta(SavedJson(*saved), request.request_id, clock.Now()));
+    });
+    router.Add("PUT", "/search/saved/{id}", [&lots, &clock](http::Request& request) {
+        const auto id = PositivePathId(request, "id");
+        if (!id) {
+            return http::ErrorResponse(Error::Invalid("id", "must be a positive integer"), request.request_id);
+        }
+        auto body = ParseSavedBody(request.body);
+        if (!body) {
+            return http::ErrorResponse(body.error(), request.request_id);
+        }
+        auto saved = lots.ReplaceSaved(Owner(request), *id, body->first, body->second, clock.Now());
+        if (!saved) {
+            return http::ErrorResponse(saved.error(), request.request_id);
+        }
+        return http::Response::Json(WithMeta(SavedJson(*saved), request.request_id, clock.Now()));
+    });
+    router.Add("DELETE", "/search/saved/{id}", [&lots](http::Request& request) {
+        const auto id = PositivePathId(request, "id");
+        if (!id) {
+            return http::ErrorResponse(Error::Invalid("id", "must be a positive integer"), request.request_id);
+        }
+        if (!lots.DeleteSaved(Owner(request), *id)) {
+            return http::ErrorResponse(Error::NotFound("saved search " + std::to_string(*id) + " not found"),
+                                       request.request_id);
+        }
+        return http::Response::Text("", "text/plain", 204);
+    });
+    // Runs a saved search; limit, offset, page and cursor come from this request's query string.
+    router.Add("GET", "/search/saved/{id}/results", [find, run](http::Request& request) {
+        auto saved = find(request);
+        if (!saved) {
+            return http::ErrorResponse(saved.error(), request.request_id);
+        }
+        auto query = json::parse(saved->query).as_object();
+        for (auto& [key, value] : QueryAsJson(request)) {
+            if (key == "limit" || key == "offset" || key == "page" || key == "cursor") {
+                query[key] = value;
+            }
+        }
+        return run(request, query);
     });
 }
 

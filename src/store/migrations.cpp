@@ -279,7 +279,7 @@ ALTER TABLE suppliers ADD COLUMN last_update_date TEXT;
 ALTER TABLE suppliers ADD COLUMN updated_at {TS}
 )SQL"},
         {3,
-         "bids per lot, contracts with amendments, evaluation digests, indicator texts per model",
+         "bids per lot, contracts with amendments, evaluation digests, indicator texts per model, saved searches",
          R"SQL(
 CREATE TABLE lot_bids (
     id {PK},
@@ -329,6 +329,15 @@ CREATE TABLE risk_indicator_texts (
     threshold TEXT NOT NULL,
     source TEXT NOT NULL,
     PRIMARY KEY (model_version, indicator)
+);
+CREATE TABLE saved_searches (
+    id {PK},
+    owner TEXT NOT NULL,
+    name TEXT NOT NULL,
+    query {JSON} NOT NULL,
+    created_at {TS} NOT NULL,
+    updated_at {TS} NOT NULL,
+    UNIQUE (owner, name)
 )
 )SQL"},
     };

@@ -98,4 +98,88 @@ std::int64_t SearchRepository::CountLots() {
     return count;
 }
 
+Result<SavedSearch> SearchRepository::CreateSaved(
+    const std::string& owner, const std::string& name, const std::string& query, int max_per_owner, Instant now) {
+    Database::Lease s(db_);
+    WriteTransaction tx(*s, db_.dialect());
+    long long count = 0;
+    long long taken = 0;
+    *s << "SELECT COUNT(*) FROM saved_searches WHERE owner = :o", soci::use(owner), soci::into(count);
+    *s << "SELECT COUNT(*) FROM saved_searches WHERE owner = :o AND name = :n", soci::use(owner), soci::use(name),
+        soci::into(taken);
+    if (taken > 0) {
+        return Fail(Error{ErrorCode::kConflict, "a saved search named '" + name + "' exists already", {}});
+    }
+    if (count >= max_per_owner) {
+        return Fail(Error{ErrorCode::kConflict,
+                          "at most " + std::to_string(max_per_owner) + " saved searches; delete one first",
+                          {}});
+    }
+    const std::string ts = FormatUtcTimestamp(now);
+    long long id = 0;
+    *s << "INSERT INTO saved_searches (owner, name, query, created_at, updated_at) VALUES (:o, :n, :q, :c, :u) "
+          "RETURNING id",
+        soci::use(owner), soci::use(name), soci::use(query), soci::use(ts), soci::use(ts), soci::into(id);
+    tx.Commit();
+    return SavedSearch{id, name, query, ts, ts};
+}
+
+Result<SavedSearch> SearchRepository::ReplaceSaved(
+    const std::string& owner, std::int64_t id, const std::string& name, const std::string& query, Instant now) {
+    Database::Lease s(db_);
+    WriteTransaction tx(*s, db_.dialect());
+    long long search_id = id;
+    long long found = 0;
+    long long taken = 0;
+    *s << "SELECT COUNT(*) FROM saved_searches WHERE owner = :o AND id = :i", soci::use(owner), soci::use(search_id),
+        soci::into(found);
+    if (found == 0) {
+        return Fail(Error::NotFound("saved search " + std::to_string(id) + " not found"));
+    }
+    *s << "SELECT COUNT(*) FROM saved_searches WHERE owner = :o AND name = :n AND id <> :i", soci::use(owner),
+        soci::use(name), soci::use(search_id), soci::into(taken);
+    if (taken > 0) {
+        return Fail(Error{ErrorCode::kConflict, "a saved search named '" + name + "' exists already", {}});
+    }
+    const std::string ts = FormatUtcTimestamp(now);
+    *s << "UPDATE saved_searches SET name = :n, query = :q, updated_at = :u WHERE owner = :o AND id = :i",
+        soci::use(name), soci::use(query), soci::use(ts), soci::use(owner), soci::use(search_id);
+    tx.Commit();
+    auto saved = FindSaved(owner, id);
+    ZAKUPAI_ASSERT(saved.has_value());
+    return *saved;
+}
+
+std::vector<SavedSearch> SearchRepository::ListSaved(const std::string& owner) {
+    Database::Lease s(db_);
+    soci::rowset<soci::row> rows =
+        (s->prepare << "SELECT id, name, query, created_at, updated_at FROM saved_searches WHERE owner = :o ORDER BY "
+                       "id",
+         soci::use(owner));
+    std::vector<SavedSearch> out;
+    for (const auto& r : rows) {
+        out.push_back(SavedSearch{ToLong(r, 0), Text(r, 1), Text(r, 2), TimestampText(r, 3), TimestampText(r, 4)});
+    }
+    return out;
+}
+
+std::optional<SavedSearch> SearchRepository::FindSaved(const std::string& owner, std::int64_t id) {
+    for (auto& saved : ListSaved(owner)) {
+        if (saved.id == id) {
+            return std::move(saved);
+        }
+    }
+    return std::nullopt;
+}
+
+bool SearchRepository::DeleteSaved(const std::string& owner, std::int64_t id) {
+    Database::Lease s(db_);
+    long long search_id = id;
+    soci::statement st = (s->prepare << "DELETE FROM saved_searches WHERE owner = :o AND id = :i",
+                          soci::use(owner),
+                          soci::use(search_id));
+    st.execute(true);
+    return st.get_affected_rows() > 0;
+}
+
 }  // namespace zakupai::store

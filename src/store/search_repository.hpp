@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/error.hpp"
 #include "core/money.hpp"
 #include "core/time.hpp"
 #include "store/database.hpp"
@@ -36,6 +37,14 @@ struct IndexCursor {
     std::int64_t id = 0;
 };
 
+struct SavedSearch {
+    std::int64_t id = 0;
+    std::string name;
+    std::string query;  // JSON object, validated before it is stored
+    std::string created_at;
+    std::string updated_at;
+};
+
 class SearchRepository {
 public:
     explicit SearchRepository(Database& db) : db_(db) {}
@@ -44,6 +53,17 @@ public:
     // The lots with these ids, in the order given (ids not found are left out).
     std::vector<IndexableLot> Lots(const std::vector<std::int64_t>& ids);
     std::int64_t CountLots();
+
+    // Saved searches belong to an owner ("u<user id>" or "k<key id>"): nobody else sees them.
+    // 409 when the owner already has one by that name or has `max_per_owner` already.
+    Result<SavedSearch> CreateSaved(
+        const std::string& owner, const std::string& name, const std::string& query, int max_per_owner, Instant now);
+    // 404 when the owner has no such search; 409 when the new name is taken.
+    Result<SavedSearch> ReplaceSaved(
+        const std::string& owner, std::int64_t id, const std::string& name, const std::string& query, Instant now);
+    std::vector<SavedSearch> ListSaved(const std::string& owner);
+    std::optional<SavedSearch> FindSaved(const std::string& owner, std::int64_t id);
+    bool DeleteSaved(const std::string& owner, std::int64_t id);
 
 private:
     Database& db_;

@@ -217,6 +217,75 @@ TEST_P(SearchTest, FindsLotsByWordFormsWithFiltersSortingPagingAndFacets) {
     EXPECT_NE(rebuilt.output.find("reindex done: 401 lots"), std::string::npos) << rebuilt.output;
 }
 
+TEST_P(SearchTest, SavedSearchesBelongToTheirOwnerRunAndSurviveARestart) {
+    ASSERT_EQ(RunCli(*db_, {"seed-demo", "--lots", "200"}, {}).exit_code, 0);
+    Service& s = StartService(kFastIndex);
+    const std::string anna = s.CreateKey(5001, "premium");
+    const std::string bek = s.CreateKey(5002, "premium");
+    WaitIndexed(200);
+    const std::string body =
+        R"({"name": "Бумага до 5 млн", "query": {"query": "бумага", "max_amount": 5000000, "exclude": ["картон"]}})";
+    auto created = s.Call("POST", "/search/saved", body, anna);
+    ASSERT_EQ(created.status, 201) << created.body;
+    auto saved = json::parse(created.body).as_object();
+    const std::string id = std::to_string(saved.at("id").as_int64());
+    EXPECT_EQ(saved.at("name").as_string(), "Бумага до 5 млн");
+    EXPECT_EQ(saved.at("query").at("max_amount").to_number<double>(), 5000000.0);
+
+    // Running it gives what the same search gives directly, with paging from the request.
+    auto direct =
+        s.Call("GET",
+               "/search/lots?query=" + Enc("бумага") + "&max_amount=5000000&exclude=" + Enc("картон") + "&limit=3",
+               "",
+               anna);
+    auto ran = s.Call("GET", "/search/saved/" + id + "/results?limit=3", "", anna);
+    ASSERT_EQ(ran.status, 200) << ran.body;
+    EXPECT_EQ(json::serialize(json::parse(ran.body).at("results")),
+              json::serialize(json::parse(direct.body).at("results")));
+    EXPECT_EQ(json::parse(ran.body).at("total_count").as_int64(),
+              Scalar("SELECT COUNT(*) FROM lots WHERE title LIKE 'Бумага%' AND price <= 500000000"));
+
+    // Another user sees none of it and cannot touch it.
+    EXPECT_TRUE(json::parse(s.Call("GET", "/search/saved", "", bek).body).at("saved").as_array().empty());
+    EXPECT_EQ(s.Call("GET", "/search/saved/" + id, "", bek).status, 404);
+    EXPECT_EQ(s.Call("GET", "/search/saved/" + id + "/results", "", bek).status, 404);
+    EXPECT_EQ(s.Call("PUT", "/search/saved/" + id, body, bek).status, 404);
+    EXPECT_EQ(s.Call("DELETE", "/search/saved/" + id, "", bek).status, 404);
+
+    // Bad input names the problem and stores nothing.
+    EXPECT_EQ(s.Call("POST", "/search/saved", body, anna).status, 409);  // the same name again
+    auto bad_query = s.Call("POST", "/search/saved", R"({"name": "x", "query": {"method": "lottery"}})", anna);
+    ASSERT_EQ(bad_query.status, 422);
+    EXPECT_EQ(json::parse(bad_query.body).at("error").at("details").at(0).at("field").as_string(), "query.method");
+    auto paging = s.Call("POST", "/search/saved", R"({"name": "x", "query": {"limit": 5}})", anna);
+    EXPECT_EQ(json::parse(paging.body).at("error").at("details").at(0).at("field").as_string(), "query.limit");
+    auto no_name = s.Call("POST", "/search/saved", R"({"query": {}})", anna);
+    EXPECT_EQ(json::parse(no_name.body).at("error").at("details").at(0).at("field").as_string(), "name");
+    EXPECT_EQ(s.Call("POST", "/search/saved", R"({"name": "x", "query": 5})", anna).status, 422);
+    EXPECT_EQ(s.Call("POST", "/search/saved", R"({"name": )", anna).status, 400);
+    EXPECT_EQ(s.Call("GET", "/search/saved/abc", "", anna).status, 422);
+    EXPECT_EQ(json::parse(s.Call("GET", "/search/saved", "", anna).body).at("saved").as_array().size(), 1u);
+
+    // Renamed and changed; survives a restart; then deleted.
+    auto replaced = s.Call("PUT",
+                           "/search/saved/" + id,
+                           R"({"name": "Аукционы", "query": {"method": ["auction"], "sort": "amount"}})",
+                           anna);
+    ASSERT_EQ(replaced.status, 200) << replaced.body;
+    EXPECT_EQ(json::parse(replaced.body).at("name").as_string(), "Аукционы");
+    EXPECT_EQ(s.Stop(), 0);
+    Service& again = StartService(kFastIndex);
+    auto listed = json::parse(again.Call("GET", "/search/saved", "", anna).body).at("saved").as_array();
+    ASSERT_EQ(listed.size(), 1u);
+    EXPECT_EQ(listed.at(0).at("query").at("sort").as_string(), "amount");
+    WaitIndexed(200);
+    auto auctions = json::parse(again.Call("GET", "/search/saved/" + id + "/results", "", anna).body);
+    EXPECT_EQ(auctions.at("total_count").as_int64(), Scalar("SELECT COUNT(*) FROM lots WHERE method = 'auction'"));
+    EXPECT_EQ(again.Call("DELETE", "/search/saved/" + id, "", anna).status, 204);
+    EXPECT_EQ(again.Call("GET", "/search/saved/" + id, "", anna).status, 404);
+    EXPECT_EQ(again.Call("DELETE", "/search/saved/" + id, "", anna).status, 404);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, SearchTest, ::testing::Values(false, true), [](const auto& backend) {
     return backend.param ? std::string("PostgreSQL") : std::string("SQLite");
 });
