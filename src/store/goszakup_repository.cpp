@@ -350,19 +350,6 @@ PageCounts GoszakupRepository::UpsertSubjects(const std::vector<SubjectRow>& sub
     return counts;
 }
 
-namespace {
-
-// The grounds of an amendment as stored: ids joined by commas.
-std::string JoinIds(const std::vector<std::int64_t>& ids) {
-    std::string out;
-    for (auto id : ids) {
-        out += (out.empty() ? "" : ",") + std::to_string(id);
-    }
-    return out;
-}
-
-}  // namespace
-
 PageCounts GoszakupRepository::UpsertContracts(const std::vector<ContractRow>& contracts,
                                                const std::string& sync_name,
                                                const SyncState& state,

@@ -411,11 +411,12 @@ std::size_t RiskRepository::SaveEvaluations(const std::vector<NewEvaluation>& ev
     WriteTransaction tx(*s, db_.dialect());
     std::unordered_map<long long, std::string> latest;
     if (skip_unchanged) {
-        // Ids are integers from the database: safe to list inline.
-        std::string in;
+        std::vector<std::int64_t> ids;
+        ids.reserve(evaluations.size());
         for (const auto& e : evaluations) {
-            in += (in.empty() ? "" : ",") + std::to_string(e.lot_id);
+            ids.push_back(e.lot_id);
         }
+        const std::string in = JoinIds(ids);
         soci::rowset<soci::row> rows =
             (s->prepare << "SELECT e.lot_id, e.digest FROM risk_evaluations e WHERE e.lot_id IN (" + in +
                                ") AND e.id = (SELECT MAX(e2.id) FROM risk_evaluations e2 WHERE e2.lot_id = e.lot_id)");

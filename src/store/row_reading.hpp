@@ -28,6 +28,20 @@ inline long long ToLong(const soci::row& r, std::size_t i) {
     }
 }
 
+// Integer ids joined by commas: amendment grounds as stored, and IN lists (integers from the
+// database are safe to write into SQL).
+template <class Ids>
+std::string JoinIds(const Ids& ids) {
+    std::string out;
+    for (const auto id : ids) {
+        if (!out.empty()) {
+            out += ',';
+        }
+        out += std::to_string(id);
+    }
+    return out;
+}
+
 // A nullable text column; NULL reads as "".
 inline std::string Text(const soci::row& r, std::size_t i) {
     return r.get_indicator(i) == soci::i_ok ? r.get<std::string>(i) : std::string();

@@ -42,10 +42,7 @@ std::vector<IndexableLot> SearchRepository::Lots(const std::vector<std::int64_t>
     if (ids.empty()) {
         return {};
     }
-    std::string in;
-    for (auto id : ids) {
-        in += (in.empty() ? "" : ",") + std::to_string(id);  // integers: safe inline
-    }
+    const std::string in = JoinIds(ids);
     Database::Lease s(db_);
     soci::rowset<soci::row> rows = (s->prepare << std::string(kColumns) +
                                                       "'' FROM lots l LEFT JOIN goszakup_lots g ON g.lot_id = l.id "
