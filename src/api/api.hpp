@@ -17,6 +17,8 @@
 #include "ingest/sync.hpp"
 #include "risk/risk_service.hpp"
 #include "search/lot_index.hpp"
+#include "search/semantic_index.hpp"
+#include "search/supplier_finder.hpp"
 #include "store/database.hpp"
 #include "store/search_repository.hpp"
 
@@ -64,10 +66,19 @@ void RegisterRiskRoutes(http::Router& router, risk::RiskService& risk, const Clo
 
 // Kazakhstan's working-day calendar: GET /calendar/{year}, GET /calendar/working-days.
 // GET /search/lots, POST /api/search/advanced, GET /api/search/autocomplete.
+// ?semantic=true fuses in the lots found by meaning.
 void RegisterSearchRoutes(http::Router& router,
                           search::LotIndex& index,
+                          const search::SemanticIndex& semantic,
                           store::SearchRepository& lots,
                           const Clock& clock);
+// The seed's embedding-api (POST /embed, /index, /search), GET /semantic/status, and the
+// supplier finder (GET /suppliers/find, the seed's GET /api/supplier/{lot_name}).
+void RegisterSemanticRoutes(http::Router& router,
+                            search::SemanticIndex& semantic,
+                            const search::SupplierFinder& finder,
+                            store::SearchRepository& repository,
+                            const Clock& clock);
 void RegisterCalendarRoutes(http::Router& router, const WorkCalendar& calendar, const Clock& clock);
 
 // The OpenAPI document served at /openapi.json (compiled in from data/openapi.json).
@@ -77,6 +88,9 @@ std::string_view OpenApiDocument();
 std::optional<std::int64_t> ParseInteger(std::string_view text);
 // A path parameter that must be a positive id (lot, key, user).
 std::optional<std::int64_t> PositivePathId(const http::Request& request, const std::string& name);
+
+// Who owns what a caller stores (saved searches, documents): its user, else its key.
+std::string OwnerOf(const http::Request& request);
 
 // Adds "request_id" and "ts" to a JSON object produced by a domain module.
 std::string WithMeta(std::string object_json, std::string_view request_id, Instant now);

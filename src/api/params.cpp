@@ -22,4 +22,9 @@ std::optional<std::int64_t> PositivePathId(const http::Request& request, const s
     return value && *value > 0 ? value : std::nullopt;
 }
 
+std::string OwnerOf(const http::Request& request) {
+    return request.caller.user_id > 0 ? "u" + std::to_string(request.caller.user_id)
+                                      : "k" + std::to_string(request.caller.key_id);
+}
+
 }  // namespace zakupai::api

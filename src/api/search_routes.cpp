@@ -6,6 +6,7 @@
 #include "api/api.hpp"
 #include "core/bin.hpp"
 #include "core/json.hpp"
+#include "search/hybrid.hpp"
 #include "search/lot_index.hpp"
 #include "store/search_repository.hpp"
 
@@ -26,7 +27,7 @@ json::object QueryAsJson(const http::Request& request) {
             boost::system::error_code ec;
             auto number = json::parse(value, ec);
             out[key] = !ec && number.is_number() ? number : json::value(value);
-        } else if (key == "facets") {
+        } else if (key == "facets" || key == "semantic") {
             out[key] = value == "true" ? json::value(true) : value == "false" ? json::value(false) : json::value(value);
         } else {
             out[key] = value;
@@ -140,6 +141,10 @@ Result<search::LotQuery> ParseLotQuery(const json::object& body) {
         }
     }
     q.facets = f.Bool({"facets"}, false).value_or(true);
+    q.semantic = f.Bool({"semantic"}, false).value_or(false);
+    if (q.semantic && q.sort != search::SortBy::kRelevance) {
+        f.Problem("semantic", "ranking by meaning needs sort=relevance");
+    }
     if (auto ok = f.Finish(); !ok) {
         return Fail(ok.error());
     }
@@ -177,7 +182,11 @@ std::string ResultsJson(const search::LotQuery& q,
         } else {
             w.Null();
         }
-        w.Field("relevance", static_cast<std::int64_t>(relevance)).EndObject();
+        w.Field("relevance", static_cast<std::int64_t>(relevance));
+        if (i < results.hits.size() && !results.hits[i].matched_by.empty()) {
+            w.Field("matched_by", results.hits[i].matched_by);
+        }
+        w.EndObject();
     }
     w.EndArray()
         .Field("total_count", results.total)
@@ -191,6 +200,9 @@ std::string ResultsJson(const search::LotQuery& q,
     } else {
         w.Null();
     }
+    if (q.semantic) {
+        w.Field("semantic", results.semantic);
+    }
     w.Key("facets").BeginObject();
     for (const auto& [name, counts] : results.facets) {
         w.Key(name).BeginObject();
@@ -201,12 +213,6 @@ std::string ResultsJson(const search::LotQuery& q,
     }
     w.EndObject().EndObject();
     return w.Take();
-}
-
-// A key's saved searches belong to its user, or to the key itself when it has no user.
-std::string Owner(const http::Request& request) {
-    return request.caller.user_id > 0 ? "u" + std::to_string(request.caller.user_id)
-                                      : "k" + std::to_string(request.caller.key_id);
 }
 
 std::string SavedJson(const store::SavedSearch& saved) {
@@ -256,14 +262,19 @@ Result<std::pair<std::string, std::string>> ParseSavedBody(std::string_view body
 
 void RegisterSearchRoutes(http::Router& router,
                           search::LotIndex& index,
+                          const search::SemanticIndex& semantic,
                           store::SearchRepository& lots,
                           const Clock& clock) {
-    auto run = [&index, &lots, &clock](const http::Request& request, const json::object& body) {
+    auto run = [&index, &semantic, &lots, &clock](const http::Request& request, const json::object& body) {
         auto query = ParseLotQuery(body);
         if (!query) {
             return http::ErrorResponse(query.error(), request.request_id);
         }
-        auto results = index.Search(*query);
+        auto results = query->semantic && !query->text.empty() ? search::HybridSearch(index, semantic, *query)
+                                                               : index.Search(*query);
+        if (results && query->semantic && query->text.empty()) {
+            results->semantic = "no query text: filters only";
+        }
         if (!results) {
             return http::ErrorResponse(results.error(), request.request_id);
         }
@@ -319,7 +330,7 @@ void RegisterSearchRoutes(http::Router& router,
         if (!body) {
             return http::ErrorResponse(body.error(), request.request_id);
         }
-        auto saved = lots.CreateSaved(Owner(request), body->first, body->second, kMaxSavedPerOwner, clock.Now());
+        auto saved = lots.CreateSaved(OwnerOf(request), body->first, body->second, kMaxSavedPerOwner, clock.Now());
         if (!saved) {
             return http::ErrorResponse(saved.error(), request.request_id);
         }
@@ -328,7 +339,7 @@ void RegisterSearchRoutes(http::Router& router,
     router.Add("GET", "/search/saved", [&lots, &clock](http::Request& request) {
         JsonWriter w;
         w.BeginObject().Key("saved").BeginArray();
-        for (const auto& saved : lots.ListSaved(Owner(request))) {
+        for (const auto& saved : lots.ListSaved(OwnerOf(request))) {
             w.Raw(SavedJson(saved));
         }
         w.EndArray().EndObject();
@@ -339,7 +350,7 @@ void RegisterSearchRoutes(http::Router& router,
         if (!id) {
             return Fail(Error::Invalid("id", "must be a positive integer"));
         }
-        auto saved = lots.FindSaved(Owner(request), *id);
+        auto saved = lots.FindSaved(OwnerOf(request), *id);
         if (!saved) {
             return Fail(Error::NotFound("saved search " + std::to_string(*id) + " not found"));
         }
@@ -361,7 +372,7 @@ void RegisterSearchRoutes(http::Router& router,
         if (!body) {
             return http::ErrorResponse(body.error(), request.request_id);
         }
-        auto saved = lots.ReplaceSaved(Owner(request), *id, body->first, body->second, clock.Now());
+        auto saved = lots.ReplaceSaved(OwnerOf(request), *id, body->first, body->second, clock.Now());
         if (!saved) {
             return http::ErrorResponse(saved.error(), request.request_id);
         }
@@ -372,7 +383,7 @@ void RegisterSearchRoutes(http::Router& router,
         if (!id) {
             return http::ErrorResponse(Error::Invalid("id", "must be a positive integer"), request.request_id);
         }
-        if (!lots.DeleteSaved(Owner(request), *id)) {
+        if (!lots.DeleteSaved(OwnerOf(request), *id)) {
             return http::ErrorResponse(Error::NotFound("saved search " + std::to_string(*id) + " not found"),
                                        request.request_id);
         }

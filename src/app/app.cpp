@@ -26,9 +26,11 @@
 #include "ingest/portal_data.hpp"
 #include "ingest/rnu.hpp"
 #include "ingest/sync.hpp"
-#include "ingest/transport.hpp"
+#include "net/transport.hpp"
 #include "risk/risk_service.hpp"
 #include "search/indexer.hpp"
+#include "search/semantic_index.hpp"
+#include "search/supplier_finder.hpp"
 #include "store/billing_repository.hpp"
 #include "store/database.hpp"
 #include "store/goszakup_repository.hpp"
@@ -102,8 +104,8 @@ Storage OpenStorage(const Config& config, bool migrate) {
 // client and no sync; RNU checks then answer from the synced list.
 struct Portal {
     ingest::FailureCounters failures;
-    std::unique_ptr<ingest::CurlTransport> transport;
-    std::unique_ptr<ingest::CurlTransport> quick_transport;
+    std::unique_ptr<net::CurlTransport> transport;
+    std::unique_ptr<net::CurlTransport> quick_transport;
     std::unique_ptr<ingest::OwsClient> client;
     std::unique_ptr<ingest::OwsClient> quick_client;
     std::unique_ptr<store::GoszakupRepository> repository;
@@ -114,9 +116,9 @@ struct Portal {
         repository = std::make_unique<store::GoszakupRepository>(db);
         const auto& gz = config.goszakup;
         if (!gz.token.empty()) {
-            transport = std::make_unique<ingest::CurlTransport>(ingest::CurlOptions{gz.url, gz.token, gz.timeout_ms});
-            quick_transport = std::make_unique<ingest::CurlTransport>(
-                ingest::CurlOptions{gz.url, gz.token, std::min(gz.timeout_ms, 5'000)});
+            transport = std::make_unique<net::CurlTransport>(net::CurlOptions{gz.url, gz.token, gz.timeout_ms});
+            quick_transport = std::make_unique<net::CurlTransport>(
+                net::CurlOptions{gz.url, gz.token, std::min(gz.timeout_ms, 5'000)});
             client = std::make_unique<ingest::OwsClient>(
                 *transport,
                 ingest::ClientOptions{gz.max_retries, gz.backoff_base_ms, 60'000, gz.requests_per_second},
@@ -247,6 +249,33 @@ Result<std::unique_ptr<search::LotIndex>> OpenLotIndex(const Config& config) {
     return search::LotIndex::Open((dir / "lots").string());
 }
 
+// The semantic index with its embedder: the offline fastText model, or the configured provider
+// (whose transport must outlive the index: declared first, destroyed last).
+struct Semantic {
+    std::unique_ptr<net::CurlTransport> transport;
+    std::unique_ptr<search::SemanticIndex> index;
+};
+
+Semantic OpenSemantic(const Config& config, store::SearchRepository& repository) {
+    Semantic semantic;
+    std::unique_ptr<search::Embedder> provider;
+    const auto& c = config.search;
+    if (!c.embeddings_url.empty()) {
+        semantic.transport = std::make_unique<net::CurlTransport>(
+            net::CurlOptions{c.embeddings_url, c.embeddings_key, c.embeddings_timeout_ms});
+        search::ProviderOptions options;
+        options.model = c.embeddings_model;
+        provider = std::make_unique<search::OpenAiEmbedder>(*semantic.transport, c.embeddings_url, options);
+    }
+    search::SemanticOptions options;
+    options.dir = (std::filesystem::path(config.data_dir) / "search" / "semantic").string();
+    options.enabled = c.semantic;
+    options.min_corpus = c.semantic_min_lots;
+    options.training.threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1U, 4U));
+    semantic.index = std::make_unique<search::SemanticIndex>(repository, options, std::move(provider));
+    return semantic;
+}
+
 int Serve(const Config& config) {
     http::EnsurePortFree(config.http.host, config.http.port);
     SystemClock clock;
@@ -345,7 +374,14 @@ int Serve(const Config& config) {
     }
     search::Indexer indexer(search_repository, **lot_index);
     indexer.Start(std::chrono::milliseconds(config.search.index_interval_ms));
-    api::RegisterSearchRoutes(router, **lot_index, search_repository, clock);
+    auto semantic = OpenSemantic(config, search_repository);
+    if (config.search.semantic) {
+        semantic.index->Load();
+        semantic.index->Start(std::chrono::milliseconds(config.search.index_interval_ms));
+    }
+    search::SupplierFinder supplier_finder(**lot_index, *semantic.index, search_repository);
+    api::RegisterSearchRoutes(router, **lot_index, *semantic.index, search_repository, clock);
+    api::RegisterSemanticRoutes(router, *semantic.index, supplier_finder, search_repository, clock);
     metrics.AddCollector([&index = **lot_index](std::string& out) {
         http::Metrics::Gauge(
             out, "search_index_documents", "Lots in the full-text index.", {{"", static_cast<double>(index.Size())}});
@@ -380,6 +416,7 @@ int Serve(const Config& config) {
         scheduler->Stop(*portal.sync);
     }
     indexer.Stop();
+    semantic.index->Stop();
     storage.recorder->Stop();
     spdlog::info("stopped cleanly");
     return 0;
@@ -503,7 +540,7 @@ int RescoreCommand(const Config& config, const std::string& since_text) {
     return 0;
 }
 
-int ReindexCommand(const Config& config) {
+int ReindexCommand(const Config& config, bool with_semantic) {
     Storage storage = OpenStorage(config, true);
     auto index = OpenLotIndex(config);
     if (!index) {
@@ -529,6 +566,36 @@ int ReindexCommand(const Config& config) {
     std::cout << fmt::format("reindex done: {} lots in {:.1f} s\n",
                              done,
                              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    if (with_semantic) {
+        // Under the full-text index's lock, so no server writes the vector files meanwhile.
+        auto semantic = OpenSemantic(config, repository);
+        const auto semantic_started = std::chrono::steady_clock::now();
+        auto embedded = semantic.index->Rebuild([&](std::int64_t n, std::int64_t total) {
+            if (terminal) {
+                DrawProgress(
+                    n,
+                    total,
+                    "texts",
+                    "embedded",
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - semantic_started).count());
+            }
+        });
+        if (terminal) {
+            std::cerr << "\n";
+        }
+        if (!embedded) {
+            std::cerr << "zakupai: semantic index: " << embedded.error().message << "\n";
+            return 1;
+        }
+        const auto status = semantic.index->Status();
+        std::cout << fmt::format(
+            "semantic reindex done: {} lots and {} documents as {}-dimensional vectors ({}) in {:.1f} s\n",
+            status.lots,
+            status.documents,
+            status.dimension,
+            status.embedder,
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - semantic_started).count());
+    }
     storage.recorder->Stop();
     return 0;
 }
@@ -756,6 +823,10 @@ int Run(int argc, char** argv) {
     rescore->add_option("--since", rescore_since, "Only lots created or changed since this Almaty day, YYYY-MM-DD");
 
     auto* reindex = cli.add_subcommand("reindex", "Rebuild the full-text lot index from the database");
+    bool reindex_semantic = false;
+    reindex->add_flag("--semantic",
+                      reindex_semantic,
+                      "Also train the word vectors and rebuild the semantic index (or re-embed with the provider)");
 
     auto* version = cli.add_subcommand("version", "Print the version");
 
@@ -796,7 +867,7 @@ int Run(int argc, char** argv) {
             return RescoreCommand(*config, rescore_since);
         }
         if (reindex->parsed()) {
-            return ReindexCommand(*config);
+            return ReindexCommand(*config, reindex_semantic);
         }
         if (import->parsed()) {
             return ImportCommand(*config, import_args);

@@ -81,6 +81,22 @@ Setting IntSetting(
                    }};
 }
 
+// An http(s) base URL, kept without its trailing slashes.
+template <class T>
+Setting UrlSetting(std::string path, std::string env, T Config::*section, std::string T::*field) {
+    return Setting{std::move(path), std::move(env), [=](Config& c, const std::string& v) -> std::optional<std::string> {
+                       if (v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0) {
+                           return "must start with http:// or https://";
+                       }
+                       auto& url = (c.*section).*field;
+                       url = v;
+                       while (!url.empty() && url.back() == '/') {
+                           url.pop_back();
+                       }
+                       return std::nullopt;
+                   }};
+}
+
 std::vector<Setting> Settings() {
     std::vector<Setting> s;
     s.push_back({"data_dir", "ZAKUPAI_DATA_DIR", [](Config& c, const std::string& v) -> std::optional<std::string> {
@@ -96,6 +112,37 @@ std::vector<Setting> Settings() {
                            3'600'000,
                            &Config::search,
                            &SearchConfig::index_interval_ms));
+    s.push_back(
+        {"search.semantic", "ZAKUPAI_SEMANTIC", [](Config& c, const std::string& v) -> std::optional<std::string> {
+             if (v != "on" && v != "off" && v != "true" && v != "false") {
+                 return "must be on or off";
+             }
+             c.search.semantic = v == "on" || v == "true";
+             return std::nullopt;
+         }});
+    s.push_back(IntSetting("search.semantic_min_lots",
+                           "ZAKUPAI_SEMANTIC_MIN_LOTS",
+                           2,
+                           1'000'000,
+                           &Config::search,
+                           &SearchConfig::semantic_min_lots));
+    s.push_back(
+        UrlSetting("search.embeddings_url", "ZAKUPAI_EMBEDDINGS_URL", &Config::search, &SearchConfig::embeddings_url));
+    s.push_back({"search.embeddings_model",
+                 "ZAKUPAI_EMBEDDINGS_MODEL",
+                 [](Config& c, const std::string& v) -> std::optional<std::string> {
+                     if (v.empty()) {
+                         return "must not be empty";
+                     }
+                     c.search.embeddings_model = v;
+                     return std::nullopt;
+                 }});
+    s.push_back(IntSetting("search.embeddings_timeout_ms",
+                           "ZAKUPAI_EMBEDDINGS_TIMEOUT_MS",
+                           100,
+                           600'000,
+                           &Config::search,
+                           &SearchConfig::embeddings_timeout_ms));
     s.push_back({"risk.rules_file",
                  "ZAKUPAI_RISK_RULES_FILE",
                  [](Config& c, const std::string& v) -> std::optional<std::string> {
@@ -187,17 +234,7 @@ std::vector<Setting> Settings() {
          }});
     s.push_back(IntSetting(
         "database.pool_size", "ZAKUPAI_DB_POOL_SIZE", 1, 256, &Config::database, &DatabaseConfig::pool_size));
-    s.push_back(
-        {"goszakup.url", "ZAKUPAI_GOSZAKUP_URL", [](Config& c, const std::string& v) -> std::optional<std::string> {
-             if (v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0) {
-                 return "must start with http:// or https://";
-             }
-             c.goszakup.url = v;
-             while (!c.goszakup.url.empty() && c.goszakup.url.back() == '/') {
-                 c.goszakup.url.pop_back();
-             }
-             return std::nullopt;
-         }});
+    s.push_back(UrlSetting("goszakup.url", "ZAKUPAI_GOSZAKUP_URL", &Config::goszakup, &GoszakupConfig::url));
     s.push_back(IntSetting("goszakup.sync_interval_s",
                            "ZAKUPAI_GOSZAKUP_SYNC_INTERVAL_S",
                            0,
@@ -373,6 +410,14 @@ Result<Config> LoadConfig(const std::string& file_path, const std::map<std::stri
     if (auto it = env.find("ZAKUPAI_GOSZAKUP_TOKEN_FILE"); it != env.end()) {
         if (auto problem = ReadSecretFile(it->second, config.goszakup.token)) {
             problems.push_back({"ZAKUPAI_GOSZAKUP_TOKEN_FILE", *problem});
+        }
+    }
+    if (auto it = env.find("ZAKUPAI_EMBEDDINGS_KEY"); it != env.end()) {
+        config.search.embeddings_key = it->second;
+    }
+    if (auto it = env.find("ZAKUPAI_EMBEDDINGS_KEY_FILE"); it != env.end()) {
+        if (auto problem = ReadSecretFile(it->second, config.search.embeddings_key)) {
+            problems.push_back({"ZAKUPAI_EMBEDDINGS_KEY_FILE", *problem});
         }
     }
     if (!config.admin_key.empty() && config.admin_key.size() < 16) {

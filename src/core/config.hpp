@@ -60,6 +60,13 @@ struct ImportConfig {
 
 struct SearchConfig {
     int index_interval_ms = 2000;  // how often serve indexes new and changed lots
+    bool semantic = true;          // meaning-based search (vectors); off saves the memory
+    int semantic_min_lots = 50;    // fewer lots and word vectors trained on them would be noise
+    // An OpenAI-compatible /v1/embeddings provider in place of the offline fastText model.
+    std::string embeddings_url;
+    std::string embeddings_model = "text-embedding-3-small";
+    std::string embeddings_key;  // a secret: env or *_FILE only
+    int embeddings_timeout_ms = 10'000;
 };
 
 struct RiskConfig {

@@ -11,9 +11,14 @@
 #include <string>
 
 #include "core/error.hpp"
-#include "ingest/transport.hpp"
+#include "net/transport.hpp"
 
 namespace zakupai::ingest {
+
+using net::HttpReply;
+using net::Transport;
+using net::TransportFailure;
+using net::TransportResult;
 
 struct ClientOptions {
     int max_retries = 6;

@@ -53,6 +53,25 @@ std::pair<std::string, std::string> SplitData(const std::string& data) {
 
 }  // namespace
 
+namespace {
+
+struct ShortWords : Xapian::SimpleStopper {
+    ShortWords() {
+        for (const char* word :
+             {"а",   "без", "в",  "во", "для", "до",  "за",  "и", "из", "или", "к",   "ко",   "на",
+              "над", "о",   "об", "от", "по",  "под", "при", "с", "со", "у",   "мен", "және", "үшін"}) {
+            add(word);
+        }
+    }
+};
+
+const Xapian::Stopper& Stopper() {
+    static const ShortWords kStopper;
+    return kStopper;
+}
+
+}  // namespace
+
 std::string Fold(const std::string& text) {
     std::string out;
     out.reserve(text.size());
@@ -210,9 +229,19 @@ LotResults LotIndex::SearchLocked(const LotQuery& q) const {
     parser.set_database(db_->db);
     parser.set_stemmer(Xapian::Stem("russian"));
     parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
-    parser.set_default_op(Xapian::Query::OP_AND);
+    // Prepositions and conjunctions say nothing about what is bought: "бумага для принтера"
+    // must not require "для", nor rank a lot higher for having it.
+    parser.set_stopper(&Stopper());
+    parser.set_default_op(q.match_any ? Xapian::Query::OP_OR : Xapian::Query::OP_AND);
     constexpr unsigned kFlags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_PARTIAL;
-    if (!q.text.empty()) {
+    if (!q.only_ids.empty()) {
+        std::vector<Xapian::Query> ids;
+        ids.reserve(q.only_ids.size());
+        for (auto id : q.only_ids) {
+            ids.emplace_back(IdTerm(id));
+        }
+        query = Xapian::Query(Xapian::Query::OP_OR, ids.begin(), ids.end());
+    } else if (!q.text.empty()) {
         query = parser.parse_query(q.text, kFlags);
     }
     if (!q.exclude.empty()) {
@@ -299,7 +328,7 @@ LotResults LotIndex::SearchLocked(const LotQuery& q) const {
     LotResults results;
     for (auto it = mset.begin(); it != mset.end(); ++it) {
         const std::int64_t id = std::stoll(it.get_document().get_value(kIdSlot));
-        results.hits.push_back(LotHit{id, q.text.empty() ? 0 : static_cast<double>(it.get_percent())});
+        results.hits.push_back(LotHit{id, q.text.empty() ? 0 : static_cast<double>(it.get_percent()), {}});
     }
     results.total = static_cast<std::int64_t>(mset.get_matches_estimated());
     results.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();

@@ -37,11 +37,17 @@ struct LotQuery {
     int offset = 0;
     int limit = 10;
     bool facets = true;
+    bool semantic = false;   // also by meaning (HybridSearch); relevance order only
+    bool match_any = false;  // any of the words (ranked by how many and how rare), not all
+    // When set, only these lots are considered (in place of the text): how a hybrid search
+    // applies the filters to the lots found by meaning.
+    std::vector<std::int64_t> only_ids;
 };
 
 struct LotHit {
     std::int64_t id = 0;
-    double relevance = 0;  // percent, 0 when not sorted by relevance
+    double relevance = 0;    // percent, 0 when not sorted by relevance
+    std::string matched_by;  // hybrid search only: text | meaning | both
 };
 
 struct LotResults {
@@ -49,6 +55,7 @@ struct LotResults {
     std::int64_t total = 0;
     bool total_exact = true;
     std::map<std::string, std::map<std::string, std::int64_t>> facets;  // status|method|region -> value -> count
+    std::string semantic;  // hybrid search only: "on", or why meaning was not used
 };
 
 struct Suggestion {

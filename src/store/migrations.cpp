@@ -340,6 +340,21 @@ CREATE TABLE saved_searches (
     UNIQUE (owner, name)
 )
 )SQL"},
+        {4,
+         "semantic search: documents indexed through /index",
+         R"SQL(
+CREATE TABLE semantic_documents (
+    id {PK},
+    owner TEXT NOT NULL,
+    ref_id TEXT NOT NULL,
+    text TEXT NOT NULL,
+    created_at {TS} NOT NULL,
+    updated_at {TS} NOT NULL,
+    UNIQUE (owner, ref_id)
+);
+CREATE INDEX semantic_documents_updated_idx ON semantic_documents (updated_at, id);
+CREATE INDEX lots_updated_idx ON lots (updated_at, id)
+)SQL"},
     };
     return kMigrations;
 }

@@ -2,6 +2,7 @@
 
 #include <soci/soci.h>
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "store/row_reading.hpp"
@@ -36,6 +37,31 @@ IndexableLot ReadLot(const soci::row& r) {
     return lot;
 }
 
+// The cursor must keep the full precision: a PostgreSQL timestamp read back through std::tm
+// loses its fraction, and the cursor would then never move past a busy second.
+std::string PreciseTimestamp(Dialect dialect, const std::string& column) {
+    return dialect == Dialect::kPostgres
+               ? "to_char(" + column + " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+               : column;
+}
+
+std::string CursorTime(const IndexCursor& cursor) {
+    return cursor.updated_at.empty() ? "1970-01-01T00:00:00.000Z" : cursor.updated_at;
+}
+
+// BINs are digits; anything else cannot be one and is left out rather than quoted into SQL.
+std::string JoinBins(const std::vector<std::string>& bins) {
+    std::string out;
+    for (const auto& bin : bins) {
+        if (bin.empty() || bin.size() > 12 ||
+            !std::all_of(bin.begin(), bin.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+            continue;
+        }
+        out += (out.empty() ? "'" : ",'") + bin + "'";
+    }
+    return out;
+}
+
 }  // namespace
 
 std::vector<IndexableLot> SearchRepository::Lots(const std::vector<std::int64_t>& ids) {
@@ -67,12 +93,8 @@ std::vector<IndexableLot> SearchRepository::ChangedAfter(const IndexCursor& curs
     long long after_id = cursor.id;
     // Timestamps are stored as fixed-width ISO text on SQLite and as timestamptz on PostgreSQL;
     // both compare in time order against the cursor's text.
-    const std::string after = cursor.updated_at.empty() ? "1970-01-01T00:00:00.000Z" : cursor.updated_at;
-    // The cursor must keep the full precision: a PostgreSQL timestamp read back through std::tm
-    // loses its fraction, and the cursor would then never move past a busy second.
-    const std::string updated = db_.dialect() == Dialect::kPostgres
-                                    ? "to_char(l.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
-                                    : "l.updated_at";
+    const std::string after = CursorTime(cursor);
+    const std::string updated = PreciseTimestamp(db_.dialect(), "l.updated_at");
     soci::rowset<soci::row> rows =
         (s->prepare << std::string(kColumns) + updated +
                            " FROM lots l LEFT JOIN goszakup_lots g ON g.lot_id = l.id WHERE l.updated_at > :a OR "
@@ -177,6 +199,160 @@ bool SearchRepository::DeleteSaved(const std::string& owner, std::int64_t id) {
                           soci::use(search_id));
     st.execute(true);
     return st.get_affected_rows() > 0;
+}
+
+StoredDocument SearchRepository::UpsertDocument(const std::string& owner,
+                                                const std::string& ref_id,
+                                                const std::string& text,
+                                                Instant now) {
+    Database::Lease s(db_);
+    WriteTransaction tx(*s, db_.dialect());
+    const std::string ts = FormatUtcTimestamp(now);
+    long long id = 0;
+    *s << "INSERT INTO semantic_documents (owner, ref_id, text, created_at, updated_at) VALUES (:o, :r, :t, :c, :u) "
+          "ON CONFLICT (owner, ref_id) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at RETURNING "
+          "id",
+        soci::use(owner), soci::use(ref_id), soci::use(text), soci::use(ts), soci::use(ts), soci::into(id);
+    tx.Commit();
+    return StoredDocument{id, owner, ref_id, text, ts};
+}
+
+std::vector<StoredDocument> SearchRepository::DocumentsChangedAfter(const IndexCursor& cursor, int limit) {
+    Database::Lease s(db_);
+    const std::string after = CursorTime(cursor);
+    long long after_id = cursor.id;
+    soci::rowset<soci::row> rows =
+        (s->prepare << "SELECT id, owner, ref_id, text, " + PreciseTimestamp(db_.dialect(), "updated_at") +
+                           " FROM semantic_documents WHERE updated_at > :a OR (updated_at = :a2 AND id > :id) ORDER BY "
+                           "updated_at, id LIMIT :lim",
+         soci::use(after),
+         soci::use(after),
+         soci::use(after_id),
+         soci::use(limit));
+    std::vector<StoredDocument> out;
+    for (const auto& r : rows) {
+        out.push_back(StoredDocument{ToLong(r, 0), Text(r, 1), Text(r, 2), Text(r, 3), Text(r, 4)});
+    }
+    return out;
+}
+
+std::vector<StoredDocument> SearchRepository::Documents(const std::vector<std::int64_t>& ids) {
+    if (ids.empty()) {
+        return {};
+    }
+    Database::Lease s(db_);
+    soci::rowset<soci::row> rows =
+        (s->prepare << "SELECT id, owner, ref_id, text, updated_at FROM semantic_documents WHERE id IN (" +
+                           JoinIds(ids) + ")");
+    std::unordered_map<std::int64_t, StoredDocument> found;
+    for (const auto& r : rows) {
+        found.emplace(ToLong(r, 0),
+                      StoredDocument{ToLong(r, 0), Text(r, 1), Text(r, 2), Text(r, 3), TimestampText(r, 4)});
+    }
+    std::vector<StoredDocument> out;
+    for (auto id : ids) {
+        if (auto it = found.find(id); it != found.end()) {
+            out.push_back(std::move(it->second));
+        }
+    }
+    return out;
+}
+
+std::int64_t SearchRepository::CountDocuments() {
+    Database::Lease s(db_);
+    long long count = 0;
+    *s << "SELECT COUNT(*) FROM semantic_documents", soci::into(count);
+    return count;
+}
+
+std::vector<SupplierLink> SearchRepository::SupplierLinks(const std::vector<std::int64_t>& lot_ids) {
+    std::vector<SupplierLink> out;
+    if (lot_ids.empty()) {
+        return out;
+    }
+    const std::string in = JoinIds(lot_ids);
+    Database::Lease s(db_);
+    auto read = [&](const std::string& sql) {
+        soci::rowset<soci::row> rows = (s->prepare << sql);
+        for (const auto& r : rows) {
+            out.push_back(SupplierLink{ToLong(r, 0), Text(r, 1), Text(r, 2), ToLong(r, 3)});
+        }
+    };
+    read(
+        "SELECT lot_id, supplier_bin, CASE WHEN status = 'winner' THEN 'winner' ELSE 'bid' END, price FROM lot_bids "
+        "WHERE supplier_bin <> '' AND status <> 'rejected' AND lot_id IN (" +
+        in + ")");
+    // The contract register knows the announcement, not the lot: a contract on the lot's
+    // announcement is a delivery of something in it.
+    read(
+        "SELECT g.lot_id, c.supplier_bin, 'contract', COALESCE(c.amount, 0) FROM goszakup_lots g JOIN contracts c ON "
+        "c.trd_buy_id = g.trd_buy_id WHERE c.is_deleted = 0 AND c.parent_source_id IS NULL AND c.supplier_bin IS NOT "
+        "NULL AND g.lot_id IN (" +
+        in + ")");
+    read(
+        "SELECT lp.lot_id, p.supplier_bin, 'price_list', p.price FROM lot_prices lp JOIN prices p ON p.id = "
+        "lp.price_id WHERE p.supplier_bin IS NOT NULL AND lp.lot_id IN (" +
+        in + ")");
+    return out;
+}
+
+std::vector<SupplierProfile> SearchRepository::SupplierProfiles(const std::vector<std::string>& bins) {
+    const std::string in = JoinBins(bins);
+    if (in.empty()) {
+        return {};
+    }
+    std::unordered_map<std::string, SupplierProfile> found;
+    for (const auto& bin : bins) {
+        found[bin].bin = bin;
+    }
+    Database::Lease s(db_);
+    {
+        soci::rowset<soci::row> rows =
+            (s->prepare << "SELECT bin, name, region FROM suppliers WHERE bin IN (" + in + ")");
+        for (const auto& r : rows) {
+            auto& p = found[Text(r, 0)];
+            p.name = Text(r, 1);
+            p.region = Text(r, 2);
+        }
+    }
+    {
+        soci::rowset<soci::row> rows =
+            (s->prepare
+             << "SELECT supplier_bin, COUNT(*), SUM(COALESCE(amount, 0)) FROM contracts WHERE is_deleted = 0 "
+                "AND parent_source_id IS NULL AND supplier_bin IN (" +
+                    in + ") GROUP BY supplier_bin");
+        for (const auto& r : rows) {
+            auto& p = found[Text(r, 0)];
+            p.contracts = ToLong(r, 1);
+            p.contracts_amount = ToLong(r, 2);
+        }
+    }
+    {
+        soci::rowset<soci::row> rows =
+            (s->prepare << "SELECT supplier_bin, COUNT(*), SUM(CASE WHEN status = 'winner' THEN 1 ELSE 0 END) FROM "
+                           "lot_bids WHERE supplier_bin IN (" +
+                               in + ") GROUP BY supplier_bin");
+        for (const auto& r : rows) {
+            auto& p = found[Text(r, 0)];
+            p.bids = ToLong(r, 1);
+            p.wins = ToLong(r, 2);
+        }
+    }
+    {
+        soci::rowset<soci::row> rows =
+            (s->prepare << "SELECT biin FROM rnu_checks WHERE listed = 1 AND biin IN (" + in +
+                               ") UNION SELECT "
+                               "supplier_biin FROM rnu_entries WHERE supplier_biin IN (" +
+                               in + ")");
+        for (const auto& r : rows) {
+            found[Text(r, 0)].in_rnu = true;
+        }
+    }
+    std::vector<SupplierProfile> out;
+    for (const auto& bin : bins) {
+        out.push_back(found[bin]);
+    }
+    return out;
 }
 
 }  // namespace zakupai::store

@@ -45,6 +45,35 @@ struct SavedSearch {
     std::string updated_at;
 };
 
+// A text stored through POST /index, for meaning-based search.
+struct StoredDocument {
+    std::int64_t id = 0;
+    std::string owner;  // "public" (indexed with a service key) or the owner of saved searches
+    std::string ref_id;
+    std::string text;
+    std::string updated_at;  // as stored: the semantic indexer's cursor
+};
+
+// Why a supplier is linked to a lot: it won it, bid on it, holds a contract on its announcement,
+// or quoted the item in an imported price list.
+struct SupplierLink {
+    std::int64_t lot_id = 0;
+    std::string supplier_bin;
+    std::string kind;  // winner | bid | contract | price_list
+    Tiyn amount = 0;
+};
+
+struct SupplierProfile {
+    std::string bin;
+    std::string name;
+    std::string region;
+    std::int64_t contracts = 0;
+    Tiyn contracts_amount = 0;
+    std::int64_t bids = 0;
+    std::int64_t wins = 0;
+    bool in_rnu = false;
+};
+
 class SearchRepository {
 public:
     explicit SearchRepository(Database& db) : db_(db) {}
@@ -64,6 +93,19 @@ public:
     std::vector<SavedSearch> ListSaved(const std::string& owner);
     std::optional<SavedSearch> FindSaved(const std::string& owner, std::int64_t id);
     bool DeleteSaved(const std::string& owner, std::int64_t id);
+
+    // Documents for /search: one per owner and ref_id, replaced when indexed again.
+    StoredDocument UpsertDocument(const std::string& owner,
+                                  const std::string& ref_id,
+                                  const std::string& text,
+                                  Instant now);
+    std::vector<StoredDocument> DocumentsChangedAfter(const IndexCursor& cursor, int limit);
+    std::vector<StoredDocument> Documents(const std::vector<std::int64_t>& ids);
+    std::int64_t CountDocuments();
+
+    // Suppliers linked to these lots, and what is known of them (track record, RNU).
+    std::vector<SupplierLink> SupplierLinks(const std::vector<std::int64_t>& lot_ids);
+    std::vector<SupplierProfile> SupplierProfiles(const std::vector<std::string>& bins);
 
 private:
     Database& db_;

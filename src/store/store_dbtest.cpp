@@ -26,9 +26,9 @@ TEST(PostgresUrl, BecomesKeywordConnectString) {
 
 TEST_P(StoreTest, MigrationsApplyOnceAndAreIdempotent) {
     auto db = backend_->Open();
-    EXPECT_EQ(Migrate(*db), 3);
+    EXPECT_EQ(Migrate(*db), 4);
     EXPECT_EQ(Migrate(*db), 0);
-    EXPECT_EQ(SchemaVersion(*db), 3);
+    EXPECT_EQ(SchemaVersion(*db), 4);
     EXPECT_TRUE(db->Ping());
 }
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <tl/expected.hpp>
 
-namespace zakupai::ingest {
+namespace zakupai::net {
 
 struct HttpReply {
     int status = 0;
@@ -47,4 +47,4 @@ private:
     CurlOptions options_;
 };
 
-}  // namespace zakupai::ingest
+}  // namespace zakupai::net

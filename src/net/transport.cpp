@@ -1,4 +1,4 @@
-#include "ingest/transport.hpp"
+#include "net/transport.hpp"
 
 #include <curl/curl.h>
 
@@ -6,7 +6,7 @@
 #include <memory>
 #include <mutex>
 
-namespace zakupai::ingest {
+namespace zakupai::net {
 
 namespace {
 
@@ -121,4 +121,4 @@ TransportResult CurlTransport::Exchange(const std::string& path, const std::stri
     return HttpReply{static_cast<int>(status), std::move(state.body), state.retry_after};
 }
 
-}  // namespace zakupai::ingest
+}  // namespace zakupai::net
