@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include <array>
-#include <cmath>
 #include <boost/json.hpp>
+#include <cmath>
 
 #include "api/api.hpp"
 #include "core/json.hpp"
@@ -157,9 +157,9 @@ http::Response FindSuppliers(const http::Request& request,
     w.EndArray()
         .Field("semantic", found->semantic)
         .Field("cache_hit", false)
-        .Field("latency_ms",
-               std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)
-                   .count())
+        .Field(
+            "latency_ms",
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count())
         .EndObject();
     return http::Response::Json(WithMeta(w.Take(), request.request_id, clock.Now()));
 }

@@ -96,7 +96,9 @@ Result<LotResults> HybridSearch(const LotIndex& index, const SemanticIndex& sema
         const auto& [id, f] = ranked[i];
         out.hits.push_back(LotHit{id,
                                   std::round(100.0 * f.score / top),
-                                  f.text && f.meaning ? "both" : f.text ? "text" : "meaning"});
+                                  f.text && f.meaning ? "both"
+                                  : f.text            ? "text"
+                                                      : "meaning"});
     }
     return out;
 }

@@ -21,8 +21,9 @@ Result<std::vector<Vector>> OpenAiEmbedder::Embed(const std::vector<std::string>
     out.reserve(texts.size());
     const auto batch = static_cast<std::size_t>(std::max(1, options_.batch));
     for (std::size_t start = 0; start < texts.size(); start += batch) {
-        const std::vector<std::string> part(texts.begin() + static_cast<std::ptrdiff_t>(start),
-                                            texts.begin() + static_cast<std::ptrdiff_t>(std::min(texts.size(), start + batch)));
+        const std::vector<std::string> part(
+            texts.begin() + static_cast<std::ptrdiff_t>(start),
+            texts.begin() + static_cast<std::ptrdiff_t>(std::min(texts.size(), start + batch)));
         auto vectors = EmbedBatch(part);
         if (!vectors) {
             return Fail(vectors.error());
@@ -54,9 +55,8 @@ Result<std::vector<Vector>> OpenAiEmbedder::EmbedBatch(const std::vector<std::st
         }
         if (reply->status != 200) {
             // A bad key or model will not get better by asking again.
-            return Fail(Error{ErrorCode::kUnavailable,
-                              "embeddings provider answered HTTP " + std::to_string(reply->status),
-                              {}});
+            return Fail(Error{
+                ErrorCode::kUnavailable, "embeddings provider answered HTTP " + std::to_string(reply->status), {}});
         }
         boost::system::error_code ec;
         auto parsed = json::parse(reply->body, ec);
@@ -94,8 +94,7 @@ Result<std::vector<Vector>> OpenAiEmbedder::EmbedBatch(const std::vector<std::st
             continue;
         }
         int expected = 0;
-        if (!dimension_.compare_exchange_strong(expected, static_cast<int>(dim)) &&
-            expected != static_cast<int>(dim)) {
+        if (!dimension_.compare_exchange_strong(expected, static_cast<int>(dim)) && expected != static_cast<int>(dim)) {
             return Fail(Error{ErrorCode::kUnavailable,
                               "embeddings provider changed its dimension from " + std::to_string(expected) + " to " +
                                   std::to_string(dim),

@@ -93,8 +93,8 @@ protected:
                     store::LotRow row;
                     row.title = std::string(title.as_string());
                     const auto& region = regions[rows.size() % regions.size()].as_string();
-                    row.description = std::string(kind.at("description").as_string()) +
-                                      "; место поставки: " + std::string(region);
+                    row.description =
+                        std::string(kind.at("description").as_string()) + "; место поставки: " + std::string(region);
                     row.region = std::string(region);
                     row.price = static_cast<Tiyn>(100'000'00 * (1 + rows.size() % 7));
                     row.deadline = kNow + std::chrono::days{10};
@@ -192,7 +192,8 @@ TEST_P(SemanticTest, SurvivesARestartAndCatchesUpWithNewLotsAndDocuments) {
     EXPECT_EQ(index.Nearest(Collection::kDocuments, "шин зимних", 1)->at(0).id, doc.id);
 
     // Indexed again under the same ref_id: the same document, new text, new vector.
-    const auto replaced = repository_->UpsertDocument("public", "etl_doc:1", "Говядина охлаждённая", kNow + std::chrono::minutes{2});
+    const auto replaced =
+        repository_->UpsertDocument("public", "etl_doc:1", "Говядина охлаждённая", kNow + std::chrono::minutes{2});
     EXPECT_EQ(replaced.id, doc.id);
     EXPECT_EQ(*index.CatchUp(), 1);
     EXPECT_EQ(index.Status().documents, 1);
@@ -369,7 +370,8 @@ TEST_P(SemanticTest, SupplierFinderRanksByClosenessAndTrackRecord) {
     ASSERT_GE(found->suppliers.size(), 1U);
     for (const auto& s : found->suppliers) {
         const bool home = s.profile.region == "г. Алматы";
-        const bool delivered = std::any_of(s.lots.begin(), s.lots.end(), [](const MatchedLot& m) { return m.region == "г. Алматы"; });
+        const bool delivered =
+            std::any_of(s.lots.begin(), s.lots.end(), [](const MatchedLot& m) { return m.region == "г. Алматы"; });
         EXPECT_TRUE(home || delivered) << s.profile.name;
     }
     q.region.clear();

@@ -162,8 +162,7 @@ Result<std::int64_t> SemanticIndex::Rebuild(const std::function<void(std::int64_
         if (lot_count < options_.min_corpus) {
             return Fail(Error::Invalid("corpus",
                                        std::to_string(lot_count) + " lots; at least " +
-                                           std::to_string(options_.min_corpus) +
-                                           " are needed to learn word vectors"));
+                                           std::to_string(options_.min_corpus) + " are needed to learn word vectors"));
         }
         // One document per line, cut into words the same way queries will be.
         const auto corpus = dir / "corpus.txt";

@@ -99,7 +99,7 @@ TEST(VectorIndex, UpsertReplacesRemoveHidesAndZeroVectorsAreNotStored) {
     auto near_a = index.Nearest(a, 2);
     EXPECT_NEAR(near_a[0].score, near_a[1].score, 1e-5F);  // both now hold b
     index.Remove(2);
-    index.Remove(2);  // twice is harmless
+    index.Remove(2);   // twice is harmless
     index.Remove(99);  // never there
     EXPECT_EQ(index.Size(), 1U);
     EXPECT_EQ(index.Nearest(b, 5).size(), 1U);
@@ -179,8 +179,11 @@ TEST(OpenAiEmbedder, RefusalsAndBrokenAnswersBecomeUnavailable) {
     EXPECT_EQ(refused.error().message, "embeddings provider answered HTTP 401");
     EXPECT_EQ(transport.bodies.size(), 1U);  // not retried
 
-    for (const char* broken : {"not json", R"({"data":[]})", R"({"data":[{"index":0,"embedding":[]}]})",
-                               R"({"data":[{"index":5,"embedding":[1,2]}]})", R"({"data":"x"})"}) {
+    for (const char* broken : {"not json",
+                               R"({"data":[]})",
+                               R"({"data":[{"index":0,"embedding":[]}]})",
+                               R"({"data":[{"index":5,"embedding":[1,2]}]})",
+                               R"({"data":"x"})"}) {
         transport.script.push_back(net::HttpReply{200, broken, std::nullopt});
     }
     auto garbage = embedder.Embed({"a"});

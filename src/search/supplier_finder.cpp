@@ -110,9 +110,8 @@ Result<SupplierResults> SupplierFinder::Find(const SupplierQuery& query) const {
     for (auto& profile : repository_.SupplierProfiles(bins)) {
         auto& matched = by_supplier[profile.bin];
         if (!region.empty() && !RegionMatches(profile.region, region) &&
-            std::none_of(matched.begin(), matched.end(), [&](const MatchedLot& m) {
-                return RegionMatches(m.region, region);
-            })) {
+            std::none_of(
+                matched.begin(), matched.end(), [&](const MatchedLot& m) { return RegionMatches(m.region, region); })) {
             continue;
         }
         // Deliveries in the asked-for region first: they are the evidence the buyer wants to see.
@@ -144,11 +143,13 @@ Result<SupplierResults> SupplierFinder::Find(const SupplierQuery& query) const {
             }
         }
         if (!amounts.empty()) {
-            std::nth_element(amounts.begin(), amounts.begin() + static_cast<std::ptrdiff_t>(amounts.size() / 2), amounts.end());
+            std::nth_element(
+                amounts.begin(), amounts.begin() + static_cast<std::ptrdiff_t>(amounts.size() / 2), amounts.end());
             m.typical_amount = amounts[amounts.size() / 2];
         }
         const auto& best = matched.front();
-        m.why = fmt::format("{} по лоту «{}» (сходство {:.0f}%)", KindInRussian(best.kind), best.title, 100 * best.similarity);
+        m.why = fmt::format(
+            "{} по лоту «{}» (сходство {:.0f}%)", KindInRussian(best.kind), best.title, 100 * best.similarity);
         if (matched.size() > 1) {
             m.why += fmt::format("; ещё похожих лотов: {}", matched.size() - 1);
         }

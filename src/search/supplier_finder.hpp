@@ -35,10 +35,10 @@ struct MatchedLot {
 
 struct SupplierMatch {
     store::SupplierProfile profile;
-    double similarity = 0;    // of the closest lot, 0..1
-    double track_record = 0;  // wins and contracts, 0..1
-    double score = 0;         // 0..1, what the list is sorted by
-    Tiyn typical_amount = 0;  // median of the matched amounts
+    double similarity = 0;         // of the closest lot, 0..1
+    double track_record = 0;       // wins and contracts, 0..1
+    double score = 0;              // 0..1, what the list is sorted by
+    Tiyn typical_amount = 0;       // median of the matched amounts
     std::vector<MatchedLot> lots;  // the closest first, at most 3
     std::string why;               // in Russian, for people
 };

@@ -215,29 +215,22 @@ std::string Service::CreateKey(long long tg_id, const std::string& plan) const {
     return std::string(boost::json::parse(r.body).at("api_key").as_string());
 }
 
-FakeOws::FakeOws(int lots, int rnu) {
-    dir_ = (std::filesystem::temp_directory_path() / ("fake-ows-" + RandomName())).string();
+FakeServer::FakeServer(const std::string& binary, const std::vector<std::string>& args) : name_(binary) {
+    dir_ = (std::filesystem::temp_directory_path() / ("fake-" + RandomName())).string();
     std::filesystem::create_directories(dir_);
     const std::string port_file = dir_ + "/port";
     const std::string log = dir_ + "/log";
-    const std::string lots_text = std::to_string(lots);
-    const std::string rnu_text = std::to_string(rnu);
+    std::vector<std::string> all{binary, "--port-file", port_file};
+    all.insert(all.end(), args.begin(), args.end());
     pid_ = fork();
     if (pid_ == 0) {
         const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
         dup2(fd, 1);
         dup2(fd, 2);
-        execl(ZAKUPAI_FAKE_OWS,
-              ZAKUPAI_FAKE_OWS,
-              "--port-file",
-              port_file.c_str(),
-              "--lots",
-              lots_text.c_str(),
-              "--rnu",
-              rnu_text.c_str(),
-              "--token",
-              kToken,
-              nullptr);
+        std::vector<char*> argv;
+        for (auto& a : all) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        execv(binary.c_str(), argv.data());
         _exit(127);
     }
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
@@ -248,16 +241,16 @@ FakeOws::FakeOws(int lots, int rnu) {
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    throw std::runtime_error("fake OWS did not start");
+    throw std::runtime_error(binary + " did not start");
 }
 
-FakeOws::~FakeOws() {
+FakeServer::~FakeServer() {
     Kill();
     std::error_code ignored;
     std::filesystem::remove_all(dir_, ignored);
 }
 
-void FakeOws::Kill() {
+void FakeServer::Kill() {
     if (pid_ > 0) {
         kill(pid_, SIGKILL);
         waitpid(pid_, nullptr, 0);
@@ -265,13 +258,18 @@ void FakeOws::Kill() {
     }
 }
 
-std::string FakeOws::Control(const std::string& what, const std::string& body) const {
+std::string FakeServer::Control(const std::string& what, const std::string& body) const {
     auto result = Send(port_, what == "stats" ? "GET" : "POST", "/__control/" + what, body);
     if (result.status != 200) {
-        throw std::runtime_error("fake OWS control " + what + ": " + std::to_string(result.status) + " " + result.body);
+        throw std::runtime_error(name_ + " control " + what + ": " + std::to_string(result.status) + " " + result.body);
     }
     return result.body;
 }
+
+FakeOws::FakeOws(int lots, int rnu)
+    : FakeServer(ZAKUPAI_FAKE_OWS, {"--lots", std::to_string(lots), "--rnu", std::to_string(rnu), "--token", kToken}) {}
+
+FakeLlm::FakeLlm(int dim) : FakeServer(ZAKUPAI_FAKE_LLM, {"--key", kKey, "--dim", std::to_string(dim)}) {}
 
 CliResult RunCli(const TestDatabase& db,
                  const std::vector<std::string>& args,

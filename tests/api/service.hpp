@@ -91,12 +91,13 @@ protected:
     std::unique_ptr<Service> service_;
 };
 
-// The fake portal (tests/fake_ows) as a child process on a free port.
-class FakeOws {
+// A stand-in for an outside service (tests/fake_*), run as a child process on a free port.
+class FakeServer {
 public:
-    static constexpr const char* kToken = "0123456789abcdef0123456789abcdef";
-    explicit FakeOws(int lots, int rnu = 20);
-    ~FakeOws();
+    FakeServer(const std::string& binary, const std::vector<std::string>& args);
+    ~FakeServer();
+    FakeServer(const FakeServer&) = delete;
+    FakeServer& operator=(const FakeServer&) = delete;
     int port() const { return port_; }
     std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
     // POST /__control/<what> with a JSON body (GET for "stats").
@@ -104,9 +105,24 @@ public:
     void Kill();
 
 private:
+    std::string name_;
     std::string dir_;
     pid_t pid_ = -1;
     int port_ = 0;
+};
+
+// The fake portal (tests/fake_ows).
+class FakeOws : public FakeServer {
+public:
+    static constexpr const char* kToken = "0123456789abcdef0123456789abcdef";
+    explicit FakeOws(int lots, int rnu = 20);
+};
+
+// The fake language-model provider (tests/fake_llm): OpenAI-compatible embeddings.
+class FakeLlm : public FakeServer {
+public:
+    static constexpr const char* kKey = "sk-test-0123456789";
+    explicit FakeLlm(int dim = 16);
 };
 
 struct CliResult {
