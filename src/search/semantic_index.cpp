@@ -256,9 +256,12 @@ Result<std::int64_t> SemanticIndex::CatchUpState(const std::shared_ptr<const Sta
         if (!vectors) {
             return Fail(vectors.error());
         }
-        for (std::size_t i = 0; i < lots.size(); ++i) {
-            state->lots->Upsert(lots[i].id, (*vectors)[i]);
+        std::vector<std::int64_t> ids;
+        ids.reserve(lots.size());
+        for (const auto& lot : lots) {
+            ids.push_back(lot.id);
         }
+        state->lots->UpsertBatch(ids, *vectors, options_.training.threads);
         state->lots_cursor = store::IndexCursor{lots.back().updated_at, lots.back().id};
         count += static_cast<std::int64_t>(lots.size());
     }
@@ -273,9 +276,12 @@ Result<std::int64_t> SemanticIndex::CatchUpState(const std::shared_ptr<const Sta
         if (!vectors) {
             return Fail(vectors.error());
         }
-        for (std::size_t i = 0; i < documents.size(); ++i) {
-            state->documents->Upsert(documents[i].id, (*vectors)[i]);
+        std::vector<std::int64_t> ids;
+        ids.reserve(documents.size());
+        for (const auto& document : documents) {
+            ids.push_back(document.id);
         }
+        state->documents->UpsertBatch(ids, *vectors, options_.training.threads);
         state->documents_cursor = store::IndexCursor{documents.back().updated_at, documents.back().id};
         count += static_cast<std::int64_t>(documents.size());
     }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <map>
 #include <random>
 #include <set>
 
@@ -84,6 +85,38 @@ TEST(VectorIndex, NearestMatchesBruteForceAndGrowsPastItsCapacity) {
     const auto self = index.Nearest(points[1234], 1);
     EXPECT_EQ(self.at(0).id, 1234);
     EXPECT_NEAR(self.at(0).score, 1.0F, 1e-5F);
+}
+
+TEST(VectorIndex, BatchInsertOnTwoThreadsFindsWhatOneThreadFinds) {
+    std::mt19937 rng(5);
+    constexpr int kDim = 16;
+    std::vector<std::int64_t> ids;
+    std::vector<Vector> vectors;
+    std::map<std::int64_t, Vector> points;
+    for (std::int64_t id = 1; id <= 1000; ++id) {
+        ids.push_back(id);
+        vectors.push_back(id % 100 == 0 ? Vector(kDim, 0.0F) : RandomUnit(rng, kDim));
+        if (id % 100 != 0) {
+            points[id] = vectors.back();
+        }
+    }
+    VectorIndex index(kDim, 16);
+    index.UpsertBatch(ids, vectors, 2);
+    EXPECT_EQ(index.Size(), 990U);  // the ten zero vectors are not stored
+    std::size_t agreed = 0;
+    for (int round = 0; round < 30; ++round) {
+        const auto q = RandomUnit(rng, kDim);
+        const auto truth = BruteForce(points, q, 10);
+        const std::set<std::int64_t> truth_set(truth.begin(), truth.end());
+        for (const auto& n : index.Nearest(q, 10)) {
+            agreed += truth_set.count(n.id);
+        }
+    }
+    EXPECT_GE(agreed, 290U);
+    // Replacing in a batch keeps the count.
+    index.UpsertBatch({1, 2}, {vectors[2], vectors[2]}, 2);
+    EXPECT_EQ(index.Size(), 990U);
+    EXPECT_NEAR(index.Nearest(vectors[2], 3).at(2).score, 1.0F, 1e-5F);
 }
 
 TEST(VectorIndex, UpsertReplacesRemoveHidesAndZeroVectorsAreNotStored) {

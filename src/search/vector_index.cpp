@@ -2,8 +2,10 @@
 
 #include <hnswlib/hnswlib.h>
 
+#include <atomic>
 #include <filesystem>
 #include <mutex>
+#include <thread>
 
 namespace zakupai::search {
 
@@ -82,6 +84,36 @@ void VectorIndex::Upsert(std::int64_t id, const Vector& vector) {
         hnsw.resizeIndex(std::max(kMinCapacity, hnsw.max_elements_ * 2));
     }
     hnsw.addPoint(vector.data(), static_cast<hnswlib::labeltype>(id));
+}
+
+void VectorIndex::UpsertBatch(const std::vector<std::int64_t>& ids, const std::vector<Vector>& vectors, int threads) {
+    assert(ids.size() == vectors.size());
+    std::vector<std::size_t> present;
+    present.reserve(ids.size());
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        if (std::all_of(vectors[i].begin(), vectors[i].end(), [](float x) { return x == 0.0F; })) {
+            Remove(ids[i]);
+        } else {
+            present.push_back(i);
+        }
+    }
+    std::unique_lock lock(mutex_);
+    auto& hnsw = *graph_->hnsw;
+    if (hnsw.cur_element_count + present.size() > hnsw.max_elements_) {
+        hnsw.resizeIndex(std::max(hnsw.max_elements_ * 2, hnsw.cur_element_count + present.size()));
+    }
+    std::atomic<std::size_t> next{0};
+    auto work = [&] {
+        for (auto i = next++; i < present.size(); i = next++) {
+            const auto at = present[i];
+            hnsw.addPoint(vectors[at].data(), static_cast<hnswlib::labeltype>(ids[at]));
+        }
+    };
+    std::vector<std::jthread> helpers;
+    for (int t = 1; t < threads && present.size() >= 256; ++t) {
+        helpers.emplace_back(work);
+    }
+    work();
 }
 
 void VectorIndex::Remove(std::int64_t id) {

@@ -31,6 +31,9 @@ public:
     void Save(const std::string& path) const;
     // Adds or replaces the vector of `id`; an all-zero vector removes it (nothing to match).
     void Upsert(std::int64_t id, const Vector& vector);
+    // The same for many at once, inserted by `threads` threads (hnswlib allows concurrent
+    // inserts of distinct ids once the graph has room): how a rebuild uses both cores.
+    void UpsertBatch(const std::vector<std::int64_t>& ids, const std::vector<Vector>& vectors, int threads);
     void Remove(std::int64_t id);
     std::vector<Neighbour> Nearest(const Vector& query, std::size_t k) const;
     std::size_t Size() const;

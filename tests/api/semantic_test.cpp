@@ -34,17 +34,24 @@ std::string Enc(const std::string& text) {
 
 class SemanticApiTest : public BackendApiTest {
 protected:
-    json::object Ok(const std::string& method, const std::string& target, const std::string& body, const std::string& key) {
+    json::object Ok(const std::string& method,
+                    const std::string& target,
+                    const std::string& body,
+                    const std::string& key) {
         auto r = service_->Call(method, target, body, key);
         EXPECT_EQ(r.status, 200) << method << " " << target << ": " << r.body;
         return r.status == 200 ? json::parse(r.body).as_object() : json::object{};
     }
     // The field the first problem of a 422 names.
-    std::string Problem(const std::string& method, const std::string& target, const std::string& body, const std::string& key) {
+    std::string Problem(const std::string& method,
+                        const std::string& target,
+                        const std::string& body,
+                        const std::string& key) {
         auto r = service_->Call(method, target, body, key);
         EXPECT_EQ(r.status, 422) << method << " " << target << ": " << r.body;
-        return r.status == 422 ? std::string(json::parse(r.body).at("error").at("details").at(0).at("field").as_string())
-                               : "";
+        return r.status == 422
+                   ? std::string(json::parse(r.body).at("error").at("details").at(0).at("field").as_string())
+                   : "";
     }
     json::object WaitReady(const std::string& key) {
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
@@ -97,21 +104,27 @@ TEST_P(SemanticApiTest, LearnsFromTheLotsAndSearchesByMeaningAcrossARestart) {
     EXPECT_EQ(Problem("POST", "/embed", R"({})", alice), "text");
     EXPECT_EQ(Problem("POST", "/embed", R"({"texts": []})", alice), "texts");
     EXPECT_EQ(Problem("POST", "/embed", R"({"texts": ["a", 5]})", alice), "texts[1]");
-    EXPECT_EQ(Problem("POST", "/embed", json::serialize(json::object{{"text", std::string(8001, 'a')}}), alice), "text");
+    EXPECT_EQ(Problem("POST", "/embed", json::serialize(json::object{{"text", std::string(8001, 'a')}}), alice),
+              "text");
     EXPECT_EQ(s.Call("POST", "/embed", "{not json", alice).status, 400);
 
     // /index + /search: a private document is its owner's; a service key's is everyone's.
-    auto indexed = Ok("POST", "/index", R"({"ref_id": "spec-1", "text": "Техническая спецификация: бумага офисная А4, белизна 146%"})", alice);
+    auto indexed = Ok("POST",
+                      "/index",
+                      R"({"ref_id": "spec-1", "text": "Техническая спецификация: бумага офисная А4, белизна 146%"})",
+                      alice);
     EXPECT_EQ(indexed.at("ref_id").as_string(), "spec-1");
     EXPECT_EQ(indexed.at("vector_dim").as_int64(), 100);
     EXPECT_TRUE(indexed.at("indexed").as_bool());
     EXPECT_EQ(indexed.at("visibility").as_string(), "private");
     const auto doc_id = indexed.at("id").as_int64();
-    auto again = Ok("POST", "/index", R"({"ref_id": "spec-1", "text": "Спецификация: бумага офисная А4, 80 г/м2"})", alice);
+    auto again =
+        Ok("POST", "/index", R"({"ref_id": "spec-1", "text": "Спецификация: бумага офисная А4, 80 г/м2"})", alice);
     EXPECT_EQ(again.at("id").as_int64(), doc_id);  // replaced, not duplicated
     EXPECT_EQ(QueryNumber(*db_, "SELECT COUNT(*) FROM semantic_documents"), 1);
     EXPECT_EQ(QueryText(*db_, "SELECT text FROM semantic_documents"), "Спецификация: бумага офисная А4, 80 г/м2");
-    auto pub = Ok("POST", "/index", R"({"ref_id": "etl_doc:7", "text": "Техническое задание: уголь каменный марки КСН"})", etl);
+    auto pub = Ok(
+        "POST", "/index", R"({"ref_id": "etl_doc:7", "text": "Техническое задание: уголь каменный марки КСН"})", etl);
     EXPECT_EQ(pub.at("visibility").as_string(), "public");
 
     const std::string query = R"({"query": "бумаги для офиса", "top_k": 5, "collection": "documents"})";
@@ -131,7 +144,8 @@ TEST_P(SemanticApiTest, LearnsFromTheLotsAndSearchesByMeaningAcrossARestart) {
     for (const auto& r : lots.at("results").as_array()) {
         const std::string ref(r.at("ref_id").as_string());
         ASSERT_TRUE(ref.starts_with("lot:")) << ref;
-        EXPECT_EQ(QueryText(*db_, "SELECT title FROM lots WHERE id = " + ref.substr(4)), r.at("text_preview").as_string());
+        EXPECT_EQ(QueryText(*db_, "SELECT title FROM lots WHERE id = " + ref.substr(4)),
+                  r.at("text_preview").as_string());
         EXPECT_EQ(r.at("text_preview").as_string(), "Картридж для лазерного принтера");
     }
     EXPECT_EQ(Problem("POST", "/search", R"({"query": "x", "top_k": 21})", bob), "top_k");
@@ -163,16 +177,19 @@ TEST_P(SemanticApiTest, LearnsFromTheLotsAndSearchesByMeaningAcrossARestart) {
         EXPECT_LE(o.at("score").as_double(), previous);
         previous = o.at("score").as_double();
         const auto& lot = o.at("matched_lots").at(0).as_object();
-        EXPECT_EQ(QueryNumber(*db_, "SELECT COUNT(*) FROM lot_bids WHERE supplier_bin = '" + bin +
-                                        "' AND lot_id = " + std::to_string(lot.at("lot_id").as_int64())),
+        EXPECT_EQ(QueryNumber(*db_,
+                              "SELECT COUNT(*) FROM lot_bids WHERE supplier_bin = '" + bin +
+                                  "' AND lot_id = " + std::to_string(lot.at("lot_id").as_int64())),
                   1);
         EXPECT_TRUE(std::string(lot.at("title").as_string()).starts_with("Бумага")) << lot.at("title");
         EXPECT_EQ(o.at("wins").as_int64(),
-                  QueryNumber(*db_, "SELECT COUNT(*) FROM lot_bids WHERE status = 'winner' AND supplier_bin = '" + bin + "'"));
+                  QueryNumber(
+                      *db_, "SELECT COUNT(*) FROM lot_bids WHERE status = 'winner' AND supplier_bin = '" + bin + "'"));
         EXPECT_FALSE(o.at("why").as_string().empty());
         EXPECT_EQ(o.at("link").as_string(), "/risk/suppliers/" + bin);
     }
-    EXPECT_EQ(Problem("GET", "/suppliers/find?q=" + Enc("бумага") + "&min_budget=100&max_budget=10", "", bob), "max_budget");
+    EXPECT_EQ(Problem("GET", "/suppliers/find?q=" + Enc("бумага") + "&min_budget=100&max_budget=10", "", bob),
+              "max_budget");
     EXPECT_EQ(Problem("GET", "/suppliers/find?q=ab", "", bob), "q");
     EXPECT_EQ(Problem("GET", "/suppliers/find", "", bob), "q");
     EXPECT_EQ(Problem("GET", "/suppliers/find?q=" + Enc("бумага") + "&sources=satu,1688", "", bob), "sources");
@@ -209,7 +226,8 @@ TEST_P(SemanticApiTest, LearnsFromTheLotsAndSearchesByMeaningAcrossARestart) {
     EXPECT_TRUE(after_restart.at("ready").as_bool());
     EXPECT_EQ(after_restart.at("embedder").as_string(), model);
     EXPECT_EQ(after_restart.at("documents").as_int64(), 2);
-    EXPECT_EQ(json::serialize(Ok("POST", "/search", query, alice).at("results")), json::serialize(before.at("results")));
+    EXPECT_EQ(json::serialize(Ok("POST", "/search", query, alice).at("results")),
+              json::serialize(before.at("results")));
 }
 
 TEST_P(SemanticApiTest, UsesTheConfiguredProviderAndSaysWhenItIsDown) {
@@ -248,7 +266,8 @@ TEST_P(SemanticApiTest, UsesTheConfiguredProviderAndSaysWhenItIsDown) {
     llm.Control("fault", R"({"kind": "timeout", "count": 3, "delay_ms": 1500})");
     auto slow = s.Call("POST", "/search", R"({"query": "уголь"})", key);
     EXPECT_EQ(slow.status, 503) << slow.body;
-    EXPECT_TRUE(std::string(json::parse(slow.body).at("error").at("message").as_string()).starts_with("embeddings provider failed: timeout"))
+    EXPECT_TRUE(std::string(json::parse(slow.body).at("error").at("message").as_string())
+                    .starts_with("embeddings provider failed: timeout"))
         << slow.body;
     auto back = Ok("POST", "/embed", R"({"text": "уголь"})", key);
     EXPECT_EQ(back.at("dim").as_int64(), 64);

@@ -153,10 +153,10 @@ private:
         } else if (target != "/__control/stats") {
             return Reply(404, R"({"error":"unknown control"})");
         }
-        return Reply(200,
-                     json::serialize(json::object{{"embedding_requests", requests_},
-                                                  {"embedded_texts", texts_},
-                                                  {"faults_left", faults_.size()}}));
+        return Reply(
+            200,
+            json::serialize(json::object{
+                {"embedding_requests", requests_}, {"embedded_texts", texts_}, {"faults_left", faults_.size()}}));
     }
 
     std::string key_;
