@@ -92,6 +92,11 @@ std::optional<std::int64_t> PositivePathId(const http::Request& request, const s
 // Who owns what a caller stores (saved searches, documents): its user, else its key.
 std::string OwnerOf(const http::Request& request);
 
+// A generated file as a download: PDF or DOCX, named `<base>.pdf|.docx`.
+http::Response FileResponse(std::string bytes, bool pdf, const std::string& base_name);
+// The Almaty day as YYYYMMDD, for file names.
+std::string DayStamp(Instant now);
+
 // Adds "request_id" and "ts" to a JSON object produced by a domain module.
 std::string WithMeta(std::string object_json, std::string_view request_id, Instant now);
 

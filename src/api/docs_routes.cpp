@@ -1,12 +1,18 @@
+#include <fmt/format.h>
+
+#include <boost/json.hpp>
 
 #include "api/api.hpp"
 #include "core/json.hpp"
 #include "docs/letters.hpp"
+#include "docs/render.hpp"
 #include "docs/tldr.hpp"
 
 namespace zakupai::api {
 
 namespace {
+
+namespace json = boost::json;
 
 std::size_t CountCodePoints(std::string_view utf8) {
     std::size_t count = 0;
@@ -16,7 +22,49 @@ std::size_t CountCodePoints(std::string_view utf8) {
     return count;
 }
 
+// {template, context|data, language|lang (or ?lang=)} filled from the template files.
+Result<docs::Letter> LetterFrom(const json::object& body,
+                                const http::Request& request,
+                                const docs::LetterTemplates& letters,
+                                Instant now) {
+    JsonFields f(body);
+    auto name = f.String({"template"}, 1, 100, true);
+    auto language = f.Choice({"language", "lang"}, {"ru", "kz", "kk"}, false);
+    if (!f.Has({"context", "data"})) {
+        f.Problem("context", "is required");
+    }
+    if (auto ok = f.Finish(); !ok) {
+        return Fail(ok.error());
+    }
+    const auto& context_value = body.contains("context") ? body.at("context") : body.at("data");
+    if (!context_value.is_object()) {
+        return Fail(Error::Invalid("context", "must be an object"));
+    }
+    std::string lang = language.value_or(std::string(request.Query("lang")));
+    if (!lang.empty() && lang != "ru" && lang != "kz" && lang != "kk") {
+        return Fail(Error::Invalid("lang", "must be one of: ru, kz, kk"));
+    }
+    return letters.Generate(*name, lang.empty() ? "ru" : lang, context_value.as_object(), AlmatyDate(now));
+}
+
 }  // namespace
+
+std::string DayStamp(Instant now) {
+    const auto day = AlmatyDate(now);
+    return fmt::format("{:04}{:02}{:02}",
+                       static_cast<int>(day.year()),
+                       static_cast<unsigned>(day.month()),
+                       static_cast<unsigned>(day.day()));
+}
+
+http::Response FileResponse(std::string bytes, bool pdf, const std::string& base_name) {
+    http::Response response;
+    response.content_type = pdf ? docs::kPdfType : docs::kDocxType;
+    response.body = std::move(bytes);
+    response.headers.emplace_back("Content-Disposition",
+                                  "attachment; filename=" + base_name + (pdf ? ".pdf" : ".docx"));
+    return response;
+}
 
 void RegisterDocsRoutes(http::Router& router,
                         const docs::LetterTemplates& letters,
@@ -68,36 +116,58 @@ void RegisterDocsRoutes(http::Router& router,
         if (!body) {
             return http::ErrorResponse(body.error(), request.request_id);
         }
-        JsonFields f(*body);
-        auto name = f.String({"template"}, 1, 100, true);
-        auto language = f.Choice({"language", "lang"}, {"ru", "kz", "kk"}, false);
-        const bool has_context = f.Has({"context", "data"});
-        if (!has_context) {
-            f.Problem("context", "is required");
-        }
-        if (auto ok = f.Finish(); !ok) {
-            return http::ErrorResponse(ok.error(), request.request_id);
-        }
-        const auto& context_value = body->contains("context") ? body->at("context") : body->at("data");
-        if (!context_value.is_object()) {
-            return http::ErrorResponse(Error::Invalid("context", "must be an object"), request.request_id);
-        }
-        std::string lang = language.value_or(std::string(request.Query("lang")));
-        if (!lang.empty() && lang != "ru" && lang != "kz" && lang != "kk") {
-            return http::ErrorResponse(Error::Invalid("lang", "must be one of: ru, kz, kk"), request.request_id);
-        }
         const Instant now = clock.Now();
-        auto letter = letters.Generate(*name, lang.empty() ? "ru" : lang, context_value.as_object(), AlmatyDate(now));
+        auto letter = LetterFrom(*body, request, letters, now);
         if (!letter) {
             return http::ErrorResponse(letter.error(), request.request_id);
         }
         JsonWriter w;
-        w.BeginObject().Field("template", *name).Field("html", letter->html).Field("language", letter->language);
+        w.BeginObject()
+            .Field("template", letter->template_name)
+            .Field("html", letter->html)
+            .Field("language", letter->language);
         w.Field("length", static_cast<std::int64_t>(CountCodePoints(letter->html))).Field("title", letter->title);
         return http::Response::Json(WithMeta(w.EndObject().Take(), request.request_id, now));
     };
+    // {html} as it is, or {template, context, language} as /letters/generate fills it.
+    auto render = [&letters, &clock](http::Request& request, bool pdf) {
+        auto body = ParseJsonObject(request.body);
+        if (!body) {
+            return http::ErrorResponse(body.error(), request.request_id);
+        }
+        const Instant now = clock.Now();
+        std::string html;
+        std::string name = "document";
+        std::string lang;
+        if (body->contains("html")) {
+            JsonFields f(*body);
+            html = f.String({"html"}, 1, 1'000'000, true).value_or("");
+            lang = f.Choice({"language", "lang"}, {"ru", "kz", "kk"}, false).value_or("ru");
+            if (auto ok = f.Finish(); !ok) {
+                return http::ErrorResponse(ok.error(), request.request_id);
+            }
+        } else {
+            auto letter = LetterFrom(*body, request, letters, now);
+            if (!letter) {
+                return http::ErrorResponse(letter.error(), request.request_id);
+            }
+            html = std::move(letter->html);
+            name = letter->template_name;
+            lang = letter->language;
+        }
+        auto document = docs::ParseHtml(html);
+        if (!document) {
+            return http::ErrorResponse(document.error(), request.request_id);
+        }
+        const auto language = lang == "ru" ? docs::Language::kRussian : docs::Language::kKazakh;
+        return FileResponse(pdf ? docs::RenderPdf(*document, language) : docs::RenderDocx(*document, language),
+                            pdf,
+                            name + "_" + DayStamp(now));
+    };
     router.Add("POST", "/letters/generate", generate, premium);
     router.Add("POST", "/render/html", generate, premium);  // the original doc-service alias
+    router.Add("POST", "/render/pdf", [render](http::Request& request) { return render(request, true); }, premium);
+    router.Add("POST", "/render/docx", [render](http::Request& request) { return render(request, false); }, premium);
     router.Add(
         "GET",
         "/letters/templates",
