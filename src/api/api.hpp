@@ -7,6 +7,7 @@
 #include "billing/billing_service.hpp"
 #include "calc/calc_service.hpp"
 #include "core/calendar.hpp"
+#include "docs/complaint.hpp"
 #include "docs/letters.hpp"
 #include "docs/tldr.hpp"
 #include "http/metrics.hpp"
@@ -44,6 +45,7 @@ void RegisterBillingRoutes(http::Router& router, billing::BillingService& billin
 void RegisterDocsRoutes(http::Router& router,
                         const docs::LetterTemplates& letters,
                         const docs::TldrService& tldr,
+                        const docs::ComplaintService& complaints,
                         const Clock& clock);
 
 // `sync` is null when no portal token is configured (the route then answers 503).

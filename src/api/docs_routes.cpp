@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "api/api.hpp"
+#include "core/bin.hpp"
 #include "core/json.hpp"
 #include "docs/letters.hpp"
 #include "docs/render.hpp"
@@ -47,6 +48,76 @@ Result<docs::Letter> LetterFrom(const json::object& body,
     return letters.Generate(*name, lang.empty() ? "ru" : lang, context_value.as_object(), AlmatyDate(now));
 }
 
+// "2026-11-25" or an ISO date-time ("2026-11-25T10:00:00+05:00": its date part), not after today.
+std::optional<Date> PastDay(JsonFields& f, const json::object& fields, const char* name, Date today) {
+    const auto* value = fields.if_contains(name);
+    if (value == nullptr || value->is_null()) {
+        return std::nullopt;
+    }
+    if (!value->is_string()) {
+        f.Problem(name, "must be a date YYYY-MM-DD");
+        return std::nullopt;
+    }
+    std::string_view text = value->as_string();
+    if (text.size() > 10 && (text[10] == 'T' || text[10] == ' ')) {
+        text = text.substr(0, 10);
+    }
+    auto day = ParseIsoDate(text);
+    if (!day) {
+        f.Problem(name, day.error().message);
+        return std::nullopt;
+    }
+    if (*day > today) {
+        f.Problem(name, "must not be in the future");
+        return std::nullopt;
+    }
+    return *day;
+}
+
+// The seed's {reason, date} and our optional details, from a body or a query string.
+Result<docs::ComplaintRequest> ParseComplaint(const json::object& fields,
+                                              std::int64_t lot_id,
+                                              Date today,
+                                              bool date_required) {
+    JsonFields f(fields);
+    docs::ComplaintRequest request;
+    request.lot_id = lot_id;
+    if (auto reason = f.String({"reason"}, 1, 5000, true)) {
+        const auto first = reason->find_first_not_of(" \t\n");
+        const auto last = reason->find_last_not_of(" \t\n");
+        request.reason = first == std::string::npos ? "" : reason->substr(first, last - first + 1);
+        if (request.reason.size() < 5) {
+            f.Problem("reason", "must be at least 5 characters");
+        }
+    }
+    if (date_required && !fields.contains("date")) {
+        f.Problem("date", "is required");
+    }
+    request.date = PastDay(f, fields, "date", today).value_or(today);
+    request.protocol_date = PastDay(f, fields, "protocol_date", today);
+    if (request.protocol_date && *request.protocol_date > request.date) {
+        f.Problem("protocol_date", "must not be after the complaint's date");
+    }
+    request.language = f.Choice({"language", "lang"}, {"ru", "kz", "kk"}, false).value_or("ru");
+    request.supplier_name = f.String({"supplier_name"}, 1, 500, false).value_or("");
+    request.supplier_address = f.String({"supplier_address"}, 1, 500, false).value_or("");
+    request.customer_address = f.String({"customer_address"}, 1, 500, false).value_or("");
+    request.announcement_number = f.String({"announcement_number"}, 1, 100, false).value_or("");
+    request.signer_name = f.String({"signer_name"}, 1, 200, false).value_or("");
+    if (auto bin = f.String({"supplier_bin"}, 1, 32, false)) {
+        auto normalized = NormalizeBin(*bin);
+        if (!normalized) {
+            f.Problem("supplier_bin", normalized.error().message);
+        } else {
+            request.supplier_bin = *normalized;
+        }
+    }
+    if (auto ok = f.Finish(); !ok) {
+        return Fail(ok.error());
+    }
+    return request;
+}
+
 }  // namespace
 
 std::string DayStamp(Instant now) {
@@ -69,6 +140,7 @@ http::Response FileResponse(std::string bytes, bool pdf, const std::string& base
 void RegisterDocsRoutes(http::Router& router,
                         const docs::LetterTemplates& letters,
                         const docs::TldrService& tldr,
+                        const docs::ComplaintService& complaints,
                         const Clock& clock) {
     // The original doc-service fell back to Russian for an unknown lang; so does this.
     auto language_of = [](std::string_view lang) {
@@ -127,6 +199,15 @@ void RegisterDocsRoutes(http::Router& router,
             .Field("html", letter->html)
             .Field("language", letter->language);
         w.Field("length", static_cast<std::int64_t>(CountCodePoints(letter->html))).Field("title", letter->title);
+        w.Key("deadlines").BeginArray();
+        for (const auto& d : letter->deadlines) {
+            w.BeginObject()
+                .Field("name", d.name)
+                .Field("date", FormatIsoDate(d.date))
+                .Field("passed", d.passed)
+                .EndObject();
+        }
+        w.EndArray();
         return http::Response::Json(WithMeta(w.EndObject().Take(), request.request_id, now));
     };
     // {html} as it is, or {template, context, language} as /letters/generate fills it.
@@ -164,10 +245,101 @@ void RegisterDocsRoutes(http::Router& router,
                             pdf,
                             name + "_" + DayStamp(now));
     };
+    router.Add(
+        "POST",
+        "/api/complaint/{lot_id}",
+        [&complaints, &clock](http::Request& request) {
+            const auto lot_id = PositivePathId(request, "lot_id");
+            if (!lot_id) {
+                return http::ErrorResponse(Error::Invalid("lot_id", "must be a positive integer"), request.request_id);
+            }
+            auto body = ParseJsonObject(request.body.empty() ? "{}" : request.body);
+            if (!body) {
+                return http::ErrorResponse(body.error(), request.request_id);
+            }
+            const Instant now = clock.Now();
+            auto parsed = ParseComplaint(*body, *lot_id, AlmatyDate(now), false);
+            if (!parsed) {
+                return http::ErrorResponse(parsed.error(), request.request_id);
+            }
+            auto complaint = complaints.Generate(*parsed);
+            if (!complaint) {
+                return http::ErrorResponse(complaint.error(), request.request_id);
+            }
+            JsonWriter w;
+            w.BeginObject()
+                .Field("lot_id", *lot_id)
+                .Field("complaint_text", complaint->text)
+                .Field("reason", parsed->reason)
+                .Field("date", FormatIsoDate(parsed->date))
+                .Field("source", "template")
+                .Field("generated_at", FormatUtcTimestamp(now))
+                .Key("formats_available")
+                .BeginArray()
+                .String("pdf")
+                .String("word")
+                .EndArray()
+                .Field("title", complaint->letter.title)
+                .Field("language", complaint->letter.language)
+                .Field("html", complaint->letter.html)
+                .Key("deadline");
+            if (complaint->letter.deadlines.empty()) {
+                w.Null();
+            } else {
+                const auto& d = complaint->letter.deadlines.front();
+                w.BeginObject().Field("date", FormatIsoDate(d.date)).Field("passed", d.passed).EndObject();
+            }
+            w.Key("warnings").BeginArray();
+            for (const auto& warning : complaint->warnings) {
+                w.String(warning);
+            }
+            w.EndArray().EndObject();
+            return http::Response::Json(WithMeta(w.Take(), request.request_id, now));
+        },
+        premium);
+    // The same complaint as a file: ?reason=&date= (both required, as in the seed).
+    auto complaint_file = [&complaints, &clock](http::Request& request, bool pdf) {
+        const auto lot_id = PositivePathId(request, "lot_id");
+        if (!lot_id) {
+            return http::ErrorResponse(Error::Invalid("lot_id", "must be a positive integer"), request.request_id);
+        }
+        json::object fields;
+        for (const auto& [key, value] : request.query) {
+            fields[key] = value;
+        }
+        const Instant now = clock.Now();
+        auto parsed = ParseComplaint(fields, *lot_id, AlmatyDate(now), true);
+        if (!parsed) {
+            return http::ErrorResponse(parsed.error(), request.request_id);
+        }
+        auto complaint = complaints.Generate(*parsed);
+        if (!complaint) {
+            return http::ErrorResponse(complaint.error(), request.request_id);
+        }
+        const auto language = complaint->letter.language == "kz" ? docs::Language::kKazakh : docs::Language::kRussian;
+        const auto stamp = FormatIsoDate(parsed->date);
+        const std::string day = stamp.substr(0, 4) + stamp.substr(5, 2) + stamp.substr(8, 2);
+        return FileResponse(
+            pdf ? docs::RenderPdf(complaint->document, language) : docs::RenderDocx(complaint->document, language),
+            pdf,
+            "complaint_" + std::to_string(*lot_id) + "_" + day);
+    };
+    router.Add(
+        "GET",
+        "/api/complaint/{lot_id}/pdf",
+        [complaint_file](http::Request& request) { return complaint_file(request, true); },
+        premium);
+    router.Add(
+        "GET",
+        "/api/complaint/{lot_id}/word",
+        [complaint_file](http::Request& request) { return complaint_file(request, false); },
+        premium);
     router.Add("POST", "/letters/generate", generate, premium);
     router.Add("POST", "/render/html", generate, premium);  // the original doc-service alias
-    router.Add("POST", "/render/pdf", [render](http::Request& request) { return render(request, true); }, premium);
-    router.Add("POST", "/render/docx", [render](http::Request& request) { return render(request, false); }, premium);
+    router.Add(
+        "POST", "/render/pdf", [render](http::Request& request) { return render(request, true); }, premium);
+    router.Add(
+        "POST", "/render/docx", [render](http::Request& request) { return render(request, false); }, premium);
     router.Add(
         "GET",
         "/letters/templates",

@@ -295,7 +295,7 @@ int Serve(const Config& config) {
     ZAKUPAI_ASSERT(rules.has_value());
     calc::CalcService calc(std::move(*rules), *storage.recorder, clock);
 
-    auto letters = docs::LetterTemplates::LoadEmbedded();
+    auto letters = docs::LetterTemplates::LoadEmbedded(WorkCalendar::BuiltIn());
     if (!letters) {
         spdlog::critical("{}", letters.error().message);
         return 1;
@@ -329,7 +329,8 @@ int Serve(const Config& config) {
     api::RegisterBillingRoutes(router, billing, clock);
     store::LotRepository lot_repository(db);
     docs::TldrService tldr(lot_repository, calc.rules(), clock);
-    api::RegisterDocsRoutes(router, *letters, tldr, clock);
+    docs::ComplaintService complaints(lot_repository, *letters);
+    api::RegisterDocsRoutes(router, *letters, tldr, complaints, clock);
     api::RegisterCalendarRoutes(router, WorkCalendar::BuiltIn(), clock);
     Portal portal(config, db, clock);
     AddPortalMetrics(metrics, portal);

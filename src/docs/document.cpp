@@ -43,7 +43,8 @@ bool HasClass(const xmlNode* node, std::string_view wanted) {
 // HTML collapses runs of white space into one space.
 void AppendText(std::vector<Run>& runs, std::string_view text, Style style) {
     std::string collapsed;
-    bool space = !runs.empty() && !runs.back().line_break && !runs.back().text.empty() && runs.back().text.back() == ' ';
+    bool space =
+        !runs.empty() && !runs.back().line_break && !runs.back().text.empty() && runs.back().text.back() == ' ';
     if (runs.empty() || runs.back().line_break) {
         space = true;  // no leading space at the start of a line
     }
@@ -83,8 +84,8 @@ void TrimRuns(std::vector<Run>& runs) {
 
 bool IsBlock(const std::string& name) {
     return name == "p" || name == "div" || name == "h1" || name == "h2" || name == "h3" || name == "h4" ||
-           name == "ul" || name == "ol" || name == "li" || name == "table" || name == "section" ||
-           name == "article" || name == "blockquote" || name == "pre" || name == "header" || name == "footer";
+           name == "ul" || name == "ol" || name == "li" || name == "table" || name == "section" || name == "article" ||
+           name == "blockquote" || name == "pre" || name == "header" || name == "footer";
 }
 
 class Reader {
@@ -229,8 +230,17 @@ private:
                 pending_.runs.push_back(Run{"", current_.bold, current_.italic, true});
                 continue;
             }
-            if (name == "body" || name == "ul" || name == "ol" || name == "section" || name == "article" ||
-                name == "div" || name == "header" || name == "footer") {
+            if (name == "ul" || name == "ol") {
+                Flush();
+                const int saved = counter_;
+                counter_ = name == "ol" ? 1 : 0;
+                Walk(child->children);
+                counter_ = saved;
+                Flush();
+                continue;
+            }
+            if (name == "body" || name == "section" || name == "article" || name == "div" || name == "header" ||
+                name == "footer") {
                 Flush();
                 Walk(child->children);
                 Flush();
@@ -240,12 +250,16 @@ private:
                 Flush();
                 Paragraph p;
                 const bool heading = name.size() == 2 && name[0] == 'h' && name[1] >= '1' && name[1] <= '4';
-                p.kind = heading ? Paragraph::Kind::kHeading
+                p.kind = heading        ? Paragraph::Kind::kHeading
                          : name == "li" ? Paragraph::Kind::kListItem
                                         : Paragraph::Kind::kBody;
-                p.align = AlignOf(child, heading ? Align::kCenter : Align::kLeft);
+                p.level = heading ? name[1] - '0' : 0;
+                p.align = AlignOf(child, p.level == 1 ? Align::kCenter : Align::kLeft);
                 p.right_half = HasClass(child, "to");
                 p.space_before = HasClass(child, "sign");
+                if (p.kind == Paragraph::Kind::kListItem && counter_ > 0) {
+                    p.number = counter_++;
+                }
                 Inline(child, p.runs, Style{heading, false});
                 TrimRuns(p.runs);
                 if (!p.runs.empty()) {
@@ -265,9 +279,14 @@ private:
     Document document_;
     Paragraph pending_;
     Style current_;
+    int counter_ = 0;  // the next number inside <ol>, 0 inside <ul>
 };
 
 }  // namespace
+
+std::string ListMarker(const Paragraph& item) {
+    return item.number > 0 ? std::to_string(item.number) + "." : "•";
+}
 
 std::string PlainText(const std::vector<Run>& runs) {
     std::string out;
@@ -281,7 +300,7 @@ std::string PlainText(const Document& document) {
     std::string out;
     for (const auto& block : document.blocks) {
         if (const auto* p = std::get_if<Paragraph>(&block)) {
-            out += (p->kind == Paragraph::Kind::kListItem ? "• " : "") + PlainText(p->runs) + "\n";
+            out += (p->kind == Paragraph::Kind::kListItem ? ListMarker(*p) + " " : "") + PlainText(p->runs) + "\n";
         } else {
             for (const auto& row : std::get<docs::Table>(block).rows) {
                 std::string line;

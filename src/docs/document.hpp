@@ -26,13 +26,18 @@ struct Paragraph {
     enum class Kind { kHeading, kBody, kListItem } kind = Kind::kBody;
     std::vector<Run> runs;
     Align align = Align::kLeft;
-    bool right_half = false;   // the addressee block (class "to")
+    bool right_half = false;    // the addressee block (class "to")
     bool space_before = false;  // the signature (class "sign")
+    int number = 0;             // a list item of <ol>: its number; 0 is a bullet
+    int level = 0;              // a heading's level: 1 is the title, 2 a section
 };
+
+// "3." for the third item of a numbered list, "•" for a bulleted one.
+std::string ListMarker(const Paragraph& item);
 
 struct Table {
     std::vector<std::vector<std::vector<Run>>> rows;  // row → cell → runs
-    int header_rows = 0;                               // repeated on every page
+    int header_rows = 0;                              // repeated on every page
 };
 
 using Block = std::variant<Paragraph, Table>;

@@ -1,5 +1,6 @@
 #include "docs/letters.hpp"
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <kainjow/mustache.hpp>
 
@@ -73,8 +74,9 @@ std::string_view FieldTypeName(FieldType type) {
     return "text";
 }
 
-Result<LetterTemplates> LetterTemplates::LoadEmbedded() {
+Result<LetterTemplates> LetterTemplates::LoadEmbedded(const WorkCalendar& calendar) {
     LetterTemplates set;
+    set.calendar_ = &calendar;
     set.layout_ = std::string(FindFile("letters/layout.mustache"));
     if (set.layout_.empty()) {
         return Fail(Error{ErrorCode::kInternal, "letters/layout.mustache is missing", {}});
@@ -111,6 +113,24 @@ Result<LetterTemplates> LetterTemplates::LoadEmbedded() {
                 return Fail(type.error());
             }
             letter.fields.push_back({std::string(field.at("name").as_string()), *type, field.at("required").as_bool()});
+        }
+        if (auto it = spec.find("deadlines"); it != spec.end()) {
+            for (const auto& rule_value : it->value().as_array()) {
+                const auto& rule = rule_value.as_object();
+                DeadlineRule deadline{std::string(rule.at("name").as_string()),
+                                      std::string(rule.at("from").as_string()),
+                                      static_cast<int>(rule.at("working_days").as_int64())};
+                const bool known = std::any_of(letter.fields.begin(), letter.fields.end(), [&](const TemplateField& f) {
+                    return f.name == deadline.from && f.type == FieldType::kDate;
+                });
+                if (!known || deadline.working_days < 1) {
+                    return Fail(Error{ErrorCode::kInternal,
+                                      "letters/manifest.json: deadline " + deadline.name + " of " + name +
+                                          " needs a date field and a positive number of working days",
+                                      {}});
+                }
+                letter.deadlines.push_back(std::move(deadline));
+            }
         }
         if (auto it = spec.find("aliases"); it != spec.end()) {
             for (const auto& alias : it->value().as_array()) {
@@ -152,6 +172,7 @@ Result<Letter> LetterTemplates::Generate(std::string_view name,
 
     mustache::data data;
     std::vector<FieldProblem> problems;
+    std::map<std::string, Date> dates;
     for (const auto& field : letter->fields) {
         const std::string path = "context." + field.name;
         auto it = context.find(field.name);
@@ -201,6 +222,7 @@ Result<Letter> LetterTemplates::Generate(std::string_view name,
                 } else {
                     data.set(field.name, FormatShortDate(*date));
                     data.set(field.name + "_long", FormatLongDate(*date, words_language));
+                    dates[field.name] = *date;
                 }
                 break;
             }
@@ -234,10 +256,31 @@ Result<Letter> LetterTemplates::Generate(std::string_view name,
                 }
                 if (ok) {
                     data.set(field.name, items);
+                    // A list is iterated by its section; "X_any" is the section around it (a heading
+                    // shown once).
+                    data.set(field.name + "_any", true);
                 }
                 break;
             }
         }
+    }
+    std::vector<Deadline> deadlines;
+    for (const auto& rule : letter->deadlines) {
+        const auto from = dates.find(rule.from);
+        if (from == dates.end()) {
+            data.set(rule.name, false);
+            continue;
+        }
+        auto due = calendar_->AddWorkingDays(from->second, rule.working_days);
+        if (!due) {
+            problems.push_back({"context." + rule.from, due.error().message});
+            continue;
+        }
+        const bool passed = today > *due;
+        data.set(rule.name, FormatShortDate(*due));
+        data.set(rule.name + "_long", FormatLongDate(*due, words_language));
+        data.set(rule.name + "_passed", passed);
+        deadlines.push_back(Deadline{rule.name, *due, passed});
     }
     if (!problems.empty()) {
         return Fail(Error::Invalid(std::move(problems)));
@@ -252,7 +295,7 @@ Result<Letter> LetterTemplates::Generate(std::string_view name,
     page.set("html_lang", lang == "kz" ? "kk" : "ru");
     page.set("body", html_body);
     mustache::mustache layout{layout_};
-    return Letter{letter->name, lang, letter->titles.at(lang), layout.render(page)};
+    return Letter{letter->name, lang, letter->titles.at(lang), layout.render(page), std::move(deadlines)};
 }
 
 }  // namespace zakupai::docs

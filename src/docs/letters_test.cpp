@@ -15,7 +15,7 @@ namespace json = boost::json;
 const std::string kCases = std::string(ZAKUPAI_SOURCE_DIR) + "/tests/cases/letters";
 
 LetterTemplates Templates() {
-    auto templates = LetterTemplates::LoadEmbedded();
+    auto templates = LetterTemplates::LoadEmbedded(WorkCalendar::BuiltIn());
     EXPECT_TRUE(templates.has_value()) << templates.error().message;
     return *templates;
 }
@@ -44,6 +44,10 @@ TEST(Letters, GoldenOutputs) {
             auto letter = templates.Generate(name, lang, c.at("context").as_object(), Day(c.at("today").as_string()));
             ASSERT_TRUE(letter.has_value()) << name << ": " << letter.error().message;
             std::replace(name.begin(), name.end(), '/', '_');
+            // Two complaints: on time, and a day late (its golden file shows the warning).
+            if (name == "complaint" && c.at("today").as_string() != "2026-11-27") {
+                name = "complaint_late";
+            }
             const std::string golden = kCases + "/" + name + "." + lang + ".html";
             if (std::getenv("ZAKUPAI_UPDATE_GOLDEN") != nullptr) {
                 std::ofstream(golden) << letter->html;
@@ -53,7 +57,65 @@ TEST(Letters, GoldenOutputs) {
             ++rendered;
         }
     }
-    EXPECT_EQ(rendered, 10);
+    EXPECT_EQ(rendered, 14);
+}
+
+TEST(Letters, TheComplaintCountsThreeWorkingDaysFromTheProtocol) {
+    const auto templates = Templates();
+    json::object context{{"customer_name", "ГУ"},
+                         {"customer_address", "Астана"},
+                         {"supplier_name", "ТОО"},
+                         {"supplier_address", "Алматы"},
+                         {"method", "конкурс"},
+                         {"announcement_number", "1"},
+                         {"lot_number", "1"},
+                         {"procurement_name", "Бумага"},
+                         {"facts", "Факты."},
+                         {"appealed_actions", "Протокол."},
+                         {"requests", json::array{"Пересмотреть."}},
+                         {"signer_name", "Иванов"}};
+    // protocol → last day to file: over a weekend, over Independence Day (16 Dec, a Wednesday
+    // in 2026), and from a Friday.
+    for (const auto& [protocol, due] : std::vector<std::pair<const char*, const char*>>{{"2026-11-24", "2026-11-27"},
+                                                                                        {"2026-11-26", "2026-12-01"},
+                                                                                        {"2026-12-14", "2026-12-18"},
+                                                                                        {"2026-11-27", "2026-12-02"},
+                                                                                        {"2026-03-20", "2026-03-30"}}) {
+        context["protocol_date"] = protocol;
+        auto on_time = templates.Generate("complaint", "ru", context, Day(due));
+        ASSERT_TRUE(on_time.has_value()) << protocol << ": " << on_time.error().message;
+        ASSERT_EQ(on_time->deadlines.size(), 1U);
+        EXPECT_EQ(FormatIsoDate(on_time->deadlines[0].date), due) << protocol;
+        EXPECT_FALSE(on_time->deadlines[0].passed) << protocol;
+        EXPECT_EQ(on_time->html.find("срок подачи жалобы истёк"), std::string::npos);
+        auto late = templates.Generate(
+            "complaint", "ru", context, Date(std::chrono::sys_days(Day(due)) + std::chrono::days{1}));
+        EXPECT_TRUE(late->deadlines[0].passed) << protocol;
+        EXPECT_NE(late->html.find("срок подачи жалобы истёк"), std::string::npos) << protocol;
+    }
+    // Past the last year with a calendar: named, not guessed.
+    context["protocol_date"] = "2031-06-01";
+    auto unknown = templates.Generate("complaint", "ru", context, Day("2031-06-01"));
+    ASSERT_FALSE(unknown.has_value());
+    EXPECT_EQ(unknown.error().details.at(0).field, "context.protocol_date");
+    // Rules 687 p.596: who is appealed and where, who complains and where, the facts, the actions.
+    for (const char* field : {"customer_name",
+                              "customer_address",
+                              "supplier_name",
+                              "supplier_address",
+                              "facts",
+                              "appealed_actions",
+                              "announcement_number",
+                              "lot_number",
+                              "protocol_date",
+                              "requests"}) {
+        auto missing = context;
+        missing["protocol_date"] = "2026-11-24";
+        missing.erase(field);
+        auto r = templates.Generate("complaint", "kz", missing, Day("2026-11-25"));
+        ASSERT_FALSE(r.has_value()) << field;
+        EXPECT_EQ(r.error().details.at(0).field, std::string("context.") + field);
+    }
 }
 
 TEST(Letters, EveryMissingOrBadFieldIsNamed) {
@@ -71,7 +133,8 @@ TEST(Letters, EveryMissingOrBadFieldIsNamed) {
         {"context.signer_name", "is required"}};
     EXPECT_EQ(letter.error().details, expected);
     EXPECT_EQ(templates.Generate("poem", "ru", {}, Day("2026-11-25")).error().details.front().problem,
-              "must be one of: clarification_request, commercial_offer, delay_notice, bid_security_return, guarantee");
+              "must be one of: clarification_request, commercial_offer, delay_notice, bid_security_return, guarantee, "
+              "complaint");
 }
 
 TEST(Letters, ValuesAreHtmlEscaped) {

@@ -36,9 +36,8 @@ std::string Escape(std::string_view text) {
     return out;
 }
 
-constexpr const char* kWordNs =
-    R"(xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" )"
-    R"(xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships")";
+constexpr const char* kWordNs = R"(xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" )"
+                                R"(xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships")";
 
 std::string Runs(const std::vector<Run>& runs, bool bold_all, int half_points) {
     std::string out;
@@ -83,7 +82,8 @@ constexpr int kTextWidth = 11906 - 1418 - 850;
 std::string ParagraphXml(const Paragraph& p) {
     std::string props = std::string("<w:jc w:val=\"") + Justification(p.align) + "\"/>";
     if (p.kind == Paragraph::Kind::kHeading) {
-        props = "<w:pStyle w:val=\"Heading1\"/><w:keepNext/>" + props;
+        props =
+            std::string("<w:pStyle w:val=\"") + (p.level == 1 ? "Heading1" : "Heading2") + "\"/><w:keepNext/>" + props;
     }
     int indent = p.right_half ? kTextWidth / 2 : 0;
     if (p.kind == Paragraph::Kind::kListItem) {
@@ -97,7 +97,7 @@ std::string ParagraphXml(const Paragraph& p) {
     }
     std::string runs = Runs(p.runs, false, 0);
     if (p.kind == Paragraph::Kind::kListItem) {
-        runs = "<w:r><w:t xml:space=\"preserve\">•\t</w:t></w:r>" + runs;
+        runs = "<w:r><w:t xml:space=\"preserve\">" + ListMarker(p) + "</w:t></w:r><w:r><w:tab/></w:r>" + runs;
     }
     return "<w:p><w:pPr>" + props + "</w:pPr>" + runs + "</w:p>";
 }
@@ -111,7 +111,8 @@ std::string TableXml(const Table& table) {
     std::string out =
         "<w:tbl><w:tblPr><w:tblW w:w=\"" + std::to_string(kTextWidth) +
         "\" w:type=\"dxa\"/><w:tblBorders>"
-        "<w:top w:val=\"single\" w:sz=\"4\"/><w:left w:val=\"single\" w:sz=\"4\"/><w:bottom w:val=\"single\" w:sz=\"4\"/>"
+        "<w:top w:val=\"single\" w:sz=\"4\"/><w:left w:val=\"single\" w:sz=\"4\"/><w:bottom w:val=\"single\" "
+        "w:sz=\"4\"/>"
         "<w:right w:val=\"single\" w:sz=\"4\"/><w:insideH w:val=\"single\" w:sz=\"4\"/><w:insideV w:val=\"single\" "
         "w:sz=\"4\"/></w:tblBorders><w:tblLayout w:type=\"autofit\"/></w:tblPr><w:tblGrid>";
     for (std::size_t c = 0; c < columns; ++c) {
@@ -155,13 +156,14 @@ std::string FooterXml(Language language) {
     const std::string middle = language == Language::kKazakh ? " / " : " из ";
     auto field = [](const char* name) {
         return std::string(R"(<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> )") +
-               name + R"( </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>)"
+               name +
+               R"( </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>)"
                R"(<w:r><w:fldChar w:fldCharType="end"/></w:r>)";
     };
     return std::string(R"(<?xml version="1.0" encoding="UTF-8" standalone="yes"?>)") + "<w:ftr " + kWordNs +
-           R"(><w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:t xml:space="preserve">)" + before +
-           "</w:t></w:r>" + field("PAGE") + R"(<w:r><w:t xml:space="preserve">)" + middle + "</w:t></w:r>" +
-           field("NUMPAGES") + "</w:p></w:ftr>";
+           R"(><w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:t xml:space="preserve">)" + before + "</w:t></w:r>" +
+           field("PAGE") + R"(<w:r><w:t xml:space="preserve">)" + middle + "</w:t></w:r>" + field("NUMPAGES") +
+           "</w:p></w:ftr>";
 }
 
 constexpr const char* kContentTypes =
@@ -201,7 +203,10 @@ std::string StylesXml(Language language) {
            R"(<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/></w:style>)"
            R"(<w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/><w:basedOn w:val="Normal"/>)"
            R"(<w:next w:val="Normal"/><w:pPr><w:spacing w:before="120" w:after="120"/><w:outlineLvl w:val="0"/></w:pPr>)"
-           R"(<w:rPr><w:b/><w:sz w:val="25"/></w:rPr></w:style></w:styles>)";
+           R"(<w:rPr><w:b/><w:sz w:val="25"/></w:rPr></w:style>)"
+           R"(<w:style w:type="paragraph" w:styleId="Heading2"><w:name w:val="heading 2"/><w:basedOn w:val="Normal"/>)"
+           R"(<w:next w:val="Normal"/><w:pPr><w:spacing w:before="120" w:after="60"/><w:outlineLvl w:val="1"/></w:pPr>)"
+           R"(<w:rPr><w:b/></w:rPr></w:style></w:styles>)";
 }
 
 std::string CoreXml(const Document& document) {

@@ -27,7 +27,8 @@ constexpr double kSignatureGap = 18;
 constexpr double kCellPadding = 4;
 constexpr double kListIndent = 0.6 * kCm;
 constexpr const char* kBodyFont = "DejaVu Serif 11";
-constexpr const char* kHeadingFont = "DejaVu Serif Bold 12.5";
+constexpr const char* kTitleFont = "DejaVu Serif Bold 12.5";
+constexpr const char* kSectionFont = "DejaVu Serif Bold 11";
 constexpr const char* kFooterFont = "DejaVu Serif 9";
 
 std::string Markup(const std::vector<Run>& runs) {
@@ -133,19 +134,19 @@ private:
         if (heading) {
             y_ += kParagraphGap;
         }
-        auto layout = Layout(p.runs, heading ? kHeadingFont : kBodyFont, width, p.align);
+        auto layout = Layout(p.runs, !heading ? kBodyFont : p.level == 1 ? kTitleFont : kSectionFont, width, p.align);
         if (item) {
-            auto bullet = Layout({docs::Run{"•", false, false, false}}, kBodyFont, kListIndent, Align::kLeft);
+            auto bullet = Layout({docs::Run{ListMarker(p), false, false, false}}, kBodyFont, kListIndent, Align::kLeft);
             if (Remaining() < Height(bullet.get())) {
                 NewPage();
             }
             if (draw_) {
-                cairo_move_to(cr_, x - kListIndent + 4, y_);
+                cairo_move_to(cr_, x - kListIndent, y_);
                 pango_cairo_show_layout(cr_, bullet.get());
             }
         }
         std::unique_ptr<PangoLayoutIter, decltype(&pango_layout_iter_free)> iter(pango_layout_get_iter(layout.get()),
-                                                                                   &pango_layout_iter_free);
+                                                                                 &pango_layout_iter_free);
         double consumed = 0;  // the layout's y where this page's part of the paragraph starts
         do {
             PangoRectangle logical;
@@ -232,7 +233,8 @@ private:
         return widths;
     }
 
-    double RowHeight(const std::vector<std::vector<Run>>& row, const std::vector<double>& widths,
+    double RowHeight(const std::vector<std::vector<Run>>& row,
+                     const std::vector<double>& widths,
                      std::vector<LayoutPtr>& layouts) {
         double height = 0;
         layouts.clear();

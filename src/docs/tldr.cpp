@@ -201,4 +201,8 @@ std::vector<std::string> KeySentences(std::string_view text, std::size_t count) 
     return out;
 }
 
+std::string MethodName(std::string_view code, Language language) {
+    return NameOf(kMethods, code, language);
+}
+
 }  // namespace zakupai::docs

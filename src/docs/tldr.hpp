@@ -29,6 +29,9 @@ private:
     const Clock& clock_;
 };
 
+// The procurement method's name ("tender" → "конкурс"); the code itself when unknown.
+std::string MethodName(std::string_view code, Language language);
+
 // Up to `count` sentences of `text`, the ones carrying most facts (numbers, money, dates,
 // deadlines), in their original order.
 std::vector<std::string> KeySentences(std::string_view text, std::size_t count);
