@@ -27,13 +27,18 @@ Result<Complaint> ComplaintService::Generate(const ComplaintRequest& request) co
     const auto language = kazakh ? Language::kKazakh : Language::kRussian;
     const auto& row = lot->row;
     json::object context{
-        {"customer_name", OrBlank(row.customer_name, kazakh ? "[тапсырыс берушінің атауы]" : "[наименование заказчика]")},
-        {"customer_address", OrBlank(request.customer_address, kazakh ? "[тапсырыс берушінің мекенжайы]" : "[адрес заказчика]")},
-        {"supplier_name", OrBlank(request.supplier_name, kazakh ? "[өнім берушінің атауы]" : "[наименование поставщика]")},
-        {"supplier_address", OrBlank(request.supplier_address, kazakh ? "[өнім берушінің мекенжайы]" : "[адрес поставщика]")},
+        {"customer_name",
+         OrBlank(row.customer_name, kazakh ? "[тапсырыс берушінің атауы]" : "[наименование заказчика]")},
+        {"customer_address",
+         OrBlank(request.customer_address, kazakh ? "[тапсырыс берушінің мекенжайы]" : "[адрес заказчика]")},
+        {"supplier_name",
+         OrBlank(request.supplier_name, kazakh ? "[өнім берушінің атауы]" : "[наименование поставщика]")},
+        {"supplier_address",
+         OrBlank(request.supplier_address, kazakh ? "[өнім берушінің мекенжайы]" : "[адрес поставщика]")},
         {"method", MethodName(row.method.empty() ? "tender" : row.method, language)},
-        {"announcement_number", OrBlank(request.announcement_number.empty() ? row.plan_id : request.announcement_number,
-                                        kazakh ? "[хабарландыру нөмірі]" : "[номер объявления]")},
+        {"announcement_number",
+         OrBlank(request.announcement_number.empty() ? row.plan_id : request.announcement_number,
+                 kazakh ? "[хабарландыру нөмірі]" : "[номер объявления]")},
         {"lot_number", std::to_string(lot->id)},
         {"procurement_name", row.title},
         {"protocol_date", FormatIsoDate(request.protocol_date.value_or(request.date))},
@@ -42,13 +47,15 @@ Result<Complaint> ComplaintService::Generate(const ComplaintRequest& request) co
          kazakh ? "1-бөлімде көрсетілген әрекеттер (әрекетсіздік), шешімдер."
                 : "Действия (бездействие), решения, указанные в разделе 1."},
         {"requests",
-         json::array{kazakh ? "Осы шағымды қарап, шағым жасалған әрекеттерді (әрекетсіздікті), шешімдерді заңсыз деп тану."
-                            : "Рассмотреть настоящую жалобу и признать обжалуемые действия (бездействие), решения "
-                              "незаконными.",
+         json::array{kazakh
+                         ? "Осы шағымды қарап, шағым жасалған әрекеттерді (әрекетсіздікті), шешімдерді заңсыз деп тану."
+                         : "Рассмотреть настоящую жалобу и признать обжалуемые действия (бездействие), решения "
+                           "незаконными.",
                      kazakh ? "№ " + std::to_string(lot->id) + " лот бойынша сатып алу қорытындыларын қайта қарау."
                             : "Пересмотреть итоги государственных закупок по лоту № " + std::to_string(lot->id) + "."}},
-        {"signer_name", OrBlank(request.signer_name.empty() ? request.supplier_name : request.signer_name,
-                                kazakh ? "[басшының аты-жөні]" : "[ФИО руководителя]")},
+        {"signer_name",
+         OrBlank(request.signer_name.empty() ? request.supplier_name : request.signer_name,
+                 kazakh ? "[басшының аты-жөні]" : "[ФИО руководителя]")},
     };
     if (!row.customer_bin.empty()) {
         context["customer_bin"] = row.customer_bin;

@@ -16,8 +16,8 @@ namespace zakupai::docs {
 
 struct ComplaintRequest {
     std::int64_t lot_id = 0;
-    std::string reason;                // the facts, 5–200 characters in the seed's contract
-    Date date;                         // the complaint's date
+    std::string reason;                 // the facts, 5–200 characters in the seed's contract
+    Date date;                          // the complaint's date
     std::optional<Date> protocol_date;  // when the results protocol was posted; else `date`
     std::string language = "ru";
     // Optional details of the complainant and the procurement; blanks otherwise.

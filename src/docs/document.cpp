@@ -315,16 +315,17 @@ std::string PlainText(const Document& document) {
 }
 
 Result<Document> ParseHtml(std::string_view html) {
-    constexpr int kOptions = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
-                             HTML_PARSE_NOBLANKS | HTML_PARSE_NOIMPLIED;
+    constexpr int kOptions =
+        HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_NOBLANKS;
     std::unique_ptr<xmlDoc, decltype(&xmlFreeDoc)> doc(
         htmlReadMemory(html.data(), static_cast<int>(html.size()), nullptr, "UTF-8", kOptions), &xmlFreeDoc);
+    constexpr const char* kNothing = "has no text to typeset (or nests deeper than 256 elements)";
     if (!doc) {
-        return Fail(Error::Invalid("html", "has no text to typeset"));
+        return Fail(Error::Invalid("html", kNothing));
     }
     auto document = Reader().Read(doc->children);
     if (document.blocks.empty()) {
-        return Fail(Error::Invalid("html", "has no text to typeset"));
+        return Fail(Error::Invalid("html", kNothing));
     }
     return document;
 }

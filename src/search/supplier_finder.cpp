@@ -11,7 +11,7 @@ namespace zakupai::search {
 
 namespace {
 
-constexpr int kCandidateLots = 300;
+constexpr int kCandidateLots = 200;
 constexpr float kMinSimilarity = 0.45F;  // stricter than search: a supplier is a bigger claim
 // Xapian's percent for a lot sharing only a common word with the query is low: leave those out.
 constexpr double kMinTextPercent = 30;

@@ -353,7 +353,8 @@ CREATE TABLE semantic_documents (
     UNIQUE (owner, ref_id)
 );
 CREATE INDEX semantic_documents_updated_idx ON semantic_documents (updated_at, id);
-CREATE INDEX lots_updated_idx ON lots (updated_at, id)
+CREATE INDEX lots_updated_idx ON lots (updated_at, id);
+CREATE INDEX lot_bids_supplier_status_idx ON lot_bids (supplier_bin, status)
 )SQL"},
     };
     return kMigrations;
