@@ -328,9 +328,6 @@ int Serve(const Config& config) {
     api::RegisterCalcRoutes(router, calc, metrics, clock);
     api::RegisterBillingRoutes(router, billing, clock);
     store::LotRepository lot_repository(db);
-    docs::TldrService tldr(lot_repository, calc.rules(), clock);
-    docs::ComplaintService complaints(lot_repository, *letters);
-    api::RegisterDocsRoutes(router, *letters, tldr, complaints, clock);
     api::RegisterCalendarRoutes(router, WorkCalendar::BuiltIn(), clock);
     Portal portal(config, db, clock);
     AddPortalMetrics(metrics, portal);
@@ -346,6 +343,11 @@ int Serve(const Config& config) {
     risk::RiskService risk(
         lot_repository, risk_repository, *portal.repository, calc.rules(), WorkCalendar::BuiltIn(), *risk_rules, clock);
     api::RegisterRiskRoutes(router, risk, clock);
+    docs::TldrService tldr(lot_repository, calc.rules(), clock, [&risk](std::int64_t lot_id, docs::Language language) {
+        return risk.Summary(lot_id, language == docs::Language::kKazakh);
+    });
+    docs::ComplaintService complaints(lot_repository, *letters);
+    api::RegisterDocsRoutes(router, *letters, tldr, complaints, clock);
     metrics.AddCollector([&risk](std::string& out) {
         const auto stats = risk.Stats();
         http::Metrics::CounterSample(

@@ -1,6 +1,8 @@
 // The typesetter's input and output without a server: HTML read into blocks (data cases in
 // tests/cases/docs/html_blocks.json), and PDF and DOCX whose structure is checked byte-wise
 // (the API tests open them with poppler and LibreOffice).
+#include "docs/render.hpp"
+
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -9,7 +11,6 @@
 #include <sstream>
 
 #include "docs/document.hpp"
-#include "docs/render.hpp"
 
 namespace zakupai::docs {
 namespace {
@@ -117,8 +118,13 @@ TEST(Render, PdfPagesGrowWithTheTextAndDocxIsAWordPackage) {
 
     const auto docx = RenderDocx(*long_doc, Language::kRussian);
     EXPECT_TRUE(docx.starts_with("PK\x03\x04"));
-    for (const char* part : {"[Content_Types].xml", "_rels/.rels", "word/document.xml", "word/_rels/document.xml.rels",
-                             "word/styles.xml", "word/footer1.xml", "docProps/core.xml"}) {
+    for (const char* part : {"[Content_Types].xml",
+                             "_rels/.rels",
+                             "word/document.xml",
+                             "word/_rels/document.xml.rels",
+                             "word/styles.xml",
+                             "word/footer1.xml",
+                             "docProps/core.xml"}) {
         EXPECT_NE(docx.find(part), std::string::npos) << part;
     }
 }

@@ -47,7 +47,11 @@ std::string LocalDeadline(Instant deadline) {
 
 }  // namespace
 
-std::string LotTldrJson(const store::LotRecord& lot, const calc::RuleBook& rules, Instant now, Language language) {
+std::string LotTldrJson(const store::LotRecord& lot,
+                        const calc::RuleBook& rules,
+                        Instant now,
+                        Language language,
+                        const std::optional<RiskSummary>& risks) {
     const bool ru = language == Language::kRussian;
     const auto& row = lot.row;
     // Plan amounts are without VAT (Rules 687 p.12); the gross figure uses today's standard rate.
@@ -101,6 +105,18 @@ std::string LotTldrJson(const store::LotRecord& lot, const calc::RuleBook& rules
                                     FormatMoney(securities->performance.amount)));
     }
 
+    if (risks) {
+        std::string names;
+        for (const auto& [id, name] : risks->flags) {
+            names += (names.empty() ? "" : "; ") + name;
+        }
+        const auto level = risks->level == "high"     ? (ru ? "высокий" : "жоғары")
+                           : risks->level == "medium" ? (ru ? "средний" : "орташа")
+                                                      : (ru ? "низкий" : "төмен");
+        lines.push_back(names.empty()
+                            ? fmt::format("{}: {}/100 ({})", ru ? "Риск" : "Тәуекел", risks->score, level)
+                            : fmt::format("{}: {}/100 ({}): {}", ru ? "Риск" : "Тәуекел", risks->score, level, names));
+    }
     JsonWriter w;
     w.BeginObject().Field("lot_id", lot.id).Field("language", ru ? "ru" : "kz");
     w.Key("lines").BeginArray();
@@ -128,8 +144,23 @@ std::string LotTldrJson(const store::LotRecord& lot, const calc::RuleBook& rules
     } else {
         w.Key("securities").Null();
     }
-    // Filled by the risk engine once it exists (issue 5); an empty list is not "no risks".
-    w.Key("risks").Null();
+    // null when the lot was never scored: not the same as "no red flags".
+    w.Key("risks");
+    if (risks) {
+        w.BeginObject()
+            .Field("score", risks->score)
+            .Field("level", risks->level)
+            .Field("model_version", risks->model_version)
+            .Field("evaluated_at", risks->evaluated_at)
+            .Key("flags")
+            .BeginArray();
+        for (const auto& [id, name] : risks->flags) {
+            w.BeginObject().Field("id", id).Field("name", name).EndObject();
+        }
+        w.EndArray().Field("explain", fmt::format("/risk/explain/{}", lot.id)).EndObject();
+    } else {
+        w.Null();
+    }
     return w.EndObject().Take();
 }
 
@@ -138,7 +169,7 @@ Result<std::string> TldrService::ForLot(std::int64_t lot_id, Language language) 
     if (!lot) {
         return Fail(Error::NotFound(fmt::format("Lot {} not found", lot_id)));
     }
-    return LotTldrJson(*lot, rules_, clock_.Now(), language);
+    return LotTldrJson(*lot, rules_, clock_.Now(), language, risks_ ? risks_(lot_id, language) : std::nullopt);
 }
 
 std::string TldrService::ForText(std::string_view text, Language language) const {

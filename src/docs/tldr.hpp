@@ -2,6 +2,8 @@
 // A lot's TL;DR, computed offline from its stored fields: what is bought, how much, money with
 // and without VAT, customer, method, deadline and days left in Astana time, delivery place and
 // the securities due (from the calculators). Or, for free text, its most informative sentences.
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,13 +13,29 @@
 
 namespace zakupai::docs {
 
+// The risk engine's latest word on a lot, as the TL;DR shows it.
+struct RiskSummary {
+    int score = 0;
+    std::string level;  // low | medium | high
+    std::string model_version;
+    std::string evaluated_at;
+    std::vector<std::pair<std::string, std::string>> flags;  // triggered: id, name in the language
+};
+// Looks the summary up (nullopt when the lot was never scored); wired by the composition root,
+// since the risk engine sits above this module.
+using RiskLookup = std::function<std::optional<RiskSummary>(std::int64_t lot_id, Language language)>;
+
 // The JSON object of the TL;DR (fields of the original {lot_id, lines, language} and more).
-std::string LotTldrJson(const store::LotRecord& lot, const calc::RuleBook& rules, Instant now, Language language);
+std::string LotTldrJson(const store::LotRecord& lot,
+                        const calc::RuleBook& rules,
+                        Instant now,
+                        Language language,
+                        const std::optional<RiskSummary>& risks = std::nullopt);
 
 class TldrService {
 public:
-    TldrService(store::LotRepository& lots, const calc::RuleBook& rules, const Clock& clock)
-        : lots_(lots), rules_(rules), clock_(clock) {}
+    TldrService(store::LotRepository& lots, const calc::RuleBook& rules, const Clock& clock, RiskLookup risks = {})
+        : lots_(lots), rules_(rules), clock_(clock), risks_(std::move(risks)) {}
     // kNotFound ("Lot 7 not found") for an unknown id.
     Result<std::string> ForLot(std::int64_t lot_id, Language language) const;
     // {"lot_id": null, "lines": [...], "language": ...} for free text.
@@ -27,6 +45,7 @@ private:
     store::LotRepository& lots_;
     const calc::RuleBook& rules_;
     const Clock& clock_;
+    RiskLookup risks_;
 };
 
 // The procurement method's name ("tender" → "конкурс"); the code itself when unknown.

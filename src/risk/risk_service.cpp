@@ -668,4 +668,28 @@ Result<std::string> RiskService::Explain(std::int64_t lot_id, bool kazakh) {
     return w.Take();
 }
 
+std::optional<docs::RiskSummary> RiskService::Summary(std::int64_t lot_id, bool kazakh) {
+    auto stored = repository_.LatestEvaluation(lot_id);
+    if (!stored) {
+        return std::nullopt;
+    }
+    docs::RiskSummary summary{
+        stored->score, risk_rules_.Level(stored->score), stored->model_version, stored->created_at, {}};
+    const auto texts = TextsFor(stored->model_version);
+    boost::system::error_code ec;
+    const auto flags = boost::json::parse(stored->flags, ec);
+    if (!ec && flags.is_array()) {
+        for (const auto& id : flags.as_array()) {
+            if (!id.is_string()) {
+                continue;
+            }
+            const std::string key(id.as_string());
+            const auto text = texts.find(key);
+            summary.flags.emplace_back(
+                key, text == texts.end() ? key : (kazakh ? text->second.name_kz : text->second.name_ru));
+        }
+    }
+    return summary;
+}
+
 }  // namespace zakupai::risk

@@ -13,6 +13,7 @@
 #include "calc/rules.hpp"
 #include "core/calendar.hpp"
 #include "core/error.hpp"
+#include "docs/tldr.hpp"
 #include "risk/indicators.hpp"
 #include "store/goszakup_repository.hpp"
 #include "store/lot_repository.hpp"
@@ -82,6 +83,9 @@ public:
     // The latest evaluation in words (scored now when there is none yet), in Russian and, when
     // the lot has a Kazakh title or `kazakh` is asked for, in Kazakh too. 404 when unknown.
     Result<std::string> Explain(std::int64_t lot_id, bool kazakh);
+    // The latest stored evaluation in brief, for the TL;DR; nullopt when never scored (no
+    // scoring here: a summary must stay fast and free of side effects).
+    std::optional<docs::RiskSummary> Summary(std::int64_t lot_id, bool kazakh);
     // Re-scores the lots changed since `since` (all when nullopt) in batches, off any request.
     RescoreReport Rescore(std::optional<Instant> since,
                           const std::function<void(const RescoreProgress&)>& progress = {});

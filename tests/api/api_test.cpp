@@ -356,6 +356,22 @@ TEST_P(ApiTest, RiskScoresExplainsAndRemembers) {
     EXPECT_EQ(e.at("indicators").as_array().size(), 16u);
     EXPECT_EQ(s.Call("POST", "/risk/score/5", "", key).status, 200);
 
+    // The TL;DR carries the stored evaluation: score, level, the triggered flags by name.
+    auto tldr = Body(s.Call("GET", "/tldr/5", "", key));
+    const auto& risks = tldr.at("risks").as_object();
+    EXPECT_EQ(risks.at("score").as_int64(), score.at("score").as_int64());
+    EXPECT_EQ(risks.at("level").as_string(), e.at("level").as_string());
+    EXPECT_EQ(risks.at("explain").as_string(), "/risk/explain/5");
+    ASSERT_EQ(risks.at("flags").as_array().size(), triggered.size());
+    for (std::size_t i = 0; i < triggered.size(); ++i) {
+        EXPECT_EQ(risks.at("flags").at(i).at("id").as_string(), triggered[i]);
+        EXPECT_FALSE(risks.at("flags").at(i).at("name").as_string().empty());
+    }
+    const std::string last_line(tldr.at("lines").as_array().back().as_string());
+    EXPECT_TRUE(last_line.starts_with("Риск: " + std::to_string(score.at("score").as_int64()) + "/100 (")) << last_line;
+    // A lot never scored says so with null, not with an empty list.
+    EXPECT_TRUE(Body(s.Call("GET", "/tldr/6", "", key)).at("risks").is_null());
+
     // A lot that is not stored: judged, not recorded.
     auto payload = s.Call("POST",
                           "/risk/score",
@@ -605,7 +621,7 @@ TEST_P(ApiTest, LettersAreFilledFromTemplatesForPremiumKeys) {
               "context.supplier_name");
     EXPECT_EQ(s.Call("POST", "/letters/generate", R"({"template":"tldr","context":{}})", premium).status, 422);
     auto list = Body(s.Call("GET", "/letters/templates", "", free_key));
-    EXPECT_EQ(list.at("templates").as_array().size(), 5u);
+    EXPECT_EQ(list.at("templates").as_array().size(), 6u);
 }
 
 TEST_P(ApiTest, TldrOfAStoredLotAndOfText) {

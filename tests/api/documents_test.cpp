@@ -65,8 +65,8 @@ protected:
     // LibreOffice opens the file and saves its text: a broken package fails here.
     std::string OfficeText(const std::string& path) {
         const auto profile = (dir_ / "lo-profile").string();
-        auto r = Shell("soffice -env:UserInstallation=file://" + profile + " --headless --convert-to txt:Text --outdir '" +
-                     dir_.string() + "' '" + path + "'");
+        auto r = Shell("soffice -env:UserInstallation=file://" + profile +
+                       " --headless --convert-to txt:Text --outdir '" + dir_.string() + "' '" + path + "'");
         EXPECT_EQ(r.exit_code, 0) << r.output;
         const auto txt = std::filesystem::path(path).replace_extension(".txt");
         EXPECT_TRUE(std::filesystem::exists(txt)) << "LibreOffice did not convert " << path << ": " << r.output;
@@ -114,31 +114,47 @@ TEST_P(DocumentsTest, LettersBecomePdfAndDocxThatOtherProgramsOpen) {
     auto fonts = Shell("pdffonts '" + pdf_path + "'");
     EXPECT_NE(fonts.output.find("DejaVuSerif"), std::string::npos) << fonts.output;
     const auto text = PdfText(pdf_path);
-    for (const char* expected : {"ШАҒЫМ", "ТОО «Ромашка»", "15234567-1", "Бумага офисная А4", "24.11.2026",
-                                 "27.11.2026 қоса алғанда", "Бет 1 / 2", "Бет 2 / 2", "әрекеттеріне", "Қазақстан"}) {
+    for (const char* expected : {"ШАҒЫМ",
+                                 "ТОО «Ромашка»",
+                                 "15234567-1",
+                                 "Бумага офисная А4",
+                                 "24.11.2026",
+                                 "27.11.2026 қоса алғанда",
+                                 "Бет 1 / 2",
+                                 "Бет 2 / 2",
+                                 "әрекеттеріне",
+                                 "Қазақстан"}) {
         EXPECT_NE(text.find(expected), std::string::npos) << expected << " not in:\n" << text;
     }
 
     // The same as DOCX: LibreOffice opens it and reads the same words, the table included.
-    auto docx = s.Call("POST", "/render/docx", json::serialize(json::object{{"template", "complaint"}, {"context", ComplaintContext()}}), key);
+    auto docx = s.Call("POST",
+                       "/render/docx",
+                       json::serialize(json::object{{"template", "complaint"}, {"context", ComplaintContext()}}),
+                       key);
     ASSERT_EQ(docx.status, 200) << docx.body;
     EXPECT_EQ(docx.Header("content-type"), "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
     EXPECT_TRUE(docx.body.starts_with("PK"));
     const auto office = OfficeText(Save("complaint.docx", docx.body));
-    for (const char* expected : {"ЖАЛОБА", "ТОО «Ромашка» (БИН/ИИН 031040621944)", "Номер объявления", "15234567-1",
-                                 "по 27.11.2026 включительно", "Пересмотреть итоги конкурса."}) {
+    for (const char* expected : {"ЖАЛОБА",
+                                 "ТОО «Ромашка» (БИН/ИИН 031040621944)",
+                                 "Номер объявления",
+                                 "15234567-1",
+                                 "по 27.11.2026 включительно",
+                                 "Пересмотреть итоги конкурса."}) {
         EXPECT_NE(office.find(expected), std::string::npos) << expected << " not in:\n" << office;
     }
 
     // A long table breaks across pages with its header repeated, and pages are numbered.
     std::string rows;
     for (int i = 1; i <= 120; ++i) {
-        rows += "<tr><td>" + std::to_string(i) + "</td><td>Позиция " + std::to_string(i) + " — Қағаз ӘҒҚҢӨҰҮҺІ</td><td>" +
-                std::to_string(i * 1000) + " ₸</td></tr>";
+        rows += "<tr><td>" + std::to_string(i) + "</td><td>Позиция " + std::to_string(i) +
+                " — Қағаз ӘҒҚҢӨҰҮҺІ</td><td>" + std::to_string(i * 1000) + " ₸</td></tr>";
     }
-    const std::string html = "<html lang='ru'><head><title>Спецификация</title></head><body><h1>Спецификация</h1>"
-                             "<table><thead><tr><th>№</th><th>Наименование</th><th>Сумма</th></tr></thead><tbody>" +
-                             rows + "</tbody></table><p class='sign'>Директор<br>Иванов</p></body></html>";
+    const std::string html =
+        "<html lang='ru'><head><title>Спецификация</title></head><body><h1>Спецификация</h1>"
+        "<table><thead><tr><th>№</th><th>Наименование</th><th>Сумма</th></tr></thead><tbody>" +
+        rows + "</tbody></table><p class='sign'>Директор<br>Иванов</p></body></html>";
     auto long_pdf = s.Call("POST", "/render/pdf", json::serialize(json::object{{"html", html}}), key);
     ASSERT_EQ(long_pdf.status, 200) << long_pdf.body;
     EXPECT_EQ(long_pdf.Header("content-disposition").substr(0, 30), "attachment; filename=document_");
@@ -149,7 +165,8 @@ TEST_P(DocumentsTest, LettersBecomePdfAndDocxThatOtherProgramsOpen) {
     for (int page = 1; page <= pages; ++page) {
         const auto page_text = PdfText(long_path, page);
         EXPECT_NE(page_text.find("Наименование"), std::string::npos) << "header missing on page " << page;
-        EXPECT_NE(page_text.find("Страница " + std::to_string(page) + " из " + std::to_string(pages)), std::string::npos)
+        EXPECT_NE(page_text.find("Страница " + std::to_string(page) + " из " + std::to_string(pages)),
+                  std::string::npos)
             << page_text;
     }
     const auto all = PdfText(long_path);
@@ -175,7 +192,11 @@ TEST_P(DocumentsTest, LettersBecomePdfAndDocxThatOtherProgramsOpen) {
     EXPECT_EQ(too_deep.status, 422);
     EXPECT_EQ(json::parse(too_deep.body).at("error").at("details").at(0).at("problem").as_string(),
               "has no text to typeset (or nests deeper than 256 elements)");
-    EXPECT_EQ(s.Call("POST", "/render/docx", json::serialize(json::object{{"html", std::string("\x01\x02<p>a\x00b</p>", 12)}}), key).status,
+    EXPECT_EQ(s.Call("POST",
+                     "/render/docx",
+                     json::serialize(json::object{{"html", std::string("\x01\x02<p>a\x00b</p>", 12)}}),
+                     key)
+                  .status,
               200);
     EXPECT_EQ(s.Call("POST", "/render/pdf", R"({"template": "complaint", "context": {}})", key).status, 422);
     EXPECT_EQ(s.Call("POST", "/render/pdf", "{oops", key).status, 400);
@@ -187,10 +208,11 @@ TEST_P(DocumentsTest, TheSeedsComplaintEndpointsKeepTheirContract) {
     Service& s = StartService();
     const std::string key = s.CreateKey(7101, "premium");
     const std::string title = QueryText(*db_, "SELECT title FROM lots WHERE id = 5");
-    auto r = s.Call("POST",
-                    "/api/complaint/5",
-                    R"({"reason": "  Заявка отклонена без оснований  ", "date": "2026-11-26T10:00:00+05:00", "protocol_date": "2026-11-24"})",
-                    key);
+    auto r = s.Call(
+        "POST",
+        "/api/complaint/5",
+        R"({"reason": "  Заявка отклонена без оснований  ", "date": "2026-11-26T10:00:00+05:00", "protocol_date": "2026-11-24"})",
+        key);
     ASSERT_EQ(r.status, 200) << r.body;
     auto c = json::parse(r.body).as_object();
     EXPECT_EQ(c.at("lot_id").as_int64(), 5);
@@ -209,7 +231,12 @@ TEST_P(DocumentsTest, TheSeedsComplaintEndpointsKeepTheirContract) {
     EXPECT_NE(text.find("Заявка отклонена без оснований"), std::string::npos);
 
     // Late: the protocol was posted a week before.
-    auto late = json::parse(s.Call("POST", "/api/complaint/5", R"({"reason": "Нарушение сроков", "date": "2026-11-26", "protocol_date": "2026-11-16"})", key).body);
+    auto late =
+        json::parse(s.Call("POST",
+                           "/api/complaint/5",
+                           R"({"reason": "Нарушение сроков", "date": "2026-11-26", "protocol_date": "2026-11-16"})",
+                           key)
+                        .body);
     EXPECT_TRUE(late.at("deadline").at("passed").as_bool());
     EXPECT_EQ(late.at("warnings").at(0).as_string(),
               "the 3 working days after the results protocol ended on 2026-11-19; a late complaint is not considered "
@@ -219,14 +246,17 @@ TEST_P(DocumentsTest, TheSeedsComplaintEndpointsKeepTheirContract) {
     auto field = [&](const std::string& body) {
         auto e = s.Call("POST", "/api/complaint/5", body, key);
         EXPECT_EQ(e.status, 422) << body << ": " << e.body;
-        return e.status == 422 ? std::string(json::parse(e.body).at("error").at("details").at(0).at("field").as_string()) : "";
+        return e.status == 422
+                   ? std::string(json::parse(e.body).at("error").at("details").at(0).at("field").as_string())
+                   : "";
     };
     EXPECT_EQ(field(R"({"reason": "abc"})"), "reason");
     EXPECT_EQ(field(R"({"reason": "     x     "})"), "reason");
     EXPECT_EQ(field(R"({})"), "reason");
     EXPECT_EQ(field(R"({"reason": "Нарушение сроков", "date": "2099-01-01"})"), "date");
     EXPECT_EQ(field(R"({"reason": "Нарушение сроков", "date": "2026-13-01"})"), "date");
-    EXPECT_EQ(field(R"({"reason": "Нарушение сроков", "date": "2026-11-20", "protocol_date": "2026-11-24"})"), "protocol_date");
+    EXPECT_EQ(field(R"({"reason": "Нарушение сроков", "date": "2026-11-20", "protocol_date": "2026-11-24"})"),
+              "protocol_date");
     EXPECT_EQ(field(R"({"reason": "Нарушение сроков", "supplier_bin": "123456789012"})"), "supplier_bin");
     auto missing = s.Call("POST", "/api/complaint/999999", R"({"reason": "Нарушение сроков"})", key);
     EXPECT_EQ(missing.status, 404);
@@ -234,10 +264,13 @@ TEST_P(DocumentsTest, TheSeedsComplaintEndpointsKeepTheirContract) {
     EXPECT_EQ(s.Call("POST", "/api/complaint/abc", R"({"reason": "Нарушение сроков"})", key).status, 422);
 
     // The files: both query parameters required, named complaint_{id}_{YYYYMMDD}.
-    auto no_date = s.Call("GET", "/api/complaint/5/pdf?reason=%D0%9D%D0%B0%D1%80%D1%83%D1%88%D0%B5%D0%BD%D0%B8%D0%B5", "", key);
+    auto no_date =
+        s.Call("GET", "/api/complaint/5/pdf?reason=%D0%9D%D0%B0%D1%80%D1%83%D1%88%D0%B5%D0%BD%D0%B8%D0%B5", "", key);
     EXPECT_EQ(no_date.status, 422);
     EXPECT_EQ(json::parse(no_date.body).at("error").at("details").at(0).at("field").as_string(), "date");
-    const std::string query = "?reason=%D0%9D%D0%B0%D1%80%D1%83%D1%88%D0%B5%D0%BD%D0%B8%D0%B5+%D1%81%D1%80%D0%BE%D0%BA%D0%BE%D0%B2&date=2026-11-26";
+    const std::string query =
+        "?reason=%D0%9D%D0%B0%D1%80%D1%83%D1%88%D0%B5%D0%BD%D0%B8%D0%B5+%D1%81%D1%80%D0%BE%D0%BA%D0%BE%D0%B2&date=2026-"
+        "11-26";
     auto file = s.Call("GET", "/api/complaint/5/pdf" + query, "", key);
     ASSERT_EQ(file.status, 200) << file.body;
     EXPECT_EQ(file.Header("content-disposition"), "attachment; filename=complaint_5_20261126.pdf");
