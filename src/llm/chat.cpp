@@ -1,0 +1,109 @@
+#include "llm/chat.hpp"
+
+#include <boost/json.hpp>
+
+namespace zakupai::llm {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr int kAttempts = 2;
+
+// One POST with a retry on outages (no status, 5xx, 429); any other refusal is final.
+Result<json::value> PostJson(net::Transport& transport, const std::string& path, const std::string& body) {
+    std::string problem;
+    for (int attempt = 0; attempt < kAttempts; ++attempt) {
+        auto reply = transport.PostJson(path, body);
+        if (!reply) {
+            problem = reply.error().kind + ": " + reply.error().message;
+            continue;
+        }
+        if (reply->status >= 500 || reply->status == 429) {
+            problem = "HTTP " + std::to_string(reply->status);
+            continue;
+        }
+        if (reply->status != 200) {
+            return Fail(Error{ErrorCode::kUnavailable, "HTTP " + std::to_string(reply->status), {}});
+        }
+        boost::system::error_code ec;
+        auto parsed = json::parse(reply->body, ec);
+        if (ec) {
+            problem = "an answer that is not JSON";
+            continue;
+        }
+        return parsed;
+    }
+    return Fail(Error{ErrorCode::kUnavailable, problem, {}});
+}
+
+class OpenAiChat : public ChatProvider {
+public:
+    OpenAiChat(net::Transport& transport, std::string model) : transport_(transport), model_(std::move(model)) {}
+    std::string Name() const override { return "openai"; }
+    Result<std::string> Complete(const std::string& system, const std::string& user) const override {
+        const json::object request{{"model", model_},
+                                   {"temperature", 0.1},
+                                   {"max_tokens", 400},
+                                   {"messages",
+                                    json::array{json::object{{"role", "system"}, {"content", system}},
+                                                json::object{{"role", "user"}, {"content", user}}}}};
+        auto answer = PostJson(transport_, "/v1/chat/completions", json::serialize(request));
+        if (!answer) {
+            return Fail(answer.error());
+        }
+        const auto* choices = answer->is_object() ? answer->as_object().if_contains("choices") : nullptr;
+        if (choices != nullptr && choices->is_array() && !choices->as_array().empty()) {
+            const auto* message = choices->as_array().front().is_object()
+                                      ? choices->as_array().front().as_object().if_contains("message")
+                                      : nullptr;
+            const auto* content = message != nullptr && message->is_object() ? message->as_object().if_contains("content")
+                                                                             : nullptr;
+            if (content != nullptr && content->is_string() && !content->as_string().empty()) {
+                return std::string(content->as_string());
+            }
+        }
+        return Fail(Error{ErrorCode::kUnavailable, "an answer without choices[0].message.content", {}});
+    }
+
+private:
+    net::Transport& transport_;
+    std::string model_;
+};
+
+class FlowiseChat : public ChatProvider {
+public:
+    FlowiseChat(net::Transport& transport, std::string chatflow)
+        : transport_(transport), chatflow_(std::move(chatflow)) {}
+    std::string Name() const override { return "flowise"; }
+    Result<std::string> Complete(const std::string& system, const std::string& user) const override {
+        // A chatflow has its own system prompt; ours travels in front of the question.
+        const json::object request{{"question", system + "\n\n" + user},
+                                   {"overrideConfig", json::object{{"temperature", 0.1}, {"maxTokens", 400}}}};
+        auto answer = PostJson(transport_, "/api/v1/prediction/" + chatflow_, json::serialize(request));
+        if (!answer) {
+            return Fail(answer.error());
+        }
+        const auto* text = answer->is_object() ? answer->as_object().if_contains("text") : nullptr;
+        if (text != nullptr && text->is_string() && !text->as_string().empty()) {
+            return std::string(text->as_string());
+        }
+        return Fail(Error{ErrorCode::kUnavailable, "an answer without text", {}});
+    }
+
+private:
+    net::Transport& transport_;
+    std::string chatflow_;
+};
+
+}  // namespace
+
+std::unique_ptr<ChatProvider> MakeOpenAiChat(net::Transport& transport, std::string model) {
+    return std::make_unique<OpenAiChat>(transport, std::move(model));
+}
+
+std::unique_ptr<ChatProvider> MakeFlowiseChat(net::Transport& transport, std::string chatflow) {
+    return std::make_unique<FlowiseChat>(transport, std::move(chatflow));
+}
+
+}  // namespace zakupai::llm
