@@ -16,6 +16,7 @@
 #include "ingest/batch_import.hpp"
 #include "ingest/rnu.hpp"
 #include "ingest/sync.hpp"
+#include "llm/ask.hpp"
 #include "risk/risk_service.hpp"
 #include "search/lot_index.hpp"
 #include "search/semantic_index.hpp"
@@ -82,6 +83,11 @@ void RegisterSemanticRoutes(http::Router& router,
                             store::SearchRepository& repository,
                             const Clock& clock);
 void RegisterCalendarRoutes(http::Router& router, const WorkCalendar& calendar, const Clock& clock);
+// POST /ask: answers from the knowledge base and the asked-about lots' TL;DR facts.
+void RegisterAskRoutes(http::Router& router,
+                       const llm::AskService& ask,
+                       const docs::TldrService& tldr,
+                       const Clock& clock);
 
 // The OpenAPI document served at /openapi.json (compiled in from data/openapi.json).
 std::string_view OpenApiDocument();

@@ -26,6 +26,8 @@
 #include "ingest/portal_data.hpp"
 #include "ingest/rnu.hpp"
 #include "ingest/sync.hpp"
+#include "llm/ask.hpp"
+#include "llm/chat.hpp"
 #include "net/transport.hpp"
 #include "risk/risk_service.hpp"
 #include "search/indexer.hpp"
@@ -249,6 +251,29 @@ Result<std::unique_ptr<search::LotIndex>> OpenLotIndex(const Config& config) {
     return search::LotIndex::Open((dir / "lots").string());
 }
 
+// The /ask provider, when one is configured (an OpenAI-compatible endpoint before Flowise); the
+// transport outlives the provider that uses it.
+struct Assistant {
+    std::unique_ptr<net::CurlTransport> transport;
+    std::unique_ptr<llm::ChatProvider> provider;
+};
+
+Assistant OpenAssistant(const Config& config) {
+    Assistant assistant;
+    const auto& c = config.llm;
+    if (!c.url.empty()) {
+        assistant.transport = std::make_unique<net::CurlTransport>(net::CurlOptions{c.url, c.key, c.timeout_ms});
+        assistant.provider = llm::MakeOpenAiChat(*assistant.transport, c.model);
+        spdlog::info("/ask composes answers with {} at {}", c.model, c.url);
+    } else if (!c.flowise_url.empty()) {
+        assistant.transport =
+            std::make_unique<net::CurlTransport>(net::CurlOptions{c.flowise_url, c.flowise_key, c.timeout_ms});
+        assistant.provider = llm::MakeFlowiseChat(*assistant.transport, c.flowise_chatflow);
+        spdlog::info("/ask composes answers with Flowise chatflow {} at {}", c.flowise_chatflow, c.flowise_url);
+    }
+    return assistant;
+}
+
 // The semantic index with its embedder: the offline fastText model, or the configured provider
 // (whose transport must outlive the index: declared first, destroyed last).
 struct Semantic {
@@ -343,11 +368,32 @@ int Serve(const Config& config) {
     risk::RiskService risk(
         lot_repository, risk_repository, *portal.repository, calc.rules(), WorkCalendar::BuiltIn(), *risk_rules, clock);
     api::RegisterRiskRoutes(router, risk, clock);
-    docs::TldrService tldr(lot_repository, calc.rules(), clock, [&risk](std::int64_t lot_id, docs::Language language) {
-        return risk.Summary(lot_id, language == docs::Language::kKazakh);
-    });
+    Assistant assistant = OpenAssistant(config);
+    docs::Summarizer summarizer;
+    if (assistant.provider) {
+        summarizer =
+            docs::Summarizer{assistant.provider->Name(),
+                             [provider = assistant.provider.get()](const std::string& text, docs::Language language) {
+                                 return llm::SummarizeLines(*provider, text, language == docs::Language::kKazakh);
+                             }};
+    }
+    docs::TldrService tldr(
+        lot_repository,
+        calc.rules(),
+        clock,
+        [&risk](std::int64_t lot_id, docs::Language language) {
+            return risk.Summary(lot_id, language == docs::Language::kKazakh);
+        },
+        std::move(summarizer));
     docs::ComplaintService complaints(lot_repository, *letters);
     api::RegisterDocsRoutes(router, *letters, tldr, complaints, clock);
+    auto knowledge = llm::KnowledgeBase::LoadEmbedded();
+    if (!knowledge) {
+        spdlog::critical("knowledge base: {}", knowledge.error().message);
+        return 2;
+    }
+    llm::AskService ask(**knowledge, assistant.provider.get());
+    api::RegisterAskRoutes(router, ask, tldr, clock);
     metrics.AddCollector([&risk](std::string& out) {
         const auto stats = risk.Stats();
         http::Metrics::CounterSample(

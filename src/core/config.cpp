@@ -143,6 +143,27 @@ std::vector<Setting> Settings() {
                            600'000,
                            &Config::search,
                            &SearchConfig::embeddings_timeout_ms));
+    s.push_back(UrlSetting("llm.url", "ZAKUPAI_LLM_URL", &Config::llm, &LlmConfig::url));
+    s.push_back(UrlSetting("llm.flowise_url", "ZAKUPAI_FLOWISE_URL", &Config::llm, &LlmConfig::flowise_url));
+    s.push_back({"llm.model", "ZAKUPAI_LLM_MODEL", [](Config& c, const std::string& v) -> std::optional<std::string> {
+                     if (v.empty()) {
+                         return "must not be empty";
+                     }
+                     c.llm.model = v;
+                     return std::nullopt;
+                 }});
+    s.push_back({"llm.flowise_chatflow",
+                 "ZAKUPAI_FLOWISE_CHATFLOW",
+                 [](Config& c, const std::string& v) -> std::optional<std::string> {
+                     // It becomes a path segment: an id, not a path.
+                     if (v.empty() || v.find_first_of("/?#% ") != std::string::npos) {
+                         return "must be a chatflow id (no '/', '?', '#', '%' or spaces)";
+                     }
+                     c.llm.flowise_chatflow = v;
+                     return std::nullopt;
+                 }});
+    s.push_back(
+        IntSetting("llm.timeout_ms", "ZAKUPAI_LLM_TIMEOUT_MS", 100, 600'000, &Config::llm, &LlmConfig::timeout_ms));
     s.push_back({"risk.rules_file",
                  "ZAKUPAI_RISK_RULES_FILE",
                  [](Config& c, const std::string& v) -> std::optional<std::string> {
@@ -412,13 +433,21 @@ Result<Config> LoadConfig(const std::string& file_path, const std::map<std::stri
             problems.push_back({"ZAKUPAI_GOSZAKUP_TOKEN_FILE", *problem});
         }
     }
-    if (auto it = env.find("ZAKUPAI_EMBEDDINGS_KEY"); it != env.end()) {
-        config.search.embeddings_key = it->second;
-    }
-    if (auto it = env.find("ZAKUPAI_EMBEDDINGS_KEY_FILE"); it != env.end()) {
-        if (auto problem = ReadSecretFile(it->second, config.search.embeddings_key)) {
-            problems.push_back({"ZAKUPAI_EMBEDDINGS_KEY_FILE", *problem});
+    // Provider keys: from the environment or a file, never from the config file.
+    for (const auto& [name, secret] : {std::pair{"ZAKUPAI_LLM_KEY", &config.llm.key},
+                                       std::pair{"ZAKUPAI_FLOWISE_KEY", &config.llm.flowise_key},
+                                       std::pair{"ZAKUPAI_EMBEDDINGS_KEY", &config.search.embeddings_key}}) {
+        if (auto it = env.find(name); it != env.end()) {
+            *secret = it->second;
         }
+        if (auto it = env.find(std::string(name) + "_FILE"); it != env.end()) {
+            if (auto problem = ReadSecretFile(it->second, *secret)) {
+                problems.push_back({std::string(name) + "_FILE", *problem});
+            }
+        }
+    }
+    if (!config.llm.flowise_url.empty() && config.llm.flowise_chatflow.empty()) {
+        problems.push_back({"ZAKUPAI_FLOWISE_CHATFLOW", "is required when ZAKUPAI_FLOWISE_URL is set"});
     }
     if (!config.admin_key.empty() && config.admin_key.size() < 16) {
         problems.push_back({"ZAKUPAI_ADMIN_KEY", "must be at least 16 characters"});

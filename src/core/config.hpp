@@ -69,6 +69,17 @@ struct SearchConfig {
     int embeddings_timeout_ms = 10'000;
 };
 
+// Optional chat providers for /ask: an OpenAI-compatible endpoint first, else Flowise.
+struct LlmConfig {
+    std::string url;  // OpenAI-compatible base URL
+    std::string model = "gpt-4o-mini";
+    std::string key;  // secret: env or *_FILE only
+    std::string flowise_url;
+    std::string flowise_chatflow;
+    std::string flowise_key;  // secret
+    int timeout_ms = 10'000;
+};
+
 struct RiskConfig {
     std::string rules_file;  // overrides data/risk_rules.json key by key; empty = the built-in rules
 };
@@ -82,6 +93,7 @@ struct Config {
     ImportConfig import;
     RiskConfig risk;
     SearchConfig search;
+    LlmConfig llm;
     std::map<std::string, PlanLimits> plans;  // free, premium, service, admin
     std::string admin_key;                    // optional bootstrap admin key (secret)
     std::string port_file;                    // where serve writes the bound port (tests use port 0)

@@ -173,13 +173,32 @@ Result<std::string> TldrService::ForLot(std::int64_t lot_id, Language language) 
 }
 
 std::string TldrService::ForText(std::string_view text, Language language) const {
+    std::vector<std::string> lines;
+    std::string source = "offline";
+    std::string fallback_reason;
+    if (summarizer_.run) {
+        auto composed = summarizer_.run(std::string(text), language);
+        if (composed && !composed->empty()) {
+            lines = std::move(*composed);
+            source = summarizer_.name;
+        } else {
+            fallback_reason = summarizer_.name + ": " + (composed ? "no lines" : composed.error().message);
+        }
+    }
+    if (lines.empty()) {
+        lines = KeySentences(text, 3);
+    }
     JsonWriter w;
     w.BeginObject().Key("lot_id").Null().Field("language", language == Language::kRussian ? "ru" : "kz");
     w.Key("lines").BeginArray();
-    for (const auto& sentence : KeySentences(text, 3)) {
-        w.String(sentence);
+    for (const auto& line : lines) {
+        w.String(line);
     }
-    return w.EndArray().EndObject().Take();
+    w.EndArray().Field("source", source);
+    if (!fallback_reason.empty()) {
+        w.Field("fallback_reason", fallback_reason);
+    }
+    return w.EndObject().Take();
 }
 
 std::vector<std::string> KeySentences(std::string_view text, std::size_t count) {

@@ -25,6 +25,13 @@ struct RiskSummary {
 // since the risk engine sits above this module.
 using RiskLookup = std::function<std::optional<RiskSummary>(std::int64_t lot_id, Language language)>;
 
+// Free text to TL;DR lines by a language model, when one is configured: the provider's name and
+// the call (a failure falls back to the extractive lines).
+struct Summarizer {
+    std::string name;
+    std::function<Result<std::vector<std::string>>(const std::string& text, Language language)> run;
+};
+
 // The JSON object of the TL;DR (fields of the original {lot_id, lines, language} and more).
 std::string LotTldrJson(const store::LotRecord& lot,
                         const calc::RuleBook& rules,
@@ -34,11 +41,16 @@ std::string LotTldrJson(const store::LotRecord& lot,
 
 class TldrService {
 public:
-    TldrService(store::LotRepository& lots, const calc::RuleBook& rules, const Clock& clock, RiskLookup risks = {})
-        : lots_(lots), rules_(rules), clock_(clock), risks_(std::move(risks)) {}
+    TldrService(store::LotRepository& lots,
+                const calc::RuleBook& rules,
+                const Clock& clock,
+                RiskLookup risks = {},
+                Summarizer summarizer = {})
+        : lots_(lots), rules_(rules), clock_(clock), risks_(std::move(risks)), summarizer_(std::move(summarizer)) {}
     // kNotFound ("Lot 7 not found") for an unknown id.
     Result<std::string> ForLot(std::int64_t lot_id, Language language) const;
-    // {"lot_id": null, "lines": [...], "language": ...} for free text.
+    // {"lot_id": null, "lines": [...], "language": ..., "source": offline|<provider>} for free
+    // text: the provider's lines when one is configured and answers, else the key sentences.
     std::string ForText(std::string_view text, Language language) const;
 
 private:
@@ -46,6 +58,7 @@ private:
     const calc::RuleBook& rules_;
     const Clock& clock_;
     RiskLookup risks_;
+    Summarizer summarizer_;
 };
 
 // The procurement method's name ("tender" → "конкурс"); the code itself when unknown.

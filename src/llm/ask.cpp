@@ -13,8 +13,8 @@ namespace {
 constexpr int kMinPercent = 45;
 
 std::size_t Characters(const std::string& text) {
-    return static_cast<std::size_t>(
-        std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U; }));
+    return static_cast<std::size_t>(std::count_if(
+        text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U; }));
 }
 
 // Byte offset of the n-th character.
@@ -89,7 +89,8 @@ Answer AskService::Ask(const std::string& question, const std::vector<LotFacts>&
         }
         if (best != nullptr) {
             parts.push_back(fmt::format("**Лот {}**: {}", lot.lot_id, *best));
-            answer.sources.push_back(Source{"lot:" + std::to_string(lot.lot_id), lot.title, fmt::format("/tldr/{}", lot.lot_id)});
+            answer.sources.push_back(
+                Source{"lot:" + std::to_string(lot.lot_id), lot.title, fmt::format("/tldr/{}", lot.lot_id)});
         }
     }
     // Then the best article, found by the index (title and keywords count), and within it the
@@ -101,7 +102,7 @@ Answer AskService::Ask(const std::string& question, const std::vector<LotFacts>&
         Covers(kb_.articles()[passages.front().article], asked_set)) {
         article = &kb_.articles()[passages.front().article];
         struct Ranked {
-            std::size_t shared = 0;     // distinct question words in the paragraph
+            std::size_t shared = 0;      // distinct question words in the paragraph
             std::size_t index_rank = 0;  // the index's order among this article's paragraphs
             std::size_t paragraph = 0;
         };
@@ -161,6 +162,35 @@ Answer AskService::Ask(const std::string& question, const std::vector<LotFacts>&
         }
     }
     return answer;
+}
+
+Result<std::vector<std::string>> SummarizeLines(const ChatProvider& provider, const std::string& text, bool kazakh) {
+    const std::string system =
+        std::string(
+            "Сократи текст государственной закупки до трёх коротких строк: что закупают, сколько и на какую "
+            "сумму, какие сроки. Только факты из текста, без вступлений. ") +
+        (kazakh ? "Жауапты қазақ тілінде жаз." : "Пиши по-русски.");
+    auto composed = provider.Complete(system, "Контекст:\n" + text);
+    if (!composed) {
+        return Fail(composed.error());
+    }
+    std::vector<std::string> lines;
+    std::size_t start = 0;
+    while (start < composed->size() && lines.size() < 3) {
+        const auto end = std::min(composed->find('\n', start), composed->size());
+        std::string line = composed->substr(start, end - start);
+        start = end + 1;
+        // Models like list markers; the TL;DR's lines have none.
+        const auto first = line.find_first_not_of(" \t-*•0123456789.)");
+        if (first == std::string::npos) {
+            continue;
+        }
+        lines.push_back(Shorten(line.substr(first), 200));
+    }
+    if (lines.empty()) {
+        return Fail(Error{ErrorCode::kUnavailable, "an empty summary", {}});
+    }
+    return lines;
 }
 
 }  // namespace zakupai::llm

@@ -47,6 +47,10 @@ private:
     const ChatProvider* provider_;
 };
 
+// A procurement text in at most three short lines (what, how much, when), by the provider; the
+// lines are cut to 200 characters each. 503 when the provider fails or says nothing.
+Result<std::vector<std::string>> SummarizeLines(const ChatProvider& provider, const std::string& text, bool kazakh);
+
 // The first `limit` characters, cut at a sentence or word end, with "…" when cut.
 std::string Shorten(const std::string& text, std::size_t limit);
 

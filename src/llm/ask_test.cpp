@@ -2,13 +2,13 @@
 // (tests/cases/llm/ask.json), unrelated questions get a polite refusal with no sources, answers
 // stay within 500 characters, the asked-about lots' facts are quoted, and a provider's answer
 // replaces the extract only when it works.
+#include "llm/ask.hpp"
+
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
 #include <fstream>
 #include <sstream>
-
-#include "llm/ask.hpp"
 
 namespace zakupai::llm {
 namespace {
@@ -16,8 +16,8 @@ namespace {
 namespace json = boost::json;
 
 std::size_t Characters(const std::string& text) {
-    return static_cast<std::size_t>(
-        std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U; }));
+    return static_cast<std::size_t>(std::count_if(
+        text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U; }));
 }
 
 const KnowledgeBase& Kb() {
@@ -39,19 +39,23 @@ TEST(KnowledgeBase, EveryTopicIsThere) {
         }
     }
     std::sort(ids.begin(), ids.end());
-    EXPECT_EQ(ids, (std::vector<std::string>{"complaints", "deadlines", "dumping", "penalties", "rnu", "securities", "vat"}));
+    EXPECT_EQ(
+        ids, (std::vector<std::string>{"complaints", "deadlines", "dumping", "penalties", "rnu", "securities", "vat"}));
 }
 
 TEST(KnowledgeBase, BrokenArticlesAreRefusedByName) {
     EXPECT_EQ(KnowledgeBase::FromFiles({{"a.md", "no front matter"}}).error().message, "kb/a.md: no front matter");
-    EXPECT_EQ(KnowledgeBase::FromFiles({{"a.md", "---\nid: a\n"}}).error().message, "kb/a.md: front matter is not closed");
+    EXPECT_EQ(KnowledgeBase::FromFiles({{"a.md", "---\nid: a\n"}}).error().message,
+              "kb/a.md: front matter is not closed");
     EXPECT_EQ(KnowledgeBase::FromFiles({{"a.md", "---\ntitle: A\n---\ntext"}}).error().message,
               "kb/a.md: id and title are required");
-    EXPECT_EQ(KnowledgeBase::FromFiles({{"a.md", "---\nid: a\ntitle: A\n---\n\n"}}).error().message, "kb/a.md: no text");
-    EXPECT_EQ(KnowledgeBase::FromFiles({{"a.md", "---\nid: a\ntitle: A\n---\nx"}, {"b.md", "---\nid: a\ntitle: B\n---\ny"}})
-                  .error()
-                  .message,
-              "kb/b.md: duplicate id a");
+    EXPECT_EQ(KnowledgeBase::FromFiles({{"a.md", "---\nid: a\ntitle: A\n---\n\n"}}).error().message,
+              "kb/a.md: no text");
+    EXPECT_EQ(
+        KnowledgeBase::FromFiles({{"a.md", "---\nid: a\ntitle: A\n---\nx"}, {"b.md", "---\nid: a\ntitle: B\n---\ny"}})
+            .error()
+            .message,
+        "kb/b.md: duplicate id a");
 }
 
 TEST(Ask, EachTopicAnswersFromItsArticleAndOtherQuestionsAreDeclined) {
@@ -85,7 +89,8 @@ TEST(Ask, TheAskedAboutLotsFactsAreQuotedFirst) {
     const AskService ask(Kb(), nullptr);
     const std::vector<LotFacts> lots{{5,
                                       "Бумага офисная",
-                                      {"Предмет закупки: Бумага офисная", "Сумма без НДС: 1 000 000,00 ₸",
+                                      {"Предмет закупки: Бумага офисная",
+                                       "Сумма без НДС: 1 000 000,00 ₸",
                                        "Обеспечение заявки: 10 000,00 ₸; обеспечение исполнения: 30 000,00 ₸"}}};
     const auto answer = ask.Ask("Какое обеспечение заявки по этому лоту?", lots);
     ASSERT_TRUE(answer.found);

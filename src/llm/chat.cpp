@@ -57,8 +57,8 @@ public:
             const auto* message = choices->as_array().front().is_object()
                                       ? choices->as_array().front().as_object().if_contains("message")
                                       : nullptr;
-            const auto* content = message != nullptr && message->is_object() ? message->as_object().if_contains("content")
-                                                                             : nullptr;
+            const auto* content =
+                message != nullptr && message->is_object() ? message->as_object().if_contains("content") : nullptr;
             if (content != nullptr && content->is_string() && !content->as_string().empty()) {
                 return std::string(content->as_string());
             }

@@ -1,11 +1,13 @@
-// A stand-in for the language-model providers in tests: an OpenAI-compatible
-// POST /v1/embeddings whose vectors are words hashed into --dim buckets (deterministic, so a
-// text shares a direction with texts that share its words), behind a Bearer key, with faults
-// injected on demand.
+// A stand-in for the language-model providers in tests, behind a Bearer key, with faults
+// injected on demand:
+//   POST /v1/embeddings          vectors of words hashed into --dim buckets (deterministic, so a
+//                                text shares a direction with texts that share its words)
+//   POST /v1/chat/completions    "[fake <model>] " + the first context line it was given
+//   POST /api/v1/prediction/{id} Flowise: {"text": "[flowise <id>] " + the first context line}
 //
 // Control API (no auth):
 //   POST /__control/fault  {"kind": "500|timeout|garbage", "count": 1, "delay_ms": 3000}
-//   GET  /__control/stats  {"embedding_requests", "embedded_texts"}
+//   GET  /__control/stats  {"embedding_requests", "embedded_texts", "chat_requests", "last_prompt"}
 #include <CLI/CLI.hpp>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -87,6 +89,12 @@ public:
         if (target == "/v1/embeddings" && req.method() == http::verb::post) {
             return Embeddings(req.body());
         }
+        if (target == "/v1/chat/completions" && req.method() == http::verb::post) {
+            return Chat(req.body());
+        }
+        if (target.rfind("/api/v1/prediction/", 0) == 0 && req.method() == http::verb::post) {
+            return Prediction(target.substr(std::string("/api/v1/prediction/").size()), req.body());
+        }
         return Reply(404, R"({"error":{"message":"no such route"}})");
     }
 
@@ -137,6 +145,62 @@ private:
                                                   {"model", request->contains("model") ? request->at("model") : ""}}));
     }
 
+    // The line after "Контекст:" in a prompt: proof the answer was built from what was sent.
+    static std::string FirstContextLine(const std::string& prompt) {
+        const auto at = prompt.find("Контекст:\n");
+        if (at == std::string::npos) {
+            return "";
+        }
+        const auto start = at + std::string("Контекст:\n").size();
+        return prompt.substr(start, prompt.find('\n', start) - start);
+    }
+
+    http::response<http::string_body> Chat(const std::string& body) {
+        boost::system::error_code ec;
+        auto parsed = json::parse(body, ec);
+        const auto* request = !ec ? parsed.if_object() : nullptr;
+        const auto* messages = request != nullptr ? request->if_contains("messages") : nullptr;
+        if (messages == nullptr || !messages->is_array() || messages->as_array().empty()) {
+            return Reply(400, R"({"error":{"message":"messages is required"}})");
+        }
+        const std::string prompt(messages->as_array().back().at("content").as_string());
+        const std::string model(request->contains("model") ? std::string(request->at("model").as_string()) : "");
+        {
+            std::lock_guard lock(mutex_);
+            ++chats_;
+            last_prompt_ = prompt;
+        }
+        const std::string content = "[fake " + model + "] " + FirstContextLine(prompt);
+        return Reply(
+            200,
+            json::serialize(json::object{
+                {"object", "chat.completion"},
+                {"model", model},
+                {"choices",
+                 json::array{json::object{{"index", 0},
+                                          {"finish_reason", "stop"},
+                                          {"message", json::object{{"role", "assistant"}, {"content", content}}}}}}}));
+    }
+
+    http::response<http::string_body> Prediction(const std::string& chatflow, const std::string& body) {
+        boost::system::error_code ec;
+        auto parsed = json::parse(body, ec);
+        const auto* request = !ec ? parsed.if_object() : nullptr;
+        const auto* question = request != nullptr ? request->if_contains("question") : nullptr;
+        if (question == nullptr || !question->is_string()) {
+            return Reply(400, R"({"error":"question is required"})");
+        }
+        {
+            std::lock_guard lock(mutex_);
+            ++chats_;
+            last_prompt_ = std::string(question->as_string());
+        }
+        return Reply(
+            200,
+            json::serialize(json::object{
+                {"text", "[flowise " + chatflow + "] " + FirstContextLine(std::string(question->as_string()))}}));
+    }
+
     http::response<http::string_body> Control(const http::request<http::string_body>& req, const std::string& target) {
         std::lock_guard lock(mutex_);
         if (target == "/__control/fault") {
@@ -153,10 +217,12 @@ private:
         } else if (target != "/__control/stats") {
             return Reply(404, R"({"error":"unknown control"})");
         }
-        return Reply(
-            200,
-            json::serialize(json::object{
-                {"embedding_requests", requests_}, {"embedded_texts", texts_}, {"faults_left", faults_.size()}}));
+        return Reply(200,
+                     json::serialize(json::object{{"embedding_requests", requests_},
+                                                  {"embedded_texts", texts_},
+                                                  {"chat_requests", chats_},
+                                                  {"last_prompt", last_prompt_},
+                                                  {"faults_left", faults_.size()}}));
     }
 
     std::string key_;
@@ -165,6 +231,8 @@ private:
     std::deque<Fault> faults_;
     std::int64_t requests_ = 0;
     std::int64_t texts_ = 0;
+    std::int64_t chats_ = 0;
+    std::string last_prompt_;
 };
 
 void Serve(FakeLlm& llm, tcp::socket socket) {

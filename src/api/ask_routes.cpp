@@ -1,0 +1,85 @@
+// POST /ask: the assistant's short answer with its sources (offline from the knowledge base and
+// the asked-about lots, or composed by a configured provider from the same text).
+#include <fmt/format.h>
+
+#include <boost/json.hpp>
+
+#include "api/api.hpp"
+#include "core/json.hpp"
+
+namespace zakupai::api {
+
+namespace json = boost::json;
+
+void RegisterAskRoutes(http::Router& router,
+                       const llm::AskService& ask,
+                       const docs::TldrService& tldr,
+                       const Clock& clock) {
+    router.Add("POST", "/ask", [&ask, &tldr, &clock](http::Request& request) {
+        auto body = ParseJsonObject(request.body);
+        if (!body) {
+            return http::ErrorResponse(body.error(), request.request_id);
+        }
+        JsonFields f(*body);
+        const auto question = f.String({"question", "q"}, 3, 1000, true);
+        const auto lang = f.Choice({"language", "lang"}, {"ru", "kz", "kk"}, false).value_or("ru");
+        std::vector<std::int64_t> lot_ids;
+        if (const auto* ids = body->if_contains("lot_ids"); ids != nullptr && !ids->is_null()) {
+            if (!ids->is_array() || ids->as_array().size() > 10) {
+                f.Problem("lot_ids", "must be a list of at most 10 lot ids");
+            } else {
+                for (std::size_t i = 0; i < ids->as_array().size(); ++i) {
+                    const auto& id = ids->as_array()[i];
+                    if (!id.is_int64() || id.as_int64() < 1) {
+                        f.Problem(fmt::format("lot_ids[{}]", i), "must be a positive integer");
+                    } else {
+                        lot_ids.push_back(id.as_int64());
+                    }
+                }
+            }
+        }
+        if (auto ok = f.Finish(); !ok) {
+            return http::ErrorResponse(ok.error(), request.request_id);
+        }
+        const auto language = lang == "ru" ? docs::Language::kRussian : docs::Language::kKazakh;
+        std::vector<llm::LotFacts> lots;
+        for (std::size_t i = 0; i < lot_ids.size(); ++i) {
+            auto summary = tldr.ForLot(lot_ids[i], language);
+            if (!summary) {
+                return http::ErrorResponse(
+                    Error::Invalid(fmt::format("lot_ids[{}]", i), fmt::format("lot {} not found", lot_ids[i])),
+                    request.request_id);
+            }
+            const auto parsed = json::parse(*summary).as_object();
+            llm::LotFacts facts{lot_ids[i], std::string(parsed.at("title").as_string()), {}};
+            for (const auto& line : parsed.at("lines").as_array()) {
+                facts.lines.emplace_back(line.as_string());
+            }
+            lots.push_back(std::move(facts));
+        }
+        const auto answer = ask.Ask(*question, lots);
+        JsonWriter w;
+        w.BeginObject()
+            .Field("question", *question)
+            .Field("answer", answer.text)
+            .Field("found", answer.found)
+            .Field("source", answer.source)
+            .Key("sources")
+            .BeginArray();
+        for (const auto& source : answer.sources) {
+            w.BeginObject()
+                .Field("id", source.id)
+                .Field("title", source.title)
+                .Field("reference", source.reference)
+                .EndObject();
+        }
+        w.EndArray().Field("language", "ru");
+        if (!answer.fallback_reason.empty()) {
+            w.Field("fallback_reason", answer.fallback_reason);
+        }
+        w.EndObject();
+        return http::Response::Json(WithMeta(w.Take(), request.request_id, clock.Now()));
+    });
+}
+
+}  // namespace zakupai::api
