@@ -4,7 +4,7 @@
 DATA_DIR ?= $(CURDIR)/var
 PORT ?= 8080
 
-.PHONY: run test setup build build-release bench bench-ingest bench-risk bench-search format format-check tidy clean
+.PHONY: run test setup build build-release bench bench-ingest bench-risk bench-search bench-docs format format-check tidy clean
 
 setup:
 	@scripts/setup
@@ -30,7 +30,7 @@ run: build-release
 test: setup
 	@scripts/test
 
-bench: build-release bench-ingest bench-risk bench-search
+bench: build-release bench-ingest bench-risk bench-search bench-docs
 	@scripts/setup --bench
 	@bench/http/run
 
@@ -39,6 +39,9 @@ bench-risk: build-release
 
 bench-search: build-release
 	@bench/search/run
+
+bench-docs: build-release
+	@bench/docs/run
 
 bench-ingest: build-release
 	cmake --build --preset release --target fake_ows

@@ -600,15 +600,19 @@ int ReindexCommand(const Config& config, bool with_semantic) {
     search::Indexer indexer(repository, **index);
     const bool terminal = ::isatty(STDERR_FILENO) == 1;
     const auto started = std::chrono::steady_clock::now();
-    const auto done = indexer.Rebuild([&](std::int64_t n, std::int64_t total) {
-        if (terminal) {
-            DrawProgress(n,
-                         total,
-                         "lots",
-                         "indexed",
-                         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-        }
-    });
+    // A progress bar on a terminal; nothing in a pipe or a log.
+    auto progress = [terminal](const char* unit, const char* verb) {
+        return [terminal, unit, verb, since = std::chrono::steady_clock::now()](std::int64_t n, std::int64_t total) {
+            if (terminal) {
+                DrawProgress(n,
+                             total,
+                             unit,
+                             verb,
+                             std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count());
+            }
+        };
+    };
+    const auto done = indexer.Rebuild(progress("lots", "indexed"));
     if (terminal) {
         std::cerr << "\n";
     }
@@ -619,16 +623,7 @@ int ReindexCommand(const Config& config, bool with_semantic) {
         // Under the full-text index's lock, so no server writes the vector files meanwhile.
         auto semantic = OpenSemantic(config, repository);
         const auto semantic_started = std::chrono::steady_clock::now();
-        auto embedded = semantic.index->Rebuild([&](std::int64_t n, std::int64_t total) {
-            if (terminal) {
-                DrawProgress(
-                    n,
-                    total,
-                    "texts",
-                    "embedded",
-                    std::chrono::duration<double>(std::chrono::steady_clock::now() - semantic_started).count());
-            }
-        });
+        auto embedded = semantic.index->Rebuild(progress("texts", "embedded"));
         if (terminal) {
             std::cerr << "\n";
         }

@@ -40,14 +40,11 @@ std::string Markup(const std::vector<Run>& runs) {
         }
         std::unique_ptr<gchar, decltype(&g_free)> escaped(
             g_markup_escape_text(run.text.data(), static_cast<gssize>(run.text.size())), &g_free);
-        std::string text(escaped.get());
-        if (run.italic) {
-            text = "<i>" + text + "</i>";
-        }
-        if (run.bold) {
-            text = "<b>" + text + "</b>";
-        }
-        out += text;
+        out += run.bold ? "<b>" : "";
+        out += run.italic ? "<i>" : "";
+        out += escaped.get();
+        out += run.italic ? "</i>" : "";
+        out += run.bold ? "</b>" : "";
     }
     return out;
 }

@@ -10,31 +10,21 @@ namespace {
 
 constexpr int kAttempts = 2;
 
-// One POST with a retry on outages (no status, 5xx, 429); any other refusal is final.
+// One POST, tried again on outages; a refusal or a body that is not JSON is final.
 Result<json::value> PostJson(net::Transport& transport, const std::string& path, const std::string& body) {
-    std::string problem;
-    for (int attempt = 0; attempt < kAttempts; ++attempt) {
-        auto reply = transport.PostJson(path, body);
-        if (!reply) {
-            problem = reply.error().kind + ": " + reply.error().message;
-            continue;
-        }
-        if (reply->status >= 500 || reply->status == 429) {
-            problem = "HTTP " + std::to_string(reply->status);
-            continue;
-        }
-        if (reply->status != 200) {
-            return Fail(Error{ErrorCode::kUnavailable, "HTTP " + std::to_string(reply->status), {}});
-        }
-        boost::system::error_code ec;
-        auto parsed = json::parse(reply->body, ec);
-        if (ec) {
-            problem = "an answer that is not JSON";
-            continue;
-        }
-        return parsed;
+    auto reply = net::PostJsonRetrying(transport, path, body, kAttempts);
+    if (!reply) {
+        return Fail(Error{ErrorCode::kUnavailable, reply.error(), {}});
     }
-    return Fail(Error{ErrorCode::kUnavailable, problem, {}});
+    if (reply->status != 200) {
+        return Fail(Error{ErrorCode::kUnavailable, "HTTP " + std::to_string(reply->status), {}});
+    }
+    boost::system::error_code ec;
+    auto parsed = json::parse(reply->body, ec);
+    if (ec) {
+        return Fail(Error{ErrorCode::kUnavailable, "an answer that is not JSON", {}});
+    }
+    return parsed;
 }
 
 class OpenAiChat : public ChatProvider {

@@ -245,45 +245,40 @@ Result<std::int64_t> SemanticIndex::Rebuild(const std::function<void(std::int64_
 Result<std::int64_t> SemanticIndex::CatchUpState(const std::shared_ptr<const State>& state) {
     std::int64_t count = 0;
     // One batch of each per call, so a rebuild can report progress and stop between batches.
-    const auto lots = repository_.ChangedAfter(state->lots_cursor, kBatch);
-    if (!lots.empty()) {
+    // Embeds one batch of rows into a graph and moves its cursor past them.
+    auto embed = [&](const auto& rows, auto text_of, VectorIndex& graph, store::IndexCursor& cursor) -> Result<void> {
+        if (rows.empty()) {
+            return {};
+        }
         std::vector<std::string> texts;
-        texts.reserve(lots.size());
-        for (const auto& lot : lots) {
-            texts.push_back(LotText(lot));
+        std::vector<std::int64_t> ids;
+        texts.reserve(rows.size());
+        ids.reserve(rows.size());
+        for (const auto& row : rows) {
+            texts.push_back(text_of(row));
+            ids.push_back(row.id);
         }
         auto vectors = state->embedder->Embed(texts);
         if (!vectors) {
             return Fail(vectors.error());
         }
-        std::vector<std::int64_t> ids;
-        ids.reserve(lots.size());
-        for (const auto& lot : lots) {
-            ids.push_back(lot.id);
-        }
-        state->lots->UpsertBatch(ids, *vectors, options_.training.threads);
-        state->lots_cursor = store::IndexCursor{lots.back().updated_at, lots.back().id};
-        count += static_cast<std::int64_t>(lots.size());
+        graph.UpsertBatch(ids, *vectors, options_.training.threads);
+        cursor = store::IndexCursor{rows.back().updated_at, rows.back().id};
+        count += static_cast<std::int64_t>(rows.size());
+        return {};
+    };
+    if (auto ok =
+            embed(repository_.ChangedAfter(state->lots_cursor, kBatch), LotText, *state->lots, state->lots_cursor);
+        !ok) {
+        return Fail(ok.error());
     }
-    const auto documents = repository_.DocumentsChangedAfter(state->documents_cursor, kBatch);
-    if (!documents.empty()) {
-        std::vector<std::string> texts;
-        texts.reserve(documents.size());
-        for (const auto& document : documents) {
-            texts.push_back(document.text);
-        }
-        auto vectors = state->embedder->Embed(texts);
-        if (!vectors) {
-            return Fail(vectors.error());
-        }
-        std::vector<std::int64_t> ids;
-        ids.reserve(documents.size());
-        for (const auto& document : documents) {
-            ids.push_back(document.id);
-        }
-        state->documents->UpsertBatch(ids, *vectors, options_.training.threads);
-        state->documents_cursor = store::IndexCursor{documents.back().updated_at, documents.back().id};
-        count += static_cast<std::int64_t>(documents.size());
+    if (auto ok = embed(
+            repository_.DocumentsChangedAfter(state->documents_cursor, kBatch),
+            [](const store::StoredDocument& d) { return d.text; },
+            *state->documents,
+            state->documents_cursor);
+        !ok) {
+        return Fail(ok.error());
     }
     if (count > 0) {
         state->dirty = true;

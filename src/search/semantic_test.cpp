@@ -212,17 +212,25 @@ TEST(OpenAiEmbedder, RefusalsAndBrokenAnswersBecomeUnavailable) {
     EXPECT_EQ(refused.error().message, "embeddings provider answered HTTP 401");
     EXPECT_EQ(transport.bodies.size(), 1U);  // not retried
 
-    for (const char* broken : {"not json",
-                               R"({"data":[]})",
-                               R"({"data":[{"index":0,"embedding":[]}]})",
-                               R"({"data":[{"index":5,"embedding":[1,2]}]})",
-                               R"({"data":"x"})"}) {
+    // Each kind of broken answer, one at a time: named, never a crash or a wrong vector.
+    for (const auto& [broken, problem] : std::vector<std::pair<const char*, const char*>>{
+             {"not json", "an answer without one embedding per input"},
+             {R"({"data":[]})", "an answer without one embedding per input"},
+             {R"({"data":"x"})", "an answer without one embedding per input"},
+             {R"({"data":[{"index":0,"embedding":[]}]})", "an answer with missing or uneven embeddings"},
+             {R"({"data":[{"index":5,"embedding":[1,2]}]})", "an answer with missing or uneven embeddings"},
+             {R"({"data":[{"index":0}]})", "an answer with missing or uneven embeddings"}}) {
         transport.script.push_back(net::HttpReply{200, broken, std::nullopt});
+        auto garbage = embedder.Embed({"a"});
+        ASSERT_FALSE(garbage.has_value()) << broken;
+        EXPECT_EQ(garbage.error().code, ErrorCode::kUnavailable);
+        EXPECT_EQ(garbage.error().message, std::string("embeddings provider failed: ") + problem) << broken;
     }
-    auto garbage = embedder.Embed({"a"});
-    ASSERT_FALSE(garbage.has_value());
-    EXPECT_EQ(garbage.error().code, ErrorCode::kUnavailable);
-    EXPECT_TRUE(garbage.error().message.starts_with("embeddings provider failed: ")) << garbage.error().message;
+    // Outages on every attempt: the last reason.
+    for (int i = 0; i < 3; ++i) {
+        transport.script.push_back(net::HttpReply{503, "busy", std::nullopt});
+    }
+    EXPECT_EQ(embedder.Embed({"a"}).error().message, "embeddings provider failed: HTTP 503");
 
     transport.script.clear();
     transport.script.push_back(net::HttpReply{200, Answer({{0, {1, 0, 0}}}), std::nullopt});

@@ -14,8 +14,8 @@ namespace {
 namespace json = boost::json;
 
 std::size_t Characters(const std::string& text) {
-    return static_cast<std::size_t>(
-        std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U; }));
+    return static_cast<std::size_t>(std::count_if(
+        text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U; }));
 }
 
 class AskTest : public BackendApiTest {
@@ -28,8 +28,9 @@ protected:
     std::string Problem(const std::string& body, const std::string& key) {
         auto r = service_->Call("POST", "/ask", body, key);
         EXPECT_EQ(r.status, 422) << body << ": " << r.body;
-        return r.status == 422 ? std::string(json::parse(r.body).at("error").at("details").at(0).at("field").as_string())
-                               : "";
+        return r.status == 422
+                   ? std::string(json::parse(r.body).at("error").at("details").at(0).at("field").as_string())
+                   : "";
     }
 };
 
@@ -56,7 +57,8 @@ TEST_P(AskTest, AnswersFromTheKnowledgeBaseAndTheLotsOrDeclines) {
 
     // About a lot: its TL;DR fact first, then the law.
     const auto lot = QueryNumber(*db_, "SELECT MIN(id) FROM lots WHERE method IN ('tender', 'auction')");
-    auto about_lot = Ask(R"({"question": "Какое обеспечение заявки по этому лоту?", "lot_ids": [)" + std::to_string(lot) + "]}", key);
+    auto about_lot = Ask(
+        R"({"question": "Какое обеспечение заявки по этому лоту?", "lot_ids": [)" + std::to_string(lot) + "]}", key);
     const std::string lot_text(about_lot.at("answer").as_string());
     EXPECT_TRUE(lot_text.starts_with("**Лот " + std::to_string(lot) + "**: Обеспечение заявки: ")) << lot_text;
     EXPECT_EQ(about_lot.at("sources").at(0).at("id").as_string(), "lot:" + std::to_string(lot));
@@ -104,7 +106,8 @@ TEST_P(AskTest, ProvidersComposeFromTheRetrievedTextAndFailuresFallBack) {
               std::string::npos);
 
     // Free-text TL;DR by the same provider; the extractive lines when it fails.
-    const std::string notice = R"({"text": "Закупка бумаги офисной А4, 500 пачек.\nСрок поставки 10 дней. Сумма 1 300 000 тенге."})";
+    const std::string notice =
+        R"({"text": "Закупка бумаги офисной А4, 500 пачек.\nСрок поставки 10 дней. Сумма 1 300 000 тенге."})";
     auto summary = json::parse(s.Call("POST", "/tldr", notice, key).body).as_object();
     EXPECT_EQ(summary.at("source").as_string(), "openai");
     EXPECT_EQ(json::serialize(summary.at("lines")), R"(["[fake test-model] Закупка бумаги офисной А4, 500 пачек."])");
@@ -137,7 +140,8 @@ TEST_P(AskTest, ProvidersComposeFromTheRetrievedTextAndFailuresFallBack) {
                                      {"ZAKUPAI_FLOWISE_CHATFLOW", "zakupai-ask"}});
     auto predicted = Ask(kVat, key);
     EXPECT_EQ(predicted.at("source").as_string(), "flowise");
-    EXPECT_TRUE(std::string(predicted.at("answer").as_string()).starts_with("[flowise zakupai-ask] НДС в государственных"))
+    EXPECT_TRUE(
+        std::string(predicted.at("answer").as_string()).starts_with("[flowise zakupai-ask] НДС в государственных"))
         << predicted.at("answer");
     ASSERT_EQ(flowise.Stop(), 0);
 

@@ -46,22 +46,6 @@ protected:
     std::string key_;
 };
 
-// Percent-encodes a query value (clients must; the server refuses raw UTF-8 in a target).
-std::string Enc(const std::string& text) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    for (const unsigned char c : text) {
-        if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += kHex[c >> 4U];
-            out += kHex[c & 0xFU];
-        }
-    }
-    return out;
-}
-
 // The first `n` characters of UTF-8 text.
 std::string Characters(const std::string& text, std::size_t n) {
     std::size_t i = 0;
@@ -114,7 +98,9 @@ TEST_P(SearchTest, FindsLotsByWordFormsWithFiltersSortingPagingAndFacets) {
     }
 
     // Exclusion words: every paper lot says "офисная".
-    EXPECT_EQ(Get("/search/lots?query=" + Enc("бумага") + "&exclude=" + Enc("офисная")).at("total_count").as_int64(),
+    EXPECT_EQ(Get("/search/lots?query=" + PercentEncode("бумага") + "&exclude=" + PercentEncode("офисная"))
+                  .at("total_count")
+                  .as_int64(),
               0);
 
     // Filters: method, amount range, customer, ENSTRU prefix, status list.
@@ -187,7 +173,7 @@ TEST_P(SearchTest, FindsLotsByWordFormsWithFiltersSortingPagingAndFacets) {
     EXPECT_EQ(suggest.at("items").at(0).at("count").as_int64(), paper);
     EXPECT_TRUE(Get("/api/search/autocomplete?query=%D0%B1").at("suggestions").as_array().empty());  // б
     const std::string customer_name = ScalarText("SELECT customer_name FROM lots ORDER BY id LIMIT 1");
-    auto by_customer = Get("/api/search/autocomplete?query=" + Enc(Characters(customer_name, 6)));
+    auto by_customer = Get("/api/search/autocomplete?query=" + PercentEncode(Characters(customer_name, 6)));
     bool customer_kind = false;
     for (const auto& item : by_customer.at("items").as_array()) {
         customer_kind = customer_kind || item.at("kind").as_string() == "customer";
@@ -203,10 +189,10 @@ TEST_P(SearchTest, FindsLotsByWordFormsWithFiltersSortingPagingAndFacets) {
                          premium);
     ASSERT_EQ(upload.status, 200) << upload.body;
     WaitIndexed(401);
-    EXPECT_EQ(Get("/search/lots?query=" + Enc("тепловизоры")).at("total_count").as_int64(), 1);
+    EXPECT_EQ(Get("/search/lots?query=" + PercentEncode("тепловизоры")).at("total_count").as_int64(), 1);
     EXPECT_EQ(s.Stop(), 0);
     Service& again = StartService(kFastIndex);
-    auto after = again.Call("GET", "/search/lots?query=" + Enc("тепловизор"), "", again.admin_key());
+    auto after = again.Call("GET", "/search/lots?query=" + PercentEncode("тепловизор"), "", again.admin_key());
     ASSERT_EQ(after.status, 200);
     EXPECT_EQ(json::parse(after.body).at("total_count").as_int64(), 1);
     EXPECT_EQ(again.Stop(), 0);
@@ -233,11 +219,11 @@ TEST_P(SearchTest, SavedSearchesBelongToTheirOwnerRunAndSurviveARestart) {
     EXPECT_EQ(saved.at("query").at("max_amount").to_number<double>(), 5000000.0);
 
     // Running it gives what the same search gives directly, with paging from the request.
-    auto direct =
-        s.Call("GET",
-               "/search/lots?query=" + Enc("бумага") + "&max_amount=5000000&exclude=" + Enc("картон") + "&limit=3",
-               "",
-               anna);
+    auto direct = s.Call("GET",
+                         "/search/lots?query=" + PercentEncode("бумага") +
+                             "&max_amount=5000000&exclude=" + PercentEncode("картон") + "&limit=3",
+                         "",
+                         anna);
     auto ran = s.Call("GET", "/search/saved/" + id + "/results?limit=3", "", anna);
     ASSERT_EQ(ran.status, 200) << ran.body;
     EXPECT_EQ(json::serialize(json::parse(ran.body).at("results")),

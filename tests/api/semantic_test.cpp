@@ -17,21 +17,6 @@ namespace {
 
 namespace json = boost::json;
 
-std::string Enc(const std::string& text) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    for (const unsigned char c : text) {
-        if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += kHex[c >> 4U];
-            out += kHex[c & 0xFU];
-        }
-    }
-    return out;
-}
-
 class SemanticApiTest : public BackendApiTest {
 protected:
     json::object Ok(const std::string& method,
@@ -153,7 +138,7 @@ TEST_P(SemanticApiTest, LearnsFromTheLotsAndSearchesByMeaningAcrossARestart) {
     EXPECT_EQ(Problem("POST", "/search", R"({"query": ""})", bob), "query");
 
     // Hybrid ranking in /search/lots: the word matches first, fused with the meaning matches.
-    auto hybrid = Ok("GET", "/search/lots?query=" + Enc("картриджи") + "&semantic=true&limit=50", "", bob);
+    auto hybrid = Ok("GET", "/search/lots?query=" + PercentEncode("картриджи") + "&semantic=true&limit=50", "", bob);
     EXPECT_EQ(hybrid.at("semantic").as_string(), "on");
     ASSERT_FALSE(hybrid.at("results").as_array().empty());
     EXPECT_EQ(hybrid.at("results").at(0).at("nameRu").as_string(), "Картридж для лазерного принтера");
@@ -161,12 +146,12 @@ TEST_P(SemanticApiTest, LearnsFromTheLotsAndSearchesByMeaningAcrossARestart) {
     EXPECT_EQ(hybrid.at("results").at(0).at("relevance").as_int64(), 100);
     EXPECT_EQ(Problem("GET", "/search/lots?query=x&semantic=true&sort=amount", "", bob), "semantic");
     EXPECT_EQ(Problem("GET", "/search/lots?query=x&semantic=maybe", "", bob), "semantic");
-    auto plain = Ok("GET", "/search/lots?query=" + Enc("картриджи"), "", bob);
+    auto plain = Ok("GET", "/search/lots?query=" + PercentEncode("картриджи"), "", bob);
     EXPECT_FALSE(plain.contains("semantic"));
     EXPECT_FALSE(plain.at("results").at(0).as_object().contains("matched_by"));
 
     // The supplier finder: suppliers who bid on or won similar lots, with the evidence.
-    auto found = Ok("GET", "/suppliers/find?q=" + Enc("бумага офисная") + "&limit=5", "", bob);
+    auto found = Ok("GET", "/suppliers/find?q=" + PercentEncode("бумага офисная") + "&limit=5", "", bob);
     ASSERT_FALSE(found.at("suppliers").as_array().empty());
     EXPECT_LE(found.at("suppliers").as_array().size(), 5U);
     double previous = 2;
@@ -188,19 +173,21 @@ TEST_P(SemanticApiTest, LearnsFromTheLotsAndSearchesByMeaningAcrossARestart) {
         EXPECT_FALSE(o.at("why").as_string().empty());
         EXPECT_EQ(o.at("link").as_string(), "/risk/suppliers/" + bin);
     }
-    EXPECT_EQ(Problem("GET", "/suppliers/find?q=" + Enc("бумага") + "&min_budget=100&max_budget=10", "", bob),
+    EXPECT_EQ(Problem("GET", "/suppliers/find?q=" + PercentEncode("бумага") + "&min_budget=100&max_budget=10", "", bob),
               "max_budget");
     EXPECT_EQ(Problem("GET", "/suppliers/find?q=ab", "", bob), "q");
     EXPECT_EQ(Problem("GET", "/suppliers/find", "", bob), "q");
-    EXPECT_EQ(Problem("GET", "/suppliers/find?q=" + Enc("бумага") + "&sources=satu,1688", "", bob), "sources");
-    auto some = Ok("GET", "/suppliers/find?q=" + Enc("бумага") + "&sources=winner,satu", "", bob);
+    EXPECT_EQ(Problem("GET", "/suppliers/find?q=" + PercentEncode("бумага") + "&sources=satu,1688", "", bob),
+              "sources");
+    auto some = Ok("GET", "/suppliers/find?q=" + PercentEncode("бумага") + "&sources=winner,satu", "", bob);
     EXPECT_EQ(json::serialize(some.at("sources_ignored")), R"(["satu"])");
     for (const auto& supplier : some.at("suppliers").as_array()) {
         EXPECT_EQ(supplier.at("source").as_string(), "winner");
     }
     // The seed's contract: name in the path, {lot_name, suppliers[{name, region, budget, rating,
     // link, source}], total_found, sources_used, cache_hit, latency_ms}, best rated first.
-    auto seed = Ok("GET", "/api/supplier/" + Enc("бумага офисная") + "?region=" + Enc("г. Алматы"), "", bob);
+    auto seed = Ok(
+        "GET", "/api/supplier/" + PercentEncode("бумага офисная") + "?region=" + PercentEncode("г. Алматы"), "", bob);
     EXPECT_EQ(seed.at("lot_name").as_string(), "бумага офисная");
     EXPECT_FALSE(seed.at("cache_hit").as_bool());
     EXPECT_TRUE(seed.at("latency_ms").is_int64());
@@ -261,7 +248,7 @@ TEST_P(SemanticApiTest, UsesTheConfiguredProviderAndSaysWhenItIsDown) {
     EXPECT_EQ(down.status, 503) << down.body;
     EXPECT_EQ(json::parse(down.body).at("error").at("message").as_string(), "embeddings provider failed: HTTP 500");
     // Hybrid search still answers, by words alone, and says why.
-    auto words_only = Ok("GET", "/search/lots?query=" + Enc("уголь") + "&semantic=true", "", key);
+    auto words_only = Ok("GET", "/search/lots?query=" + PercentEncode("уголь") + "&semantic=true", "", key);
     EXPECT_FALSE(words_only.at("results").as_array().empty());
     llm.Control("fault", R"({"kind": "timeout", "count": 3, "delay_ms": 1500})");
     auto slow = s.Call("POST", "/search", R"({"query": "уголь"})", key);

@@ -10,6 +10,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
+#include <cctype>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -213,6 +214,21 @@ std::string Service::CreateKey(long long tg_id, const std::string& plan) const {
     if (r.status != 200)
         throw std::runtime_error("create_key failed: " + r.body);
     return std::string(boost::json::parse(r.body).at("api_key").as_string());
+}
+
+std::string PercentEncode(const std::string& text) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string out;
+    for (const unsigned char c : text) {
+        if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.') {
+            out += static_cast<char>(c);
+        } else {
+            out += '%';
+            out += kHex[c >> 4U];
+            out += kHex[c & 0xFU];
+        }
+    }
+    return out;
 }
 
 FakeServer::FakeServer(const std::string& binary, const std::vector<std::string>& args) : name_(binary) {

@@ -75,6 +75,10 @@ private:
 
 bool PostgresConfigured();
 
+// Percent-encodes a query value or path segment (clients must; the server refuses raw UTF-8 in a
+// target).
+std::string PercentEncode(const std::string& text);
+
 // One value read straight from the test's database (what the API must agree with).
 long long QueryNumber(const TestDatabase& db, const std::string& sql);
 std::string QueryText(const TestDatabase& db, const std::string& sql);

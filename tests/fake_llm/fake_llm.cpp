@@ -20,6 +20,8 @@
 #include <mutex>
 #include <thread>
 
+#include "support/fake_listener.hpp"
+
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
@@ -273,18 +275,6 @@ int main(int argc, char** argv) {
     CLI11_PARSE(cli, argc, argv);
 
     FakeLlm llm(key, dim);
-    asio::io_context io;
-    tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)));
-    const int bound = acceptor.local_endpoint().port();
-    if (!port_file.empty()) {
-        const std::string tmp = port_file + ".tmp";
-        std::ofstream(tmp) << bound << "\n";
-        std::rename(tmp.c_str(), port_file.c_str());
-    }
-    std::cout << "fake LLM provider on http://127.0.0.1:" << bound << std::endl;
-    for (;;) {
-        tcp::socket socket(io);
-        acceptor.accept(socket);
-        std::thread([&llm, s = std::move(socket)]() mutable { Serve(llm, std::move(s)); }).detach();
-    }
+    zakupai::test::ListenForever(
+        port, port_file, "fake LLM provider", [&llm](tcp::socket socket) { Serve(llm, std::move(socket)); });
 }

@@ -33,6 +33,7 @@
 #include <thread>
 
 #include "core/bin.hpp"
+#include "support/fake_listener.hpp"
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -664,18 +665,6 @@ int main(int argc, char** argv) {
     CLI11_PARSE(cli, argc, argv);
 
     FakeOws ows(token, lots, rnu, subjects, seed, refs);
-    asio::io_context io;
-    tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)));
-    const int bound = acceptor.local_endpoint().port();
-    if (!port_file.empty()) {
-        const std::string tmp = port_file + ".tmp";
-        std::ofstream(tmp) << bound << "\n";
-        std::rename(tmp.c_str(), port_file.c_str());
-    }
-    std::cout << "fake OWS on http://127.0.0.1:" << bound << std::endl;
-    for (;;) {
-        tcp::socket socket(io);
-        acceptor.accept(socket);
-        std::thread([&ows, s = std::move(socket)]() mutable { Serve(ows, std::move(s)); }).detach();
-    }
+    zakupai::test::ListenForever(
+        port, port_file, "fake OWS", [&ows](tcp::socket socket) { Serve(ows, std::move(socket)); });
 }
