@@ -81,6 +81,18 @@ Setting IntSetting(
                    }};
 }
 
+// Any text but the empty one (a host name, a model name).
+template <class T>
+Setting TextSetting(std::string path, std::string env, T Config::*section, std::string T::*field) {
+    return Setting{std::move(path), std::move(env), [=](Config& c, const std::string& v) -> std::optional<std::string> {
+                       if (v.empty()) {
+                           return "must not be empty";
+                       }
+                       (c.*section).*field = v;
+                       return std::nullopt;
+                   }};
+}
+
 // An http(s) base URL, kept without its trailing slashes.
 template <class T>
 Setting UrlSetting(std::string path, std::string env, T Config::*section, std::string T::*field) {
@@ -128,15 +140,8 @@ std::vector<Setting> Settings() {
                            &SearchConfig::semantic_min_lots));
     s.push_back(
         UrlSetting("search.embeddings_url", "ZAKUPAI_EMBEDDINGS_URL", &Config::search, &SearchConfig::embeddings_url));
-    s.push_back({"search.embeddings_model",
-                 "ZAKUPAI_EMBEDDINGS_MODEL",
-                 [](Config& c, const std::string& v) -> std::optional<std::string> {
-                     if (v.empty()) {
-                         return "must not be empty";
-                     }
-                     c.search.embeddings_model = v;
-                     return std::nullopt;
-                 }});
+    s.push_back(TextSetting(
+        "search.embeddings_model", "ZAKUPAI_EMBEDDINGS_MODEL", &Config::search, &SearchConfig::embeddings_model));
     s.push_back(IntSetting("search.embeddings_timeout_ms",
                            "ZAKUPAI_EMBEDDINGS_TIMEOUT_MS",
                            100,
@@ -145,13 +150,7 @@ std::vector<Setting> Settings() {
                            &SearchConfig::embeddings_timeout_ms));
     s.push_back(UrlSetting("llm.url", "ZAKUPAI_LLM_URL", &Config::llm, &LlmConfig::url));
     s.push_back(UrlSetting("llm.flowise_url", "ZAKUPAI_FLOWISE_URL", &Config::llm, &LlmConfig::flowise_url));
-    s.push_back({"llm.model", "ZAKUPAI_LLM_MODEL", [](Config& c, const std::string& v) -> std::optional<std::string> {
-                     if (v.empty()) {
-                         return "must not be empty";
-                     }
-                     c.llm.model = v;
-                     return std::nullopt;
-                 }});
+    s.push_back(TextSetting("llm.model", "ZAKUPAI_LLM_MODEL", &Config::llm, &LlmConfig::model));
     s.push_back({"llm.flowise_chatflow",
                  "ZAKUPAI_FLOWISE_CHATFLOW",
                  [](Config& c, const std::string& v) -> std::optional<std::string> {
@@ -178,13 +177,7 @@ std::vector<Setting> Settings() {
                      c.log_level = v;
                      return std::nullopt;
                  }});
-    s.push_back({"http.host", "ZAKUPAI_HOST", [](Config& c, const std::string& v) -> std::optional<std::string> {
-                     if (v.empty()) {
-                         return "must not be empty";
-                     }
-                     c.http.host = v;
-                     return std::nullopt;
-                 }});
+    s.push_back(TextSetting("http.host", "ZAKUPAI_HOST", &Config::http, &HttpConfig::host));
     s.push_back(IntSetting("http.port", "ZAKUPAI_PORT", 0, 65535, &Config::http, &HttpConfig::port));
     s.push_back(IntSetting("http.threads", "ZAKUPAI_THREADS", 0, 256, &Config::http, &HttpConfig::threads));
     s.push_back(IntSetting("http.body_limit_bytes",
