@@ -52,7 +52,7 @@ UserRecord BillingRepository::EnsureUser(std::optional<std::int64_t> tg_id,
                                          const std::string& plan,
                                          Instant now) {
     Database::Lease s(db_);
-    soci::transaction tx(*s);
+    WriteTransaction tx(*s, db_.dialect());
     if (tg_id) {
         soci::rowset<soci::row> rows =
             (s->prepare << std::string(kUserColumns) + "WHERE tg_id = :tg", soci::use(*tg_id));
@@ -62,7 +62,7 @@ UserRecord BillingRepository::EnsureUser(std::optional<std::int64_t> tg_id,
                 *s << "UPDATE users SET email = :e WHERE id = :id", soci::use(email), soci::use(user.id);
                 user.email = email;
             }
-            tx.commit();
+            tx.Commit();
             return user;
         }
     }
@@ -75,7 +75,7 @@ UserRecord BillingRepository::EnsureUser(std::optional<std::int64_t> tg_id,
           "VALUES (:tg, :email, :plan, 'active', :c, :u) RETURNING id",
         soci::use(tg, tg_ind), soci::use(email, email_ind), soci::use(plan), soci::use(ts), soci::use(ts),
         soci::into(id);
-    tx.commit();
+    tx.Commit();
     return UserRecord{id, tg_id, email, plan, "active", ts};
 }
 
@@ -186,7 +186,7 @@ std::int64_t BillingRepository::UserUsageSince(std::int64_t user_id, std::option
 
 bool BillingRepository::RecordPayment(const PaymentRecord& payment, Instant now) {
     Database::Lease s(db_);
-    soci::transaction tx(*s);
+    WriteTransaction tx(*s, db_.dialect());
     if (!payment.external_id.empty()) {
         int seen = 0;
         *s << "SELECT COUNT(*) FROM payments WHERE external_id = :e", soci::use(payment.external_id), soci::into(seen);
@@ -209,7 +209,7 @@ bool BillingRepository::RecordPayment(const PaymentRecord& payment, Instant now)
         soci::use(user);
     *s << "UPDATE api_keys SET plan = :p WHERE user_id = :u AND status = 'active'", soci::use(payment.plan),
         soci::use(user);
-    tx.commit();
+    tx.Commit();
     return true;
 }
 

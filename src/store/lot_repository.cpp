@@ -56,7 +56,7 @@ void LotRepository::InsertAll(const std::vector<SupplierRow>& suppliers,
                               const std::vector<PriceRow>& prices,
                               Instant now) {
     Database::Lease s(db_);
-    soci::transaction tx(*s);
+    WriteTransaction tx(*s, db_.dialect());
     const std::string ts = FormatUtcTimestamp(now);
     {
         std::vector<std::string> bin, name, oked, region, created;
@@ -122,7 +122,7 @@ void LotRepository::InsertAll(const std::vector<SupplierRow>& suppliers,
                 soci::use(supplier, supplier_ind), soci::use(captured);
         }
     }
-    tx.commit();
+    tx.Commit();
 }
 
 std::vector<std::int64_t> LotRepository::LotIds() {

@@ -406,7 +406,7 @@ int Migrate(Database& db) {
           "applied_at TEXT NOT NULL)";
     int applied = 0;
     for (const auto& migration : Migrations()) {
-        soci::transaction tx(*s);
+        WriteTransaction tx(*s, db.dialect());
         // Serialises concurrent migrators; SQLite's write lock does the same for it.
         if (pg) {
             *s << "SELECT pg_advisory_xact_lock(4242001)";
@@ -415,7 +415,7 @@ int Migrate(Database& db) {
         *s << "SELECT COUNT(*) FROM schema_migrations WHERE version = :v", soci::use(migration.version),
             soci::into(present);
         if (present > 0) {
-            tx.commit();
+            tx.Commit();
             continue;
         }
         for (const auto& statement : SplitStatements(ForDialect(migration.sql, db.dialect()))) {
@@ -425,7 +425,7 @@ int Migrate(Database& db) {
         const std::string name = migration.name;
         *s << "INSERT INTO schema_migrations (version, name, applied_at) VALUES (:v, :n, :a)",
             soci::use(migration.version), soci::use(name), soci::use(now);
-        tx.commit();
+        tx.Commit();
         spdlog::info("applied migration {}: {}", migration.version, migration.name);
         ++applied;
     }

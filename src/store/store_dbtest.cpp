@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 #include <soci/soci.h>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include "store/billing_repository.hpp"
 #include "store/database.hpp"
 #include "store/lot_repository.hpp"
@@ -58,6 +62,40 @@ TEST_P(StoreTest, KeysUsersAndPaymentsRoundTrip) {
     EXPECT_FALSE(repo.RecordPayment({user.id, 990000, "premium", 30, "kaspi", "pay-1"}, kNow));  // webhook retry
     EXPECT_EQ(repo.FindUser(user.id)->plan, "premium");
     EXPECT_EQ(repo.FindKey(expiring)->plan, "premium");
+}
+
+// A deferred SQLite transaction that reads and then writes fails at once with "database is locked"
+// when another connection committed in between: the busy timeout cannot help a stale snapshot. CI
+// met it when a key was created while a sync was writing.
+TEST_P(StoreTest, ConcurrentReadThenWriteTransactionsAllSucceed) {
+    auto db = backend_->Open();
+    Migrate(*db);
+    BillingRepository repo(*db);
+    constexpr int kThreads = 3;
+    constexpr int kUsersEach = 60;
+    std::atomic<int> failures{0};
+    std::vector<std::thread> threads;
+    threads.reserve(kThreads);
+    for (int t = 0; t < kThreads; ++t) {
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < kUsersEach; ++i) {
+                try {
+                    repo.EnsureUser(100000 + t * 1000 + i, "", "free", kNow);
+                } catch (const std::exception& e) {
+                    ADD_FAILURE() << e.what();
+                    ++failures;
+                }
+            }
+        });
+    }
+    for (auto& thread : threads) {
+        thread.join();
+    }
+    EXPECT_EQ(failures.load(), 0);
+    Database::Lease s(*db);
+    long long users = 0;
+    *s << "SELECT COUNT(*) FROM users WHERE tg_id >= 100000", soci::into(users);
+    EXPECT_EQ(users, kThreads * kUsersEach);
 }
 
 TEST_P(StoreTest, WriteBehindPersistsBatchesAndCountsUsage) {

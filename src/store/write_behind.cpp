@@ -126,7 +126,7 @@ void WriteBehind::Run() {
 void WriteBehind::Write(Batch& batch) {
     std::lock_guard write_lock(write_mutex_);
     Database::Lease s(db_);
-    soci::transaction tx(*s);
+    WriteTransaction tx(*s, db_.dialect());
     if (!batch.calcs.empty()) {
         const std::size_t n = batch.calcs.size();
         std::vector<std::string> kind(n), input(n), result(n), request(n), created(n);
@@ -191,7 +191,7 @@ void WriteBehind::Write(Batch& batch) {
               "VALUES (:key, :endpoint, :requests, :window, :created)",
             soci::use(key), soci::use(endpoint), soci::use(requests), soci::use(window), soci::use(created);
     }
-    tx.commit();
+    tx.Commit();
 }
 
 }  // namespace zakupai::store
