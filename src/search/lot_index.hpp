@@ -2,12 +2,16 @@
 // The full-text index of lots (Xapian): Russian stemming for Russian text, Kazakh titles
 // unstemmed, boolean filters (status, method, customer, KATO and ENSTRU prefixes), value ranges
 // and sorting (amount, deadline), facet counts, and title/customer suggestions by prefix.
-// One writable database guarded by a mutex: Xapian objects are not thread-safe.
+// Xapian finds the lots a text matches; filters, facets, sorting and totals come from the
+// lots' attributes held in memory (LotColumns), so they cost the same on a million lots as on
+// a thousand. One writer; searches run in parallel, each on a read-only Xapian handle of its
+// own (Xapian objects are not thread-safe).
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <vector>
 
@@ -17,6 +21,8 @@
 #include "store/search_repository.hpp"
 
 namespace zakupai::search {
+
+class LotColumns;
 
 enum class SortBy { kRelevance, kAmount, kDeadline };
 
@@ -53,7 +59,7 @@ struct LotHit {
 struct LotResults {
     std::vector<LotHit> hits;
     std::int64_t total = 0;
-    bool total_exact = true;
+    bool total_exact = true;  // always, now that every match is counted; kept for the API
     std::map<std::string, std::map<std::string, std::int64_t>> facets;  // status|method|region -> value -> count
     std::string semantic;  // hybrid search only: "on", or why meaning was not used
 };
@@ -85,13 +91,25 @@ public:
     std::vector<Suggestion> Suggest(const std::string& prefix, std::size_t limit) const;
 
 private:
-    struct Db;  // the Xapian database, kept out of this header
+    struct Db;  // the Xapian databases, kept out of this header
     explicit LotIndex(std::unique_ptr<Db> db);
-    void LoadSuggestions();
-    LotResults SearchLocked(const LotQuery& query) const;
+    void Load();
+    void AddSuggestion(const std::string& text, const char* kind);
+    void DropSuggestion(const std::string& text);
+    LotResults SearchShared(const LotQuery& query) const;
+    // The columns' lock, fair to writers: under a steady stream of searches a plain
+    // shared_mutex let the indexer wait for minutes.
+    std::shared_lock<std::shared_mutex> ReadLock() const;
+    std::unique_lock<std::shared_mutex> WriteLock() const;
 
-    mutable std::mutex mutex_;
+    std::mutex write_mutex_;  // one writer at a time for the Xapian database
+    // Exclusive while columns, suggestions and cursor change (in memory, briefly), shared
+    // while a search reads them.
+    mutable std::shared_mutex mutex_;
+    mutable std::mutex turnstile_;
     std::unique_ptr<Db> db_;
+    std::unique_ptr<LotColumns> columns_;
+    store::IndexCursor cursor_;
     // folded text -> (display text, kind, count): suggestions without touching the index
     struct Entry {
         std::string display;

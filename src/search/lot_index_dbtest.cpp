@@ -2,9 +2,12 @@
 // codes as typed, filters, suggestion counts that follow changed titles, the cursor, and a
 // second writer refused with a clear message.
 #include <gtest/gtest.h>
+#include <xapian.h>
 
+#include <atomic>
 #include <filesystem>
 #include <random>
+#include <thread>
 
 #include "search/lot_index.hpp"
 
@@ -36,6 +39,15 @@ protected:
         lot.enstru = "171211.100.000001";
         lot.region = "751110000";
         return lot;
+    }
+    std::vector<std::int64_t> Ordered(const LotQuery& q) {
+        auto r = index_->Search(q);
+        EXPECT_TRUE(r.has_value());
+        std::vector<std::int64_t> ids;
+        for (const auto& h : r->hits) {
+            ids.push_back(h.id);
+        }
+        return ids;
     }
     std::vector<std::int64_t> Ids(const LotQuery& q) {
         auto r = index_->Search(q);
@@ -114,6 +126,169 @@ TEST_F(LotIndexTest, WordFormsCodesFiltersAndSuggestions) {
     index_->Clear();
     EXPECT_EQ(index_->Size(), 0);
     EXPECT_TRUE(index_->Cursor().updated_at.empty());
+}
+
+TEST_F(LotIndexTest, RanksTitleMatchesFirstAndTakesAnUnknownLastWordAsAPrefix) {
+    auto described = Lot(1, "Канцелярские товары", "tender", 1'000'00);
+    described.description = "Бумага, ручки, скрепки";
+    auto titled = Lot(2, "Бумага офисная А4", "tender", 2'000'00);
+    auto both = Lot(3, "Бумага для принтера", "tender", 3'000'00);
+    both.description = "Бумага офисная, 80 г/м², белизна 146 %";
+    index_->Upsert({described, titled, both, Lot(4, "Уголь каменный", "tender", 4'000'00)}, {"t", 4});
+
+    LotQuery q;
+    q.text = "бумаги";
+    auto r = index_->Search(q);
+    ASSERT_TRUE(r.has_value());
+    ASSERT_EQ(r->hits.size(), 3u);
+    EXPECT_EQ(r->total, 3);
+    EXPECT_TRUE(r->total_exact);
+    // The title counts three times: the lots named "Бумага …" come before the one that only
+    // lists it; the best match is 100 %, the others in proportion.
+    EXPECT_EQ(r->hits[2].id, 1);
+    EXPECT_EQ(r->hits[0].relevance, 100);
+    EXPECT_LT(r->hits[2].relevance, r->hits[1].relevance);
+    EXPECT_GT(r->hits[2].relevance, 0);
+
+    q.text = "бума";  // not a word the index knows: the start of one
+    EXPECT_EQ(Ids(q), (std::vector<std::int64_t>{1, 2, 3}));
+    q.text = "бумага принт";
+    EXPECT_EQ(Ids(q), (std::vector<std::int64_t>{3}));
+    q.text = "бумага";
+    q.match_any = true;
+    q.text = "бумага уголь";
+    EXPECT_EQ(Ids(q), (std::vector<std::int64_t>{1, 2, 3, 4}));
+    q.match_any = false;
+    EXPECT_TRUE(Ids(q).empty());
+
+    // Exclusion words with and without text; filters on lots given by id.
+    q = LotQuery{};
+    q.exclude = {"принтера", "уголь"};
+    EXPECT_EQ(Ordered(q), (std::vector<std::int64_t>{2, 1}));
+    q.text = "бумага";
+    EXPECT_EQ(Ids(q), (std::vector<std::int64_t>{1, 2}));
+    q = LotQuery{};
+    q.only_ids = {4, 2, 99, 3};
+    q.max_amount = 3'000'00;
+    EXPECT_EQ(Ordered(q), (std::vector<std::int64_t>{3, 2}));
+}
+
+TEST_F(LotIndexTest, AReopenedIndexAnswersTheSame) {
+    std::vector<store::IndexableLot> lots;
+    const char* titles[] = {"Бумага офисная", "Ремонт кровли школы", "Ноутбуки", "Уголь", "Ремонт дорог"};
+    const char* methods[] = {"tender", "auction", "price_offers", "eshop", "single_source"};
+    for (int i = 1; i <= 40; ++i) {
+        auto lot = Lot(i, titles[i % 5], methods[i % 3], Tiyn{i * 7919 % 1000} * 100'00);
+        lot.status = i % 4 == 0 ? "completed" : "published";
+        lot.region = i % 2 == 0 ? "751110000" : "711210000";
+        lot.enstru = i % 3 == 0 ? "221111.100.000001" : "171211.100.000001";
+        lot.customer_bin = i % 5 == 0 ? "010140000143" : "990640001201";
+        if (i % 6 != 0) {
+            lot.deadline = std::chrono::sys_days{std::chrono::year{2026} / 12 / 1} + std::chrono::hours{i};
+        }
+        lots.push_back(lot);
+    }
+    index_->Upsert(lots, {"t", 40});
+    lots[7].title = "Бумага для принтера";  // replaced in place
+    lots[7].price = 1;
+    index_->Upsert({lots[7]}, {"t2", 8});
+
+    std::vector<LotQuery> queries(7);
+    queries[0].text = "ремонт";
+    queries[1].text = "ремонт";
+    queries[1].sort = SortBy::kAmount;
+    queries[2].sort = SortBy::kDeadline;
+    queries[2].descending = false;
+    queries[3].statuses = {"published"};
+    queries[3].region = "7511";
+    queries[4].enstru = "2211";
+    queries[4].customer_bin = "990640001201";
+    queries[5].text = "бумага";
+    queries[5].methods = {"auction", "tender"};
+    queries[6].min_amount = 300'00'00;
+    queries[6].deadline_from = std::chrono::sys_days{std::chrono::year{2026} / 12 / 1} + std::chrono::hours{10};
+    for (auto& q : queries) {
+        q.limit = 100;
+    }
+    std::vector<LotResults> before;
+    for (const auto& q : queries) {
+        before.push_back(*index_->Search(q));
+        EXPECT_FALSE(before.back().hits.empty());
+    }
+    index_.reset();
+    index_ = std::move(*LotIndex::Open(dir_.string()));
+    EXPECT_EQ(index_->Size(), 40);
+    EXPECT_EQ(index_->Cursor().updated_at, "t2");
+    for (std::size_t i = 0; i < queries.size(); ++i) {
+        const auto after = *index_->Search(queries[i]);
+        ASSERT_EQ(after.hits.size(), before[i].hits.size()) << i;
+        for (std::size_t h = 0; h < after.hits.size(); ++h) {
+            EXPECT_EQ(after.hits[h].id, before[i].hits[h].id) << i;
+            EXPECT_EQ(after.hits[h].relevance, before[i].hits[h].relevance) << i;
+        }
+        EXPECT_EQ(after.total, before[i].total) << i;
+        EXPECT_EQ(after.facets, before[i].facets) << i;
+    }
+    // Spot checks against the data, not only against the first answer.
+    std::int64_t dearest_repair = 0;
+    for (const auto& lot : lots) {
+        if (lot.title.starts_with("Ремонт") && (dearest_repair == 0 || lot.price > lots[dearest_repair - 1].price)) {
+            dearest_repair = lot.id;
+        }
+    }
+    EXPECT_EQ(Ordered(queries[1]).front(), dearest_repair);
+    LotQuery cheapest;
+    cheapest.sort = SortBy::kAmount;
+    cheapest.descending = false;
+    EXPECT_EQ(Ordered(cheapest).front(), 8);
+}
+
+TEST_F(LotIndexTest, AnIndexInAnOlderLayoutIsEmptiedForARebuild) {
+    index_.reset();
+    {
+        Xapian::WritableDatabase old(dir_.string(), Xapian::DB_CREATE_OR_OVERWRITE);
+        Xapian::Document doc;
+        doc.add_term("Zбумаг");
+        old.add_document(doc);
+        old.set_metadata("cursor", std::string("t") + '\x1f' + "9");
+        old.commit();
+    }
+    index_ = std::move(*LotIndex::Open(dir_.string()));
+    EXPECT_EQ(index_->Size(), 0);
+    EXPECT_TRUE(index_->Cursor().updated_at.empty());  // so the indexer starts from the beginning
+}
+
+TEST_F(LotIndexTest, SearchesRunWhileLotsAreWritten) {
+    index_->Upsert({Lot(1, "Бумага офисная", "tender", 1'000'00)}, {"t", 1});
+    std::atomic<bool> done{false};
+    std::atomic<int> problems{0};
+    std::vector<std::thread> readers;
+    readers.reserve(3);
+    for (int t = 0; t < 3; ++t) {
+        readers.emplace_back([&] {
+            while (!done) {
+                LotQuery q;
+                q.text = "бумага";
+                auto r = index_->Search(q);
+                // Every answer is a whole commit: as many hits as the total says.
+                if (!r || r->total < 1 ||
+                    static_cast<std::int64_t>(r->hits.size()) != std::min<std::int64_t>(r->total, 10)) {
+                    ++problems;
+                }
+            }
+        });
+    }
+    for (int i = 2; i <= 200; ++i) {
+        index_->Upsert({Lot(i, "Бумага для принтера", "auction", Tiyn{i} * 100'00)}, {"t", i});
+    }
+    done = true;
+    for (auto& r : readers) {
+        r.join();
+    }
+    EXPECT_EQ(problems.load(), 0);
+    LotQuery q;
+    q.text = "бумага";
+    EXPECT_EQ(index_->Search(q)->total, 200);
 }
 
 TEST_F(LotIndexTest, HostileQueriesAreTextOrAClearProblem) {
