@@ -31,7 +31,13 @@ void LotColumns::Grow(DocId doc) {
         return;
     }
     // Document ids are handed out in order, so amortised doubling keeps a rebuild linear.
-    const std::size_t size = std::max<std::size_t>(doc + 1, ids_.size() * 2);
+    Resize(std::max<std::size_t>(doc + 1, ids_.size() * 2));
+}
+
+void LotColumns::Resize(std::size_t size) {
+    if (size <= ids_.size()) {
+        return;
+    }
     ids_.resize(size);
     prices_.resize(size);
     deadlines_.resize(size);
@@ -204,8 +210,8 @@ std::vector<DocId> LotColumns::Scan(const Filter& filter, const std::vector<std:
         const std::int64_t lo = filter.deadline_from.value_or(std::numeric_limits<std::int64_t>::min());
         const std::int64_t hi = filter.deadline_to.value_or(std::numeric_limits<std::int64_t>::max());
         for (std::size_t doc = 0; doc < n; ++doc) {
-            keep[doc] &= static_cast<std::uint8_t>(has_deadline_[doc] != 0 && deadlines_[doc] >= lo &&
-                                                   deadlines_[doc] <= hi);
+            keep[doc] &=
+                static_cast<std::uint8_t>(has_deadline_[doc] != 0 && deadlines_[doc] >= lo && deadlines_[doc] <= hi);
         }
     }
     rows.reserve(static_cast<std::size_t>(live_count_));

@@ -59,6 +59,9 @@ public:
     // Column by column, as an index is loaded from its value streams: a row exists once
     // SetLive has been called for it.
     void SetLive(DocId doc, std::uint32_t length);
+    // Room for rows up to `last`, exactly: loading a million rows one by one would otherwise
+    // end with up to twice the memory.
+    void Reserve(DocId last) { Resize(static_cast<std::size_t>(last) + 1); }
     void SetId(DocId doc, std::int64_t id) { ids_[doc] = id; }
     void SetPrice(DocId doc, Tiyn price) { prices_[doc] = price; }
     void SetDeadline(DocId doc, std::optional<std::int64_t> deadline);
@@ -101,6 +104,7 @@ public:
 
 private:
     void Grow(DocId doc);
+    void Resize(std::size_t size);
 
     std::vector<std::int64_t> ids_{0};
     std::vector<Tiyn> prices_{0};

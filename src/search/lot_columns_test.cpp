@@ -80,7 +80,8 @@ LotQuery Query(const json::object& o) {
     if (o.contains("method")) {
         q.methods = Strings(o.at("method"));
     }
-    for (auto [key, field] : {std::pair{"region", &q.region}, {"enstru", &q.enstru}, {"customer_bin", &q.customer_bin}}) {
+    for (auto [key, field] :
+         {std::pair{"region", &q.region}, {"enstru", &q.enstru}, {"customer_bin", &q.customer_bin}}) {
         if (o.contains(key)) {
             *field = o.at(key).as_string();
         }

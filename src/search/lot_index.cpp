@@ -172,6 +172,7 @@ void LotIndex::Load() {
     columns_->Clear();
     suggestions_.clear();
     Xapian::WritableDatabase& db = db_->writer;
+    columns_->Reserve(db.get_lastdocid());
     for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
         columns_->SetLive(*it, it.get_doclength());
     }

@@ -40,6 +40,7 @@ protected:
         lot.region = "751110000";
         return lot;
     }
+    // The hits' lot ids in the index's order.
     std::vector<std::int64_t> Ordered(const LotQuery& q) {
         auto r = index_->Search(q);
         EXPECT_TRUE(r.has_value());
@@ -49,13 +50,9 @@ protected:
         }
         return ids;
     }
+    // The same, ascending: for when only which lots matters.
     std::vector<std::int64_t> Ids(const LotQuery& q) {
-        auto r = index_->Search(q);
-        EXPECT_TRUE(r.has_value());
-        std::vector<std::int64_t> ids;
-        for (const auto& h : r->hits) {
-            ids.push_back(h.id);
-        }
+        auto ids = Ordered(q);
         std::sort(ids.begin(), ids.end());
         return ids;
     }
