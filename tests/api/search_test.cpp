@@ -190,6 +190,22 @@ TEST_P(SearchTest, FindsLotsByWordFormsWithFiltersSortingPagingAndFacets) {
     ASSERT_EQ(upload.status, 200) << upload.body;
     WaitIndexed(401);
     EXPECT_EQ(Get("/search/lots?query=" + PercentEncode("тепловизоры")).at("total_count").as_int64(), 1);
+    // By deadline: the nearest first, the latest first, and lots without one (the uploaded lot
+    // has none) last either way; checked against SQL.
+    const long long undated = Scalar("SELECT COUNT(*) FROM lots WHERE deadline IS NULL");
+    ASSERT_GE(undated, 1);
+    const long long undated_id = Scalar("SELECT MAX(id) FROM lots WHERE deadline IS NULL");
+    for (const std::string order : {"asc", "desc"}) {
+        auto by_deadline = Get("/search/lots?sort=deadline&order=" + order + "&limit=1");
+        const std::string first_id = std::to_string(by_deadline.at("results").at(0).at("id").as_int64());
+        EXPECT_EQ(Scalar("SELECT COUNT(*) FROM lots WHERE id = " + first_id + " AND deadline = (SELECT " +
+                         (order == "asc" ? "MIN" : "MAX") + "(deadline) FROM lots)"),
+                  1)
+            << order;
+        auto last =
+            Get("/search/lots?sort=deadline&order=" + order + "&limit=1&offset=" + std::to_string(401 - undated));
+        EXPECT_EQ(last.at("results").at(0).at("id").as_int64(), undated_id) << order;
+    }
     EXPECT_EQ(s.Stop(), 0);
     Service& again = StartService(kFastIndex);
     auto after = again.Call("GET", "/search/lots?query=" + PercentEncode("тепловизор"), "", again.admin_key());
