@@ -149,6 +149,11 @@ Result<std::unique_ptr<LotIndex>> LotIndex::Open(const std::string& dir) {
                           {}});
     } catch (const Xapian::Error& e) {
         return Fail(Error{ErrorCode::kUnavailable, "cannot open the search index " + dir + ": " + e.get_msg(), {}});
+    } catch (const std::exception& e) {  // a value slot that is not what this code wrote
+        return Fail(
+            Error{ErrorCode::kUnavailable,
+                  "cannot read the search index " + dir + " (" + e.what() + "); remove it and run zakupai reindex",
+                  {}});
     }
 }
 

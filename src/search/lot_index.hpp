@@ -1,7 +1,8 @@
 #pragma once
 // The full-text index of lots (Xapian): Russian stemming for Russian text, Kazakh titles
-// unstemmed, boolean filters (status, method, customer, KATO and ENSTRU prefixes), value ranges
-// and sorting (amount, deadline), facet counts, and title/customer suggestions by prefix.
+// unstemmed; filters (status, method, customer, KATO and ENSTRU prefixes, amount and deadline
+// ranges), sorting (relevance, amount, deadline), exact totals and facet counts, and
+// title/customer suggestions by prefix.
 // Xapian finds the lots a text matches; filters, facets, sorting and totals come from the
 // lots' attributes held in memory (LotColumns), so they cost the same on a million lots as on
 // a thousand. One writer; searches run in parallel, each on a read-only Xapian handle of its

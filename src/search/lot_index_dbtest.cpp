@@ -240,7 +240,7 @@ TEST_F(LotIndexTest, AReopenedIndexAnswersTheSame) {
     EXPECT_EQ(Ordered(cheapest).front(), 8);
 }
 
-TEST_F(LotIndexTest, AnIndexInAnOlderLayoutIsEmptiedForARebuild) {
+TEST_F(LotIndexTest, AnOlderLayoutIsEmptiedForARebuildAndAnUnreadableIndexRefused) {
     index_.reset();
     {
         Xapian::WritableDatabase old(dir_.string(), Xapian::DB_CREATE_OR_OVERWRITE);
@@ -253,6 +253,23 @@ TEST_F(LotIndexTest, AnIndexInAnOlderLayoutIsEmptiedForARebuild) {
     index_ = std::move(*LotIndex::Open(dir_.string()));
     EXPECT_EQ(index_->Size(), 0);
     EXPECT_TRUE(index_->Cursor().updated_at.empty());  // so the indexer starts from the beginning
+
+    // An index in this layout with a value it cannot read is refused by name, not a crash.
+    index_.reset();
+    {
+        Xapian::WritableDatabase broken(dir_.string(), Xapian::DB_CREATE_OR_OVERWRITE);
+        Xapian::Document doc;
+        doc.add_term("Zбумаг");
+        doc.add_value(5, "not a number");  // the lot id's slot
+        broken.add_document(doc);
+        broken.set_metadata("format", "2");
+        broken.commit();
+    }
+    auto refused = LotIndex::Open(dir_.string());
+    ASSERT_FALSE(refused.has_value());
+    EXPECT_NE(refused.error().message.find("run zakupai reindex"), std::string::npos) << refused.error().message;
+    std::filesystem::remove_all(dir_);
+    index_ = std::move(*LotIndex::Open(dir_.string()));
 }
 
 TEST_F(LotIndexTest, SearchesRunWhileLotsAreWritten) {
