@@ -93,6 +93,21 @@ Setting TextSetting(std::string path, std::string env, T Config::*section, std::
                    }};
 }
 
+// A switch, in any of the spellings deployment files use for one.
+template <class T>
+Setting BoolSetting(std::string path, std::string env, T Config::*section, bool T::*field) {
+    return Setting{std::move(path), std::move(env), [=](Config& c, const std::string& v) -> std::optional<std::string> {
+                       if (v == "on" || v == "true" || v == "1") {
+                           (c.*section).*field = true;
+                       } else if (v == "off" || v == "false" || v == "0") {
+                           (c.*section).*field = false;
+                       } else {
+                           return "must be on or off (true/false, 1/0), got '" + v + "'";
+                       }
+                       return std::nullopt;
+                   }};
+}
+
 // An http(s) base URL, kept without its trailing slashes.
 template <class T>
 Setting UrlSetting(std::string path, std::string env, T Config::*section, std::string T::*field) {
@@ -124,14 +139,7 @@ std::vector<Setting> Settings() {
                            3'600'000,
                            &Config::search,
                            &SearchConfig::index_interval_ms));
-    s.push_back(
-        {"search.semantic", "ZAKUPAI_SEMANTIC", [](Config& c, const std::string& v) -> std::optional<std::string> {
-             if (v != "on" && v != "off" && v != "true" && v != "false") {
-                 return "must be on or off";
-             }
-             c.search.semantic = v == "on" || v == "true";
-             return std::nullopt;
-         }});
+    s.push_back(BoolSetting("search.semantic", "ZAKUPAI_SEMANTIC", &Config::search, &SearchConfig::semantic));
     s.push_back(IntSetting("search.semantic_min_lots",
                            "ZAKUPAI_SEMANTIC_MIN_LOTS",
                            2,
@@ -229,14 +237,7 @@ std::vector<Setting> Settings() {
                      }
                      return std::nullopt;
                  }});
-    s.push_back(
-        {"http.access_log", "ZAKUPAI_ACCESS_LOG", [](Config& c, const std::string& v) -> std::optional<std::string> {
-             if (v != "true" && v != "false" && v != "1" && v != "0") {
-                 return "must be true or false";
-             }
-             c.http.access_log = v == "true" || v == "1";
-             return std::nullopt;
-         }});
+    s.push_back(BoolSetting("http.access_log", "ZAKUPAI_ACCESS_LOG", &Config::http, &HttpConfig::access_log));
     s.push_back(
         {"database.url", "ZAKUPAI_DATABASE_URL", [](Config& c, const std::string& v) -> std::optional<std::string> {
              if (!v.empty() && v.rfind("sqlite://", 0) != 0 && v.rfind("postgresql://", 0) != 0 &&

@@ -192,6 +192,21 @@ TEST(Config, EnvironmentOverridesAndEveryProblemIsReported) {
     EXPECT_EQ(bad.error().details, expected);
     EXPECT_EQ(LoadConfig("/no/such/file.json", {}).error().details.front().problem, "cannot read /no/such/file.json");
 }
+
+TEST(Config, SwitchesTakeEveryUsualSpelling) {
+    auto off = LoadConfig("", {{"ZAKUPAI_SEMANTIC", "0"}, {"ZAKUPAI_ACCESS_LOG", "off"}});
+    ASSERT_TRUE(off.has_value());
+    EXPECT_FALSE(off->search.semantic);
+    EXPECT_FALSE(off->http.access_log);
+    auto on = LoadConfig("", {{"ZAKUPAI_SEMANTIC", "true"}, {"ZAKUPAI_ACCESS_LOG", "1"}});
+    ASSERT_TRUE(on.has_value());
+    EXPECT_TRUE(on->search.semantic);
+    EXPECT_TRUE(on->http.access_log);
+    auto bad = LoadConfig("", {{"ZAKUPAI_SEMANTIC", "maybe"}});
+    ASSERT_FALSE(bad.has_value());
+    EXPECT_EQ(bad.error().details,
+              (std::vector<FieldProblem>{{"ZAKUPAI_SEMANTIC", "must be on or off (true/false, 1/0), got 'maybe'"}}));
+}
 }  // namespace
 }  // namespace zakupai
 
