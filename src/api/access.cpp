@@ -5,32 +5,17 @@
 
 namespace zakupai::api {
 
-namespace {
-bool PlanSatisfies(const std::string& plan, const std::string& required) {
-    if (required.empty() || plan == "admin") {
-        return true;
-    }
-    if (required == "service") {
-        return plan == "service";
-    }
-    if (required == "premium") {
-        return plan == "premium" || plan == "service";
-    }
-    return plan == required;
-}
-}  // namespace
-
 http::Hooks MakeAccessHooks(billing::BillingService& billing,
                             store::WriteBehind& recorder,
-                            http::Metrics& metrics,
+                            metrics::Registry& metrics,
                             const Clock& clock,
                             std::int64_t anonymous_per_ip_per_minute) {
     // Looked up once: a flood of refused requests should not also contend on the metrics map.
-    http::Counter& ip_rejections =
+    metrics::Counter& ip_rejections =
         metrics.GetCounter("ratelimit_rejections_total", "Requests refused by a rate limit or quota.", R"(limit="ip")");
-    http::Counter& plan_rejections = metrics.GetCounter(
+    metrics::Counter& plan_rejections = metrics.GetCounter(
         "ratelimit_rejections_total", "Requests refused by a rate limit or quota.", R"(limit="plan")");
-    http::Counter& auth_failures =
+    metrics::Counter& auth_failures =
         metrics.GetCounter("auth_failures_total", "Requests refused for a missing or invalid API key.");
     auto ip_limiter = std::make_shared<billing::IpLimiter>(anonymous_per_ip_per_minute);
     auto limit_anonymous =
@@ -70,12 +55,13 @@ http::Hooks MakeAccessHooks(billing::BillingService& billing,
         }
         request.caller =
             http::Caller{principal->key_id, principal->user_id, principal->tg_id.value_or(0), principal->plan};
-        if (!PlanSatisfies(principal->plan, route.required_plan)) {
-            return http::ErrorResponse(Error{ErrorCode::kPermissionDenied,
-                                             "this endpoint needs a key with the " + route.required_plan +
-                                                 " plan; this key has the " + principal->plan + " plan",
-                                             {}},
-                                       request.request_id);
+        if (!Satisfies(principal->plan, route.required_plan)) {
+            return http::ErrorResponse(
+                Error{ErrorCode::kPermissionDenied,
+                      "this endpoint needs a key with the " + std::string(Name(route.required_plan)) +
+                          " plan; this key has the " + std::string(Name(principal->plan)) + " plan",
+                      {}},
+                request.request_id);
         }
         if (route.counts_usage) {
             auto admitted = billing.Admit(*principal, route.pattern);
@@ -104,19 +90,6 @@ http::Hooks MakeAccessHooks(billing::BillingService& billing,
                                      clock.Now()});
     };
     return hooks;
-}
-
-std::string WithMeta(std::string object_json, std::string_view request_id, Instant now) {
-    ZAKUPAI_ASSERT(!object_json.empty() && object_json.back() == '}');
-    object_json.pop_back();
-    JsonWriter meta;
-    meta.BeginObject().Field("request_id", request_id).Field("ts", FormatUtcTimestamp(now)).EndObject();
-    const std::string& fields = meta.str();
-    if (object_json.size() > 1) {
-        object_json += ',';
-    }
-    object_json.append(fields, 1, std::string::npos);
-    return object_json;
 }
 
 }  // namespace zakupai::api

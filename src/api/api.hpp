@@ -7,18 +7,19 @@
 #include "billing/billing_service.hpp"
 #include "calc/calc_service.hpp"
 #include "core/calendar.hpp"
+#include "core/json.hpp"
 #include "docs/complaint.hpp"
 #include "docs/letters.hpp"
 #include "docs/tldr.hpp"
-#include "http/metrics.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "ingest/batch_import.hpp"
 #include "ingest/rnu.hpp"
 #include "ingest/sync.hpp"
 #include "llm/ask.hpp"
+#include "metrics/metrics.hpp"
 #include "risk/risk_service.hpp"
-#include "search/lot_index.hpp"
+#include "search/lot_search.hpp"
 #include "search/semantic_index.hpp"
 #include "search/supplier_finder.hpp"
 #include "store/database.hpp"
@@ -35,13 +36,13 @@ struct SystemInfo {
 // Authentication, plan checks, quotas, per-IP limits for anonymous traffic, and the audit log.
 http::Hooks MakeAccessHooks(billing::BillingService& billing,
                             store::WriteBehind& recorder,
-                            http::Metrics& metrics,
+                            metrics::Registry& metrics,
                             const Clock& clock,
                             std::int64_t anonymous_per_ip_per_minute);
 
 void RegisterSystemRoutes(
-    http::Router& router, store::Database& db, http::Metrics& metrics, const SystemInfo& info, const Clock& clock);
-void RegisterCalcRoutes(http::Router& router, calc::CalcService& calc, http::Metrics& metrics, const Clock& clock);
+    http::Router& router, store::Database& db, metrics::Registry& metrics, const SystemInfo& info, const Clock& clock);
+void RegisterCalcRoutes(http::Router& router, calc::CalcService& calc, const Clock& clock);
 void RegisterBillingRoutes(http::Router& router, billing::BillingService& billing, const Clock& clock);
 void RegisterDocsRoutes(http::Router& router,
                         const docs::LetterTemplates& letters,
@@ -56,23 +57,23 @@ void RegisterIngestRoutes(http::Router& router,
                           store::GoszakupRepository& repository,
                           const Clock& clock);
 
+// POST /etl/upload-batch, GET /lots/{id}/prices.
 void RegisterImportRoutes(http::Router& router,
                           ingest::ImportService& imports,
-                          store::ImportRepository& repository,
-                          store::LotRepository& lots,
-                          const calc::RuleBook& rules,
                           const Clock& clock,
                           std::size_t max_bytes);
+// An import report's fields into an open object (the upload's answer, `zakupai import --json`).
+void WriteImportReport(JsonWriter& w, const ingest::ImportReport& report);
+// An RNU answer's fields, the original API's first.
+void WriteRnuAnswer(JsonWriter& w, const ingest::RnuAnswer& answer);
 
 // POST /risk/score, POST /risk/score/{lot_id}, GET /risk/explain/{lot_id}.
 void RegisterRiskRoutes(http::Router& router, risk::RiskService& risk, const Clock& clock);
 
-// Kazakhstan's working-day calendar: GET /calendar/{year}, GET /calendar/working-days.
 // GET /search/lots, POST /api/search/advanced, GET /api/search/autocomplete.
 // ?semantic=true fuses in the lots found by meaning.
 void RegisterSearchRoutes(http::Router& router,
-                          search::LotIndex& index,
-                          const search::SemanticIndex& semantic,
+                          const search::LotSearch& search,
                           store::SearchRepository& lots,
                           const Clock& clock);
 // The seed's embedding-api (POST /embed, /index, /search), GET /semantic/status, and the
@@ -82,6 +83,7 @@ void RegisterSemanticRoutes(http::Router& router,
                             const search::SupplierFinder& finder,
                             store::SearchRepository& repository,
                             const Clock& clock);
+// Kazakhstan's working-day calendar: GET /calendar/{year}, GET /calendar/working-days.
 void RegisterCalendarRoutes(http::Router& router, const WorkCalendar& calendar, const Clock& clock);
 // POST /ask: answers from the knowledge base and the asked-about lots' TL;DR facts.
 void RegisterAskRoutes(http::Router& router,
@@ -105,7 +107,14 @@ http::Response FileResponse(std::string bytes, bool pdf, const std::string& base
 // The Almaty day as YYYYMMDD, for file names.
 std::string DayStamp(Instant now);
 
-// Adds "request_id" and "ts" to a JSON object produced by a domain module.
-std::string WithMeta(std::string object_json, std::string_view request_id, Instant now);
+// An answer object: the handler's fields, then "request_id" and "ts", which every answer carries.
+template <class WriteFields>
+http::Response JsonAnswer(const http::Request& request, Instant now, WriteFields&& write_fields, int status = 200) {
+    JsonWriter w;
+    w.BeginObject();
+    write_fields(w);
+    w.Field("request_id", request.request_id).Field("ts", FormatUtcTimestamp(now)).EndObject();
+    return http::Response::Json(w.Take(), status);
+}
 
 }  // namespace zakupai::api

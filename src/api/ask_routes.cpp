@@ -50,35 +50,28 @@ void RegisterAskRoutes(http::Router& router,
                     Error::Invalid(fmt::format("lot_ids[{}]", i), fmt::format("lot {} not found", lot_ids[i])),
                     request.request_id);
             }
-            const auto parsed = json::parse(*summary).as_object();
-            llm::LotFacts facts{lot_ids[i], std::string(parsed.at("title").as_string()), {}};
-            for (const auto& line : parsed.at("lines").as_array()) {
-                facts.lines.emplace_back(line.as_string());
-            }
-            lots.push_back(std::move(facts));
+            lots.push_back(llm::LotFacts{lot_ids[i], std::move(summary->title), std::move(summary->lines)});
         }
         const auto answer = ask.Ask(*question, lots);
-        JsonWriter w;
-        w.BeginObject()
-            .Field("question", *question)
-            .Field("answer", answer.text)
-            .Field("found", answer.found)
-            .Field("source", answer.source)
-            .Key("sources")
-            .BeginArray();
-        for (const auto& source : answer.sources) {
-            w.BeginObject()
-                .Field("id", source.id)
-                .Field("title", source.title)
-                .Field("reference", source.reference)
-                .EndObject();
-        }
-        w.EndArray().Field("language", "ru");
-        if (!answer.fallback_reason.empty()) {
-            w.Field("fallback_reason", answer.fallback_reason);
-        }
-        w.EndObject();
-        return http::Response::Json(WithMeta(w.Take(), request.request_id, clock.Now()));
+        return JsonAnswer(request, clock.Now(), [&](JsonWriter& w) {
+            w.Field("question", *question)
+                .Field("answer", answer.text)
+                .Field("found", answer.found)
+                .Field("source", answer.source)
+                .Key("sources")
+                .BeginArray();
+            for (const auto& source : answer.sources) {
+                w.BeginObject()
+                    .Field("id", source.id)
+                    .Field("title", source.title)
+                    .Field("reference", source.reference)
+                    .EndObject();
+            }
+            w.EndArray().Field("language", "ru");
+            if (!answer.fallback_reason.empty()) {
+                w.Field("fallback_reason", answer.fallback_reason);
+            }
+        });
     });
 }
 

@@ -11,10 +11,10 @@ http::Response Problem(const Error& error, const http::Request& request) {
 }
 
 bool IsIntegration(const http::Caller& caller) {
-    return caller.plan == "service" || caller.plan == "admin";
+    return Satisfies(caller.plan, Plan::kService);
 }
 
-void WriteLimits(JsonWriter& w, const PlanLimits& limits) {
+void WriteLimits(JsonWriter& w, const billing::PlanLimits& limits) {
     w.Key("limits").BeginObject().Field("per_day", limits.per_day).Field("per_hour", limits.per_hour);
     w.Field("per_minute", limits.per_minute).EndObject();
 }
@@ -22,9 +22,9 @@ void WriteLimits(JsonWriter& w, const PlanLimits& limits) {
 }  // namespace
 
 void RegisterBillingRoutes(http::Router& router, billing::BillingService& billing, const Clock& clock) {
-    const http::RouteOptions admin{.is_public = false, .required_plan = "admin", .counts_usage = false};
-    const http::RouteOptions service{.is_public = false, .required_plan = "service", .counts_usage = false};
-    const http::RouteOptions own{.is_public = false, .required_plan = "", .counts_usage = false};
+    const http::RouteOptions admin{.is_public = false, .required_plan = Plan::kAdmin, .counts_usage = false};
+    const http::RouteOptions service{.is_public = false, .required_plan = Plan::kService, .counts_usage = false};
+    const http::RouteOptions own{.is_public = false, .required_plan = Plan::kFree, .counts_usage = false};
 
     router.Add(
         "POST",
@@ -37,7 +37,7 @@ void RegisterBillingRoutes(http::Router& router, billing::BillingService& billin
             JsonFields f(*body);
             auto tg_id = f.Int({"tg_id"}, 1, INT64_MAX, true);
             auto email = f.String({"email"}, 3, 254, false);
-            auto plan = f.Choice({"plan"}, {"free", "premium", "service", "admin"}, false);
+            auto plan = f.Word<Plan>({"plan"}, false);
             auto name = f.String({"name"}, 1, 100, false);
             auto days = f.Int({"expires_in_days"}, 1, 3650, false);
             if (email && email->find('@') == std::string::npos) {
@@ -51,17 +51,17 @@ void RegisterBillingRoutes(http::Router& router, billing::BillingService& billin
                 expires = clock.Now() + std::chrono::days{*days};
             }
             auto created =
-                billing.CreateKey(tg_id, email.value_or(""), plan.value_or("free"), name.value_or(""), expires);
+                billing.CreateKey(tg_id, email.value_or(""), plan.value_or(Plan::kFree), name.value_or(""), expires);
             if (!created) {
                 return Problem(created.error(), request);
             }
-            JsonWriter w;
-            w.BeginObject().Field("api_key", created->api_key).Field("plan", created->plan);
-            w.OptionalField(
-                "expires_at",
-                created->expires_at ? std::optional(FormatUtcTimestamp(*created->expires_at)) : std::nullopt);
-            w.Field("key_id", created->key_id).Field("user_id", created->user_id).EndObject();
-            return http::Response::Json(WithMeta(w.Take(), request.request_id, clock.Now()));
+            return JsonAnswer(request, clock.Now(), [&](JsonWriter& w) {
+                w.Field("api_key", created->api_key).Field("plan", Name(created->plan));
+                w.OptionalField(
+                    "expires_at",
+                    created->expires_at ? std::optional(FormatUtcTimestamp(*created->expires_at)) : std::nullopt);
+                w.Field("key_id", created->key_id).Field("user_id", created->user_id);
+            });
         },
         admin);
 
@@ -87,7 +87,7 @@ void RegisterBillingRoutes(http::Router& router, billing::BillingService& billin
             JsonWriter w;
             w.BeginObject()
                 .Field("valid", v.valid)
-                .Field("plan", v.plan)
+                .Field("plan", Name(v.plan))
                 .Field("remaining_requests", v.remaining_requests);
             w.OptionalField("message", v.message.empty() ? std::nullopt : std::optional(v.message));
             return http::Response::Json(w.EndObject().Take());
@@ -137,7 +137,7 @@ void RegisterBillingRoutes(http::Router& router, billing::BillingService& billin
                 return limit > 0 ? std::max<std::int64_t>(0, limit - used) : -1;
             };
             JsonWriter w;
-            w.BeginObject().Field("tg_id", *tg_id).Field("plan", s.user.plan).Field("status", s.user.status);
+            w.BeginObject().Field("tg_id", *tg_id).Field("plan", Name(s.user.plan)).Field("status", s.user.status);
             w.Field("created_at", s.user.created_at);
             w.Key("keys").BeginObject().Field("total", s.keys_total).Field("active", s.keys_active).EndObject();
             w.Key("usage")
@@ -159,7 +159,7 @@ void RegisterBillingRoutes(http::Router& router, billing::BillingService& billin
             const auto v = billing.ValidateKey(std::string(request.Header("x-api-key")));
             JsonWriter w;
             w.BeginObject().Field("key_id", request.caller.key_id).Field("user_id", request.caller.user_id);
-            w.Field("plan", request.caller.plan);
+            w.Field("plan", Name(request.caller.plan));
             WriteLimits(w, billing.Limits(request.caller.plan));
             w.Field("remaining_today", v.remaining_requests >= 0 ? v.remaining_requests + 1 : -1).EndObject();
             return http::Response::Json(w.Take());
@@ -196,7 +196,10 @@ void RegisterBillingRoutes(http::Router& router, billing::BillingService& billin
             JsonFields f(*body);
             auto tg_id = f.Int({"tg_id"}, 1, INT64_MAX, true);
             auto amount = f.Money({"amount"}, true);
-            auto plan = f.Choice({"plan"}, {"free", "premium", "service"}, true);
+            auto plan = f.Word<Plan>({"plan"}, true);
+            if (plan == Plan::kAdmin) {
+                f.Problem("plan", "must be one of: free, premium, service");  // admin is given, never bought
+            }
             auto days = f.Int({"period_days"}, 1, 3650, false);
             auto method = f.String({"method"}, 1, 50, false);
             auto external = f.String({"external_id"}, 1, 200, false);
@@ -210,7 +213,7 @@ void RegisterBillingRoutes(http::Router& router, billing::BillingService& billin
             }
             JsonWriter w;
             w.BeginObject().Field("recorded", *recorded).Field("duplicate", !*recorded).Field("tg_id", *tg_id);
-            w.Field("plan", *plan).MoneyField("amount", *amount).EndObject();
+            w.Field("plan", Name(*plan)).MoneyField("amount", *amount).EndObject();
             return http::Response::Json(w.Take(), *recorded ? 201 : 200);
         },
         admin);

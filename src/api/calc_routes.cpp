@@ -1,24 +1,31 @@
 #include "api/api.hpp"
+#include "api/calc_json.hpp"
 #include "core/json.hpp"
 
 namespace zakupai::api {
 
-void RegisterCalcRoutes(http::Router& router, calc::CalcService& calc, http::Metrics& metrics, const Clock& clock) {
-    for (std::string_view kind_view : calc::CalculatorKinds()) {
+void RegisterCalcRoutes(http::Router& router, calc::CalcService& calc, const Clock& clock) {
+    for (std::string_view kind_view : calc::kCalculatorKinds) {
         const std::string kind(kind_view);
-        http::Counter& counter = metrics.GetCounter(
-            "finance_calcs_total", "Finance calculations answered, by calculator.", "kind=\"" + kind + "\"");
-        router.Add("POST", "/calc/" + kind, [&calc, &counter, &clock, kind](http::Request& request) {
+        router.Add("POST", "/calc/" + kind, [&calc, &clock, kind](http::Request& request) {
             auto body = ParseJsonObject(request.body);
             if (!body) {
                 return http::ErrorResponse(body.error(), request.request_id);
             }
-            auto result = calc.Run(kind, *body, request.body, request.request_id, request.caller.key_id);
-            if (!result) {
-                return http::ErrorResponse(result.error(), request.request_id);
+            auto answer = EvaluateCalc(calc.rules(), kind, *body, calc.Today());
+            if (!answer) {
+                return http::ErrorResponse(answer.error(), request.request_id);
             }
-            counter.Add();
-            return http::Response::Json(WithMeta(std::move(result->result_json), request.request_id, clock.Now()));
+            auto response =
+                JsonAnswer(request, clock.Now(), [&](JsonWriter& w) { WriteCalcFields(w, answer->result); });
+            // What the client got is what is kept.
+            calc.Record(calc::CalcRecord{kind,
+                                         answer->lot_id,
+                                         std::move(answer->input_json),
+                                         response.body,
+                                         request.request_id,
+                                         request.caller.key_id});
+            return response;
         });
     }
     router.Add("GET", "/calc/rules", [&calc](http::Request&) {
@@ -33,14 +40,17 @@ void RegisterCalcRoutes(http::Router& router, calc::CalcService& calc, http::Met
         }
         w.EndArray().Key("dumping").BeginArray();
         for (const auto& rule : rules.dumping) {
-            w.BeginObject().Field("method", rule.method).Field("subject", rule.subject).Field("name_ru", rule.name_ru);
+            w.BeginObject()
+                .Field("method", Name(rule.method))
+                .Field("subject", rule.subject)
+                .Field("name_ru", rule.name_ru);
             w.Key("threshold_pct").Decimal(rule.threshold, 2).Field("allowed_with_anti_dumping_sum", rule.allowed);
             w.Field("source", rule.source).EndObject();
         }
         w.EndArray().Key("bid_security").BeginArray();
         for (const auto& m : rules.bid_security) {
             w.BeginObject()
-                .Field("method", m.method)
+                .Field("method", Name(m.method))
                 .Key("pct")
                 .Decimal(m.pct, 2)
                 .Field("source", m.source)

@@ -23,7 +23,7 @@ void WriteDays(JsonWriter& w, std::string_view key, const std::vector<CalendarDa
 }  // namespace
 
 void RegisterCalendarRoutes(http::Router& router, const WorkCalendar& calendar, const Clock& clock) {
-    const http::RouteOptions open{.is_public = true, .required_plan = "", .counts_usage = false};
+    const http::RouteOptions open{.is_public = true, .required_plan = Plan::kFree, .counts_usage = false};
     router.Add(
         "GET",
         "/calendar/{year}",
@@ -39,27 +39,27 @@ void RegisterCalendarRoutes(http::Router& router, const WorkCalendar& calendar, 
                     Error::NotFound("no working-day calendar for '" + text + "'; known years: " + years),
                     request.request_id);
             }
-            JsonWriter w;
-            w.BeginObject().Field("year", year->year).Field("week", "five-day").Key("sources").BeginArray();
-            for (const auto& s : year->sources) {
-                w.String(s);
-            }
-            w.EndArray();
-            WriteDays(w, "holidays", year->holidays);
-            WriteDays(w, "days_off", year->days_off);
-            WriteDays(w, "working_weekend_days", year->working_days);
-            w.Key("working_days_per_month").BeginArray();
-            int total = 0;
-            for (unsigned m = 1; m <= 12; ++m) {
-                const Date first{std::chrono::year{year->year} / std::chrono::month{m} / 1};
-                const Date last{std::chrono::year{year->year} / std::chrono::month{m} / std::chrono::last};
-                int count = (calendar.IsWorkingDay(first).value_or(false) ? 1 : 0);
-                count += calendar.WorkingDaysBetween(first, last).value_or(0);
-                total += count;
-                w.Int(count);
-            }
-            w.EndArray().Field("working_days", total).EndObject();
-            return http::Response::Json(WithMeta(w.Take(), request.request_id, clock.Now()));
+            return JsonAnswer(request, clock.Now(), [&](JsonWriter& w) {
+                w.Field("year", year->year).Field("week", "five-day").Key("sources").BeginArray();
+                for (const auto& s : year->sources) {
+                    w.String(s);
+                }
+                w.EndArray();
+                WriteDays(w, "holidays", year->holidays);
+                WriteDays(w, "days_off", year->days_off);
+                WriteDays(w, "working_weekend_days", year->working_days);
+                w.Key("working_days_per_month").BeginArray();
+                int total = 0;
+                for (unsigned m = 1; m <= 12; ++m) {
+                    const Date first{std::chrono::year{year->year} / std::chrono::month{m} / 1};
+                    const Date last{std::chrono::year{year->year} / std::chrono::month{m} / std::chrono::last};
+                    int count = (calendar.IsWorkingDay(first).value_or(false) ? 1 : 0);
+                    count += calendar.WorkingDaysBetween(first, last).value_or(0);
+                    total += count;
+                    w.Int(count);
+                }
+                w.EndArray().Field("working_days", total);
+            });
         },
         open);
 
@@ -92,22 +92,22 @@ void RegisterCalendarRoutes(http::Router& router, const WorkCalendar& calendar, 
             if (!problems.empty()) {
                 return http::ErrorResponse(Error::Invalid(std::move(problems)), request.request_id);
             }
-            JsonWriter w;
-            w.BeginObject().Field("from", FormatIsoDate(*from));
             if (to) {
                 auto n = calendar.WorkingDaysBetween(*from, *to);
                 if (!n) {
                     return http::ErrorResponse(n.error(), request.request_id);
                 }
-                w.Field("to", FormatIsoDate(*to)).Field("working_days", *n);
-            } else {
-                auto day = calendar.AddWorkingDays(*from, add);
-                if (!day) {
-                    return http::ErrorResponse(day.error(), request.request_id);
-                }
-                w.Field("add", add).Field("date", FormatIsoDate(*day));
+                return JsonAnswer(request, clock.Now(), [&](JsonWriter& w) {
+                    w.Field("from", FormatIsoDate(*from)).Field("to", FormatIsoDate(*to)).Field("working_days", *n);
+                });
             }
-            return http::Response::Json(WithMeta(w.EndObject().Take(), request.request_id, clock.Now()));
+            auto day = calendar.AddWorkingDays(*from, add);
+            if (!day) {
+                return http::ErrorResponse(day.error(), request.request_id);
+            }
+            return JsonAnswer(request, clock.Now(), [&](JsonWriter& w) {
+                w.Field("from", FormatIsoDate(*from)).Field("add", add).Field("date", FormatIsoDate(*day));
+            });
         },
         open);
 }

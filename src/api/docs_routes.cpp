@@ -8,20 +8,13 @@
 #include "docs/letters.hpp"
 #include "docs/render.hpp"
 #include "docs/tldr.hpp"
+#include "text/text.hpp"
 
 namespace zakupai::api {
 
 namespace {
 
 namespace json = boost::json;
-
-std::size_t CountCodePoints(std::string_view utf8) {
-    std::size_t count = 0;
-    for (char c : utf8) {
-        count += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
-    }
-    return count;
-}
 
 // {template, context|data, language|lang (or ?lang=)} filled from the template files.
 Result<docs::Letter> LetterFrom(const json::object& body,
@@ -118,6 +111,65 @@ Result<docs::ComplaintRequest> ParseComplaint(const json::object& fields,
     return request;
 }
 
+void WriteLotTldr(JsonWriter& w, const docs::LotTldr& t) {
+    w.Field("lot_id", t.lot_id).Field("language", docs::LanguageCode(t.language));
+    w.Key("lines").BeginArray();
+    for (const auto& line : t.lines) {
+        w.String(line);
+    }
+    w.EndArray();
+    w.Field("title", t.title).Field("quantity", t.quantity).Field("unit", t.unit);
+    w.MoneyField("amount_without_vat", t.amount_without_vat).MoneyField("amount_with_vat", t.amount_with_vat);
+    w.Key("vat_rate").Decimal(t.vat_rate, 2);
+    w.Key("customer").BeginObject().Field("name", t.customer_name).Field("bin", t.customer_bin).EndObject();
+    w.Key("method").BeginObject().Field("code", t.method_code).Field("name", t.method_name).EndObject();
+    w.Field("status", t.status).Field("delivery_place", t.delivery_place).Field("enstru", t.enstru);
+    w.OptionalField("deadline", t.deadline ? std::optional(FormatUtcTimestamp(*t.deadline)) : std::nullopt);
+    w.OptionalField("deadline_astana", t.deadline_astana);
+    w.Key("days_left");
+    if (t.days_left) {
+        w.Int(*t.days_left);
+    } else {
+        w.Null();
+    }
+    w.Key("securities");
+    if (t.securities) {
+        w.BeginObject().MoneyField("bid", t.securities->bid).MoneyField("performance", t.securities->performance);
+        w.EndObject();
+    } else {
+        w.Null();
+    }
+    // null when the lot was never scored: not the same as "no red flags".
+    w.Key("risks");
+    if (t.risks) {
+        w.BeginObject()
+            .Field("score", t.risks->score)
+            .Field("level", Name(t.risks->level))
+            .Field("model_version", t.risks->model_version)
+            .Field("evaluated_at", t.risks->evaluated_at)
+            .Key("flags")
+            .BeginArray();
+        for (const auto& [id, name] : t.risks->flags) {
+            w.BeginObject().Field("id", id).Field("name", name).EndObject();
+        }
+        w.EndArray().Field("explain", fmt::format("/risk/explain/{}", t.lot_id)).EndObject();
+    } else {
+        w.Null();
+    }
+}
+
+void WriteTextTldr(JsonWriter& w, const docs::TextTldr& t) {
+    w.Key("lot_id").Null().Field("language", docs::LanguageCode(t.language));
+    w.Key("lines").BeginArray();
+    for (const auto& line : t.lines) {
+        w.String(line);
+    }
+    w.EndArray().Field("source", t.source);
+    if (!t.fallback_reason.empty()) {
+        w.Field("fallback_reason", t.fallback_reason);
+    }
+}
+
 }  // namespace
 
 std::string DayStamp(Instant now) {
@@ -162,13 +214,14 @@ void RegisterDocsRoutes(http::Router& router,
         }
         const auto language = language_of(request.Query("lang"));
         if (!lot_id) {
-            return http::Response::Json(WithMeta(tldr.ForText(*text, language), request.request_id, clock.Now()));
+            const auto summary = tldr.ForText(*text, language);
+            return JsonAnswer(request, clock.Now(), [&](JsonWriter& w) { WriteTextTldr(w, summary); });
         }
         auto summary = tldr.ForLot(*lot_id, language);
         if (!summary) {
             return http::ErrorResponse(summary.error(), request.request_id);
         }
-        return http::Response::Json(WithMeta(std::move(*summary), request.request_id, clock.Now()));
+        return JsonAnswer(request, clock.Now(), [&](JsonWriter& w) { WriteLotTldr(w, *summary); });
     });
     router.Add("GET", "/tldr/{lot_id}", [&tldr, &clock, language_of](http::Request& request) {
         const auto lot_id = PositivePathId(request, "lot_id");
@@ -179,10 +232,10 @@ void RegisterDocsRoutes(http::Router& router,
         if (!summary) {
             return http::ErrorResponse(summary.error(), request.request_id);
         }
-        return http::Response::Json(WithMeta(std::move(*summary), request.request_id, clock.Now()));
+        return JsonAnswer(request, clock.Now(), [&](JsonWriter& w) { WriteLotTldr(w, *summary); });
     });
     // Document generation is a premium feature, as in the original plan table.
-    const http::RouteOptions premium{.is_public = false, .required_plan = "premium", .counts_usage = true};
+    const http::RouteOptions premium{.is_public = false, .required_plan = Plan::kPremium, .counts_usage = true};
     auto generate = [&letters, &clock](http::Request& request) {
         auto body = ParseJsonObject(request.body);
         if (!body) {
@@ -193,22 +246,19 @@ void RegisterDocsRoutes(http::Router& router,
         if (!letter) {
             return http::ErrorResponse(letter.error(), request.request_id);
         }
-        JsonWriter w;
-        w.BeginObject()
-            .Field("template", letter->template_name)
-            .Field("html", letter->html)
-            .Field("language", letter->language);
-        w.Field("length", static_cast<std::int64_t>(CountCodePoints(letter->html))).Field("title", letter->title);
-        w.Key("deadlines").BeginArray();
-        for (const auto& d : letter->deadlines) {
-            w.BeginObject()
-                .Field("name", d.name)
-                .Field("date", FormatIsoDate(d.date))
-                .Field("passed", d.passed)
-                .EndObject();
-        }
-        w.EndArray();
-        return http::Response::Json(WithMeta(w.EndObject().Take(), request.request_id, now));
+        return JsonAnswer(request, now, [&](JsonWriter& w) {
+            w.Field("template", letter->template_name).Field("html", letter->html).Field("language", letter->language);
+            w.Field("length", static_cast<std::int64_t>(text::Length(letter->html))).Field("title", letter->title);
+            w.Key("deadlines").BeginArray();
+            for (const auto& d : letter->deadlines) {
+                w.BeginObject()
+                    .Field("name", d.name)
+                    .Field("date", FormatIsoDate(d.date))
+                    .Field("passed", d.passed)
+                    .EndObject();
+            }
+            w.EndArray();
+        });
     };
     // {html} as it is, or {template, context, language} as /letters/generate fills it.
     auto render = [&letters, &clock](http::Request& request, bool pdf) {
@@ -266,35 +316,34 @@ void RegisterDocsRoutes(http::Router& router,
             if (!complaint) {
                 return http::ErrorResponse(complaint.error(), request.request_id);
             }
-            JsonWriter w;
-            w.BeginObject()
-                .Field("lot_id", *lot_id)
-                .Field("complaint_text", complaint->text)
-                .Field("reason", parsed->reason)
-                .Field("date", FormatIsoDate(parsed->date))
-                .Field("source", "template")
-                .Field("generated_at", FormatUtcTimestamp(now))
-                .Key("formats_available")
-                .BeginArray()
-                .String("pdf")
-                .String("word")
-                .EndArray()
-                .Field("title", complaint->letter.title)
-                .Field("language", complaint->letter.language)
-                .Field("html", complaint->letter.html)
-                .Key("deadline");
-            if (complaint->letter.deadlines.empty()) {
-                w.Null();
-            } else {
-                const auto& d = complaint->letter.deadlines.front();
-                w.BeginObject().Field("date", FormatIsoDate(d.date)).Field("passed", d.passed).EndObject();
-            }
-            w.Key("warnings").BeginArray();
-            for (const auto& warning : complaint->warnings) {
-                w.String(warning);
-            }
-            w.EndArray().EndObject();
-            return http::Response::Json(WithMeta(w.Take(), request.request_id, now));
+            return JsonAnswer(request, now, [&](JsonWriter& w) {
+                w.Field("lot_id", *lot_id)
+                    .Field("complaint_text", complaint->text)
+                    .Field("reason", parsed->reason)
+                    .Field("date", FormatIsoDate(parsed->date))
+                    .Field("source", "template")
+                    .Field("generated_at", FormatUtcTimestamp(now))
+                    .Key("formats_available")
+                    .BeginArray()
+                    .String("pdf")
+                    .String("word")
+                    .EndArray()
+                    .Field("title", complaint->letter.title)
+                    .Field("language", complaint->letter.language)
+                    .Field("html", complaint->letter.html)
+                    .Key("deadline");
+                if (complaint->letter.deadlines.empty()) {
+                    w.Null();
+                } else {
+                    const auto& d = complaint->letter.deadlines.front();
+                    w.BeginObject().Field("date", FormatIsoDate(d.date)).Field("passed", d.passed).EndObject();
+                }
+                w.Key("warnings").BeginArray();
+                for (const auto& warning : complaint->warnings) {
+                    w.String(warning);
+                }
+                w.EndArray();
+            });
         },
         premium);
     // The same complaint as a file: ?reason=&date= (both required, as in the seed).
@@ -360,7 +409,7 @@ void RegisterDocsRoutes(http::Router& router,
             }
             return http::Response::Json(w.EndArray().EndObject().Take());
         },
-        http::RouteOptions{.is_public = false, .required_plan = "", .counts_usage = false});
+        http::RouteOptions{.is_public = false, .required_plan = Plan::kFree, .counts_usage = false});
 }
 
 }  // namespace zakupai::api

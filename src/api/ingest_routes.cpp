@@ -10,12 +10,109 @@
 
 namespace zakupai::api {
 
+namespace {
+
+void WriteSyncReport(JsonWriter& w, const ingest::SyncReport& r) {
+    w.Field("status", r.ok ? "ok" : "failed")
+        .Field("what", r.what)
+        .Field("mode", r.mode)
+        .Field("fetched", r.fetched)
+        .Field("inserted", r.inserted)
+        .Field("updated", r.updated)
+        .Field("unchanged", r.unchanged)
+        .Field("events", r.events)
+        .Field("errors", r.errors)
+        .Field("pages", r.pages)
+        .Key("total");
+    if (r.total) {
+        w.Int(*r.total);
+    } else {
+        w.Null();
+    }
+    w.Key("duration").Decimal(static_cast<std::int64_t>(r.duration_seconds * 1000), 3);
+    w.Field("resumed", r.resumed).Field("joined", r.joined);
+    w.OptionalField("since", r.since.empty() ? std::nullopt : std::optional(r.since));
+    w.OptionalField("error", r.error.empty() ? std::nullopt : std::optional(r.error));
+}
+
+}  // namespace
+
+void WriteRnuAnswer(JsonWriter& w, const ingest::RnuAnswer& a) {
+    // The original API's fields first; what it never had (why, since, until) after.
+    w.Field("supplier_bin", a.supplier_bin)
+        .Field("status", a.listed ? "BLACKLISTED" : "ACTIVE")
+        .Field("is_blocked", a.listed)
+        .Field("source", a.source)
+        .Field("validated_at", FormatUtcTimestamp(a.validated_at))
+        .Field("listed", a.listed)
+        .Field("age_seconds", a.age_seconds)
+        .Field("stale", a.stale);
+    const ingest::RnuListing* current = nullptr;
+    for (const auto& l : a.listings) {
+        if (l.active) {
+            current = &l;
+        }
+    }
+    auto optional = [](const ingest::RnuListing* l, const std::string ingest::RnuListing::*field) {
+        return l != nullptr && !(l->*field).empty() ? std::optional(l->*field) : std::nullopt;
+    };
+    w.OptionalField("listed_since", optional(current, &ingest::RnuListing::since))
+        .OptionalField("listed_until", optional(current, &ingest::RnuListing::until))
+        .OptionalField("reason", optional(current, &ingest::RnuListing::reason));
+    w.Key("listings").BeginArray();
+    for (const auto& l : a.listings) {
+        w.BeginObject()
+            .Field("supplier_name", l.supplier_name)
+            .Field("since", l.since)
+            .Field("until", l.until)
+            .Field("reason", l.reason)
+            .Field("court_decision", l.court_decision)
+            .Field("active", l.active)
+            .EndObject();
+    }
+    w.EndArray();
+}
+
+void WriteImportReport(JsonWriter& w, const ingest::ImportReport& r) {
+    w.Field("success", r.committed).Field("batch_id", r.batch_id).Field("rows_processed", r.accepted);
+    w.Key("errors").BeginArray();
+    for (const auto& e : r.errors) {
+        w.BeginObject()
+            .Field("row", e.row)
+            .Field("line", e.line)
+            .Field("column", e.column)
+            .Field("error", e.error)
+            .EndObject();
+    }
+    w.EndArray()
+        .Field("errors_truncated", r.errors_truncated)
+        .Field("kind", r.kind)
+        .Field("format", r.format)
+        .Field("encoding", r.encoding)
+        .OptionalField("delimiter", r.delimiter.empty() ? std::nullopt : std::optional(r.delimiter))
+        .OptionalField("sheet", r.sheet.empty() ? std::nullopt : std::optional(r.sheet))
+        .Field("rows_total", r.rows_total)
+        .Field("accepted", r.accepted)
+        .Field("rejected", r.rejected)
+        .Field("matched", r.matched);
+    w.Key("columns").BeginArray();
+    for (const auto& c : r.columns) {
+        w.String(c);
+    }
+    w.EndArray().Key("ignored_columns").BeginArray();
+    for (const auto& c : r.ignored_columns) {
+        w.String(c);
+    }
+    w.EndArray();
+    w.Key("duration").Decimal(static_cast<std::int64_t>(r.duration_seconds * 1000), 3);
+}
+
 void RegisterIngestRoutes(http::Router& router,
                           ingest::GoszakupSync* sync,
                           ingest::RnuService& rnu,
                           store::GoszakupRepository& repository,
                           const Clock& clock) {
-    const http::RouteOptions service{.is_public = false, .required_plan = "service", .counts_usage = false};
+    const http::RouteOptions service{.is_public = false, .required_plan = Plan::kService, .counts_usage = false};
     http::RouteOptions long_running = service;
     long_running.blocking = true;
 
@@ -72,7 +169,7 @@ void RegisterIngestRoutes(http::Router& router,
                                                        report.fetched),
                                            request.request_id);
             }
-            return http::Response::Json(WithMeta(ingest::SyncReportJson(report), request.request_id, clock.Now()));
+            return JsonAnswer(request, clock.Now(), [&](JsonWriter& w) { WriteSyncReport(w, report); });
         },
         long_running);
 
@@ -95,21 +192,21 @@ void RegisterIngestRoutes(http::Router& router,
                 return http::ErrorResponse(Error::Invalid(std::move(problems)), request.request_id);
             }
             const auto events = repository.EventsAfter(*after, static_cast<int>(*limit));
-            JsonWriter w;
-            w.BeginObject().Key("events").BeginArray();
-            for (const auto& e : events) {
-                w.BeginObject()
-                    .Field("id", e.id)
-                    .Field("lot_id", e.lot_id)
-                    .Field("lot_number", e.lot_number)
-                    .Field("kind", e.kind)
-                    .OptionalField("old", e.kind == "created" ? std::nullopt : std::optional(e.old_value))
-                    .Field("new", e.new_value)
-                    .Field("seen_at", e.seen_at)
-                    .EndObject();
-            }
-            w.EndArray().Key("next_after").Int(events.empty() ? *after : events.back().id).EndObject();
-            return http::Response::Json(WithMeta(w.Take(), request.request_id, clock.Now()));
+            return JsonAnswer(request, clock.Now(), [&](JsonWriter& w) {
+                w.Key("events").BeginArray();
+                for (const auto& e : events) {
+                    w.BeginObject()
+                        .Field("id", e.id)
+                        .Field("lot_id", e.lot_id)
+                        .Field("lot_number", e.lot_number)
+                        .Field("kind", e.kind)
+                        .OptionalField("old", e.kind == "created" ? std::nullopt : std::optional(e.old_value))
+                        .Field("new", e.new_value)
+                        .Field("seen_at", e.seen_at)
+                        .EndObject();
+                }
+                w.EndArray().Key("next_after").Int(events.empty() ? *after : events.back().id);
+            });
         },
         service);
 
@@ -118,24 +215,17 @@ void RegisterIngestRoutes(http::Router& router,
         if (!answer) {
             return http::ErrorResponse(answer.error(), request.request_id);
         }
-        return http::Response::Json(WithMeta(ingest::RnuAnswerJson(*answer), request.request_id, clock.Now()));
+        return JsonAnswer(request, clock.Now(), [&](JsonWriter& w) { WriteRnuAnswer(w, *answer); });
     };
     router.Add("GET", "/risk/validate_rnu/{bin}", validate);
     router.Add("GET", "/validate_rnu/{bin}", validate);  // the original risk-engine path
 }
 
-}  // namespace zakupai::api
-
-namespace zakupai::api {
-
 void RegisterImportRoutes(http::Router& router,
                           ingest::ImportService& imports,
-                          store::ImportRepository& repository,
-                          store::LotRepository& lots,
-                          const calc::RuleBook& rules,
                           const Clock& clock,
                           std::size_t max_bytes) {
-    const http::RouteOptions premium{.is_public = false, .required_plan = "premium", .counts_usage = true};
+    const http::RouteOptions premium{.is_public = false, .required_plan = Plan::kPremium, .counts_usage = true};
     // An import takes up to a second of CPU: off the I/O threads.
     http::RouteOptions upload = premium;
     upload.blocking = true;
@@ -205,64 +295,52 @@ void RegisterImportRoutes(http::Router& router,
             if (!report) {
                 return http::ErrorResponse(report.error(), request.request_id);
             }
-            return http::Response::Json(WithMeta(ingest::ImportReportJson(*report), request.request_id, clock.Now()));
+            return JsonAnswer(request, clock.Now(), [&](JsonWriter& w) { WriteImportReport(w, *report); });
         },
         upload);
 
-    router.Add("GET", "/lots/{id}/prices", [&repository, &lots, &rules, &clock](http::Request& request) {
+    router.Add("GET", "/lots/{id}/prices", [&imports, &clock](http::Request& request) {
         const auto id = PositivePathId(request, "id");
         if (!id) {
             return http::ErrorResponse(Error::Invalid("id", "must be a positive integer"), request.request_id);
         }
-        const auto lot = lots.FindLot(*id);
-        if (!lot) {
-            return http::ErrorResponse(Error::NotFound("lot " + std::to_string(*id) + " not found"),
-                                       request.request_id);
+        auto prices = imports.PricesFor(*id, 50);
+        if (!prices) {
+            return http::ErrorResponse(prices.error(), request.request_id);
         }
-        const Date today = AlmatyDate(clock.Now());
-        const auto* vat = rules.FindVat("standard", today);
-        const calc::BasisPoints vat_rate = vat != nullptr ? vat->rate : 0;
-        JsonWriter w;
-        w.BeginObject()
-            .Field("lot_id", lot->id)
-            .Field("title", lot->row.title)
-            .MoneyField("lot_price", lot->row.price)
-            .Field("quantity", lot->row.quantity)
-            .Field("unit", lot->row.unit)
-            .Key("vat_rate")
-            .Decimal(vat_rate, 2)
-            .Field("lot_price_includes_vat", false);
-        w.Key("prices").BeginArray();
-        for (const auto& p : repository.LotPrices(*id, 50)) {
-            // The portal's lot amounts are without VAT; a price-list price is the supplier's net cost.
-            const Tiyn cost = static_cast<Tiyn>(std::llround(static_cast<double>(p.price) * p.qty));
-            calc::MarginInput input;
-            input.lot_price = lot->row.price;
-            input.cost = cost;
-            input.vat_rate = vat_rate;
-            input.price_includes_vat = false;
-            const auto margin = calc::CalculateMargin(input);
-            w.BeginObject()
-                .Field("price_id", p.price_id)
-                .Field("source", p.source)
-                .Field("sku", p.sku)
-                .Field("name", p.title)
-                .Field("unit", p.unit)
-                .MoneyField("price", p.price)
-                .Field("captured_at", p.captured_at)
-                .Key("match_score")
-                .Decimal(std::llround(p.score * 100), 2)
-                .Field("match_kind", p.kind)
-                .Key("qty")
-                .Decimal(std::llround(p.qty * 1000), 3)
-                .MoneyField("cost_total", cost)
-                .MoneyField("profit", margin.profit)
-                .Key("margin_pct")
-                .Decimal(margin.margin, 2)
-                .EndObject();
-        }
-        w.EndArray().EndObject();
-        return http::Response::Json(WithMeta(w.Take(), request.request_id, clock.Now()));
+        const auto& lot = prices->lot;
+        return JsonAnswer(request, clock.Now(), [&](JsonWriter& w) {
+            w.Field("lot_id", lot.id)
+                .Field("title", lot.row.title)
+                .MoneyField("lot_price", lot.row.price)
+                .Field("quantity", lot.row.quantity)
+                .Field("unit", lot.row.unit)
+                .Key("vat_rate")
+                .Decimal(prices->vat_rate, 2)
+                .Field("lot_price_includes_vat", false);
+            w.Key("prices").BeginArray();
+            for (const auto& p : prices->offers) {
+                w.BeginObject()
+                    .Field("price_id", p.offer.price_id)
+                    .Field("source", p.offer.source)
+                    .Field("sku", p.offer.sku)
+                    .Field("name", p.offer.title)
+                    .Field("unit", p.offer.unit)
+                    .MoneyField("price", p.offer.price)
+                    .Field("captured_at", p.offer.captured_at)
+                    .Key("match_score")
+                    .Decimal(std::llround(p.offer.score * 100), 2)
+                    .Field("match_kind", p.offer.kind)
+                    .Key("qty")
+                    .Decimal(p.offer.qty.milli(), Quantity::kScale)
+                    .MoneyField("cost_total", p.cost_total)
+                    .MoneyField("profit", p.profit)
+                    .Key("margin_pct")
+                    .Decimal(p.margin, 2)
+                    .EndObject();
+            }
+            w.EndArray();
+        });
     });
 }
 

@@ -41,7 +41,7 @@ std::optional<std::vector<risk::Bid>> ParseBids(JsonFields& f, const boost::json
         if (bid.price < 0) {
             b.Problem("price", "must be >= 0");
         }
-        bid.status = b.Choice({"status"}, {"valid", "rejected", "winner"}, false).value_or("valid");
+        bid.status = b.Word<BidStatus>({"status"}, false).value_or(BidStatus::kValid);
         for (const auto& problem : b.problems()) {
             f.Problem(at + "." + problem.field, problem.problem);
         }
@@ -52,10 +52,147 @@ std::optional<std::vector<risk::Bid>> ParseBids(JsonFields& f, const boost::json
         }
         bids.push_back(std::move(bid));
     }
-    if (std::count_if(bids.begin(), bids.end(), [](const risk::Bid& b) { return b.status == "winner"; }) > 1) {
+    if (std::count_if(bids.begin(), bids.end(), [](const risk::Bid& b) { return b.status == BidStatus::kWinner; }) >
+        1) {
         f.Problem("bids", "at most one bid can be the winner");
     }
     return bids;
+}
+
+void WriteFinding(JsonWriter& w, const risk::Finding& f) {
+    w.BeginObject()
+        .Field("id", f.id)
+        .Field("version", f.version)
+        .Field("name", f.name_ru)
+        .Field("name_kz", f.name_kz)
+        .Field("weight", f.weight)
+        .Field("status", risk::StatusName(f.status))
+        .Field("threshold", f.threshold)
+        .Field("source", f.source);
+    w.Key("evidence").BeginObject();
+    for (const auto& [name, value] : f.evidence) {
+        w.Field(name, value);
+    }
+    w.EndObject().Field("explanation", f.explanation_ru).Field("explanation_kz", f.explanation_kz).EndObject();
+}
+
+void WriteFindings(JsonWriter& w, const std::vector<risk::Finding>& findings) {
+    w.Key("indicators").BeginArray();
+    for (const auto& f : findings) {
+        WriteFinding(w, f);
+    }
+    w.EndArray();
+}
+
+void WriteIds(JsonWriter& w, std::string_view key, const std::vector<std::string>& ids) {
+    w.Key(key).BeginArray();
+    for (const auto& id : ids) {
+        w.String(id);
+    }
+    w.EndArray();
+}
+
+void WriteScore(JsonWriter& w, const risk::ScoreResult& r) {
+    w.Key("lot_id");
+    if (r.lot_id) {
+        w.Int(*r.lot_id);
+    } else {
+        w.Null();
+    }
+    const auto& e = r.evaluation;
+    w.Field("score", e.score).Field("level", Name(e.level)).Key("flags").BeginArray();
+    for (const auto& f : e.findings) {
+        if (f.status == risk::Status::kTriggered) {
+            w.String(f.id);
+        }
+    }
+    w.EndArray().Field("saved", r.saved).Field("model_version", e.model_version);
+    WriteFindings(w, e.findings);
+}
+
+void WriteExplanation(JsonWriter& w, const risk::Explanation& e) {
+    w.Field("lot_id", e.lot_id)
+        .Field("title", e.title)
+        .Field("score", e.score)
+        .Field("level", Name(e.level))
+        .Field("evaluated_at", e.evaluated_at)
+        .Field("model_version", e.model_version)
+        .Field("summary", e.summary);
+    if (e.summary_kz) {
+        w.Field("title_kz", e.title_kz.value_or("")).Field("summary_kz", *e.summary_kz);
+    }
+    WriteIds(w, "flags", e.flags);
+    WriteFindings(w, e.findings);
+}
+
+void WriteAggregate(JsonWriter& w, const risk::RiskAggregate& a) {
+    w.Field("evaluated", a.evaluated)
+        .Key("average_score")
+        .Decimal(a.average_score_centi, 2)
+        .Field("max_score", a.max_score)
+        .Field("high", a.high)
+        .Field("medium", a.medium)
+        .Field("low", a.low)
+        .Key("indicators")
+        .BeginObject();
+    for (const auto& [id, count] : a.indicators) {
+        w.Field(id, count);
+    }
+    w.EndObject().Key("riskiest").BeginArray();
+    for (const auto& lot : a.riskiest) {
+        w.BeginObject().Field("lot_id", lot.lot_id).Field("score", lot.score).MoneyField("price", lot.price);
+        WriteIds(w, "flags", lot.flags);
+        w.EndObject();
+    }
+    w.EndArray();
+}
+
+void WriteCustomer(JsonWriter& w, const risk::CustomerReport& r) {
+    w.Field("customer_bin", r.customer_bin).Field("lots", r.lots);
+    WriteAggregate(w, r.risk);
+    w.Key("concentration").BeginArray();
+    for (const auto& c : r.concentration) {
+        w.BeginObject()
+            .Field("year", c.year)
+            .Field("contracts", c.contracts)
+            .Field("top_supplier_bin", c.top_supplier_bin)
+            .Field("top_supplier_contracts", c.top_supplier_contracts)
+            .Key("top_supplier_share")
+            .Decimal(c.top_supplier_share_ten_thousandths, 4)
+            .EndObject();
+    }
+    w.EndArray();
+}
+
+void WriteSupplier(JsonWriter& w, const risk::SupplierReport& r) {
+    w.Field("supplier_bin", r.supplier_bin)
+        .Field("contracts", r.contracts)
+        .MoneyField("contracts_amount", r.contracts_amount)
+        .Field("customers", r.customers)
+        .Field("amendments_raising_amount", r.amendments_raising_amount)
+        .Field("bids", r.bids)
+        .Field("wins", r.wins)
+        .Key("win_rate");
+    if (r.win_rate_ten_thousandths) {
+        w.Decimal(*r.win_rate_ten_thousandths, 4);
+    } else {
+        w.Null();
+    }
+    w.Key("top_customers").BeginArray();
+    for (const auto& [customer, contracts] : r.top_customers) {
+        w.BeginObject().Field("customer_bin", customer).Field("contracts", contracts).EndObject();
+    }
+    w.EndArray().Key("rnu").BeginObject().Field("checked", r.rnu_checked).Field("listed", r.rnu_listed).EndObject();
+    WriteAggregate(w, r.risk);
+}
+
+// A typed result of the risk engine as an answer, or its error.
+template <class T, class Write>
+http::Response Answer(const http::Request& request, const Clock& clock, const Result<T>& result, Write write) {
+    if (!result) {
+        return http::ErrorResponse(result.error(), request.request_id);
+    }
+    return JsonAnswer(request, clock.Now(), [&](JsonWriter& w) { write(w, *result); });
 }
 
 // bid, supplier_bins and bids, shared by both ways of asking for a score.
@@ -112,13 +249,11 @@ void RegisterRiskRoutes(http::Router& router, risk::RiskService& risk, const Clo
                 facts.title = l.String({"title"}, 1, 2000, true).value_or("");
                 facts.name_kz = l.String({"name_kz", "title_kz"}, 1, 2000, false).value_or("");
                 facts.price = l.Money({"price", "amount"}, true).value_or(0);
-                facts.method =
-                    l.Choice({"method"}, {"tender", "auction", "price_offers", "eshop", "single_source"}, false)
-                        .value_or("");
+                facts.method = l.Word<ProcurementMethod>({"method"}, false);
                 facts.customer_bin = l.String({"customer_bin"}, 12, 12, false).value_or("");
                 facts.enstru = l.String({"enstru"}, 1, 64, false).value_or("");
-                if (auto q = l.Scaled({"quantity"}, 3, 1, INT64_MAX, false)) {
-                    facts.quantity = static_cast<double>(*q) / 1000.0;
+                if (auto q = l.Scaled({"quantity"}, Quantity::kScale, 1, Quantity::kMaxMilli, false)) {
+                    facts.quantity = Quantity::FromMilli(*q);
                 }
                 if (auto start = l.Day({"start_date"}, false)) {
                     facts.start = AlmatyStartOfDay(*start);
@@ -135,66 +270,54 @@ void RegisterRiskRoutes(http::Router& router, risk::RiskService& risk, const Clo
             return http::ErrorResponse(ok.error(), request.request_id);
         }
         if (!lot_id) {
-            return http::Response::Json(WithMeta(risk.ScorePayload(facts, extras), request.request_id, clock.Now()));
+            const auto result = risk.ScorePayload(facts, extras);
+            return JsonAnswer(request, clock.Now(), [&](JsonWriter& w) { WriteScore(w, result); });
         }
-        auto result = risk.ScoreLot(*lot_id, extras);
-        if (!result) {
-            return http::ErrorResponse(result.error(), request.request_id);
-        }
-        return http::Response::Json(WithMeta(std::move(*result), request.request_id, clock.Now()));
+        return Answer(request, clock, risk.ScoreLot(*lot_id, extras), WriteScore);
     };
     router.Add("POST", "/risk/score", score);
     router.Add("POST", "/risk/score/{lot_id}", score);
     router.Add("GET", "/risk/customers/{bin}", [&risk, &clock](http::Request& request) {
-        auto result = risk.Customer(request.path_params.at("bin"));
-        if (!result) {
-            return http::ErrorResponse(result.error(), request.request_id);
-        }
-        return http::Response::Json(WithMeta(std::move(*result), request.request_id, clock.Now()));
+        return Answer(request, clock, risk.Customer(request.path_params.at("bin")), WriteCustomer);
     });
     router.Add("GET", "/risk/suppliers/{bin}", [&risk, &clock](http::Request& request) {
-        auto result = risk.Supplier(request.path_params.at("bin"));
-        if (!result) {
-            return http::ErrorResponse(result.error(), request.request_id);
-        }
-        return http::Response::Json(WithMeta(std::move(*result), request.request_id, clock.Now()));
+        return Answer(request, clock, risk.Supplier(request.path_params.at("bin")), WriteSupplier);
     });
     router.Add("GET", "/risk/rules", [&risk, &clock](http::Request& request) {
         const auto& rules = risk.RulesInForce();
-        JsonWriter w;
-        w.BeginObject()
-            .Field("model", rules.model)
-            .Key("levels")
-            .BeginObject()
-            .Field("medium", rules.medium)
-            .Field("high", rules.high)
-            .EndObject()
-            .Key("indicators")
-            .BeginObject();
-        for (const auto& [id, rule] : rules.indicators) {
-            w.Key(id)
+        return JsonAnswer(request, clock.Now(), [&](JsonWriter& w) {
+            w.Field("model", rules.model)
+                .Key("levels")
                 .BeginObject()
-                .Field("version", rule.version)
-                .Field("weight", rule.weight)
-                .Key("params")
+                .Field("medium", rules.medium)
+                .Field("high", rules.high)
+                .EndObject()
+                .Key("indicators")
                 .BeginObject();
-            for (const auto& [name, value] : rule.params) {
-                w.Key(name).Raw(fmt::format("{}", value));
-            }
-            w.EndObject();
-            if (id == "amendment_increase") {
-                w.Key("allowed_grounds").BeginArray();
-                for (auto g : rule.allowed_grounds) {
-                    w.Int(g);
+            for (const auto& [id, rule] : rules.indicators) {
+                w.Key(id)
+                    .BeginObject()
+                    .Field("version", rule.version)
+                    .Field("weight", rule.weight)
+                    .Key("params")
+                    .BeginObject();
+                for (const auto& [name, value] : rule.params) {
+                    w.Key(name).Raw(fmt::format("{}", value));
                 }
-                w.EndArray();
+                w.EndObject();
+                if (id == "amendment_increase") {
+                    w.Key("allowed_grounds").BeginArray();
+                    for (auto g : rule.allowed_grounds) {
+                        w.Int(g);
+                    }
+                    w.EndArray();
+                }
+                w.EndObject();
             }
             w.EndObject();
-        }
-        w.EndObject().EndObject();
-        return http::Response::Json(WithMeta(w.Take(), request.request_id, clock.Now()));
+        });
     });
-    const http::RouteOptions premium{.is_public = false, .required_plan = "premium", .counts_usage = true};
+    const http::RouteOptions premium{.is_public = false, .required_plan = Plan::kPremium, .counts_usage = true};
     router.Add(
         "PUT",
         "/lots/{lot_id}/bids",
@@ -218,11 +341,7 @@ void RegisterRiskRoutes(http::Router& router, risk::RiskService& risk, const Clo
             if (auto ok = f.Finish(); !ok) {
                 return http::ErrorResponse(ok.error(), request.request_id);
             }
-            auto result = risk.SaveBids(*lot_id, *bids, source);
-            if (!result) {
-                return http::ErrorResponse(result.error(), request.request_id);
-            }
-            return http::Response::Json(WithMeta(std::move(*result), request.request_id, clock.Now()));
+            return Answer(request, clock, risk.SaveBids(*lot_id, *bids, source), WriteScore);
         },
         premium);
     router.Add("GET", "/risk/explain/{lot_id}", [&risk, &clock](http::Request& request) {
@@ -234,11 +353,7 @@ void RegisterRiskRoutes(http::Router& router, risk::RiskService& risk, const Clo
         if (!lang.empty() && lang != "ru" && lang != "kk") {
             return http::ErrorResponse(Error::Invalid("lang", "must be ru or kk"), request.request_id);
         }
-        auto result = risk.Explain(*lot_id, lang == "kk");
-        if (!result) {
-            return http::ErrorResponse(result.error(), request.request_id);
-        }
-        return http::Response::Json(WithMeta(std::move(*result), request.request_id, clock.Now()));
+        return Answer(request, clock, risk.Explain(*lot_id, lang == "kk"), WriteExplanation);
     });
 }
 

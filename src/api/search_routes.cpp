@@ -6,17 +6,15 @@
 #include "api/api.hpp"
 #include "core/bin.hpp"
 #include "core/json.hpp"
-#include "search/hybrid.hpp"
-#include "search/lot_index.hpp"
+#include "search/lot_search.hpp"
 #include "store/search_repository.hpp"
+#include "text/text.hpp"
 
 namespace zakupai::api {
 
 namespace {
 
 namespace json = boost::json;
-
-constexpr std::array<std::string_view, 5> kMethods{"tender", "auction", "price_offers", "eshop", "single_source"};
 
 // A query string as the JSON body it stands for: numbers where the text is a number, so the
 // same field rules (and the same 422 wording) apply to GET and POST.
@@ -95,10 +93,12 @@ Result<search::LotQuery> ParseLotQuery(const json::object& body) {
         f.Problem("max_amount", "must be >= min_amount");
     }
     q.statuses = Words(f, body, "status", 20);
-    q.methods = Words(f, body, "method", 5);
-    for (const auto& m : q.methods) {
-        if (std::find(kMethods.begin(), kMethods.end(), m) == kMethods.end()) {
-            f.Problem("method", "must be among tender, auction, price_offers, eshop, single_source; got '" + m + "'");
+    q.methods = Words(f, body, "method", 6);
+    for (auto& m : q.methods) {
+        if (const auto method = Parse<ProcurementMethod>(m)) {
+            m = std::string(Name(*method));  // stored lots carry the name, not the alias
+        } else {
+            f.Problem("method", "must be among " + NameList<ProcurementMethod>() + "; got '" + m + "'");
         }
     }
     if (auto bin = f.String({"customer_bin"}, 1, 32, false)) {
@@ -151,18 +151,10 @@ Result<search::LotQuery> ParseLotQuery(const json::object& body) {
     return q;
 }
 
-std::string ResultsJson(const search::LotQuery& q,
-                        const search::LotResults& results,
-                        const std::vector<store::IndexableLot>& lots) {
-    JsonWriter w;
-    w.BeginObject().Key("results").BeginArray();
-    std::size_t i = 0;
-    for (const auto& lot : lots) {
-        // Hits and lots are in the same order; a lot deleted since it was indexed is skipped.
-        while (i < results.hits.size() && results.hits[i].id != lot.id) {
-            ++i;
-        }
-        const double relevance = i < results.hits.size() ? results.hits[i].relevance : 0;
+void WriteResults(JsonWriter& w, const search::LotQuery& q, const search::LotPage& page) {
+    w.Key("results").BeginArray();
+    for (const auto& found : page.lots) {
+        const auto& lot = found.lot;
         w.BeginObject()
             .Field("id", lot.id)
             .Field("nameRu", lot.title)
@@ -182,50 +174,45 @@ std::string ResultsJson(const search::LotQuery& q,
         } else {
             w.Null();
         }
-        w.Field("relevance", static_cast<std::int64_t>(relevance));
-        if (i < results.hits.size() && !results.hits[i].matched_by.empty()) {
-            w.Field("matched_by", results.hits[i].matched_by);
+        w.Field("relevance", static_cast<std::int64_t>(found.relevance));
+        if (!found.matched_by.empty()) {
+            w.Field("matched_by", found.matched_by);
         }
         w.EndObject();
     }
     w.EndArray()
-        .Field("total_count", results.total)
-        .Field("total_exact", results.total_exact)
+        .Field("total_count", page.total)
+        .Field("total_exact", page.total_exact)
         .Field("limit", q.limit)
         .Field("offset", q.offset)
         .Key("next_cursor");
     const std::int64_t next = q.offset + q.limit;
-    if (next < results.total && next <= 10'000) {
+    if (next < page.total && next <= 10'000) {
         w.String("o" + std::to_string(next));
     } else {
         w.Null();
     }
     if (q.semantic) {
-        w.Field("semantic", results.semantic);
+        w.Field("semantic", page.semantic);
     }
     w.Key("facets").BeginObject();
-    for (const auto& [name, counts] : results.facets) {
+    for (const auto& [name, counts] : page.facets) {
         w.Key(name).BeginObject();
         for (const auto& [value, count] : counts) {
             w.Field(value, count);
         }
         w.EndObject();
     }
-    w.EndObject().EndObject();
-    return w.Take();
+    w.EndObject();
 }
 
-std::string SavedJson(const store::SavedSearch& saved) {
-    JsonWriter w;
-    w.BeginObject()
-        .Field("id", saved.id)
+void WriteSaved(JsonWriter& w, const store::SavedSearch& saved) {
+    w.Field("id", saved.id)
         .Field("name", saved.name)
         .Key("query")
         .Raw(json::serialize(json::parse(saved.query)))
         .Field("created_at", saved.created_at)
-        .Field("updated_at", saved.updated_at)
-        .EndObject();
-    return w.Take();
+        .Field("updated_at", saved.updated_at);
 }
 
 // {name, query:{...}}: the query must be one /search/lots would accept, so a saved search can
@@ -261,30 +248,19 @@ Result<std::pair<std::string, std::string>> ParseSavedBody(std::string_view body
 }  // namespace
 
 void RegisterSearchRoutes(http::Router& router,
-                          search::LotIndex& index,
-                          const search::SemanticIndex& semantic,
+                          const search::LotSearch& search,
                           store::SearchRepository& lots,
                           const Clock& clock) {
-    auto run = [&index, &semantic, &lots, &clock](const http::Request& request, const json::object& body) {
+    auto run = [&search, &clock](const http::Request& request, const json::object& body) {
         auto query = ParseLotQuery(body);
         if (!query) {
             return http::ErrorResponse(query.error(), request.request_id);
         }
-        auto results = query->semantic && !query->text.empty() ? search::HybridSearch(index, semantic, *query)
-                                                               : index.Search(*query);
-        if (results && query->semantic && query->text.empty()) {
-            results->semantic = "no query text: filters only";
+        auto page = search.Search(*query);
+        if (!page) {
+            return http::ErrorResponse(page.error(), request.request_id);
         }
-        if (!results) {
-            return http::ErrorResponse(results.error(), request.request_id);
-        }
-        std::vector<std::int64_t> ids;
-        ids.reserve(results->hits.size());
-        for (const auto& hit : results->hits) {
-            ids.push_back(hit.id);
-        }
-        return http::Response::Json(
-            WithMeta(ResultsJson(*query, *results, lots.Lots(ids)), request.request_id, clock.Now()));
+        return JsonAnswer(request, clock.Now(), [&](JsonWriter& w) { WriteResults(w, *query, *page); });
     };
     router.Add("GET", "/search/lots", [run](http::Request& request) { return run(request, QueryAsJson(request)); });
     router.Add("POST", "/api/search/advanced", [run](http::Request& request) {
@@ -294,7 +270,7 @@ void RegisterSearchRoutes(http::Router& router,
         }
         return run(request, *body);
     });
-    router.Add("GET", "/api/search/autocomplete", [&index, &clock](http::Request& request) {
+    router.Add("GET", "/api/search/autocomplete", [&search, &clock](http::Request& request) {
         if (!request.query.contains("query")) {
             return http::ErrorResponse(Error::Invalid("query", "is required"), request.request_id);
         }
@@ -306,22 +282,20 @@ void RegisterSearchRoutes(http::Router& router,
         // From the second character: count characters, not bytes (Cyrillic takes two).
         const auto first = text.find_first_not_of(' ');
         const std::string trimmed = first == std::string::npos ? std::string() : text.substr(first);
-        const auto characters = std::count_if(
-            trimmed.begin(), trimmed.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U; });
-        if (characters >= 2) {
-            found = index.Suggest(trimmed, 5);
+        if (text::Length(trimmed) >= 2) {
+            found = search.Suggest(trimmed, 5);
         }
-        JsonWriter w;
-        w.BeginObject().Key("suggestions").BeginArray();
-        for (const auto& s : found) {
-            w.String(s.text);
-        }
-        w.EndArray().Key("items").BeginArray();
-        for (const auto& s : found) {
-            w.BeginObject().Field("text", s.text).Field("kind", s.kind).Field("count", s.count).EndObject();
-        }
-        w.EndArray().EndObject();
-        return http::Response::Json(WithMeta(w.Take(), request.request_id, clock.Now()));
+        return JsonAnswer(request, clock.Now(), [&](JsonWriter& w) {
+            w.Key("suggestions").BeginArray();
+            for (const auto& s : found) {
+                w.String(s.text);
+            }
+            w.EndArray().Key("items").BeginArray();
+            for (const auto& s : found) {
+                w.BeginObject().Field("text", s.text).Field("kind", s.kind).Field("count", s.count).EndObject();
+            }
+            w.EndArray();
+        });
     });
 
     constexpr int kMaxSavedPerOwner = 50;
@@ -334,16 +308,20 @@ void RegisterSearchRoutes(http::Router& router,
         if (!saved) {
             return http::ErrorResponse(saved.error(), request.request_id);
         }
-        return http::Response::Json(WithMeta(SavedJson(*saved), request.request_id, clock.Now()), 201);
+        return JsonAnswer(
+            request, clock.Now(), [&](JsonWriter& w) { WriteSaved(w, *saved); }, 201);
     });
     router.Add("GET", "/search/saved", [&lots, &clock](http::Request& request) {
-        JsonWriter w;
-        w.BeginObject().Key("saved").BeginArray();
-        for (const auto& saved : lots.ListSaved(OwnerOf(request))) {
-            w.Raw(SavedJson(saved));
-        }
-        w.EndArray().EndObject();
-        return http::Response::Json(WithMeta(w.Take(), request.request_id, clock.Now()));
+        const auto list = lots.ListSaved(OwnerOf(request));
+        return JsonAnswer(request, clock.Now(), [&](JsonWriter& w) {
+            w.Key("saved").BeginArray();
+            for (const auto& saved : list) {
+                w.BeginObject();
+                WriteSaved(w, saved);
+                w.EndObject();
+            }
+            w.EndArray();
+        });
     });
     auto find = [&lots](const http::Request& request) -> Result<store::SavedSearch> {
         const auto id = PositivePathId(request, "id");
@@ -361,7 +339,7 @@ void RegisterSearchRoutes(http::Router& router,
         if (!saved) {
             return http::ErrorResponse(saved.error(), request.request_id);
         }
-        return http::Response::Json(WithMeta(SavedJson(*saved), request.request_id, clock.Now()));
+        return JsonAnswer(request, clock.Now(), [&](JsonWriter& w) { WriteSaved(w, *saved); });
     });
     router.Add("PUT", "/search/saved/{id}", [&lots, &clock](http::Request& request) {
         const auto id = PositivePathId(request, "id");
@@ -376,7 +354,7 @@ void RegisterSearchRoutes(http::Router& router,
         if (!saved) {
             return http::ErrorResponse(saved.error(), request.request_id);
         }
-        return http::Response::Json(WithMeta(SavedJson(*saved), request.request_id, clock.Now()));
+        return JsonAnswer(request, clock.Now(), [&](JsonWriter& w) { WriteSaved(w, *saved); });
     });
     router.Add("DELETE", "/search/saved/{id}", [&lots](http::Request& request) {
         const auto id = PositivePathId(request, "id");

@@ -42,7 +42,7 @@ void WriteVector(JsonWriter& w, const search::Vector& v) {
 // Documents stored with a service key (the ETL's lot attachments) are everyone's; the rest
 // belong to whoever stored them.
 std::string DocumentOwner(const http::Request& request) {
-    return request.caller.plan == "service" ? std::string(kPublicOwner) : OwnerOf(request);
+    return request.caller.plan == Plan::kService ? std::string(kPublicOwner) : OwnerOf(request);
 }
 
 http::Response FindSuppliers(const http::Request& request,
@@ -100,68 +100,66 @@ http::Response FindSuppliers(const http::Request& request,
     if (!found) {
         return http::ErrorResponse(found.error(), request.request_id);
     }
-    JsonWriter w;
-    w.BeginObject();
-    if (seed_shape) {
-        w.Field("lot_name", query.text);
-    } else {
-        w.Field("query", query.text);
-    }
-    w.Key("suppliers").BeginArray();
-    for (const auto& s : found->suppliers) {
-        const auto rating = std::round(50 * s.score) / 10;
-        w.BeginObject()
-            .Field("bin", s.profile.bin)
-            .Field("name", s.profile.name.empty() ? s.profile.bin : s.profile.name)
-            .Field("region", s.profile.region)
-            .MoneyField("budget", s.typical_amount)
-            .Key("rating")
-            .Raw(fmt::format("{:.1f}", rating))
-            .Key("score")
-            .Raw(fmt::format("{:.4f}", s.score))
-            .Key("similarity")
-            .Raw(fmt::format("{:.4f}", s.similarity))
-            .Key("track_record")
-            .Raw(fmt::format("{:.4f}", s.track_record))
-            .Field("link", "/risk/suppliers/" + s.profile.bin)
-            .Field("source", s.lots.front().kind)
-            .Field("contracts", s.profile.contracts)
-            .MoneyField("contracts_amount", s.profile.contracts_amount)
-            .Field("bids", s.profile.bids)
-            .Field("wins", s.profile.wins)
-            .Field("in_rnu", s.profile.in_rnu)
-            .Field("why", s.why)
-            .Key("matched_lots")
-            .BeginArray();
-        for (const auto& lot : s.lots) {
-            w.BeginObject()
-                .Field("lot_id", lot.lot_id)
-                .Field("title", lot.title)
-                .Field("region", lot.region)
-                .Field("kind", lot.kind)
-                .MoneyField("amount", lot.amount)
-                .Key("similarity")
-                .Raw(fmt::format("{:.4f}", lot.similarity))
-                .EndObject();
+    return JsonAnswer(request, clock.Now(), [&](JsonWriter& w) {
+        if (seed_shape) {
+            w.Field("lot_name", query.text);
+        } else {
+            w.Field("query", query.text);
         }
-        w.EndArray().EndObject();
-    }
-    w.EndArray().Field("total_found", found->total).Key("sources_used").BeginArray();
-    for (const auto& source : found->sources_used) {
-        w.String(source);
-    }
-    w.EndArray().Key("sources_ignored").BeginArray();
-    for (const auto& source : ignored) {
-        w.String(source);
-    }
-    w.EndArray()
-        .Field("semantic", found->semantic)
-        .Field("cache_hit", false)
-        .Field(
-            "latency_ms",
-            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count())
-        .EndObject();
-    return http::Response::Json(WithMeta(w.Take(), request.request_id, clock.Now()));
+        w.Key("suppliers").BeginArray();
+        for (const auto& s : found->suppliers) {
+            const auto rating = std::round(50 * s.score) / 10;
+            w.BeginObject()
+                .Field("bin", s.profile.bin)
+                .Field("name", s.profile.name.empty() ? s.profile.bin : s.profile.name)
+                .Field("region", s.profile.region)
+                .MoneyField("budget", s.typical_amount)
+                .Key("rating")
+                .Raw(fmt::format("{:.1f}", rating))
+                .Key("score")
+                .Raw(fmt::format("{:.4f}", s.score))
+                .Key("similarity")
+                .Raw(fmt::format("{:.4f}", s.similarity))
+                .Key("track_record")
+                .Raw(fmt::format("{:.4f}", s.track_record))
+                .Field("link", "/risk/suppliers/" + s.profile.bin)
+                .Field("source", s.lots.front().kind)
+                .Field("contracts", s.profile.contracts)
+                .MoneyField("contracts_amount", s.profile.contracts_amount)
+                .Field("bids", s.profile.bids)
+                .Field("wins", s.profile.wins)
+                .Field("in_rnu", s.profile.in_rnu)
+                .Field("why", s.why)
+                .Key("matched_lots")
+                .BeginArray();
+            for (const auto& lot : s.lots) {
+                w.BeginObject()
+                    .Field("lot_id", lot.lot_id)
+                    .Field("title", lot.title)
+                    .Field("region", lot.region)
+                    .Field("kind", lot.kind)
+                    .MoneyField("amount", lot.amount)
+                    .Key("similarity")
+                    .Raw(fmt::format("{:.4f}", lot.similarity))
+                    .EndObject();
+            }
+            w.EndArray().EndObject();
+        }
+        w.EndArray().Field("total_found", found->total).Key("sources_used").BeginArray();
+        for (const auto& source : found->sources_used) {
+            w.String(source);
+        }
+        w.EndArray().Key("sources_ignored").BeginArray();
+        for (const auto& source : ignored) {
+            w.String(source);
+        }
+        w.EndArray()
+            .Field("semantic", found->semantic)
+            .Field("cache_hit", false)
+            .Field("latency_ms",
+                   std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)
+                       .count());
+    });
 }
 
 }  // namespace
@@ -211,21 +209,20 @@ void RegisterSemanticRoutes(http::Router& router,
                 Error::Invalid("dim", "this model's vectors have " + std::to_string(actual) + " dimensions"),
                 request.request_id);
         }
-        JsonWriter w;
-        w.BeginObject();
-        if (batch) {
-            w.Key("vectors").BeginArray();
-            for (const auto& v : *vectors) {
-                WriteVector(w, v);
+        return JsonAnswer(request, clock.Now(), [&](JsonWriter& w) {
+            if (batch) {
+                w.Key("vectors").BeginArray();
+                for (const auto& v : *vectors) {
+                    WriteVector(w, v);
+                }
+                w.EndArray();
+            } else {
+                w.Key("vector");
+                WriteVector(w, vectors->front());
+                w.Field("text_length", static_cast<std::int64_t>(texts.front().size()));
             }
-            w.EndArray();
-        } else {
-            w.Key("vector");
-            WriteVector(w, vectors->front());
-            w.Field("text_length", static_cast<std::int64_t>(texts.front().size()));
-        }
-        w.Field("dim", actual).Field("model", semantic.Status().embedder).EndObject();
-        return http::Response::Json(WithMeta(w.Take(), request.request_id, clock.Now()));
+            w.Field("dim", actual).Field("model", semantic.Status().embedder);
+        });
     });
 
     // {ref_id, text} → stored (replacing the caller's document with that ref_id) and findable.
@@ -243,15 +240,13 @@ void RegisterSemanticRoutes(http::Router& router,
         const auto document = repository.UpsertDocument(DocumentOwner(request), *ref_id, *text, clock.Now());
         semantic.IndexDocument(document);
         const auto status = semantic.Status();
-        JsonWriter w;
-        w.BeginObject()
-            .Field("id", document.id)
-            .Field("ref_id", document.ref_id)
-            .Field("vector_dim", static_cast<std::int64_t>(status.dimension))
-            .Field("indexed", status.ready)
-            .Field("visibility", document.owner == kPublicOwner ? "public" : "private")
-            .EndObject();
-        return http::Response::Json(WithMeta(w.Take(), request.request_id, clock.Now()));
+        return JsonAnswer(request, clock.Now(), [&](JsonWriter& w) {
+            w.Field("id", document.id)
+                .Field("ref_id", document.ref_id)
+                .Field("vector_dim", static_cast<std::int64_t>(status.dimension))
+                .Field("indexed", status.ready)
+                .Field("visibility", document.owner == kPublicOwner ? "public" : "private");
+        });
     });
 
     // {query, top_k, collection} → the nearest documents (the caller's and public ones) and lots.
@@ -317,39 +312,36 @@ void RegisterSemanticRoutes(http::Router& router,
         if (found.size() > top_k) {
             found.resize(top_k);
         }
-        JsonWriter w;
-        w.BeginObject().Key("results").BeginArray();
-        for (const auto& item : found) {
-            w.BeginObject()
-                .Field("ref_id", item.ref_id)
-                .Field("kind", item.kind)
-                .Key("score")
-                .Raw(fmt::format("{:.4f}", item.score))
-                .Field("text_preview", Preview(item.text))
-                .EndObject();
-        }
-        w.EndArray()
-            .Field("query", *query)
-            .Field("top_k", static_cast<std::int64_t>(top_k))
-            .Field("collection", collection)
-            .Field("total_found", static_cast<std::int64_t>(total))
-            .EndObject();
-        return http::Response::Json(WithMeta(w.Take(), request.request_id, clock.Now()));
+        return JsonAnswer(request, clock.Now(), [&](JsonWriter& w) {
+            w.Key("results").BeginArray();
+            for (const auto& item : found) {
+                w.BeginObject()
+                    .Field("ref_id", item.ref_id)
+                    .Field("kind", item.kind)
+                    .Key("score")
+                    .Raw(fmt::format("{:.4f}", item.score))
+                    .Field("text_preview", Preview(item.text))
+                    .EndObject();
+            }
+            w.EndArray()
+                .Field("query", *query)
+                .Field("top_k", static_cast<std::int64_t>(top_k))
+                .Field("collection", collection)
+                .Field("total_found", static_cast<std::int64_t>(total));
+        });
     });
 
     router.Add("GET", "/semantic/status", [&semantic, &clock](http::Request& request) {
         const auto s = semantic.Status();
-        JsonWriter w;
-        w.BeginObject()
-            .Field("ready", s.ready)
-            .Field("building", s.building)
-            .Field("embedder", s.embedder)
-            .Field("dimension", static_cast<std::int64_t>(s.dimension))
-            .Field("lots", s.lots)
-            .Field("documents", s.documents)
-            .Field("problem", s.problem)
-            .EndObject();
-        return http::Response::Json(WithMeta(w.Take(), request.request_id, clock.Now()));
+        return JsonAnswer(request, clock.Now(), [&](JsonWriter& w) {
+            w.Field("ready", s.ready)
+                .Field("building", s.building)
+                .Field("embedder", s.embedder)
+                .Field("dimension", static_cast<std::int64_t>(s.dimension))
+                .Field("lots", s.lots)
+                .Field("documents", s.documents)
+                .Field("problem", s.problem);
+        });
     });
 
     router.Add("GET", "/suppliers/find", [&finder, &clock](http::Request& request) {

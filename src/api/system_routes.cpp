@@ -14,8 +14,8 @@ std::string_view OpenApiDocument() {
 }
 
 void RegisterSystemRoutes(
-    http::Router& router, store::Database& db, http::Metrics& metrics, const SystemInfo& info, const Clock& clock) {
-    const http::RouteOptions open{.is_public = true, .required_plan = "", .counts_usage = false};
+    http::Router& router, store::Database& db, metrics::Registry& metrics, const SystemInfo& info, const Clock& clock) {
+    const http::RouteOptions open{.is_public = true, .required_plan = Plan::kFree, .counts_usage = false};
     router.Add(
         "GET", "/health", [](http::Request&) { return http::Response::Json(R"({"status":"ok"})"); }, open);
     // The original gateway's per-service health paths, kept for its monitors.
@@ -76,7 +76,7 @@ void RegisterSystemRoutes(
             w.Field("schema_version", store::SchemaVersion(db)).EndObject();
             return http::Response::Json(w.Take());
         },
-        http::RouteOptions{.is_public = false, .required_plan = "", .counts_usage = false});
+        http::RouteOptions{.is_public = false, .required_plan = Plan::kFree, .counts_usage = false});
 }
 
 }  // namespace zakupai::api

@@ -81,8 +81,14 @@ constexpr std::array<const char*, 10> kSupplierNames{"ТОО «Астана Сн
                                                      "ТОО «Ақ Бидай»",
                                                      "ТОО «Энерго Ресурс»"};
 
-constexpr std::array<const char*, 5> kMethods{"tender", "auction", "price_offers", "eshop", "single_source"};
-constexpr std::array<const char*, 4> kStatuses{"published", "accepting_bids", "evaluation", "completed"};
+// The methods and stages a demo lot is in (no turnkey tenders among them; none cancelled yet).
+constexpr std::array<ProcurementMethod, 5> kMethods{ProcurementMethod::kTender,
+                                                    ProcurementMethod::kAuction,
+                                                    ProcurementMethod::kPriceOffers,
+                                                    ProcurementMethod::kEshop,
+                                                    ProcurementMethod::kSingleSource};
+constexpr std::array<LotStatus, 4> kStatuses{
+    LotStatus::kPublished, LotStatus::kAcceptingBids, LotStatus::kEvaluation, LotStatus::kCompleted};
 
 std::uint64_t Next(std::uint64_t& state) {
     // splitmix64: small, fast and reproducible across platforms.
@@ -160,8 +166,8 @@ DemoData MakeDemoData(int lot_count, Instant now, std::uint64_t seed) {
         lot.customer_bin = customer.bin;
         lot.customer_name = customer.name;
         lot.plan_id = Below(state, 10) == 0 ? "" : fmt::format("PLN-{:07}", 1000000 + i);
-        lot.status = kStatuses[Below(state, kStatuses.size())];
-        lot.method = kMethods[Below(state, kMethods.size())];
+        lot.status = std::string(Name(kStatuses[Below(state, kStatuses.size())]));
+        lot.method = std::string(Name(kMethods[Below(state, kMethods.size())]));
         lot.region = customer.region;
         lot.enstru = item.enstru;
         lot.quantity = std::to_string(quantity);
@@ -183,7 +189,7 @@ DemoData MakeDemoData(int lot_count, Instant now, std::uint64_t seed) {
     std::uint64_t bid_state = seed ^ 0xB1D5B1D5ULL;
     for (std::size_t i = 0; i < data.lots.size(); ++i) {
         const auto& lot = data.lots[i];
-        const bool closed = lot.status == std::string("evaluation") || lot.status == std::string("completed");
+        const bool closed = lot.status == Name(LotStatus::kEvaluation) || lot.status == Name(LotStatus::kCompleted);
         const bool competitive = lot.method != std::string("single_source") && lot.method != std::string("eshop");
         if (!closed || !competitive) {
             continue;
@@ -208,13 +214,14 @@ DemoData MakeDemoData(int lot_count, Instant now, std::uint64_t seed) {
                                        : winner * (101 + static_cast<Tiyn>(Below(bid_state, 15))) / 100;
             }
             const bool rejected = k > 0 && Below(bid_state, 10) == 0;
-            data.bids.emplace_back(i,
-                                   store::BidRow{data.suppliers[chosen[k]].bin,
-                                                 price,
-                                                 k == 0 && lot.status == std::string("completed") ? "winner"
-                                                 : rejected                                       ? "rejected"
-                                                                                                  : "valid",
-                                                 std::nullopt});
+            data.bids.emplace_back(
+                i,
+                store::BidRow{data.suppliers[chosen[k]].bin,
+                              price,
+                              k == 0 && lot.status == Name(LotStatus::kCompleted) ? BidStatus::kWinner
+                              : rejected                                          ? BidStatus::kRejected
+                                                                                  : BidStatus::kValid,
+                              std::nullopt});
         }
     }
     return data;

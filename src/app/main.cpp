@@ -1,4 +1,4 @@
-#include "app/app.hpp"
+#include "app/cli.hpp"
 
 int main(int argc, char** argv) {
     return zakupai::app::Main(argc, argv);

@@ -15,7 +15,7 @@ Error Unauthenticated(std::string message) {
 BillingService::BillingService(store::BillingRepository& repository,
                                store::WriteBehind& recorder,
                                const Clock& clock,
-                               std::map<std::string, PlanLimits> plans)
+                               std::map<Plan, PlanLimits> plans)
     : repository_(repository),
       recorder_(recorder),
       clock_(clock),
@@ -26,7 +26,7 @@ BillingService::BillingService(store::BillingRepository& repository,
           return repository_.UsageSince(key_id, since);
       }) {}
 
-const PlanLimits& BillingService::Limits(const std::string& plan) const {
+const PlanLimits& BillingService::Limits(Plan plan) const {
     static const PlanLimits kNone{};
     auto it = plans_.find(plan);
     return it == plans_.end() ? kNone : it->second;
@@ -34,30 +34,28 @@ const PlanLimits& BillingService::Limits(const std::string& plan) const {
 
 Result<CreatedKey> BillingService::CreateKey(std::optional<std::int64_t> tg_id,
                                              const std::string& email,
-                                             const std::string& plan,
+                                             Plan plan,
                                              const std::string& name,
                                              std::optional<Instant> expires_at) {
-    if (!IsPlan(plan)) {
-        return Fail(Error::Invalid("plan", "must be one of: free, premium, service, admin"));
-    }
     const Instant now = clock_.Now();
     store::UserRecord user = repository_.EnsureUser(tg_id, email, plan, now);
     // An existing user keeps its plan (it may have paid for premium) unless one is asked for.
-    const std::string key_plan = tg_id && user.plan != plan && plan == "free" ? user.plan : plan;
+    const Plan key_plan = tg_id && user.plan != plan && plan == Plan::kFree ? user.plan : plan;
     const std::string key = GenerateApiKey();
     const std::int64_t id =
         repository_.InsertKey(user.id, name, KeyPrefix(key), HashApiKey(key), key_plan, expires_at, now);
     return CreatedKey{id, user.id, key, key_plan, expires_at};
 }
 
-void BillingService::EnsureConfiguredKey(const std::string& raw_key, const std::string& plan) {
+void BillingService::EnsureConfiguredKey(const std::string& raw_key, Plan plan) {
     const std::string hash = HashApiKey(raw_key);
     if (repository_.FindKeyByHash(hash)) {
         return;
     }
     const Instant now = clock_.Now();
     store::UserRecord user = repository_.EnsureUser(std::nullopt, "", plan, now);
-    repository_.InsertKey(user.id, "configured " + plan + " key", KeyPrefix(raw_key), hash, plan, std::nullopt, now);
+    repository_.InsertKey(
+        user.id, "configured " + std::string(Name(plan)) + " key", KeyPrefix(raw_key), hash, plan, std::nullopt, now);
 }
 
 std::optional<store::KeyRecord> BillingService::LookupKey(const std::string& hash) {
@@ -110,7 +108,8 @@ Result<QuotaDecision> BillingService::Admit(const Principal& principal, std::str
     const Instant now = clock_.Now();
     QuotaDecision decision = quota_.Consume(principal.key_id, Limits(principal.plan), now);
     if (!decision.allowed) {
-        Error error{ErrorCode::kQuotaExceeded, decision.reason + " for the " + principal.plan + " plan", {}};
+        Error error{
+            ErrorCode::kQuotaExceeded, decision.reason + " for the " + std::string(Name(principal.plan)) + " plan", {}};
         error.retry_after_seconds = decision.retry_after_seconds;
         return Fail(std::move(error));
     }
@@ -185,7 +184,7 @@ Result<UserStats> BillingService::Stats(std::int64_t tg_id) {
 
 Result<void> BillingService::RevokeKey(std::int64_t key_id, const Principal& actor) {
     auto key = repository_.FindKey(key_id);
-    if (!key || (actor.plan != "admin" && key->user_id != actor.user_id)) {
+    if (!key || (actor.plan != Plan::kAdmin && key->user_id != actor.user_id)) {
         return Fail(Error::NotFound("API key " + std::to_string(key_id) + " not found"));
     }
     repository_.RevokeKey(key_id, clock_.Now());
@@ -194,9 +193,6 @@ Result<void> BillingService::RevokeKey(std::int64_t key_id, const Principal& act
 }
 
 Result<bool> BillingService::RecordPayment(const PaymentRequest& payment) {
-    if (!IsPlan(payment.plan)) {
-        return Fail(Error::Invalid("plan", "must be one of: free, premium, service, admin"));
-    }
     auto user = repository_.FindUserByTg(payment.tg_id);
     if (!user) {
         return Fail(Error::NotFound("User not found"));

@@ -9,8 +9,8 @@
 #include <string>
 #include <unordered_map>
 
+#include "billing/config.hpp"
 #include "billing/quota.hpp"
-#include "core/config.hpp"
 #include "core/error.hpp"
 #include "core/money.hpp"
 #include "store/billing_repository.hpp"
@@ -23,7 +23,7 @@ inline constexpr std::chrono::seconds kCacheTtl{30};
 struct Principal {
     std::int64_t key_id = 0;
     std::int64_t user_id = 0;
-    std::string plan;
+    Plan plan = Plan::kFree;
     std::optional<std::int64_t> tg_id;
 };
 
@@ -31,13 +31,13 @@ struct CreatedKey {
     std::int64_t key_id = 0;
     std::int64_t user_id = 0;
     std::string api_key;  // shown once
-    std::string plan;
+    Plan plan = Plan::kFree;
     std::optional<Instant> expires_at;
 };
 
 struct KeyValidation {  // the original /billing/validate_key answer
     bool valid = false;
-    std::string plan = "free";
+    Plan plan = Plan::kFree;
     std::int64_t remaining_requests = 0;  // -1 = unlimited
     std::string message;                  // empty = null
 };
@@ -55,7 +55,7 @@ struct UserStats {
 struct PaymentRequest {
     std::int64_t tg_id = 0;
     Tiyn amount = 0;
-    std::string plan;
+    Plan plan = Plan::kPremium;
     std::int64_t period_days = 30;
     std::string method;
     std::string external_id;
@@ -66,18 +66,17 @@ public:
     BillingService(store::BillingRepository& repository,
                    store::WriteBehind& recorder,
                    const Clock& clock,
-                   std::map<std::string, PlanLimits> plans);
+                   std::map<Plan, PlanLimits> plans);
 
-    bool IsPlan(const std::string& plan) const { return plans_.contains(plan); }
-    const PlanLimits& Limits(const std::string& plan) const;
+    const PlanLimits& Limits(Plan plan) const;
 
     Result<CreatedKey> CreateKey(std::optional<std::int64_t> tg_id,
                                  const std::string& email,
-                                 const std::string& plan,
+                                 Plan plan,
                                  const std::string& name,
                                  std::optional<Instant> expires_at);
     // Makes sure a key given in configuration (ZAKUPAI_ADMIN_KEY) exists with the admin plan.
-    void EnsureConfiguredKey(const std::string& raw_key, const std::string& plan);
+    void EnsureConfiguredKey(const std::string& raw_key, Plan plan);
 
     Result<Principal> Authenticate(std::string_view raw_key);
     // Counts one request of the principal against its plan; kQuotaExceeded with Retry-After when over.
@@ -102,7 +101,7 @@ private:
     store::BillingRepository& repository_;
     store::WriteBehind& recorder_;
     const Clock& clock_;
-    std::map<std::string, PlanLimits> plans_;
+    std::map<Plan, PlanLimits> plans_;
     QuotaTracker quota_;
     std::mutex cache_mutex_;
     std::unordered_map<std::string, CacheEntry> cache_;

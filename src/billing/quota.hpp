@@ -8,7 +8,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "core/config.hpp"
+#include "billing/config.hpp"
 #include "core/time.hpp"
 
 namespace zakupai::billing {

@@ -2,24 +2,27 @@
 
 namespace zakupai::calc {
 
-Result<Evaluation> CalcService::Run(std::string_view kind,
-                                    const boost::json::object& request,
-                                    std::string_view request_body,
-                                    std::string_view request_id,
-                                    std::int64_t api_key_id) {
-    const Instant now = clock_.Now();
-    auto evaluation = Evaluate(rules_, kind, request, AlmatyDate(now));
-    if (!evaluation) {
-        return evaluation;
+CalcService::CalcService(RuleBook rules, store::WriteBehind& recorder, const Clock& clock, metrics::Registry& metrics)
+    : rules_(std::move(rules)), recorder_(recorder), clock_(clock) {
+    for (auto kind : kCalculatorKinds) {
+        answered_.emplace(kind,
+                          &metrics.GetCounter("finance_calcs_total",
+                                              "Finance calculations answered, by calculator.",
+                                              "kind=\"" + std::string(kind) + "\""));
     }
-    recorder_.Add(store::FinanceCalcRow{std::string(kind),
-                                        evaluation->lot_id,
-                                        std::string(request_body),
-                                        evaluation->result_json,
-                                        std::string(request_id),
-                                        api_key_id,
-                                        now});
-    return evaluation;
+}
+
+void CalcService::Record(CalcRecord record) {
+    if (const auto it = answered_.find(record.kind); it != answered_.end()) {
+        it->second->Add();
+    }
+    recorder_.Add(store::FinanceCalcRow{std::move(record.kind),
+                                        record.lot_id,
+                                        std::move(record.input_json),
+                                        std::move(record.result_json),
+                                        std::move(record.request_id),
+                                        record.api_key_id,
+                                        clock_.Now()});
 }
 
 }  // namespace zakupai::calc

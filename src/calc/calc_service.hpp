@@ -1,31 +1,47 @@
 #pragma once
-// Runs a calculator and records the call in finance_calcs, off the request path.
+// The rule book the calculators apply, and the record of calculations answered to clients
+// (finance_calcs, written off the request path) with their count by calculator.
+#include <array>
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
-#include "calc/evaluate.hpp"
+#include "calc/calculators.hpp"
+#include "metrics/metrics.hpp"
 #include "store/write_behind.hpp"
 
 namespace zakupai::calc {
 
+// The calculators by the names their routes and records use.
+inline constexpr std::array<std::string_view, 5> kCalculatorKinds{"vat", "margin", "penalty", "securities", "dumping"};
+
+// One answered calculation: its input as the calculator read it (the fields it knows, nothing
+// else a client sent along) and its result, both as the stored JSON.
+struct CalcRecord {
+    std::string kind;
+    std::optional<std::int64_t> lot_id;
+    std::string input_json;
+    std::string result_json;
+    std::string request_id;
+    std::int64_t api_key_id = 0;
+};
+
 class CalcService {
 public:
-    CalcService(RuleBook rules, store::WriteBehind& recorder, const Clock& clock)
-        : rules_(std::move(rules)), recorder_(recorder), clock_(clock) {}
+    CalcService(RuleBook rules, store::WriteBehind& recorder, const Clock& clock, metrics::Registry& metrics);
 
     const RuleBook& rules() const { return rules_; }
-
-    // Evaluates and, on success, queues the finance_calcs row (input as sent, result as answered).
-    Result<Evaluation> Run(std::string_view kind,
-                           const boost::json::object& request,
-                           std::string_view request_body,
-                           std::string_view request_id,
-                           std::int64_t api_key_id);
+    // Today in Almaty: the default date of a calculation.
+    Date Today() const { return AlmatyDate(clock_.Now()); }
+    // Queues the finance_calcs row and counts the calculation (finance_calcs_total{kind}).
+    void Record(CalcRecord record);
 
 private:
     RuleBook rules_;
     store::WriteBehind& recorder_;
     const Clock& clock_;
+    std::map<std::string, metrics::Counter*, std::less<>> answered_;
 };
 
 }  // namespace zakupai::calc

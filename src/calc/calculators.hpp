@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "calc/rules.hpp"
-#include "core/json.hpp"
+#include "core/vocabulary.hpp"
 
 namespace zakupai::calc {
 
@@ -29,7 +29,6 @@ struct VatResult {
     std::optional<Date> date;  // set when the rate was chosen by date
     std::string rule;
     std::string source;
-    void WriteFields(JsonWriter& out) const;
 };
 
 Result<VatResult> CalculateVat(const RuleBook& rules, const VatInput& input, Date today);
@@ -57,7 +56,7 @@ struct MarginResult {
     Tiyn break_even_price = 0;
     Tiyn break_even_unit_price = 0;
     MarginInput input;
-    void WriteFields(JsonWriter& out) const;
+    std::string rule;
 };
 
 MarginResult CalculateMargin(const MarginInput& input);
@@ -90,7 +89,6 @@ struct PenaltyResult {
     PenaltyInput input;
     std::string rule;
     std::string source;
-    void WriteFields(JsonWriter& out) const;
 };
 
 Result<PenaltyResult> CalculatePenalty(const RuleBook& rules, const PenaltyInput& input);
@@ -100,8 +98,8 @@ std::int64_t DaysOverdue(Date due_date, Date performed_on);
 
 // ---- Securities ------------------------------------------------------------------------------
 struct SecuritiesInput {
-    std::string method;  // tender, auction, price_offers, turnkey, eshop, single_source
-    Tiyn amount = 0;     // amount allocated for the lot, without VAT
+    ProcurementMethod method = ProcurementMethod::kTender;
+    Tiyn amount = 0;  // amount allocated for the lot, without VAT
     std::optional<Tiyn> contract_sum;
     std::optional<Tiyn> advance_amount;
     std::optional<BasisPoints> advance_pct;
@@ -118,7 +116,6 @@ struct Security {
     Tiyn amount = 0;
     std::string rule;
     std::string source;
-    void Write(JsonWriter& out) const;
 };
 
 struct SecuritiesResult {
@@ -126,15 +123,14 @@ struct SecuritiesResult {
     Security performance;
     Security advance;
     Tiyn total = 0;
-    std::string method;
-    void WriteFields(JsonWriter& out) const;
+    ProcurementMethod method = ProcurementMethod::kTender;
 };
 
 Result<SecuritiesResult> CalculateSecurities(const RuleBook& rules, const SecuritiesInput& input);
 
 // ---- Dumping ---------------------------------------------------------------------------------
 struct DumpingInput {
-    std::string method;
+    ProcurementMethod method = ProcurementMethod::kTender;
     std::string subject = "other";
     std::optional<Tiyn> reference;  // the allocated amount (or, for e-shop, the mean of offers)
     std::vector<Tiyn> offers;       // e-shop: the offers whose mean is the reference
@@ -144,7 +140,7 @@ struct DumpingInput {
 
 struct DumpingResult {
     bool applicable = true;
-    std::string method;
+    ProcurementMethod method = ProcurementMethod::kTender;
     std::string subject;
     std::string subject_name;
     Tiyn reference = 0;
@@ -160,7 +156,6 @@ struct DumpingResult {
     Tiyn total_deposit = 0;
     std::string rule;
     std::string source;
-    void WriteFields(JsonWriter& out) const;
 };
 
 Result<DumpingResult> CalculateDumping(const RuleBook& rules, const DumpingInput& input);

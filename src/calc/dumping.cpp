@@ -7,7 +7,7 @@ namespace zakupai::calc {
 std::vector<std::string> DumpingSubjects(const RuleBook& rules) {
     std::vector<std::string> subjects;
     for (const auto& rule : rules.dumping) {
-        if (rule.method == "tender") {
+        if (rule.method == ProcurementMethod::kTender) {
             subjects.push_back(rule.subject);
         }
     }
@@ -18,18 +18,19 @@ Result<DumpingResult> CalculateDumping(const RuleBook& rules, const DumpingInput
     DumpingResult r;
     r.method = input.method;
     r.subject = input.subject;
-    if (input.method == "auction" || input.method == "single_source") {
+    if (input.method == ProcurementMethod::kAuction || input.method == ProcurementMethod::kSingleSource) {
         r.applicable = false;
         r.rule =
-            input.method == "auction"
+            input.method == ProcurementMethod::kAuction
                 ? "Для аукциона порог демпинга Правилами не установлен; стартовая цена не может быть ниже выделенной "
                   "суммы более чем на 5% (ст. 3 п. 5 Закона), шаг 0,5–5% (п. 399 Правил)"
                 : "Для закупки из одного источника демпинг не определяется";
-        r.source =
-            input.method == "auction" ? "Закон № 106-VIII, ст. 3 п. 5; Правила № 687, п. 399" : "Закон № 106-VIII";
+        r.source = input.method == ProcurementMethod::kAuction ? "Закон № 106-VIII, ст. 3 п. 5; Правила № 687, п. 399"
+                                                               : "Закон № 106-VIII";
         return r;
     }
-    const std::string method = input.method == "turnkey" ? "tender" : input.method;
+    // A turnkey tender is a tender for the dumping rules.
+    const auto method = input.method == ProcurementMethod::kTurnkey ? ProcurementMethod::kTender : input.method;
     const DumpingRule* rule = nullptr;
     for (const auto& candidate : rules.dumping) {
         if (candidate.method == method && (candidate.subject == input.subject || candidate.subject == "any")) {
@@ -84,8 +85,9 @@ Result<DumpingResult> CalculateDumping(const RuleBook& rules, const DumpingInput
     if (r.allowed) {
         r.anti_dumping_sum = RoundScaledToWholeTenge(min_allowed_scaled - bid_scaled);
     }
-    r.performance_pct = method == "price_offers" ? rules.performance_price_offers : rules.performance_default;
-    if (!r.bid_rejected && !input.kz_producer && method != "eshop") {
+    r.performance_pct =
+        method == ProcurementMethod::kPriceOffers ? rules.performance_price_offers : rules.performance_default;
+    if (!r.bid_rejected && !input.kz_producer && method != ProcurementMethod::kEshop) {
         r.performance_security = RoundScaledToWholeTenge(static_cast<Int128>(input.bid) * r.performance_pct);
     }
     r.total_deposit = r.performance_security + r.anti_dumping_sum;
@@ -104,19 +106,6 @@ Result<DumpingResult> CalculateDumping(const RuleBook& rules, const DumpingInput
                              threshold_text);
     }
     return r;
-}
-
-void DumpingResult::WriteFields(JsonWriter& out) const {
-    out.Field("applicable", applicable).Field("method", method).Field("subject", subject);
-    out.Field("subject_name", subject_name).MoneyField("reference", reference);
-    out.Key("threshold_pct").Decimal(threshold, 2);
-    out.MoneyField("min_allowed_price", min_allowed);
-    out.Key("below_reference_pct").Decimal(below_reference, 2);
-    out.Field("is_dumping", is_dumping).Field("allowed_with_anti_dumping_sum", allowed);
-    out.Field("bid_rejected", bid_rejected).MoneyField("anti_dumping_sum", anti_dumping_sum);
-    out.Key("performance_security_pct").Decimal(performance_pct, 2);
-    out.MoneyField("performance_security", performance_security).MoneyField("total_deposit", total_deposit);
-    out.Field("rule", rule).Field("source", source);
 }
 
 }  // namespace zakupai::calc

@@ -36,24 +36,10 @@ MarginResult CalculateMargin(const MarginInput& input) {
                              ? r.cost_total + ApplyBasisPoints(r.cost_total, input.vat_rate)
                              : r.cost_total;
     r.break_even_unit_price = DivideRoundHalfUp(r.break_even_price, input.quantity);
+    r.rule =
+        "Выручка без НДС = цена − НДС внутри цены; прибыль = выручка без НДС − (себестоимость + логистика + "
+        "прочие); маржа = прибыль / выручка без НДС; наценка = прибыль / затраты";
     return r;
-}
-
-void MarginResult::WriteFields(JsonWriter& out) const {
-    out.MoneyField("revenue_gross", revenue_gross).MoneyField("revenue_net", revenue_net);
-    out.MoneyField("vat_payable", vat_payable).MoneyField("cost_total", cost_total).MoneyField("profit", profit);
-    out.Key("margin_pct").Decimal(margin, 2);
-    out.Key("markup_pct").Decimal(markup, 2);
-    out.Key("roi_pct").Decimal(markup, 2);         // the original API's name for markup
-    out.Key("margin_percent").Decimal(margin, 2);  // the n8n node's name
-    out.MoneyField("break_even_price", break_even_price).MoneyField("break_even_unit_price", break_even_unit_price);
-    out.Field("quantity", input.quantity);
-    out.Key("assumptions").BeginObject();
-    out.Field("price_includes_vat", input.price_includes_vat).Key("vat_rate").Decimal(input.vat_rate, 2);
-    out.Field("vat_payer", input.vat_payer).EndObject();
-    out.Field("rule",
-              "Выручка без НДС = цена − НДС внутри цены; прибыль = выручка без НДС − (себестоимость + логистика + "
-              "прочие); маржа = прибыль / выручка без НДС; наценка = прибыль / затраты");
 }
 
 }  // namespace zakupai::calc

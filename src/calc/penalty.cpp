@@ -71,23 +71,4 @@ Result<PenaltyResult> CalculatePenalty(const RuleBook& rules, const PenaltyInput
     return r;
 }
 
-void PenaltyResult::WriteFields(JsonWriter& out) const {
-    out.MoneyField("contract_sum", input.contract_sum).Field("days_overdue", input.days_overdue);
-    out.Key("daily_rate_pct").Decimal(input.daily_rate, 2);
-    out.MoneyField("base", base).MoneyField("penalty", penalty).MoneyField("penalty_amount", penalty);
-    out.MoneyField("uncapped_penalty", uncapped_penalty).MoneyField("cap", cap);
-    out.Key("cap_pct").Decimal(cap_rate, 2);
-    out.Field("capped", capped);
-    out.Key("cap_reached_on_day");
-    if (cap_day) {
-        out.Int(*cap_day);
-    } else {
-        out.Null();
-    }
-    out.OptionalField("cap_reached_on", FormatIsoDate(cap_date));
-    out.Field("party", input.party == PenaltyParty::kSupplierLate ? "supplier" : "customer");
-    out.Field("contract_type", input.contract_type).Field("kz_producer", input.kz_producer);
-    out.Field("cap_verified", cap_verified).Field("rule", rule).Field("source", source);
-}
-
 }  // namespace zakupai::calc

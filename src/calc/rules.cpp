@@ -74,6 +74,15 @@ public:
         }
         return *value;
     }
+    ProcurementMethod Method(const json::object& o, const std::string& where) {
+        const auto text = Str(o, "method", where);
+        const auto method = Parse<ProcurementMethod>(text);
+        if (!method) {
+            Note(where + ".method '" + text + "' is not one of " + NameList<ProcurementMethod>());
+            return ProcurementMethod::kTender;
+        }
+        return *method;
+    }
     Date Day(const json::object& o, std::string_view key, const std::string& where) {
         auto value = ParseIsoDate(Str(o, key, where));
         if (!value) {
@@ -140,9 +149,8 @@ Result<RuleBook> ParseRuleBook(std::string_view json_text) {
     }
     for (const auto& item : r.Array(root, "bid_security")) {
         const auto& o = r.Object(item, "bid_security[]");
-        book.bid_security.push_back({r.Str(o, "method", "bid_security[]"),
-                                     r.Pct(o, "pct", "bid_security[]"),
-                                     r.Str(o, "source", "bid_security[]")});
+        book.bid_security.push_back(
+            {r.Method(o, "bid_security[]"), r.Pct(o, "pct", "bid_security[]"), r.Str(o, "source", "bid_security[]")});
     }
     if (auto it = root.find("performance_security"); it != root.end()) {
         const auto& o = r.Object(it->value(), "performance_security");
@@ -172,7 +180,7 @@ Result<RuleBook> ParseRuleBook(std::string_view json_text) {
     for (const auto& item : r.Array(root, "dumping")) {
         const auto& o = r.Object(item, "dumping[]");
         DumpingRule rule;
-        rule.method = r.Str(o, "method", "dumping[]");
+        rule.method = r.Method(o, "dumping[]");
         rule.subject = r.Str(o, "subject", "dumping[]");
         rule.threshold = r.Pct(o, "threshold_pct", "dumping[]");
         auto allowed = o.find("allowed");

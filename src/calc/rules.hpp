@@ -10,6 +10,7 @@
 #include "core/error.hpp"
 #include "core/money.hpp"
 #include "core/time.hpp"
+#include "core/vocabulary.hpp"
 
 namespace zakupai::calc {
 
@@ -24,7 +25,7 @@ struct VatRate {
 };
 
 struct MethodPercent {
-    std::string method;
+    ProcurementMethod method = ProcurementMethod::kTender;
     BasisPoints pct = 0;
     std::string source;
 };
@@ -37,7 +38,7 @@ struct PenaltyCap {
 };
 
 struct DumpingRule {
-    std::string method;
+    ProcurementMethod method = ProcurementMethod::kTender;
     std::string subject;
     BasisPoints threshold = 0;
     bool allowed = false;   // true: dumping allowed against an anti-dumping sum

@@ -41,16 +41,17 @@ Result<SecuritiesResult> CalculateSecurities(const RuleBook& rules, const Securi
 
     const Tiyn contract_sum = input.contract_sum.value_or(input.amount);
     r.performance.base = contract_sum;
-    r.performance.pct = input.method == "price_offers" ? rules.performance_price_offers : rules.performance_default;
+    r.performance.pct =
+        input.method == ProcurementMethod::kPriceOffers ? rules.performance_price_offers : rules.performance_default;
     r.performance.source = rules.performance_source;
     const Tiyn eshop_limit = rules.Mrp(input.year) * rules.eshop_performance_exempt_mrp;
     if (input.kz_producer) {
         r.performance.rule = "Не требуется: поставщик в реестре казахстанских товаропроизводителей (п. 538 Правил)";
-    } else if (input.method == "single_source") {
+    } else if (input.method == ProcurementMethod::kSingleSource) {
         r.performance.rule =
             "Не требуется при прямом заключении договора из одного источника (п. 538 Правил), кроме "
             "подпунктов 19) и 41)";
-    } else if (input.method == "eshop" && contract_sum <= eshop_limit) {
+    } else if (input.method == ProcurementMethod::kEshop && contract_sum <= eshop_limit) {
         r.performance.rule = fmt::format("Не требуется: договор электронного магазина не более {} МРП ({} ₸) (п. 538)",
                                          rules.eshop_performance_exempt_mrp,
                                          FormatTenge(eshop_limit));
@@ -86,22 +87,6 @@ Result<SecuritiesResult> CalculateSecurities(const RuleBook& rules, const Securi
     }
     r.total = r.bid.amount + r.performance.amount + r.advance.amount;
     return r;
-}
-
-void Security::Write(JsonWriter& out) const {
-    out.BeginObject().Field("required", required).Key("pct").Decimal(pct, 2);
-    out.MoneyField("base", base).MoneyField("amount", amount).Field("rule", rule).Field("source", source).EndObject();
-}
-
-void SecuritiesResult::WriteFields(JsonWriter& out) const {
-    out.Field("method", method);
-    out.Key("bid_security");
-    bid.Write(out);
-    out.Key("performance_security");
-    performance.Write(out);
-    out.Key("advance_security");
-    advance.Write(out);
-    out.MoneyField("total", total);
 }
 
 }  // namespace zakupai::calc

@@ -40,14 +40,4 @@ Result<VatResult> CalculateVat(const RuleBook& rules, const VatInput& input, Dat
     return result;
 }
 
-void VatResult::WriteFields(JsonWriter& out) const {
-    out.MoneyField("base", base).MoneyField("vat", vat).MoneyField("total", total);
-    out.Key("vat_rate").Decimal(rate, 2);
-    out.Field("include_vat", include_vat).Field("category", category);
-    out.OptionalField("date", FormatIsoDate(date));
-    // The names the original Telegram bot read.
-    out.MoneyField("amount_without_vat", base).MoneyField("vat_amount", vat).MoneyField("total_with_vat", total);
-    out.Field("rule", rule).Field("source", source);
-}
-
 }  // namespace zakupai::calc

@@ -45,8 +45,16 @@ struct Error {
     static Error NotFound(std::string message) { return Error{ErrorCode::kNotFound, std::move(message), {}}; }
 };
 
+// An expected failure travels as a value that must be looked at: dropping a Result on the floor
+// is a compile error (-Werror), not a silently ignored 422.
 template <class T>
-using Result = tl::expected<T, Error>;
+class [[nodiscard]] Result : public tl::expected<T, Error> {
+public:
+    using tl::expected<T, Error>::expected;
+    Result() = default;
+    // NOLINTNEXTLINE(google-explicit-constructor): a plain expected converts, as before.
+    Result(tl::expected<T, Error> other) : tl::expected<T, Error>(std::move(other)) {}
+};
 
 inline tl::unexpected<Error> Fail(Error error) {
     return tl::unexpected<Error>(std::move(error));
@@ -60,6 +68,15 @@ inline tl::unexpected<Error> Fail(Error error) {
         if (!(cond))                                            \
             ::zakupai::AssertFailed(#cond, __FILE__, __LINE__); \
     } while (false)
+
+// Checks too costly or too fussy for release builds (a JSON writer's balanced scopes).
+#ifdef NDEBUG
+#define ZAKUPAI_DEBUG_ASSERT(cond) \
+    do {                           \
+    } while (false)
+#else
+#define ZAKUPAI_DEBUG_ASSERT(cond) ZAKUPAI_ASSERT(cond)
+#endif
 
 namespace zakupai {
 [[noreturn]] void AssertFailed(const char* expr, const char* file, int line);

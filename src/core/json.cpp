@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <charconv>
 #include <cmath>
@@ -110,6 +111,9 @@ const json::value* JsonFields::Find(std::initializer_list<std::string_view> name
         auto it = object_.find(name);
         if (it != object_.end() && !it->value().is_null()) {
             found = std::string(name);
+            if (std::find(read_.begin(), read_.end(), found) == read_.end()) {
+                read_.push_back(found);
+            }
             return &it->value();
         }
     }
@@ -272,6 +276,14 @@ std::optional<std::string> JsonFields::Choice(std::initializer_list<std::string_
     return std::nullopt;
 }
 
+json::object JsonFields::ReadFields() const {
+    json::object out;
+    for (const auto& name : read_) {
+        out[name] = object_.at(name);
+    }
+    return out;
+}
+
 Result<void> JsonFields::Finish() const {
     if (problems_.empty()) {
         return {};
@@ -320,38 +332,49 @@ void JsonWriter::Separate() {
         after_key_ = false;
         return;
     }
-    if (!first_in_scope_.empty()) {
-        if (!first_in_scope_.back()) {
+    if (!scopes_.empty()) {
+        ZAKUPAI_DEBUG_ASSERT(!scopes_.back().object);  // an object's value needs its Key() first
+        if (!scopes_.back().first) {
             out_ += ',';
         }
-        first_in_scope_.back() = false;
+        scopes_.back().first = false;
+    } else {
+        ZAKUPAI_DEBUG_ASSERT(out_.empty());  // one top-level value per document
     }
 }
 
 JsonWriter& JsonWriter::BeginObject() {
     Separate();
     out_ += '{';
-    first_in_scope_.push_back(true);
+    scopes_.push_back({true, true});
     return *this;
 }
 JsonWriter& JsonWriter::EndObject() {
+    ZAKUPAI_DEBUG_ASSERT(!scopes_.empty() && scopes_.back().object && !after_key_);
     out_ += '}';
-    first_in_scope_.pop_back();
+    scopes_.pop_back();
     return *this;
 }
 JsonWriter& JsonWriter::BeginArray() {
     Separate();
     out_ += '[';
-    first_in_scope_.push_back(true);
+    scopes_.push_back({false, true});
     return *this;
 }
 JsonWriter& JsonWriter::EndArray() {
+    ZAKUPAI_DEBUG_ASSERT(!scopes_.empty() && !scopes_.back().object);
     out_ += ']';
-    first_in_scope_.pop_back();
+    scopes_.pop_back();
     return *this;
 }
 JsonWriter& JsonWriter::Key(std::string_view key) {
-    Separate();
+    ZAKUPAI_DEBUG_ASSERT(!scopes_.empty() && scopes_.back().object && !after_key_);
+    if (!scopes_.empty()) {
+        if (!scopes_.back().first) {
+            out_ += ',';
+        }
+        scopes_.back().first = false;
+    }
     AppendJsonEscaped(out_, key);
     out_ += ':';
     after_key_ = true;

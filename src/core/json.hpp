@@ -12,6 +12,7 @@
 #include "core/error.hpp"
 #include "core/money.hpp"
 #include "core/time.hpp"
+#include "core/vocabulary.hpp"
 
 namespace zakupai {
 
@@ -54,10 +55,31 @@ public:
                                       const std::vector<std::string_view>& allowed,
                                       bool required);
 
+    // A word of the domain's vocabulary, by its name or an alias; the problem lists what is accepted.
+    template <class E>
+    std::optional<E> Word(std::initializer_list<std::string_view> names, bool required) {
+        std::string field;
+        const boost::json::value* value = Find(names, required, field);
+        if (value == nullptr) {
+            return std::nullopt;
+        }
+        if (value->is_string()) {
+            if (auto word = Parse<E>(value->get_string())) {
+                return word;
+            }
+        }
+        Problem(field, "must be one of: " + AcceptedList<E>());
+        return std::nullopt;
+    }
+
     void Problem(std::string field, std::string problem) {
         problems_.push_back({std::move(field), std::move(problem)});
     }
     const std::vector<FieldProblem>& problems() const { return problems_; }
+    // The fields read so far, under the names the client used: what a request meant, without
+    // whatever else it carried.
+    const std::vector<std::string>& read() const { return read_; }
+    boost::json::object ReadFields() const;
     // Ok when nothing was wrong, else a kInvalidArgument error naming every field.
     Result<void> Finish() const;
 
@@ -68,9 +90,12 @@ private:
 
     const boost::json::object& object_;
     std::vector<FieldProblem> problems_;
+    std::vector<std::string> read_;
 };
 
-// A small streaming writer: commas and quoting are handled, money is written as 1234.56.
+// A small streaming writer: commas and quoting are handled, money is written as 1234.56. Debug
+// builds assert that scopes balance, that an object's values follow keys and that a document is
+// whole before it is taken.
 class JsonWriter {
 public:
     JsonWriter() { out_.reserve(512); }
@@ -100,13 +125,26 @@ public:
         return value ? String(*value) : Null();
     }
 
-    const std::string& str() const { return out_; }
-    std::string Take() { return std::move(out_); }
+    const std::string& str() const {
+        ZAKUPAI_DEBUG_ASSERT(Complete());
+        return out_;
+    }
+    std::string Take() {
+        ZAKUPAI_DEBUG_ASSERT(Complete());
+        return std::move(out_);
+    }
+    // Every scope closed and no key waiting for its value.
+    bool Complete() const { return scopes_.empty() && !after_key_; }
 
 private:
+    struct Scope {
+        bool object = false;
+        bool first = true;
+    };
+    // Before a value: the comma, and (debug) that an object's value has its key.
     void Separate();
     std::string out_;
-    std::vector<bool> first_in_scope_;
+    std::vector<Scope> scopes_;
     bool after_key_ = false;
 };
 

@@ -84,7 +84,8 @@ Result<Complaint> ComplaintService::Generate(const ComplaintRequest& request) co
                                          "; a late complaint is not considered (Rules 687 p.599)");
         }
     }
-    if (row.method == "price_offers" || row.method == "eshop") {
+    if (const auto method = Parse<ProcurementMethod>(row.method);
+        method == ProcurementMethod::kPriceOffers || method == ProcurementMethod::kEshop) {
         complaint.warnings.push_back(
             "results chosen automatically by the portal (price offers, e-shop) are not appealed under Art. 25 "
             "(Art. 25 p.5); a complaint to the authorized body is the route");

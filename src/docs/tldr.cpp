@@ -5,37 +5,58 @@
 #include <algorithm>
 
 #include "calc/calculators.hpp"
-#include "core/json.hpp"
 
 namespace zakupai::docs {
 
 namespace {
 
 struct Names {
-    std::string_view code;
     std::string_view ru;
     std::string_view kz;
 };
 
-constexpr std::array<Names, 6> kMethods{{{"tender", "конкурс", "конкурс"},
-                                         {"auction", "аукцион", "аукцион"},
-                                         {"price_offers", "запрос ценовых предложений", "баға ұсыныстарын сұрату"},
-                                         {"turnkey", "конкурс «под ключ»", "«кілтін тапсыру» конкурсы"},
-                                         {"eshop", "электронный магазин", "электрондық дүкен"},
-                                         {"single_source", "из одного источника", "бір көзден"}}};
-constexpr std::array<Names, 4> kStatuses{{{"published", "опубликован", "жарияланды"},
-                                          {"accepting_bids", "приём заявок", "өтінімдер қабылдануда"},
-                                          {"evaluation", "рассмотрение заявок", "өтінімдерді қарау"},
-                                          {"completed", "завершён", "аяқталды"}}};
-
-template <std::size_t N>
-std::string NameOf(const std::array<Names, N>& names, std::string_view code, Language language) {
-    for (const auto& n : names) {
-        if (n.code == code) {
-            return std::string(language == Language::kRussian ? n.ru : n.kz);
-        }
+constexpr Names NamesOf(ProcurementMethod method) {
+    switch (method) {
+        case ProcurementMethod::kTender:
+            return {"конкурс", "конкурс"};
+        case ProcurementMethod::kAuction:
+            return {"аукцион", "аукцион"};
+        case ProcurementMethod::kPriceOffers:
+            return {"запрос ценовых предложений", "баға ұсыныстарын сұрату"};
+        case ProcurementMethod::kTurnkey:
+            return {"конкурс «под ключ»", "«кілтін тапсыру» конкурсы"};
+        case ProcurementMethod::kEshop:
+            return {"электронный магазин", "электрондық дүкен"};
+        case ProcurementMethod::kSingleSource:
+            return {"из одного источника", "бір көзден"};
     }
-    return std::string(code);
+    return {};
+}
+
+constexpr Names NamesOf(LotStatus status) {
+    switch (status) {
+        case LotStatus::kDraft:
+            return {"проект", "жоба"};
+        case LotStatus::kPublished:
+            return {"опубликован", "жарияланды"};
+        case LotStatus::kAcceptingBids:
+            return {"приём заявок", "өтінімдер қабылдануда"};
+        case LotStatus::kEvaluation:
+            return {"рассмотрение заявок", "өтінімдерді қарау"};
+        case LotStatus::kCompleted:
+            return {"завершён", "аяқталды"};
+        case LotStatus::kFailed:
+            return {"не состоялся", "өтпеді"};
+        case LotStatus::kCancelled:
+            return {"отменён", "күшін жойды"};
+        case LotStatus::kSuspended:
+            return {"приостановлен", "тоқтатылды"};
+    }
+    return {};
+}
+
+std::string InLanguage(const Names& names, Language language) {
+    return std::string(language == Language::kRussian ? names.ru : names.kz);
 }
 
 std::string LocalDeadline(Instant deadline) {
@@ -47,158 +68,122 @@ std::string LocalDeadline(Instant deadline) {
 
 }  // namespace
 
-std::string LotTldrJson(const store::LotRecord& lot,
-                        const calc::RuleBook& rules,
-                        Instant now,
-                        Language language,
-                        const std::optional<RiskSummary>& risks) {
+LotTldr MakeLotTldr(const store::LotRecord& lot,
+                    const calc::RuleBook& rules,
+                    Instant now,
+                    Language language,
+                    const std::optional<RiskSummary>& risks) {
     const bool ru = language == Language::kRussian;
     const auto& row = lot.row;
+    LotTldr t;
+    t.lot_id = lot.id;
+    t.language = language;
+    t.title = row.title;
+    t.quantity = row.quantity;
+    t.unit = row.unit;
+    t.customer_name = row.customer_name;
+    t.customer_bin = row.customer_bin;
+    t.method_code = row.method;
+    t.method_name = MethodName(row.method, language);
+    t.status = row.status;
+    t.delivery_place = row.region;
+    t.enstru = row.enstru;
+    t.deadline = lot.deadline;
+    t.risks = risks;
     // Plan amounts are without VAT (Rules 687 p.12); the gross figure uses today's standard rate.
     const calc::VatRate* rate = rules.FindVat("standard", AlmatyDate(now));
-    const calc::BasisPoints vat_rate = rate != nullptr ? rate->rate : 0;
-    const Tiyn with_vat = row.price + ApplyBasisPoints(row.price, vat_rate);
-    calc::SecuritiesInput securities_input;
-    securities_input.method = row.method;
-    securities_input.amount = row.price;
-    securities_input.year = static_cast<int>(AlmatyDate(now).year());
-    const auto securities = calc::CalculateSecurities(rules, securities_input);
-    std::optional<std::int64_t> days_left;
+    t.vat_rate = rate != nullptr ? rate->rate : 0;
+    t.amount_without_vat = row.price;
+    t.amount_with_vat = row.price + ApplyBasisPoints(row.price, t.vat_rate);
+    if (const auto method = Parse<ProcurementMethod>(row.method)) {
+        calc::SecuritiesInput securities_input;
+        securities_input.method = *method;
+        securities_input.amount = row.price;
+        securities_input.year = static_cast<int>(AlmatyDate(now).year());
+        if (const auto securities = calc::CalculateSecurities(rules, securities_input)) {
+            t.securities = Securities{securities->bid.amount, securities->performance.amount};
+        }
+    }
     if (lot.deadline) {
-        days_left = std::chrono::floor<std::chrono::days>(*lot.deadline - now).count();
+        t.days_left = std::chrono::floor<std::chrono::days>(*lot.deadline - now).count();
+        t.deadline_astana = LocalDeadline(*lot.deadline);
     }
 
-    std::vector<std::string> lines;
+    auto& lines = t.lines;
     const std::string quantity = row.quantity.empty() ? "" : ", " + row.quantity + " " + row.unit;
     lines.push_back(fmt::format("{}: {}{}", ru ? "Предмет закупки" : "Сатып алу нысанасы", row.title, quantity));
     lines.push_back(fmt::format("{}: {} {} ({} {} {}%)",
                                 ru ? "Сумма" : "Сомасы",
                                 FormatMoney(row.price),
                                 ru ? "без НДС" : "ҚҚС-сыз",
-                                FormatMoney(with_vat),
+                                FormatMoney(t.amount_with_vat),
                                 ru ? "с НДС" : "ҚҚС-пен",
-                                FormatPercentRu(vat_rate)));
+                                FormatPercentRu(t.vat_rate)));
     lines.push_back(fmt::format(
         "{}: {}, {} {}", ru ? "Заказчик" : "Тапсырыс беруші", row.customer_name, ru ? "БИН" : "БСН", row.customer_bin));
     lines.push_back(fmt::format("{}: {}; {}: {}",
                                 ru ? "Способ" : "Тәсілі",
-                                NameOf(kMethods, row.method, language),
+                                t.method_name,
                                 ru ? "статус" : "мәртебесі",
-                                NameOf(kStatuses, row.status, language)));
+                                StatusName(row.status, language)));
     if (lot.deadline) {
-        const std::string left = *days_left < 0
+        const std::string left = *t.days_left < 0
                                      ? (ru ? "срок истёк" : "мерзімі өтті")
-                                     : fmt::format("{} {}", ru ? "осталось дней:" : "қалған күн:", *days_left);
+                                     : fmt::format("{} {}", ru ? "осталось дней:" : "қалған күн:", *t.days_left);
         lines.push_back(fmt::format("{}: {} (Астана), {}",
                                     ru ? "Окончание приёма заявок" : "Өтінімдерді қабылдау аяқталады",
-                                    LocalDeadline(*lot.deadline),
+                                    *t.deadline_astana,
                                     left));
     }
     if (!row.region.empty()) {
         lines.push_back(fmt::format("{}: {}", ru ? "Место поставки" : "Жеткізу орны", row.region));
     }
-    if (securities) {
+    if (t.securities) {
         lines.push_back(fmt::format("{}: {}; {}: {}",
                                     ru ? "Обеспечение заявки" : "Өтінімді қамтамасыз ету",
-                                    FormatMoney(securities->bid.amount),
+                                    FormatMoney(t.securities->bid),
                                     ru ? "обеспечение исполнения" : "орындауды қамтамасыз ету",
-                                    FormatMoney(securities->performance.amount)));
+                                    FormatMoney(t.securities->performance)));
     }
-
     if (risks) {
         std::string names;
         for (const auto& [id, name] : risks->flags) {
             names += (names.empty() ? "" : "; ") + name;
         }
-        const auto level = risks->level == "high"     ? (ru ? "высокий" : "жоғары")
-                           : risks->level == "medium" ? (ru ? "средний" : "орташа")
-                                                      : (ru ? "низкий" : "төмен");
+        const auto level = risks->level == RiskLevel::kHigh     ? (ru ? "высокий" : "жоғары")
+                           : risks->level == RiskLevel::kMedium ? (ru ? "средний" : "орташа")
+                                                                : (ru ? "низкий" : "төмен");
         lines.push_back(names.empty()
                             ? fmt::format("{}: {}/100 ({})", ru ? "Риск" : "Тәуекел", risks->score, level)
                             : fmt::format("{}: {}/100 ({}): {}", ru ? "Риск" : "Тәуекел", risks->score, level, names));
     }
-    JsonWriter w;
-    w.BeginObject().Field("lot_id", lot.id).Field("language", ru ? "ru" : "kz");
-    w.Key("lines").BeginArray();
-    for (const auto& line : lines) {
-        w.String(line);
-    }
-    w.EndArray();
-    w.Field("title", row.title).Field("quantity", row.quantity).Field("unit", row.unit);
-    w.MoneyField("amount_without_vat", row.price).MoneyField("amount_with_vat", with_vat);
-    w.Key("vat_rate").Decimal(vat_rate, 2);
-    w.Key("customer").BeginObject().Field("name", row.customer_name).Field("bin", row.customer_bin).EndObject();
-    w.Key("method").BeginObject().Field("code", row.method).Field("name", NameOf(kMethods, row.method, language));
-    w.EndObject().Field("status", row.status).Field("delivery_place", row.region).Field("enstru", row.enstru);
-    w.OptionalField("deadline", lot.deadline ? std::optional(FormatUtcTimestamp(*lot.deadline)) : std::nullopt);
-    w.OptionalField("deadline_astana", lot.deadline ? std::optional(LocalDeadline(*lot.deadline)) : std::nullopt);
-    w.Key("days_left");
-    if (days_left) {
-        w.Int(*days_left);
-    } else {
-        w.Null();
-    }
-    if (securities) {
-        w.Key("securities").BeginObject().MoneyField("bid", securities->bid.amount);
-        w.MoneyField("performance", securities->performance.amount).EndObject();
-    } else {
-        w.Key("securities").Null();
-    }
-    // null when the lot was never scored: not the same as "no red flags".
-    w.Key("risks");
-    if (risks) {
-        w.BeginObject()
-            .Field("score", risks->score)
-            .Field("level", risks->level)
-            .Field("model_version", risks->model_version)
-            .Field("evaluated_at", risks->evaluated_at)
-            .Key("flags")
-            .BeginArray();
-        for (const auto& [id, name] : risks->flags) {
-            w.BeginObject().Field("id", id).Field("name", name).EndObject();
-        }
-        w.EndArray().Field("explain", fmt::format("/risk/explain/{}", lot.id)).EndObject();
-    } else {
-        w.Null();
-    }
-    return w.EndObject().Take();
+    return t;
 }
 
-Result<std::string> TldrService::ForLot(std::int64_t lot_id, Language language) const {
+Result<LotTldr> TldrService::ForLot(std::int64_t lot_id, Language language) const {
     auto lot = lots_.FindLot(lot_id);
     if (!lot) {
         return Fail(Error::NotFound(fmt::format("Lot {} not found", lot_id)));
     }
-    return LotTldrJson(*lot, rules_, clock_.Now(), language, risks_ ? risks_(lot_id, language) : std::nullopt);
+    return MakeLotTldr(*lot, rules_, clock_.Now(), language, risks_ ? risks_(lot_id, language) : std::nullopt);
 }
 
-std::string TldrService::ForText(std::string_view text, Language language) const {
-    std::vector<std::string> lines;
-    std::string source = "offline";
-    std::string fallback_reason;
+TextTldr TldrService::ForText(std::string_view text, Language language) const {
+    TextTldr t;
+    t.language = language;
     if (summarizer_.run) {
         auto composed = summarizer_.run(std::string(text), language);
         if (composed && !composed->empty()) {
-            lines = std::move(*composed);
-            source = summarizer_.name;
+            t.lines = std::move(*composed);
+            t.source = summarizer_.name;
         } else {
-            fallback_reason = summarizer_.name + ": " + (composed ? "no lines" : composed.error().message);
+            t.fallback_reason = summarizer_.name + ": " + (composed ? "no lines" : composed.error().message);
         }
     }
-    if (lines.empty()) {
-        lines = KeySentences(text, 3);
+    if (t.lines.empty()) {
+        t.lines = KeySentences(text, 3);
     }
-    JsonWriter w;
-    w.BeginObject().Key("lot_id").Null().Field("language", language == Language::kRussian ? "ru" : "kz");
-    w.Key("lines").BeginArray();
-    for (const auto& line : lines) {
-        w.String(line);
-    }
-    w.EndArray().Field("source", source);
-    if (!fallback_reason.empty()) {
-        w.Field("fallback_reason", fallback_reason);
-    }
-    return w.EndObject().Take();
+    return t;
 }
 
 std::vector<std::string> KeySentences(std::string_view text, std::size_t count) {
@@ -251,8 +236,22 @@ std::vector<std::string> KeySentences(std::string_view text, std::size_t count) 
     return out;
 }
 
+std::string MethodName(ProcurementMethod method, Language language) {
+    return InLanguage(NamesOf(method), language);
+}
+
 std::string MethodName(std::string_view code, Language language) {
-    return NameOf(kMethods, code, language);
+    const auto method = Parse<ProcurementMethod>(code);
+    return method ? MethodName(*method, language) : std::string(code);
+}
+
+std::string StatusName(std::string_view code, Language language) {
+    const auto status = Parse<LotStatus>(code);
+    return status ? InLanguage(NamesOf(*status), language) : std::string(code);
+}
+
+std::string_view LanguageCode(Language language) {
+    return language == Language::kRussian ? "ru" : "kz";
 }
 
 }  // namespace zakupai::docs

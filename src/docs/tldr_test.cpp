@@ -32,9 +32,9 @@ const Instant kNow = std::chrono::sys_days{std::chrono::year{2026} / 11 / 25} + 
 
 TEST(Tldr, RussianLinesAndStructuredFields) {
     const auto rules = *calc::ParseRuleBook(calc::EmbeddedRuleBookJson());
-    const auto tldr = json::parse(LotTldrJson(PaperLot(), rules, kNow, Language::kRussian)).as_object();
-    EXPECT_EQ(json::serialize(tldr.at("lines")),
-              json::serialize(json::array{
+    const auto tldr = MakeLotTldr(PaperLot(), rules, kNow, Language::kRussian);
+    EXPECT_EQ(tldr.lines,
+              (std::vector<std::string>{
                   "Предмет закупки: Бумага офисная А4, 80 г/м2, 1000 пачка",
                   "Сумма: 2\u00A0600\u00A0000,00\u00A0₸ без НДС (3\u00A0016\u00A0000,00\u00A0₸ с НДС 16%)",
                   "Заказчик: ГУ «Отдел образования», БИН 070340007367",
@@ -42,23 +42,23 @@ TEST(Tldr, RussianLinesAndStructuredFields) {
                   "Окончание приёма заявок: 01.12.2026 18:00 (Астана), осталось дней: 6",
                   "Место поставки: г. Астана",
                   "Обеспечение заявки: 78\u00A0000,00\u00A0₸; обеспечение исполнения: 130\u00A0000,00\u00A0₸"}));
-    EXPECT_EQ(tldr.at("lot_id").as_int64(), 7);
-    EXPECT_EQ(tldr.at("amount_with_vat").as_double(), 3016000.0);
-    EXPECT_EQ(tldr.at("days_left").as_int64(), 6);
-    EXPECT_EQ(tldr.at("deadline_astana").as_string(), "01.12.2026 18:00");
-    EXPECT_EQ(tldr.at("securities").at("bid").as_double(), 78000.0);
-    EXPECT_TRUE(tldr.at("risks").is_null());
+    EXPECT_EQ(tldr.lot_id, 7);
+    EXPECT_EQ(tldr.amount_with_vat, 3'016'000'00);  // 3 016 000.00 tenge
+    EXPECT_EQ(tldr.days_left, 6);
+    EXPECT_EQ(tldr.deadline_astana, "01.12.2026 18:00");
+    EXPECT_EQ(tldr.securities->bid, 78'000'00);
+    EXPECT_FALSE(tldr.risks.has_value());
 }
 
 TEST(Tldr, KazakhAndAPassedDeadline) {
     const auto rules = *calc::ParseRuleBook(calc::EmbeddedRuleBookJson());
     const Instant later = kNow + std::chrono::days{10};
-    const auto tldr = json::parse(LotTldrJson(PaperLot(), rules, later, Language::kKazakh)).as_object();
-    const auto& lines = tldr.at("lines").as_array();
-    EXPECT_EQ(lines.at(3).as_string(), "Тәсілі: баға ұсыныстарын сұрату; мәртебесі: өтінімдер қабылдануда");
-    EXPECT_EQ(lines.at(4).as_string(), "Өтінімдерді қабылдау аяқталады: 01.12.2026 18:00 (Астана), мерзімі өтті");
-    EXPECT_EQ(tldr.at("language").as_string(), "kz");
-    EXPECT_LT(tldr.at("days_left").as_int64(), 0);
+    const auto tldr = MakeLotTldr(PaperLot(), rules, later, Language::kKazakh);
+    const auto& lines = tldr.lines;
+    EXPECT_EQ(lines.at(3), "Тәсілі: баға ұсыныстарын сұрату; мәртебесі: өтінімдер қабылдануда");
+    EXPECT_EQ(lines.at(4), "Өтінімдерді қабылдау аяқталады: 01.12.2026 18:00 (Астана), мерзімі өтті");
+    EXPECT_EQ(LanguageCode(tldr.language), "kz");
+    EXPECT_LT(*tldr.days_left, 0);
 }
 
 TEST(Tldr, KeySentencesKeepTheFactsInOrder) {

@@ -79,14 +79,15 @@ TEST(ErrorBody, HasOneShape) {
 }
 
 TEST(Metrics, RendersCountsHistogramsAndCounters) {
-    Metrics metrics;
+    metrics::Registry registry;
+    RequestMetrics metrics(registry);
     metrics.BeginRequest();
     metrics.EndRequest("POST", "/calc/vat", 200, std::chrono::microseconds{700});
     metrics.BeginRequest();
     metrics.EndRequest("POST", "/calc/vat", 422, std::chrono::milliseconds{3});
-    metrics.GetCounter("finance_calcs_total", "Calcs.", R"(kind="vat")").Add(2);
-    metrics.AddCollector([](std::string& out) { Metrics::Gauge(out, "pool", "Pool.", {{R"(state="idle")", 3}}); });
-    const std::string text = metrics.Render();
+    registry.GetCounter("finance_calcs_total", "Calcs.", R"(kind="vat")").Add(2);
+    registry.AddGaugeCallback("pool", "Pool.", [] { return std::vector<metrics::Sample>{{R"(state="idle")", 3}}; });
+    const std::string text = registry.Render();
     EXPECT_NE(text.find(R"(http_requests_total{method="POST",route="/calc/vat",status="200"} 1)"), std::string::npos);
     EXPECT_NE(text.find(R"(http_requests_total{method="POST",route="/calc/vat",status="422"} 1)"), std::string::npos);
     EXPECT_NE(text.find(R"(http_request_duration_seconds_bucket{method="POST",route="/calc/vat",le="0.001"} 1)"),
@@ -104,7 +105,8 @@ TEST(Pipeline, HooksRunAroundTheHandlerAndErrorsBecomeOneBody) {
     Router router;
     router.Add("GET", "/boom", [](Request&) -> Response { throw std::runtime_error("database is down"); });
     router.Add("GET", "/secret", [](Request&) { return Named("secret"); });
-    Metrics metrics;
+    metrics::Registry registry;
+    RequestMetrics metrics(registry);
     HttpConfig config;
     config.access_log = false;
     int after_calls = 0;
@@ -133,7 +135,8 @@ TEST(Pipeline, HooksRunAroundTheHandlerAndErrorsBecomeOneBody) {
 TEST(Pipeline, AFailingAfterHookDoesNotLoseTheAnswer) {
     Router router;
     router.Add("GET", "/ok", [](Request&) { return Named("ok"); });
-    Metrics metrics;
+    metrics::Registry registry;
+    RequestMetrics metrics(registry);
     HttpConfig config;
     config.access_log = false;
     Hooks hooks;

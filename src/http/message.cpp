@@ -1,5 +1,8 @@
 #include "http/message.hpp"
 
+#include <algorithm>
+#include <boost/url/pct_string_view.hpp>
+
 #include "core/json.hpp"
 
 namespace zakupai::http {
@@ -83,46 +86,33 @@ Response ErrorResponse(const Error& error, std::string_view request_id) {
 }
 
 std::string PercentDecode(std::string_view text, bool plus_as_space) {
-    std::string out;
-    out.reserve(text.size());
-    auto hex = [](char c) -> int {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
+    // Boost.URL validates and decodes; a component with a broken escape ("%zz", a cut "%2") is
+    // kept as it was sent, as the original API did, rather than refusing the whole request.
+    auto encoded = boost::urls::make_pct_string_view(boost::core::string_view(text.data(), text.size()));
+    if (!encoded) {
+        std::string raw(text);
+        if (plus_as_space) {
+            std::replace(raw.begin(), raw.end(), '+', ' ');
         }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        if (c >= 'A' && c <= 'F') {
-            return c - 'A' + 10;
-        }
-        return -1;
-    };
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '%' && i + 2 < text.size() && hex(text[i + 1]) >= 0 && hex(text[i + 2]) >= 0) {
-            out += static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2]));
-            i += 2;
-        } else if (text[i] == '+' && plus_as_space) {
-            out += ' ';
-        } else {
-            out += text[i];
-        }
+        return raw;
     }
-    return out;
+    return encoded->decode(boost::urls::encoding_opts(plus_as_space));
 }
 
 std::map<std::string, std::string> ParseQuery(std::string_view query) {
     std::map<std::string, std::string> params;
+    // Splitting on '&' and '=' is all there is to the grammar; Boost.URL's params view would
+    // refuse the whole query for one broken escape, so each key and value is decoded on its own.
     while (!query.empty()) {
         const auto amp = query.find('&');
-        std::string_view pair = query.substr(0, amp);
+        const std::string_view pair = query.substr(0, amp);
         query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
         if (pair.empty()) {
             continue;
         }
         const auto eq = pair.find('=');
-        std::string key = PercentDecode(pair.substr(0, eq), true);
-        std::string value = eq == std::string_view::npos ? "" : PercentDecode(pair.substr(eq + 1), true);
-        params[std::move(key)] = std::move(value);
+        params[PercentDecode(pair.substr(0, eq), true)] =
+            eq == std::string_view::npos ? "" : PercentDecode(pair.substr(eq + 1), true);
     }
     return params;
 }

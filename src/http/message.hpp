@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/vocabulary.hpp"
 
 namespace zakupai::http {
 
@@ -18,7 +19,7 @@ struct Caller {
     std::int64_t key_id = 0;
     std::int64_t user_id = 0;
     std::int64_t tg_id = 0;
-    std::string plan;
+    Plan plan = Plan::kFree;
 };
 
 struct Request {

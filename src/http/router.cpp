@@ -28,7 +28,7 @@ void Router::Add(std::string method, std::string pattern, Handler handler, Route
     route->pattern = std::move(pattern);
     route->handler = std::move(handler);
     route->is_public = options.is_public;
-    route->required_plan = std::move(options.required_plan);
+    route->required_plan = options.required_plan;
     route->counts_usage = options.counts_usage;
     route->blocking = options.blocking;
     route->segments = Split(route->pattern);

@@ -19,16 +19,16 @@ struct Route {
     std::string method;
     std::string pattern;
     Handler handler;
-    bool is_public = false;     // no API key needed (health, metrics, docs)
-    std::string required_plan;  // "", "service" (service or admin) or "admin"
-    bool counts_usage = true;   // counted against the key's quota
-    bool blocking = false;      // may take seconds or minutes: run off the I/O threads
+    bool is_public = false;            // no API key needed (health, metrics, docs)
+    Plan required_plan = Plan::kFree;  // the least plan a key needs (admin keys may do all)
+    bool counts_usage = true;          // counted against the key's quota
+    bool blocking = false;             // may take seconds or minutes: run off the I/O threads
     std::vector<std::string> segments;
 };
 
 struct RouteOptions {
     bool is_public = false;
-    std::string required_plan;
+    Plan required_plan = Plan::kFree;
     bool counts_usage = true;
     bool blocking = false;  // an exact path only (no parameters)
 };

@@ -107,7 +107,7 @@ struct Server::Impl {
         std::uint64_t next_id = 0;
     };
 
-    Impl(const HttpConfig& c, const Router& r, Metrics& m, Hooks h)
+    Impl(const HttpConfig& c, const Router& r, RequestMetrics& m, Hooks h)
         : config(c), router(r), metrics(m), hooks(std::move(h)) {
         const int count =
             c.threads > 0 ? c.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -118,7 +118,7 @@ struct Server::Impl {
 
     const HttpConfig& config;
     const Router& router;
-    Metrics& metrics;
+    RequestMetrics& metrics;
     Hooks hooks;
     std::vector<std::unique_ptr<Worker>> workers;
     asio::thread_pool blocking_pool{2};  // for blocking routes; joined when the server is destroyed
@@ -452,7 +452,7 @@ void Server::Impl::BeginShutdown() {
     }
 }
 
-Server::Server(const HttpConfig& config, const Router& router, Metrics& metrics, Hooks hooks)
+Server::Server(const HttpConfig& config, const Router& router, RequestMetrics& metrics, Hooks hooks)
     : impl_(std::make_unique<Impl>(config, router, metrics, std::move(hooks))) {}
 
 Server::~Server() = default;

@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-#include "core/config.hpp"
+#include "http/config.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
 
@@ -29,7 +29,7 @@ void EnsurePortFree(const std::string& host, int port);
 
 class Server {
 public:
-    Server(const HttpConfig& config, const Router& router, Metrics& metrics, Hooks hooks);
+    Server(const HttpConfig& config, const Router& router, RequestMetrics& metrics, Hooks hooks);
     ~Server();
     Server(const Server&) = delete;
     Server& operator=(const Server&) = delete;

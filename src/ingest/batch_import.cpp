@@ -179,12 +179,6 @@ std::string AliasList(const std::vector<FieldSpec>& fields, const char* field) {
     return {};
 }
 
-double QuantityNumber(const std::string& text) {
-    double value = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    return ec == std::errc{} && end == text.data() + text.size() && value > 0 ? value : 1.0;
-}
-
 }  // namespace
 
 Result<Tiyn> ParseMoneyText(std::string_view raw) {
@@ -310,67 +304,8 @@ Result<Instant> ParseDateText(std::string_view raw) {
     return *at;
 }
 
-Result<std::string> ParseQuantityText(std::string_view raw) {
-    std::string text = StripSpaces(raw);
-    std::replace(text.begin(), text.end(), ',', '.');
-    const auto dot = text.find('.');
-    const std::string whole = text.substr(0, dot);
-    const std::string fraction = dot == std::string::npos ? "" : text.substr(dot + 1);
-    if (!AllDigits(whole) || (dot != std::string::npos && !AllDigits(fraction)) || fraction.size() > 3 ||
-        whole.size() > 12) {
-        return Fail(Error::Invalid("", "'" + std::string(raw) + "' is not a quantity"));
-    }
-    if (std::stod(text) <= 0) {
-        return Fail(Error::Invalid("", "must be greater than 0"));
-    }
-    std::string out =
-        whole.find_first_not_of('0') == std::string::npos ? "0" : whole.substr(whole.find_first_not_of('0'));
-    std::string frac = fraction;
-    while (!frac.empty() && frac.back() == '0') {
-        frac.pop_back();
-    }
-    return frac.empty() ? out : out + "." + frac;
-}
-
-std::string ImportReportJson(const ImportReport& r) {
-    JsonWriter w;
-    w.BeginObject()
-        .Field("success", r.committed)
-        .Field("batch_id", r.batch_id)
-        .Field("rows_processed", r.accepted)
-        .Key("errors")
-        .BeginArray();
-    for (const auto& e : r.errors) {
-        w.BeginObject()
-            .Field("row", e.row)
-            .Field("line", e.line)
-            .Field("column", e.column)
-            .Field("error", e.error)
-            .EndObject();
-    }
-    w.EndArray()
-        .Field("errors_truncated", r.errors_truncated)
-        .Field("kind", r.kind)
-        .Field("format", r.format)
-        .Field("encoding", r.encoding)
-        .OptionalField("delimiter", r.delimiter.empty() ? std::nullopt : std::optional(r.delimiter))
-        .OptionalField("sheet", r.sheet.empty() ? std::nullopt : std::optional(r.sheet))
-        .Field("rows_total", r.rows_total)
-        .Field("accepted", r.accepted)
-        .Field("rejected", r.rejected)
-        .Field("matched", r.matched);
-    w.Key("columns").BeginArray();
-    for (const auto& c : r.columns) {
-        w.String(c);
-    }
-    w.EndArray().Key("ignored_columns").BeginArray();
-    for (const auto& c : r.ignored_columns) {
-        w.String(c);
-    }
-    w.EndArray();
-    w.Key("duration").Decimal(static_cast<std::int64_t>(r.duration_seconds * 1000), 3);
-    w.EndObject();
-    return w.Take();
+Result<Quantity> ParseQuantityText(std::string_view raw) {
+    return Quantity::Parse(raw);
 }
 
 Result<ImportReport> ImportService::Import(std::string_view bytes, const ImportOptions& options) {
@@ -508,7 +443,7 @@ Result<ImportReport> ImportService::Import(std::string_view bytes, const ImportO
             if (auto text = cell("quantity"); !text.empty()) {
                 auto qty = ParseQuantityText(text);
                 if (qty) {
-                    lot.quantity = *qty;
+                    lot.quantity = qty->ToString();
                 } else {
                     problem("quantity", qty.error().details.front().problem);
                 }
@@ -601,16 +536,16 @@ Result<ImportReport> ImportService::Import(std::string_view bytes, const ImportO
             }
             const auto candidates = repository_.LotsForMatching();
             std::vector<MatchCandidate> lots_for_matching;
-            std::unordered_map<std::int64_t, double> quantities;
+            std::unordered_map<std::int64_t, Quantity> quantities;
             lots_for_matching.reserve(candidates.size());
             for (const auto& c : candidates) {
                 lots_for_matching.push_back({c.id, c.title, c.enstru});
-                quantities[c.id] = QuantityNumber(c.quantity);
+                quantities.emplace(c.id, Quantity::Parse(c.quantity).value_or(Quantity::Whole(1)));
             }
             const LotMatcher matcher(lots_for_matching);
             for (std::size_t i = 0; i < prices.size(); ++i) {
                 for (const auto& m : matcher.Match(prices[i].sku, prices[i].title)) {
-                    matches.push_back({i, m.lot_id, quantities[m.lot_id], m.score, m.kind});
+                    matches.push_back({i, m.lot_id, quantities.at(m.lot_id), m.score, m.kind});
                 }
             }
             return matches;
@@ -637,6 +572,29 @@ Result<ImportReport> ImportService::Import(std::string_view bytes, const ImportO
                   ms(match_done - parse_done),
                   ms(done - match_done));
     return report;
+}
+
+Result<LotPrices> ImportService::PricesFor(std::int64_t lot_id, int limit) {
+    auto lot = lots_.FindLot(lot_id);
+    if (!lot) {
+        return Fail(Error::NotFound("lot " + std::to_string(lot_id) + " not found"));
+    }
+    LotPrices out;
+    const auto* vat = rules_.FindVat("standard", AlmatyDate(clock_.Now()));
+    out.vat_rate = vat != nullptr ? vat->rate : 0;
+    for (auto& offer : repository_.LotPrices(lot_id, limit)) {
+        // The portal's lot amounts are without VAT; a price-list price is the supplier's net cost.
+        const Tiyn cost = CostOf(offer.price, offer.qty);
+        calc::MarginInput input;
+        input.lot_price = lot->row.price;
+        input.cost = cost;
+        input.vat_rate = out.vat_rate;
+        input.price_includes_vat = false;
+        const auto margin = calc::CalculateMargin(input);
+        out.offers.push_back(PricedOffer{std::move(offer), cost, margin.profit, margin.margin});
+    }
+    out.lot = std::move(*lot);
+    return out;
 }
 
 }  // namespace zakupai::ingest

@@ -8,8 +8,10 @@
 #include <string_view>
 #include <vector>
 
+#include "calc/calculators.hpp"
 #include "core/error.hpp"
 #include "core/money.hpp"
+#include "core/quantity.hpp"
 #include "core/time.hpp"
 #include "ingest/table_reader.hpp"
 #include "store/import_repository.hpp"
@@ -21,8 +23,8 @@ Result<Tiyn> ParseMoneyText(std::string_view text);
 // 25.11.2026, 25/11/2026, 2026-11-25, with an optional HH:MM[:SS], or an Excel serial day
 // (46351, 46351.5); local Almaty time.
 Result<Instant> ParseDateText(std::string_view text);
-// "12", "12,5", "1 000" -> a decimal text with a dot ("12.5"); errors for anything else.
-Result<std::string> ParseQuantityText(std::string_view text);
+// "12", "12,5", "1 000" -> 12.5 and so on; errors for anything else (Quantity::Parse).
+Result<Quantity> ParseQuantityText(std::string_view text);
 
 enum class ImportKind { kAuto, kPrices, kLots };
 
@@ -62,16 +64,38 @@ struct ImportReport {
     double duration_seconds = 0;
 };
 inline constexpr std::size_t kMaxListedErrors = 1000;
-std::string ImportReportJson(const ImportReport& report);
+
+// A price-list offer matched to a lot, with what it means for a supplier who buys at that price
+// and sells at the lot's amount: the cost of the lot's quantity, profit and margin.
+struct PricedOffer {
+    store::MatchedPrice offer;
+    Tiyn cost_total = 0;
+    Tiyn profit = 0;
+    calc::BasisPoints margin = 0;
+};
+
+struct LotPrices {
+    store::LotRecord lot;
+    calc::BasisPoints vat_rate = 0;   // today's standard rate; lot amounts are without VAT
+    std::vector<PricedOffer> offers;  // best matches first, then the cheapest
+};
 
 class ImportService {
 public:
-    ImportService(store::ImportRepository& repository, const Clock& clock) : repository_(repository), clock_(clock) {}
+    ImportService(store::ImportRepository& repository,
+                  store::LotRepository& lots,
+                  const calc::RuleBook& rules,
+                  const Clock& clock)
+        : repository_(repository), lots_(lots), rules_(rules), clock_(clock) {}
     // 422 for an unreadable file or missing columns; with strict, 422 listing the bad rows.
     Result<ImportReport> Import(std::string_view bytes, const ImportOptions& options);
+    // The offers matched to a stored lot; 404 for an unknown lot.
+    Result<LotPrices> PricesFor(std::int64_t lot_id, int limit);
 
 private:
     store::ImportRepository& repository_;
+    store::LotRepository& lots_;
+    const calc::RuleBook& rules_;
     const Clock& clock_;
 };
 

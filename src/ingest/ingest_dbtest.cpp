@@ -16,6 +16,11 @@
 namespace zakupai::ingest {
 namespace {
 
+const calc::RuleBook& Rules() {
+    static const auto kRules = *calc::ParseRuleBook(calc::EmbeddedRuleBookJson());
+    return kRules;
+}
+
 namespace json = boost::json;
 
 class FixedClock : public Clock {
@@ -59,8 +64,9 @@ TEST_P(ImportTest, FixtureFilesLandAsExpected) {
             *s << "DELETE FROM import_batches";
         }
         store::ImportRepository repository(*db);
+        store::LotRepository lot_repository(*db);
         FixedClock clock;
-        ImportService imports(repository, clock);
+        ImportService imports(repository, lot_repository, Rules(), clock);
         ImportOptions options;
         options.strict = spec.contains("strict") && spec.at("strict").as_bool();
         options.file_name = file;
@@ -177,7 +183,7 @@ TEST_P(ImportTest, PriceRowsAreMatchedToLotsBySkuThenByName) {
     repair.quantity = "1";
     lots.InsertAll({}, {paper, repair}, {}, clock.Now());
     store::ImportRepository repository(*db);
-    ImportService imports(repository, clock);
+    ImportService imports(repository, lots, Rules(), clock);
     const std::string csv =
         "Артикул;Наименование;Цена\n"
         "171211.100.000001;Что угодно;2000\n"       // ENSTRU code as SKU: exact
@@ -192,7 +198,7 @@ TEST_P(ImportTest, PriceRowsAreMatchedToLotsBySkuThenByName) {
     EXPECT_EQ(paper_prices[0].sku, "171211.100.000001");
     EXPECT_EQ(paper_prices[0].kind, "sku");
     EXPECT_DOUBLE_EQ(paper_prices[0].score, 1.0);
-    EXPECT_DOUBLE_EQ(paper_prices[0].qty, 500.0);
+    EXPECT_EQ(paper_prices[0].qty, Quantity::Whole(500));
     EXPECT_EQ(paper_prices[1].sku, "P-2");
     EXPECT_EQ(paper_prices[1].kind, "name");
     EXPECT_GE(paper_prices[1].score, 0.5);

@@ -53,45 +53,6 @@ std::vector<store::RnuEntry> EntriesFromJson(const std::string& bin, const std::
 
 }  // namespace
 
-std::string RnuAnswerJson(const RnuAnswer& a) {
-    JsonWriter w;
-    // The original API's fields first; what it never had (why, since, until) after.
-    w.BeginObject()
-        .Field("supplier_bin", a.supplier_bin)
-        .Field("status", a.listed ? "BLACKLISTED" : "ACTIVE")
-        .Field("is_blocked", a.listed)
-        .Field("source", a.source)
-        .Field("validated_at", FormatUtcTimestamp(a.validated_at))
-        .Field("listed", a.listed)
-        .Field("age_seconds", a.age_seconds)
-        .Field("stale", a.stale);
-    const RnuListing* current = nullptr;
-    for (const auto& l : a.listings) {
-        if (l.active) {
-            current = &l;
-        }
-    }
-    auto optional = [](const RnuListing* l, const std::string RnuListing::*field) {
-        return l != nullptr && !(l->*field).empty() ? std::optional(l->*field) : std::nullopt;
-    };
-    w.OptionalField("listed_since", optional(current, &RnuListing::since))
-        .OptionalField("listed_until", optional(current, &RnuListing::until))
-        .OptionalField("reason", optional(current, &RnuListing::reason));
-    w.Key("listings").BeginArray();
-    for (const auto& l : a.listings) {
-        w.BeginObject()
-            .Field("supplier_name", l.supplier_name)
-            .Field("since", l.since)
-            .Field("until", l.until)
-            .Field("reason", l.reason)
-            .Field("court_decision", l.court_decision)
-            .Field("active", l.active)
-            .EndObject();
-    }
-    w.EndArray().EndObject();
-    return w.Take();
-}
-
 RnuService::RnuService(OwsClient* client, store::GoszakupRepository& repository, const Clock& clock, int cache_hours)
     : client_(client), repository_(repository), clock_(clock), cache_period_(cache_hours) {}
 

@@ -29,7 +29,6 @@ struct RnuAnswer {
     bool stale = false;  // older than the cache period because the portal is down
     std::vector<RnuListing> listings;
 };
-std::string RnuAnswerJson(const RnuAnswer& answer);
 
 struct RnuSyncReport {
     bool ok = true;

@@ -3,9 +3,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <boost/json.hpp>
 #include <thread>
-
-#include "core/json.hpp"
 
 namespace zakupai::ingest {
 
@@ -97,34 +96,30 @@ private:
     std::vector<store::ContractRow> contracts_;
 };
 
-}  // namespace
-
-std::string SyncReportJson(const SyncReport& r) {
-    JsonWriter w;
-    w.BeginObject()
-        .Field("status", r.ok ? "ok" : "failed")
-        .Field("what", r.what)
-        .Field("mode", r.mode)
-        .Field("fetched", r.fetched)
-        .Field("inserted", r.inserted)
-        .Field("updated", r.updated)
-        .Field("unchanged", r.unchanged)
-        .Field("events", r.events)
-        .Field("errors", r.errors)
-        .Field("pages", r.pages)
-        .Key("total");
-    if (r.total) {
-        w.Int(*r.total);
-    } else {
-        w.Null();
+// The finished run as sync_state keeps it and the log shows it.
+std::string SyncRecord(const SyncReport& r) {
+    boost::json::object o{{"status", r.ok ? "ok" : "failed"},
+                          {"what", r.what},
+                          {"mode", r.mode},
+                          {"fetched", r.fetched},
+                          {"inserted", r.inserted},
+                          {"updated", r.updated},
+                          {"unchanged", r.unchanged},
+                          {"events", r.events},
+                          {"errors", r.errors},
+                          {"pages", r.pages},
+                          {"duration_ms", static_cast<std::int64_t>(r.duration_seconds * 1000)},
+                          {"resumed", r.resumed}};
+    if (!r.since.empty()) {
+        o["since"] = r.since;
     }
-    w.Key("duration").Decimal(static_cast<std::int64_t>(r.duration_seconds * 1000), 3);
-    w.Field("resumed", r.resumed).Field("joined", r.joined);
-    w.OptionalField("since", r.since.empty() ? std::nullopt : std::optional(r.since));
-    w.OptionalField("error", r.error.empty() ? std::nullopt : std::optional(r.error));
-    w.EndObject();
-    return w.Take();
+    if (!r.error.empty()) {
+        o["error"] = r.error;
+    }
+    return boost::json::serialize(o);
 }
+
+}  // namespace
 
 GoszakupSync::GoszakupSync(OwsClient& client,
                            store::GoszakupRepository& repository,
@@ -138,12 +133,15 @@ GoszakupSync::GoszakupSync(OwsClient& client,
       clock_(clock),
       failures_(failures),
       options_(options) {
-    for (double bound : kDurationBounds) {
-        stats_.duration_buckets.emplace_back(bound, 0);
-    }
     stats_.lots_total = repository_.CountLots();
     const auto state = repository_.LoadSyncState(std::string(kLotsSyncName));
     stats_.last_success = state.last_success_at;
+}
+
+void GoszakupSync::PublishDuration(metrics::Registry& metrics) {
+    std::lock_guard lock(mutex_);
+    duration_ = &metrics.GetHistogram(
+        "goszakup_sync_duration_seconds", "How long sync runs take.", std::span<const double>(kDurationBounds));
 }
 
 SyncStats GoszakupSync::Stats() const {
@@ -194,11 +192,8 @@ void GoszakupSync::Record(const SyncReport& report) {
         stats_.last_success = clock_.Now();
     }
     stats_.last_rows = report.fetched;
-    stats_.duration_sum += report.duration_seconds;
-    for (auto& [bound, count] : stats_.duration_buckets) {
-        if (report.duration_seconds <= bound) {
-            ++count;
-        }
+    if (duration_ != nullptr) {
+        duration_->Observe(report.duration_seconds);
     }
     try {
         stats_.lots_total = repository_.CountLots();
@@ -356,10 +351,10 @@ SyncReport GoszakupSync::Execute(const SyncRequest& request, const std::function
     }
     report.duration_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (report.ok) {
-        state.last_report = SyncReportJson(report);
+        state.last_report = SyncRecord(report);
         repository_.SaveSyncState(name, state, clock_.Now());
     }
-    spdlog::info("goszakup sync of {} {}: {}", report.what, report.ok ? "done" : "stopped", SyncReportJson(report));
+    spdlog::info("goszakup sync of {} {}: {}", report.what, report.ok ? "done" : "stopped", SyncRecord(report));
     return report;
 }
 

@@ -14,6 +14,7 @@
 #include "core/time.hpp"
 #include "ingest/ows_client.hpp"
 #include "ingest/portal_data.hpp"
+#include "metrics/metrics.hpp"
 #include "store/goszakup_repository.hpp"
 
 namespace zakupai::ingest {
@@ -46,7 +47,6 @@ struct SyncReport {
     double duration_seconds = 0;
     std::string since;
 };
-std::string SyncReportJson(const SyncReport& report);
 
 struct SyncProgress {
     std::int64_t rows = 0;
@@ -61,9 +61,6 @@ struct SyncStats {
     std::optional<Instant> last_success;
     std::int64_t last_rows = 0;
     std::int64_t lots_total = 0;
-    // goszakup_sync_duration_seconds: cumulative counts per upper bound, then sum and count.
-    std::vector<std::pair<double, std::int64_t>> duration_buckets;
-    double duration_sum = 0;
     bool running = false;
 };
 
@@ -88,6 +85,8 @@ public:
     // Loads stored dictionaries over the built-in defaults (at start-up).
     void LoadStoredDictionaries();
     SyncStats Stats() const;
+    // goszakup_sync_duration_seconds: how long runs take, from now on.
+    void PublishDuration(metrics::Registry& metrics);
     // Ends a run at the next page boundary (shutdown); the cursor stays for the next run.
     void RequestStop() { stop_ = true; }
 
@@ -110,6 +109,7 @@ private:
     std::map<Register, std::shared_future<SyncReport>> current_;
     std::mutex run_mutex_;  // one run at a time against the portal
     SyncStats stats_;
+    metrics::Histogram* duration_ = nullptr;
 };
 
 }  // namespace zakupai::ingest

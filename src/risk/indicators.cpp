@@ -70,13 +70,22 @@ std::string JoinText(const std::vector<std::string>& items) {
     return out;
 }
 
-bool Competitive(const std::string& method) {
-    return method == "tender" || method == "auction" || method == "price_offers" || method == "rating_tender";
+bool Competitive(std::optional<ProcurementMethod> method) {
+    return method == ProcurementMethod::kTender || method == ProcurementMethod::kAuction ||
+           method == ProcurementMethod::kPriceOffers;
 }
 
-std::optional<int> MinimumWindow(const RiskContext& context, const std::string& method) {
+// The method's name in evidence; the risk cases show it as the API names it.
+std::string MethodText(std::optional<ProcurementMethod> method) {
+    return method ? std::string(Name(*method)) : std::string();
+}
+
+std::optional<int> MinimumWindow(const RiskContext& context, std::optional<ProcurementMethod> method) {
+    if (!method) {
+        return std::nullopt;
+    }
     const auto& params = context.risk.Rule("short_window").params;
-    const auto it = params.find(method);
+    const auto it = params.find(std::string(Name(*method)));
     return it == params.end() ? std::nullopt : std::optional(static_cast<int>(it->second));
 }
 
@@ -90,8 +99,9 @@ std::optional<int> WindowDays(const LotFacts& facts, const RiskContext& context)
 
 std::vector<Bid> ValidBids(const std::vector<Bid>& bids) {
     std::vector<Bid> valid;
-    std::copy_if(
-        bids.begin(), bids.end(), std::back_inserter(valid), [](const Bid& b) { return b.status != "rejected"; });
+    std::copy_if(bids.begin(), bids.end(), std::back_inserter(valid), [](const Bid& b) {
+        return b.status != BidStatus::kRejected;
+    });
     return valid;
 }
 
@@ -184,10 +194,10 @@ std::optional<std::pair<double, double>> Quartiles(const std::vector<double>& va
 std::optional<Bid> WinningBid(const std::vector<Bid>& bids) {
     std::optional<Bid> lowest;
     for (const auto& b : bids) {
-        if (b.status == "winner") {
+        if (b.status == BidStatus::kWinner) {
             return b;
         }
-        if (b.status != "rejected" && (!lowest || b.price < lowest->price)) {
+        if (b.status != BidStatus::kRejected && (!lowest || b.price < lowest->price)) {
             lowest = b;
         }
     }
@@ -210,8 +220,8 @@ Finding ShortSubmissionWindow(const LotFacts& facts, const RiskContext& context)
     const auto minimum = MinimumWindow(context, facts.method);
     if (!minimum) {
         return NoData(f,
-                      "для способа «" + facts.method + "» минимальный срок не установлен",
-                      "«" + facts.method + "» тәсілі үшін ең аз мерзім белгіленбеген");
+                      "для способа «" + MethodText(facts.method) + "» минимальный срок не установлен",
+                      "«" + MethodText(facts.method) + "» тәсілі үшін ең аз мерзім белгіленбеген");
     }
     if (!facts.start || !facts.deadline) {
         return NoData(
@@ -309,21 +319,24 @@ Finding Dumping(const LotFacts& facts, const RiskContext& context) {
     if (!bid) {
         return NoData(f, "нет цены предложения для проверки", "тексеретін ұсыныс бағасы жоқ");
     }
-    if (facts.method == "eshop") {
+    if (facts.method == ProcurementMethod::kEshop) {
         // The e-shop's reference is the mean of all offers for the item, which a lot does not carry.
         return NoData(f,
                       "в электронном магазине порог считается от средней цены предложений",
                       "электрондық дүкенде шек ұсыныстардың орташа бағасынан есептеледі");
     }
-    calc::DumpingInput input;
-    input.method = facts.method;
-    input.reference = facts.price;
-    input.bid = *bid;
-    auto result = calc::CalculateDumping(context.rules, input);
+    auto result = Result<calc::DumpingResult>(Fail(Error::Invalid("method", "is unknown")));
+    if (facts.method) {
+        calc::DumpingInput input;
+        input.method = *facts.method;
+        input.reference = facts.price;
+        input.bid = *bid;
+        result = calc::CalculateDumping(context.rules, input);
+    }
     if (!result || !result->applicable) {
         return NoData(f,
-                      "для способа «" + facts.method + "» порог демпинга не установлен",
-                      "«" + facts.method + "» тәсілі үшін демпинг шегі белгіленбеген");
+                      "для способа «" + MethodText(facts.method) + "» порог демпинга не установлен",
+                      "«" + MethodText(facts.method) + "» тәсілі үшін демпинг шегі белгіленбеген");
     }
     f.threshold = FormatPercentRu(result->threshold) + "% ниже выделенной суммы";
     f.source = result->source;
@@ -355,7 +368,7 @@ Finding PriceAboveMarket(const LotFacts& facts, const RiskContext& context) {
              "Бірлік бағасы нарықтықтан жоғары",
              fmt::format("цена за единицу выше верхней границы Тьюки (Q3 + {}·IQR) по лотам с тем же кодом ЕНС ТРУ", k),
              "Закон № 106-VIII, ст. 3 п. 29 (база цен); метод границ Тьюки (OCP cardinal)");
-    if (!facts.quantity || *facts.quantity <= 0 || facts.enstru.empty()) {
+    if (!facts.quantity || facts.enstru.empty()) {
         return NoData(f, "нет количества или кода ЕНС ТРУ", "саны немесе ЕНС ТЖҚ коды жоқ");
     }
     auto quartiles = facts.peer_unit_prices.size() >= min_peers ? Quartiles(facts.peer_unit_prices) : std::nullopt;
@@ -370,7 +383,7 @@ Finding PriceAboveMarket(const LotFacts& facts, const RiskContext& context) {
         return NoData(f, "все сравнимые цены нулевые", "барлық салыстырмалы бағалар нөлге тең");
     }
     const double fence = q3 + k * (q3 - q1);
-    const double unit = static_cast<double>(facts.price) / *facts.quantity;
+    const double unit = static_cast<double>(facts.price) / facts.quantity->ToDouble();
     auto tenge = [](double tiyn) { return Money(static_cast<Tiyn>(std::llround(tiyn))); };
     f.evidence = {{"код ЕНС ТРУ", facts.enstru},
                   {"сравнимых лотов", std::to_string(facts.peer_unit_prices.size())},
@@ -495,11 +508,11 @@ Finding NonCompetitiveMethod(const LotFacts& facts, const RiskContext& context) 
                      "Бір көзден сатып алу",
                      "способ — из одного источника (неконкурентный)",
                      "Закон № 106-VIII, ст. 10 пп. 2, 7 (приоритет конкурентных способов), ст. 16");
-    if (facts.method.empty()) {
+    if (!facts.method) {
         return NoData(f, "способ закупки неизвестен", "сатып алу тәсілі белгісіз");
     }
-    f.evidence = {{"способ", facts.method}};
-    const bool single = facts.method == "single_source";
+    f.evidence = {{"способ", MethodText(facts.method)}};
+    const bool single = facts.method == ProcurementMethod::kSingleSource;
     return Decide(std::move(f),
                   single,
                   single ? "Закупка без конкуренции: проверьте основание по ст. 16." : "Конкурентный способ.",
@@ -514,19 +527,19 @@ Finding SingleBid(const LotFacts& facts, const RiskContext& context) {
                      "конкурентный способ, подана одна заявка (ценовое предложение)",
                      "Закон № 106-VIII, ст. 15 пп. 2, 6; OCP cardinal R018");
     if (!Competitive(facts.method)) {
-        f.evidence = {{"способ", facts.method.empty() ? "неизвестен" : facts.method}};
+        f.evidence = {{"способ", facts.method ? MethodText(facts.method) : "неизвестен"}};
         return Decide(
             std::move(f), false, "Не применяется: способ не конкурентный.", "Қолданылмайды: тәсіл бәсекелі емес.");
     }
     if (!facts.bids) {
         return NoData(f, "заявки по лоту неизвестны", "лот бойынша өтінімдер белгісіз");
     }
-    f.evidence = {{"способ", facts.method}, {"подано заявок", std::to_string(facts.bids->size())}};
+    f.evidence = {{"способ", MethodText(facts.method)}, {"подано заявок", std::to_string(facts.bids->size())}};
     if (facts.bids->size() == 1) {
         f.evidence.emplace_back("единственный участник", facts.bids->front().supplier_bin);
     }
     const bool single = facts.bids->size() == 1;
-    const bool rfq = facts.method == "price_offers";
+    const bool rfq = facts.method == ProcurementMethod::kPriceOffers;
     return Decide(std::move(f),
                   single,
                   single ? (rfq ? "Одно ценовое предложение: закупка признаётся несостоявшейся и проводится из одного "
@@ -547,8 +560,8 @@ Finding SingleSourceAfterFailure(const LotFacts& facts, const RiskContext& conte
                      "прежняя процедура по этому пункту плана не состоялась, потому что никого не допустили или "
                      "допустили одного из нескольких, либо без заявок, но без повторной процедуры",
                      "Закон № 106-VIII, ст. 15 пп. 4–5, ст. 16 п. 2");
-    if (facts.method != "single_source") {
-        f.evidence = {{"способ", facts.method.empty() ? "неизвестен" : facts.method}};
+    if (facts.method != ProcurementMethod::kSingleSource) {
+        f.evidence = {{"способ", facts.method ? MethodText(facts.method) : "неизвестен"}};
         return Decide(std::move(f),
                       false,
                       "Не применяется: способ не из одного источника.",
@@ -564,7 +577,7 @@ Finding SingleSourceAfterFailure(const LotFacts& facts, const RiskContext& conte
         if (!Competitive(prior.method)) {
             continue;
         }
-        const std::string label = fmt::format("лот {} ({})", prior.lot_id, prior.method);
+        const std::string label = fmt::format("лот {} ({})", prior.lot_id, MethodText(prior.method));
         if (!prior.bids) {
             unknown.push_back(label);
             continue;
@@ -575,7 +588,7 @@ Finding SingleSourceAfterFailure(const LotFacts& facts, const RiskContext& conte
             illegal.push_back(label + ": никто не допущен");
         } else if (filed >= 2 && valid == 1) {
             illegal.push_back(label + ": допущен один из " + std::to_string(filed));
-        } else if (filed == 0 && prior.method != "price_offers") {
+        } else if (filed == 0 && prior.method != ProcurementMethod::kPriceOffers) {
             no_bids.push_back(label);
         }
     }

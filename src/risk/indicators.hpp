@@ -11,7 +11,9 @@
 #include "calc/rules.hpp"
 #include "core/calendar.hpp"
 #include "core/money.hpp"
+#include "core/quantity.hpp"
 #include "core/time.hpp"
+#include "core/vocabulary.hpp"
 #include "risk/rules.hpp"
 
 namespace zakupai::risk {
@@ -19,13 +21,13 @@ namespace zakupai::risk {
 struct Bid {
     std::string supplier_bin;
     Tiyn price = 0;
-    std::string status = "valid";  // valid | rejected | winner
+    BidStatus status = BidStatus::kValid;
 };
 
 // An earlier procedure on the same plan point; bids nullopt when they were never recorded.
 struct PriorProcedure {
     std::int64_t lot_id = 0;
-    std::string method;
+    std::optional<ProcurementMethod> method;
     std::optional<std::vector<Bid>> bids;
 };
 
@@ -52,14 +54,14 @@ struct Concentration {
 struct LotFacts {
     std::int64_t lot_id = 0;  // 0 for a payload that is not stored
     std::string title;
-    std::string name_kz;  // the Kazakh title, when the portal gave one
-    std::string method;   // tender | auction | price_offers | eshop | single_source
+    std::string name_kz;                      // the Kazakh title, when the portal gave one
+    std::optional<ProcurementMethod> method;  // nullopt when the portal's method is not one we judge
     std::string customer_bin;
     std::string enstru;
-    Tiyn price = 0;                   // the lot's amount, without VAT
-    std::optional<double> quantity;   // for unit prices
-    std::optional<Instant> start;     // bid acceptance opens
-    std::optional<Instant> deadline;  // bid acceptance closes
+    Tiyn price = 0;                    // the lot's amount, without VAT
+    std::optional<Quantity> quantity;  // for unit prices
+    std::optional<Instant> start;      // bid acceptance opens
+    std::optional<Instant> deadline;   // bid acceptance closes
     std::optional<Instant> created;
     std::optional<Tiyn> bid;                 // a bid to check for dumping
     std::vector<std::string> supplier_bins;  // participants or the winner, when known
@@ -94,8 +96,8 @@ struct Finding {
 };
 
 struct Evaluation {
-    int score = 0;                  // 0..100
-    std::string level;              // low | medium | high
+    int score = 0;  // 0..100
+    RiskLevel level = RiskLevel::kLow;
     std::vector<Finding> findings;  // every indicator, triggered or not
     std::string model_version;
 };

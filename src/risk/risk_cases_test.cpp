@@ -42,9 +42,9 @@ std::vector<Bid> Bids(const json::value& v) {
     std::vector<Bid> bids;
     for (const auto& b : v.as_array()) {
         const auto& o = b.as_object();
-        Bid bid{std::string(o.at("bin").as_string()), o.at("price").as_int64(), "valid"};
+        Bid bid{std::string(o.at("bin").as_string()), o.at("price").as_int64(), BidStatus::kValid};
         if (const auto* status = o.if_contains("status")) {
-            bid.status = std::string(status->as_string());
+            bid.status = *Parse<BidStatus>(status->as_string());
         }
         bids.push_back(bid);
     }
@@ -55,15 +55,15 @@ LotFacts Facts(const json::object& o) {
     LotFacts f;
     f.lot_id = 1;
     f.title = "Бумага офисная";
-    f.method = "price_offers";
+    f.method = ProcurementMethod::kPriceOffers;
     f.customer_bin = "990640001201";
     f.enstru = "171211.100.000001";
     f.price = 100'000'000;
-    f.quantity = 100;
+    f.quantity = Quantity::Whole(100);
     f.created = LocalTime(json::value("2026-11-02T09:00"));
     for (const auto& [key, v] : o) {
         if (key == "method") {
-            f.method = std::string(v.as_string());
+            f.method = Parse<ProcurementMethod>(v.as_string());
         } else if (key == "price") {
             f.price = v.as_int64();
         } else if (key == "start") {
@@ -88,7 +88,8 @@ LotFacts Facts(const json::object& o) {
             std::vector<PriorProcedure> prior;
             for (const auto& p : v.as_array()) {
                 const auto& po = p.as_object();
-                PriorProcedure procedure{po.at("lot_id").as_int64(), std::string(po.at("method").as_string()), {}};
+                PriorProcedure procedure{
+                    po.at("lot_id").as_int64(), Parse<ProcurementMethod>(po.at("method").as_string()), {}};
                 if (const auto* bids = po.if_contains("bids")) {
                     procedure.bids = Bids(*bids);
                 }
@@ -197,7 +198,7 @@ TEST(RiskCases, WholeEvaluationsAsTheGoldenFilesSay) {
         const RiskContext context{Book(), WorkCalendar::BuiltIn(), rules};
         const auto e = Evaluate(Facts(o.at("facts").as_object()), context);
         EXPECT_EQ(e.score, o.at("score").as_int64()) << name;
-        EXPECT_EQ(e.level, o.at("level").as_string()) << name;
+        EXPECT_EQ(Name(e.level), o.at("level").as_string()) << name;
         EXPECT_EQ(e.model_version, rules.model);
         const auto& statuses = o.at("statuses").as_object();
         ASSERT_EQ(e.findings.size(), statuses.size()) << name;
@@ -222,9 +223,9 @@ TEST(RiskRulesFile, BuiltInRulesCoverEveryIndicator) {
     EXPECT_EQ(rules.indicators.size(), 16u);
     EXPECT_EQ(rules.Param("short_window", "price_offers"), 2);
     EXPECT_EQ(rules.Param("close_second_bid", "max_gap"), 0.01);
-    EXPECT_EQ(rules.Level(29), "low");
-    EXPECT_EQ(rules.Level(30), "medium");
-    EXPECT_EQ(rules.Level(60), "high");
+    EXPECT_EQ(Name(rules.Level(29)), "low");
+    EXPECT_EQ(Name(rules.Level(30)), "medium");
+    EXPECT_EQ(Name(rules.Level(60)), "high");
 }
 
 TEST(RiskRulesFile, OverridesChangeOnlyWhatTheyName) {
@@ -238,8 +239,9 @@ TEST(RiskRulesFile, OverridesChangeOnlyWhatTheyName) {
     EXPECT_EQ(rules->Rule("heavy_discount").weight, DefaultRiskRules().Rule("heavy_discount").weight);
     // A wider gap now catches what the default let through.
     LotFacts f;
-    f.method = "auction";
-    f.bids = std::vector<Bid>{{"160440007161", 10'000'000, "valid"}, {"990640001201", 10'150'000, "valid"}};
+    f.method = ProcurementMethod::kAuction;
+    f.bids = std::vector<Bid>{{"160440007161", 10'000'000, BidStatus::kValid},
+                              {"990640001201", 10'150'000, BidStatus::kValid}};
     EXPECT_EQ(CloseSecondBid(f, RiskContext{Book(), WorkCalendar::BuiltIn()}).status, Status::kClear);
     EXPECT_EQ(CloseSecondBid(f, RiskContext{Book(), WorkCalendar::BuiltIn(), *rules}).status, Status::kTriggered);
 }

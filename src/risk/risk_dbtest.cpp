@@ -69,7 +69,8 @@ TEST_P(RiskStoreTest, StoredBidsContractsAndPlanPointsReachTheIndicators) {
     store::LotRepository lots(*db);
     store::RiskRepository repository(*db);
     const auto rules = *calc::ParseRuleBook(calc::EmbeddedRuleBookJson());
-    RiskService risk(lots, repository, portal, rules, WorkCalendar::BuiltIn(), DefaultRiskRules(), clock);
+    metrics::Registry metrics;
+    RiskService risk(lots, repository, portal, rules, WorkCalendar::BuiltIn(), DefaultRiskRules(), clock, metrics);
 
     portal.UpsertPage({PortalLot(1, "P1", "tender", 100),
                        PortalLot(2, "P1", "single_source", 101),
@@ -89,7 +90,8 @@ TEST_P(RiskStoreTest, StoredBidsContractsAndPlanPointsReachTheIndicators) {
     const auto offers = lot_id(3);
 
     // The tender before the single source: one bid, rejected, so nobody was admitted.
-    repository.ReplaceBids(tender, {{kSupplier, 100'000'000, "rejected", std::nullopt}}, "protocol", clock.Now());
+    repository.ReplaceBids(
+        tender, {{kSupplier, 100'000'000, BidStatus::kRejected, std::nullopt}}, "protocol", clock.Now());
     // The single source's contract, raised by an amendment without a ground, and five more
     // contracts of the customer with the same supplier this year.
     std::vector<store::ContractRow> contracts{Contract(11, std::nullopt, 100'000'000), Contract(12, 11, 130'000'000)};
@@ -101,11 +103,11 @@ TEST_P(RiskStoreTest, StoredBidsContractsAndPlanPointsReachTheIndicators) {
     portal.UpsertContracts(contracts, "goszakup_contracts", {}, clock.Now());
     EXPECT_EQ(portal.CountContracts(), 7);
 
-    auto scored = json::parse(*risk.ScoreLot(single, {})).as_object();
-    auto statuses = [](const json::object& answer) {
+    auto scored = *risk.ScoreLot(single, {});
+    auto statuses = [](const ScoreResult& answer) {
         std::map<std::string, std::string> out;
-        for (const auto& f : answer.at("indicators").as_array()) {
-            out[std::string(f.at("id").as_string())] = std::string(f.at("status").as_string());
+        for (const auto& f : answer.evaluation.findings) {
+            out[f.id] = std::string(StatusName(f.status));
         }
         return out;
     };
@@ -115,8 +117,8 @@ TEST_P(RiskStoreTest, StoredBidsContractsAndPlanPointsReachTheIndicators) {
     EXPECT_EQ(s["amendment_increase"], "triggered");
     EXPECT_EQ(s["customer_concentration"], "triggered");  // 6 of 6 root contracts
     EXPECT_EQ(s["supplier_in_rnu"], "no_data");           // the supplier is known, the register is not
-    EXPECT_EQ(scored.at("score").as_int64(), 10 + 30 + 25 + 15);
-    EXPECT_EQ(scored.at("level").as_string(), "high");
+    EXPECT_EQ(scored.evaluation.score, 10 + 30 + 25 + 15);
+    EXPECT_EQ(Name(scored.evaluation.level), "high");
 
     // Once the register lists the contract's supplier, the same lot carries that flag too.
     store::RnuEntry listed;
@@ -124,20 +126,18 @@ TEST_P(RiskStoreTest, StoredBidsContractsAndPlanPointsReachTheIndicators) {
     listed.supplier_biin = kSupplier;
     listed.supplier_name_ru = "ТОО «Ненадёжный»";
     portal.ReplaceRnu({listed}, clock.Now());
-    s = statuses(json::parse(*risk.ScoreLot(single, {})).as_object());
+    s = statuses(*risk.ScoreLot(single, {}));
     EXPECT_EQ(s["supplier_in_rnu"], "triggered");
 
     // Price offers: unknown bids are missing data; "no bids" is a fact; equal prices are a flag.
-    EXPECT_EQ(statuses(json::parse(*risk.ScoreLot(offers, {})).as_object())["single_bid"], "no_data");
+    EXPECT_EQ(statuses(*risk.ScoreLot(offers, {}))["single_bid"], "no_data");
     repository.ReplaceBids(offers, {}, "protocol", clock.Now());
     bool known = false;
     EXPECT_TRUE(repository.Bids(offers, &known).empty());
     EXPECT_TRUE(known);
-    EXPECT_EQ(statuses(json::parse(*risk.ScoreLot(offers, {})).as_object())["single_bid"], "clear");
-    auto saved =
-        json::parse(
-            *risk.SaveBids(offers, {{kSupplier, 90'000'000, "winner"}, {kOther, 90'000'000, "valid"}}, "protocol"))
-            .as_object();
+    EXPECT_EQ(statuses(*risk.ScoreLot(offers, {}))["single_bid"], "clear");
+    auto saved = *risk.SaveBids(
+        offers, {{kSupplier, 90'000'000, BidStatus::kWinner}, {kOther, 90'000'000, BidStatus::kValid}}, "protocol");
     s = statuses(saved);
     EXPECT_EQ(s["identical_bids"], "triggered");
     EXPECT_EQ(s["single_bid"], "clear");
@@ -147,29 +147,29 @@ TEST_P(RiskStoreTest, StoredBidsContractsAndPlanPointsReachTheIndicators) {
 
     // The supplier's record.
     ASSERT_TRUE(risk.ScoreLot(tender, {}).has_value());
-    auto supplier = json::parse(*risk.Supplier(kSupplier)).as_object();
-    EXPECT_EQ(supplier.at("contracts").as_int64(), 6);
-    EXPECT_EQ(supplier.at("customers").as_int64(), 1);
-    EXPECT_EQ(supplier.at("amendments_raising_amount").as_int64(), 1);
-    EXPECT_EQ(supplier.at("bids").as_int64(), 2);  // the rejected tender bid and the winning offer
-    EXPECT_EQ(supplier.at("wins").as_int64(), 1);
-    EXPECT_EQ(supplier.at("win_rate").to_number<double>(), 0.5);
-    EXPECT_TRUE(supplier.at("rnu").at("listed").as_bool());
-    EXPECT_EQ(supplier.at("evaluated").as_int64(), 3);  // tender and offers by bids, single source by contract
+    auto supplier = *risk.Supplier(kSupplier);
+    EXPECT_EQ(supplier.contracts, 6);
+    EXPECT_EQ(supplier.customers, 1);
+    EXPECT_EQ(supplier.amendments_raising_amount, 1);
+    EXPECT_EQ(supplier.bids, 2);  // the rejected tender bid and the winning offer
+    EXPECT_EQ(supplier.wins, 1);
+    EXPECT_EQ(supplier.win_rate_ten_thousandths, 5000);  // 0.5
+    EXPECT_TRUE(supplier.rnu_listed);
+    EXPECT_EQ(supplier.risk.evaluated, 3);  // tender and offers by bids, single source by contract
     EXPECT_FALSE(risk.Supplier("123").has_value());
 
     // Explanations in Kazakh when the lot has a Kazakh title.
-    auto explained = json::parse(*risk.Explain(single, false)).as_object();
-    EXPECT_EQ(explained.at("title_kz").as_string(), "А4 кеңсе қағазы");
-    for (const auto& f : explained.at("indicators").as_array()) {
-        EXPECT_FALSE(f.at("explanation_kz").as_string().empty()) << f.at("id").as_string();
-        EXPECT_GE(f.at("version").as_int64(), 1);
+    auto explained = *risk.Explain(single, false);
+    EXPECT_EQ(explained.title_kz, "А4 кеңсе қағазы");
+    for (const auto& f : explained.findings) {
+        EXPECT_FALSE(f.explanation_kz.empty()) << f.id;
+        EXPECT_GE(f.version, 1);
         // The fixed words come back from risk_indicator_texts: each evaluation stores only
         // what differs from lot to lot.
-        EXPECT_FALSE(f.at("name").as_string().empty());
-        EXPECT_FALSE(f.at("name_kz").as_string().empty());
-        EXPECT_FALSE(f.at("threshold").as_string().empty());
-        EXPECT_FALSE(f.at("source").as_string().empty());
+        EXPECT_FALSE(f.name_ru.empty());
+        EXPECT_FALSE(f.name_kz.empty());
+        EXPECT_FALSE(f.threshold.empty());
+        EXPECT_FALSE(f.source.empty());
     }
     const auto stored = repository.LatestEvaluation(single);
     ASSERT_TRUE(stored.has_value());
@@ -183,7 +183,7 @@ TEST_P(RiskStoreTest, StoredBidsContractsAndPlanPointsReachTheIndicators) {
     contracts[1].last_update_date = "2026-11-22 10:00:00";
     auto changed = portal.UpsertContracts({contracts[1]}, "goszakup_contracts", {}, clock.Now());
     EXPECT_EQ(changed.updated, 1);
-    s = statuses(json::parse(*risk.ScoreLot(single, {})).as_object());
+    s = statuses(*risk.ScoreLot(single, {}));
     EXPECT_EQ(s["amendment_increase"], "clear");
 }
 

@@ -1,60 +1,46 @@
 #include "risk/risk_service.hpp"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <boost/json.hpp>
 #include <map>
 
 #include "core/bin.hpp"
-#include "core/json.hpp"
+#include "risk/internal/stored_findings.hpp"
 
 namespace zakupai::risk {
 
-namespace {
-
-std::optional<double> Quantity(const std::string& text) {
-    char* end = nullptr;
-    const double value = std::strtod(text.c_str(), &end);
-    return !text.empty() && end == text.c_str() + text.size() && value > 0 ? std::optional(value) : std::nullopt;
-}
-
-// With `fixed` (the model's stored texts) the words that are the same for every lot are left
-// out: they are stored once per model in risk_indicator_texts, not in every evaluation.
-void WriteFinding(JsonWriter& w, const Finding& f, const store::IndicatorText* fixed) {
-    w.BeginObject().Field("id", f.id).Field("version", f.version);
-    if (fixed == nullptr) {
-        w.Field("name", f.name_ru).Field("name_kz", f.name_kz);
-    }
-    w.Field("weight", f.weight).Field("status", StatusName(f.status));
-    if (fixed == nullptr || fixed->threshold != f.threshold) {
-        w.Field("threshold", f.threshold);
-    }
-    if (fixed == nullptr || fixed->source != f.source) {
-        w.Field("source", f.source);
-    }
-    w.Key("evidence").BeginObject();
-    for (const auto& [k, v] : f.evidence) {
-        w.Field(k, v);
-    }
-    w.EndObject().Field("explanation", f.explanation_ru).Field("explanation_kz", f.explanation_kz).EndObject();
-}
-
-}  // namespace
-
-std::string FindingsJson(const std::vector<Finding>& findings, const TextCatalog* fixed) {
-    JsonWriter w;
-    w.BeginArray();
-    for (const auto& f : findings) {
-        const store::IndicatorText* text = nullptr;
-        if (fixed != nullptr) {
-            const auto it = fixed->find(f.id);
-            text = it == fixed->end() ? nullptr : &it->second;
-        }
-        WriteFinding(w, f, text);
-    }
-    w.EndArray();
-    return w.Take();
+RiskService::RiskService(store::LotRepository& lots,
+                         store::RiskRepository& repository,
+                         store::GoszakupRepository& portal,
+                         const calc::RuleBook& rules,
+                         const WorkCalendar& calendar,
+                         const RiskRules& risk_rules,
+                         const Clock& clock,
+                         metrics::Registry& metrics)
+    : lots_(lots),
+      repository_(repository),
+      portal_(portal),
+      rules_(rules),
+      calendar_(calendar),
+      risk_rules_(risk_rules),
+      clock_(clock),
+      evaluations_(metrics.GetCounter("risk_evaluations_total", "Lots scored by the risk engine.")),
+      high_(metrics.GetCounter("risk_high_total", "Evaluations with a high risk level.")),
+      dumping_checked_(metrics.GetCounter("risk_dumping_checked_total",
+                                          "Evaluations where the dumping indicator had a bid to check.")),
+      dumping_flagged_(
+          metrics.GetCounter("risk_dumping_flagged_total", "Evaluations whose bid was flagged for dumping.")),
+      duration_(metrics.GetHistogram("risk_evaluation_duration_seconds",
+                                     "Time to evaluate one lot (facts and indicators).",
+                                     std::array{0.001, 0.005, 0.02, 0.1, 0.5})) {
+    metrics.AddGaugeCallback(
+        "antidumping_lots_ratio", "Share of evaluations with a bid to check that were flagged for dumping.", [this] {
+            const auto checked = dumping_checked_.Value();
+            return std::vector<metrics::Sample>{
+                {"", checked > 0 ? static_cast<double>(dumping_flagged_.Value()) / static_cast<double>(checked) : 0.0}};
+        });
 }
 
 const TextCatalog& RiskService::CurrentTexts() {
@@ -226,8 +212,8 @@ void RiskService::Gather(LotFacts& facts, const ScoreExtras& extras, RescoreCach
             facts.peer_unit_prices = it->second;
         }
     }
-    if (facts.start && facts.deadline && !facts.method.empty()) {
-        facts.peer_windows = MethodWindows(facts.method);
+    if (facts.start && facts.deadline && facts.method) {
+        facts.peer_windows = MethodWindows(std::string(Name(*facts.method)));
     }
     if (facts.lot_id > 0) {
         facts.cheapest_supplier_cost = repository_.CheapestSupplierCost(facts.lot_id);
@@ -296,61 +282,35 @@ void RiskService::Gather(LotFacts& facts, const ScoreExtras& extras, RescoreCach
     }
 }
 
-std::string RiskService::ScoreJson(const LotFacts& facts, const Evaluation& e, bool saved) {
-    JsonWriter w;
-    w.BeginObject();
-    w.Key("lot_id");
-    if (facts.lot_id > 0) {
-        w.Int(facts.lot_id);
-    } else {
-        w.Null();
-    }
-    w.Field("score", e.score).Field("level", e.level).Key("flags").BeginArray();
-    for (const auto& f : e.findings) {
-        if (f.status == Status::kTriggered) {
-            w.String(f.id);
-        }
-    }
-    w.EndArray()
-        .Field("saved", saved)
-        .Field("model_version", e.model_version)
-        .Key("indicators")
-        .Raw(FindingsJson(e.findings));
-    w.EndObject();
-    return w.Take();
-}
-
-std::string RiskService::FlagsJson(const Evaluation& evaluation) {
-    std::string flags = "[";
-    for (const auto& f : evaluation.findings) {
-        if (f.status == Status::kTriggered) {
-            flags += (flags.size() > 1 ? ",\"" : "\"") + f.id + "\"";
-        }
-    }
-    return flags + "]";
-}
-
 void RiskService::Count(const Evaluation& evaluation, std::chrono::steady_clock::duration took) {
-    const double seconds = std::chrono::duration<double>(took).count();
-    std::lock_guard lock(stats_mutex_);
-    ++stats_.evaluations;
-    stats_.high += evaluation.level == "high" ? 1 : 0;
+    evaluations_.Add();
+    if (evaluation.level == RiskLevel::kHigh) {
+        high_.Add();
+    }
     for (const auto& f : evaluation.findings) {
         if (f.id == "dumping" && f.status != Status::kNoData) {
-            ++stats_.dumping_checked;
-            stats_.dumping_flagged += f.status == Status::kTriggered ? 1 : 0;
+            dumping_checked_.Add();
+            if (f.status == Status::kTriggered) {
+                dumping_flagged_.Add();
+            }
         }
     }
-    stats_.duration_sum += seconds;
-    for (auto& [bound, count] : stats_.duration_buckets) {
-        count += seconds <= bound ? 1 : 0;
-    }
+    duration_.Observe(std::chrono::duration<double>(took).count());
 }
 
-RiskStats RiskService::Stats() const {
-    std::lock_guard lock(stats_mutex_);
-    return stats_;
+namespace {
+
+std::vector<std::string> TriggeredIds(const Evaluation& evaluation) {
+    std::vector<std::string> ids;
+    for (const auto& f : evaluation.findings) {
+        if (f.status == Status::kTriggered) {
+            ids.push_back(f.id);
+        }
+    }
+    return ids;
 }
+
+}  // namespace
 
 std::optional<std::pair<LotFacts, Evaluation>> RiskService::EvaluateStored(std::int64_t lot_id,
                                                                            const ScoreExtras& extras,
@@ -363,21 +323,22 @@ std::optional<std::pair<LotFacts, Evaluation>> RiskService::EvaluateStored(std::
     LotFacts facts;
     facts.lot_id = lot_id;
     facts.title = lot->row.title;
-    facts.method = lot->row.method;
+    facts.method = Parse<ProcurementMethod>(lot->row.method);
     facts.customer_bin = lot->row.customer_bin;
     facts.enstru = lot->row.enstru;
     facts.price = lot->row.price;
-    facts.quantity = Quantity(lot->row.quantity);
+    facts.quantity = lot->row.ParsedQuantity();
     facts.deadline = lot->deadline;
     const auto dates = repository_.Dates(lot_id);
     facts.start = dates.start;
     facts.created = dates.created;
     facts.name_kz = dates.name_kz;
-    if (!dates.plan_id.empty() && facts.method == "single_source" && facts.created) {
+    if (!dates.plan_id.empty() && facts.method == ProcurementMethod::kSingleSource && facts.created) {
         std::vector<PriorProcedure> prior;
         for (const auto& p : repository_.PriorProcedures(dates.plan_id, lot_id, *facts.created)) {
-            prior.push_back(
-                PriorProcedure{p.lot_id, p.method, p.bids_known ? std::optional(ToBids(p.bids)) : std::nullopt});
+            prior.push_back(PriorProcedure{p.lot_id,
+                                           Parse<ProcurementMethod>(p.method),
+                                           p.bids_known ? std::optional(ToBids(p.bids)) : std::nullopt});
         }
         facts.prior_procedures = std::move(prior);
     }
@@ -395,15 +356,15 @@ std::optional<std::pair<LotFacts, Evaluation>> RiskService::EvaluateStored(std::
     return std::pair{std::move(facts), std::move(e)};
 }
 
-Result<std::string> RiskService::ScoreLot(std::int64_t lot_id, const ScoreExtras& extras) {
+Result<ScoreResult> RiskService::ScoreLot(std::int64_t lot_id, const ScoreExtras& extras) {
     auto evaluated = EvaluateStored(lot_id, extras, nullptr);
     if (!evaluated) {
         return Fail(Error::NotFound("lot " + std::to_string(lot_id) + " not found"));
     }
-    const auto& [facts, e] = *evaluated;
+    auto& e = evaluated->second;
     repository_.SaveEvaluation(
-        lot_id, e.model_version, e.score, FlagsJson(e), FindingsJson(e.findings, &CurrentTexts()), clock_.Now());
-    return ScoreJson(facts, e, true);
+        lot_id, e.model_version, e.score, TriggeredIds(e), EncodeFindings(e.findings, CurrentTexts()), clock_.Now());
+    return ScoreResult{lot_id, std::move(e), true};
 }
 
 RescoreReport RiskService::Rescore(std::optional<Instant> since,
@@ -433,11 +394,11 @@ RescoreReport RiskService::Rescore(std::optional<Instant> since,
         }
         const auto& e = evaluated->second;
         ++report.lots;
-        report.high += e.level == "high" ? 1 : 0;
+        report.high += e.level == RiskLevel::kHigh ? 1 : 0;
         for (const auto& f : e.findings) {
             report.dumping += f.id == "dumping" && f.status == Status::kTriggered ? 1 : 0;
         }
-        batch.push_back({id, e.model_version, e.score, FlagsJson(e), FindingsJson(e.findings, &texts)});
+        batch.push_back({id, e.model_version, e.score, TriggeredIds(e), EncodeFindings(e.findings, texts)});
         if (batch.size() == 500) {
             flush();
         }
@@ -447,101 +408,74 @@ RescoreReport RiskService::Rescore(std::optional<Instant> since,
     return report;
 }
 
-std::string RiskService::ScorePayload(LotFacts facts, const ScoreExtras& extras) {
+ScoreResult RiskService::ScorePayload(LotFacts facts, const ScoreExtras& extras) {
     facts.lot_id = 0;
     if (!facts.created) {
         facts.created = clock_.Now();
     }
     Gather(facts, extras);
-    return ScoreJson(facts, Evaluate(facts, RiskContext{rules_, calendar_, risk_rules_}), false);
+    return ScoreResult{std::nullopt, Evaluate(facts, RiskContext{rules_, calendar_, risk_rules_}), false};
 }
 
-namespace {
-
-// Levels, average and maximum score, how often each indicator fired and the riskiest lots, over
-// the latest evaluations of an organisation's lots.
-void WriteAggregate(JsonWriter& w,
-                    const std::vector<store::RiskRepository::CustomerLot>& lots,
-                    const RiskRules& rules) {
-    std::map<std::string, std::int64_t> fired;
+RiskAggregate RiskService::Aggregate(const std::vector<store::RiskRepository::CustomerLot>& lots) const {
+    RiskAggregate a;
     std::int64_t sum = 0;
-    int max_score = 0;
-    std::int64_t high = 0;
-    std::int64_t medium = 0;
     for (const auto& lot : lots) {
         sum += lot.score;
-        max_score = std::max(max_score, lot.score);
-        high += rules.Level(lot.score) == "high" ? 1 : 0;
-        medium += rules.Level(lot.score) == "medium" ? 1 : 0;
-        // flags is a JSON array of ids written by this service: ["a","b"].
-        for (std::size_t pos = lot.flags.find('"'); pos != std::string::npos;) {
-            const auto end = lot.flags.find('"', pos + 1);
-            if (end == std::string::npos) {
+        a.max_score = std::max(a.max_score, lot.score);
+        switch (risk_rules_.Level(lot.score)) {
+            case RiskLevel::kHigh:
+                ++a.high;
                 break;
-            }
-            ++fired[lot.flags.substr(pos + 1, end - pos - 1)];
-            pos = lot.flags.find('"', end + 1);
+            case RiskLevel::kMedium:
+                ++a.medium;
+                break;
+            case RiskLevel::kLow:
+                ++a.low;
+                break;
+        }
+        for (const auto& id : lot.flags) {
+            ++a.indicators[id];
         }
     }
+    a.evaluated = static_cast<std::int64_t>(lots.size());
+    a.average_score_centi = lots.empty() ? 0 : DivideRoundHalfUp(Int128{sum} * 100, a.evaluated);
     auto riskiest = lots;
-    std::sort(riskiest.begin(), riskiest.end(), [](const auto& a, const auto& b) {
-        return a.score != b.score ? a.score > b.score : a.lot_id < b.lot_id;
+    std::sort(riskiest.begin(), riskiest.end(), [](const auto& x, const auto& y) {
+        return x.score != y.score ? x.score > y.score : x.lot_id < y.lot_id;
     });
-    if (riskiest.size() > 10) {
-        riskiest.resize(10);
+    for (std::size_t i = 0; i < riskiest.size() && i < 10; ++i) {
+        a.riskiest.push_back({riskiest[i].lot_id, riskiest[i].score, riskiest[i].price, riskiest[i].flags});
     }
-    const auto n = static_cast<std::int64_t>(lots.size());
-    w.Field("evaluated", n)
-        .Key("average_score")
-        .Decimal(lots.empty() ? 0 : (sum * 100 + n / 2) / n, 2)
-        .Field("max_score", max_score)
-        .Field("high", high)
-        .Field("medium", medium)
-        .Field("low", n - high - medium)
-        .Key("indicators")
-        .BeginObject();
-    for (const auto& [id, count] : fired) {
-        w.Field(id, count);
-    }
-    w.EndObject().Key("riskiest").BeginArray();
-    for (const auto& lot : riskiest) {
-        w.BeginObject().Field("lot_id", lot.lot_id).Field("score", lot.score).MoneyField("price", lot.price);
-        w.Key("flags").Raw(lot.flags.empty() ? "[]" : lot.flags).EndObject();
-    }
-    w.EndArray();
+    return a;
 }
 
-}  // namespace
-
-Result<std::string> RiskService::Customer(std::string_view bin_text) {
+Result<CustomerReport> RiskService::Customer(std::string_view bin_text) {
     auto bin = NormalizeBin(bin_text);
     if (!bin) {
         return Fail(Error::Invalid("bin", bin.error().message));
     }
-    JsonWriter w;
-    w.BeginObject().Field("customer_bin", *bin).Field("lots", repository_.CountCustomerLots(*bin));
-    WriteAggregate(w, repository_.CustomerEvaluations(*bin), risk_rules_);
+    CustomerReport report;
+    report.customer_bin = *bin;
+    report.lots = repository_.CountCustomerLots(*bin);
+    report.risk = Aggregate(repository_.CustomerEvaluations(*bin));
     const int year = static_cast<int>(AlmatyDate(clock_.Now()).year());
-    w.Key("concentration").BeginArray();
     for (int y : {year - 1, year}) {
         const auto c = ConcentrationFor(*bin, y);
         if (!c || c->customer_contracts == 0) {
             continue;
         }
-        w.BeginObject()
-            .Field("year", y)
-            .Field("contracts", c->customer_contracts)
-            .Field("top_supplier_bin", c->supplier_bin)
-            .Field("top_supplier_contracts", c->supplier_contracts)
-            .Key("top_supplier_share")
-            .Decimal((c->supplier_contracts * 10'000 + c->customer_contracts / 2) / c->customer_contracts, 4)
-            .EndObject();
+        report.concentration.push_back(
+            YearConcentration{y,
+                              c->customer_contracts,
+                              c->supplier_bin,
+                              c->supplier_contracts,
+                              DivideRoundHalfUp(Int128{c->supplier_contracts} * 10'000, c->customer_contracts)});
     }
-    w.EndArray().EndObject();
-    return w.Take();
+    return report;
 }
 
-Result<std::string> RiskService::Supplier(std::string_view bin_text) {
+Result<SupplierReport> RiskService::Supplier(std::string_view bin_text) {
     auto bin = NormalizeBin(bin_text);
     if (!bin) {
         return Fail(Error::Invalid("bin", bin.error().message));
@@ -549,35 +483,25 @@ Result<std::string> RiskService::Supplier(std::string_view bin_text) {
     const auto record = repository_.Supplier(*bin);
     const auto listings = portal_.FindRnu(*bin);
     const auto cached = portal_.FindRnuCheck(*bin);
-    JsonWriter w;
-    w.BeginObject()
-        .Field("supplier_bin", *bin)
-        .Field("contracts", record.contracts)
-        .MoneyField("contracts_amount", record.contracts_amount)
-        .Field("customers", record.customers)
-        .Field("amendments_raising_amount", record.amended_up)
-        .Field("bids", record.bids)
-        .Field("wins", record.wins)
-        .Key("win_rate");
+    SupplierReport report;
+    report.supplier_bin = *bin;
+    report.contracts = record.contracts;
+    report.contracts_amount = record.contracts_amount;
+    report.customers = record.customers;
+    report.amendments_raising_amount = record.amended_up;
+    report.bids = record.bids;
+    report.wins = record.wins;
     if (record.bids > 0) {
-        w.Decimal((record.wins * 10'000 + record.bids / 2) / record.bids, 4);
-    } else {
-        w.Null();
+        report.win_rate_ten_thousandths = DivideRoundHalfUp(Int128{record.wins} * 10'000, record.bids);
     }
-    w.Key("top_customers").BeginArray();
-    for (const auto& [customer, contracts] : record.top_customers) {
-        w.BeginObject().Field("customer_bin", customer).Field("contracts", contracts).EndObject();
-    }
-    w.EndArray().Key("rnu").BeginObject();
-    const bool checked = !listings.empty() || cached.has_value() || portal_.CountRnu() > 0;
-    w.Field("checked", checked).Field("listed", !listings.empty() || (cached && cached->listed));
-    w.EndObject();
-    WriteAggregate(w, repository_.SupplierEvaluations(*bin), risk_rules_);
-    w.EndObject();
-    return w.Take();
+    report.top_customers = record.top_customers;
+    report.rnu_checked = !listings.empty() || cached.has_value() || portal_.CountRnu() > 0;
+    report.rnu_listed = !listings.empty() || (cached && cached->listed);
+    report.risk = Aggregate(repository_.SupplierEvaluations(*bin));
+    return report;
 }
 
-Result<std::string> RiskService::SaveBids(std::int64_t lot_id,
+Result<ScoreResult> RiskService::SaveBids(std::int64_t lot_id,
                                           const std::vector<Bid>& bids,
                                           const std::string& source) {
     if (!lots_.FindLot(lot_id)) {
@@ -592,80 +516,59 @@ Result<std::string> RiskService::SaveBids(std::int64_t lot_id,
     return ScoreLot(lot_id, {});
 }
 
-namespace {
-
-// A stored evaluation's findings with the model's fixed words put back, in the order the
-// score answer uses. Evaluations written before the texts were split off carry them already.
-void WriteStoredFindings(JsonWriter& w, const std::string& stored, const TextCatalog& texts) {
-    boost::system::error_code ec;
-    const auto parsed = boost::json::parse(stored, ec);
-    ZAKUPAI_ASSERT(!ec && parsed.is_array());  // written by this service
-    w.BeginArray();
-    for (const auto& item : parsed.as_array()) {
-        const auto& f = item.as_object();
-        const std::string id(f.at("id").as_string());
-        const auto fixed = texts.find(id);
-        auto text = [&](const char* key, std::string store::IndicatorText::*field) {
-            if (const auto* v = f.if_contains(key)) {
-                w.Key(key).Raw(boost::json::serialize(*v));
-            } else {
-                w.Field(key, fixed == texts.end() ? std::string() : fixed->second.*field);
-            }
-        };
-        w.BeginObject().Field("id", id).Key("version").Raw(boost::json::serialize(f.at("version")));
-        text("name", &store::IndicatorText::name_ru);
-        text("name_kz", &store::IndicatorText::name_kz);
-        w.Key("weight").Raw(boost::json::serialize(f.at("weight")));
-        w.Key("status").Raw(boost::json::serialize(f.at("status")));
-        text("threshold", &store::IndicatorText::threshold);
-        text("source", &store::IndicatorText::source);
-        for (const char* key : {"evidence", "explanation", "explanation_kz"}) {
-            if (const auto* v = f.if_contains(key)) {
-                w.Key(key).Raw(boost::json::serialize(*v));
-            }
-        }
-        w.EndObject();
+Result<Explanation> RiskService::Explain(std::int64_t lot_id, bool kazakh) {
+    const auto lot = lots_.FindLot(lot_id);
+    if (!lot) {
+        return Fail(Error::NotFound("lot " + std::to_string(lot_id) + " not found"));
     }
-    w.EndArray();
-}
-
-}  // namespace
-
-Result<std::string> RiskService::Explain(std::int64_t lot_id, bool kazakh) {
-    auto stored = repository_.LatestEvaluation(lot_id);
-    if (!stored) {
+    Explanation out;
+    out.lot_id = lot_id;
+    out.title = lot->row.title;
+    const auto stored = repository_.LatestEvaluation(lot_id);
+    std::optional<Result<std::vector<Finding>>> decoded;
+    if (stored) {
+        decoded = DecodeFindings(stored->explain, TextsFor(stored->model_version));
+        if (!*decoded) {
+            // Written by another version of this code, or damaged: judge the lot again rather
+            // than show what cannot be read.
+            spdlog::warn("risk: evaluation {} of lot {} cannot be read ({}); scoring the lot again",
+                         stored->id,
+                         lot_id,
+                         decoded->error().message);
+        }
+    }
+    if (stored && *decoded) {
+        out.score = stored->score;
+        out.evaluated_at = stored->created_at;
+        out.model_version = stored->model_version;
+        out.flags = stored->flags;
+        out.findings = std::move(**decoded);
+    } else {
         auto scored = ScoreLot(lot_id, {});
         if (!scored) {
             return Fail(scored.error());
         }
-        stored = repository_.LatestEvaluation(lot_id);
-        ZAKUPAI_ASSERT(stored.has_value());
+        const auto fresh = repository_.LatestEvaluation(lot_id);
+        out.score = scored->evaluation.score;
+        out.evaluated_at = fresh ? fresh->created_at : FormatUtcTimestamp(clock_.Now());
+        out.model_version = scored->evaluation.model_version;
+        out.flags = TriggeredIds(scored->evaluation);
+        out.findings = std::move(scored->evaluation.findings);
     }
-    const auto lot = lots_.FindLot(lot_id);
+    out.level = risk_rules_.Level(out.score);
+    out.summary = fmt::format(
+        "Оценка риска {} из 100. Ниже — каждый признак: сработал он или нет, на каких данных, с каким порогом и "
+        "по какой норме.",
+        out.score);
     const auto name_kz = repository_.Dates(lot_id).name_kz;
-    JsonWriter w;
-    w.BeginObject()
-        .Field("lot_id", lot_id)
-        .Field("title", lot ? lot->row.title : std::string())
-        .Field("score", stored->score)
-        .Field("level", risk_rules_.Level(stored->score))
-        .Field("evaluated_at", stored->created_at)
-        .Field("model_version", stored->model_version)
-        .Field("summary",
-               fmt::format("Оценка риска {} из 100. Ниже — каждый признак: сработал он или нет, на каких данных, "
-                           "с каким порогом и по какой норме.",
-                           stored->score));
     if (kazakh || !name_kz.empty()) {
-        w.Field("title_kz", name_kz)
-            .Field("summary_kz",
-                   fmt::format("Тәуекел бағасы 100-ден {}. Төменде әр белгі: іске қосылды ма, қандай деректерге "
-                               "сүйенді, қандай шек пен қай норма бойынша.",
-                               stored->score));
+        out.title_kz = name_kz;
+        out.summary_kz = fmt::format(
+            "Тәуекел бағасы 100-ден {}. Төменде әр белгі: іске қосылды ма, қандай деректерге сүйенді, қандай шек "
+            "пен қай норма бойынша.",
+            out.score);
     }
-    w.Key("flags").Raw(stored->flags).Key("indicators");
-    WriteStoredFindings(w, stored->explain, TextsFor(stored->model_version));
-    w.EndObject();
-    return w.Take();
+    return out;
 }
 
 std::optional<docs::RiskSummary> RiskService::Summary(std::int64_t lot_id, bool kazakh) {
@@ -676,20 +579,16 @@ std::optional<docs::RiskSummary> RiskService::Summary(std::int64_t lot_id, bool 
     docs::RiskSummary summary{
         stored->score, risk_rules_.Level(stored->score), stored->model_version, stored->created_at, {}};
     const auto texts = TextsFor(stored->model_version);
-    boost::system::error_code ec;
-    const auto flags = boost::json::parse(stored->flags, ec);
-    if (!ec && flags.is_array()) {
-        for (const auto& id : flags.as_array()) {
-            if (!id.is_string()) {
-                continue;
-            }
-            const std::string key(id.as_string());
-            const auto text = texts.find(key);
-            summary.flags.emplace_back(
-                key, text == texts.end() ? key : (kazakh ? text->second.name_kz : text->second.name_ru));
-        }
+    for (const auto& id : stored->flags) {
+        const auto text = texts.find(id);
+        summary.flags.emplace_back(id,
+                                   text == texts.end() ? id : (kazakh ? text->second.name_kz : text->second.name_ru));
     }
     return summary;
+}
+
+std::int64_t RiskService::PruneEvaluations(int keep) {
+    return repository_.PruneEvaluations(keep);
 }
 
 }  // namespace zakupai::risk

@@ -3,6 +3,7 @@
 // code, matched supplier offers, same-customer lots, RNU entries), runs every indicator,
 // records the evaluation for stored lots, and explains the latest one.
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -14,6 +15,7 @@
 #include "core/calendar.hpp"
 #include "core/error.hpp"
 #include "docs/tldr.hpp"
+#include "metrics/metrics.hpp"
 #include "risk/indicators.hpp"
 #include "store/goszakup_repository.hpp"
 #include "store/lot_repository.hpp"
@@ -38,21 +40,83 @@ struct RescoreReport {
     double duration_seconds = 0;
 };
 
-// For /metrics: risk_evaluations_total, risk_high_total, antidumping_lots_ratio,
-// risk_evaluation_duration_seconds.
-struct RiskStats {
-    std::int64_t evaluations = 0;
-    std::int64_t high = 0;
-    std::int64_t dumping_checked = 0;  // evaluations where the dumping indicator had data
-    std::int64_t dumping_flagged = 0;
-    std::vector<std::pair<double, std::int64_t>> duration_buckets;  // cumulative
-    double duration_sum = 0;
-};
-
 struct ScoreExtras {
     std::optional<Tiyn> bid;                 // check this bid for dumping
     std::vector<std::string> supplier_bins;  // check these participants against the RNU
     std::optional<std::vector<Bid>> bids;    // the lot's bids, when the caller has them
+};
+
+// A lot judged now: POST /risk/score, PUT /lots/{id}/bids.
+struct ScoreResult {
+    std::optional<std::int64_t> lot_id;  // nullopt for a payload that is not stored
+    Evaluation evaluation;
+    bool saved = false;  // recorded in risk_evaluations
+};
+
+// The latest evaluation of a stored lot, in words: GET /risk/explain/{lot_id}.
+struct Explanation {
+    std::int64_t lot_id = 0;
+    std::string title;
+    int score = 0;
+    RiskLevel level = RiskLevel::kLow;
+    std::string evaluated_at;
+    std::string model_version;
+    std::string summary;
+    // Present when the lot has a Kazakh title or Kazakh was asked for.
+    std::optional<std::string> title_kz;
+    std::optional<std::string> summary_kz;
+    std::vector<std::string> flags;  // triggered indicators, by id
+    std::vector<Finding> findings;   // every indicator, with the model's fixed words
+};
+
+// How the risk engine last judged a set of lots (a customer's, or those a supplier took part in).
+struct RiskAggregate {
+    struct Lot {
+        std::int64_t lot_id = 0;
+        int score = 0;
+        Tiyn price = 0;
+        std::vector<std::string> flags;
+    };
+    std::int64_t evaluated = 0;
+    std::int64_t average_score_centi = 0;  // the average score times 100, rounded half up
+    int max_score = 0;
+    std::int64_t high = 0;
+    std::int64_t medium = 0;
+    std::int64_t low = 0;
+    std::map<std::string, std::int64_t> indicators;  // how often each fired
+    std::vector<Lot> riskiest;                       // at most 10, highest score first
+};
+
+struct YearConcentration {
+    int year = 0;
+    std::int64_t contracts = 0;
+    std::string top_supplier_bin;
+    std::int64_t top_supplier_contracts = 0;
+    std::int64_t top_supplier_share_ten_thousandths = 0;  // 0.4567 -> 4567
+};
+
+// GET /risk/customers/{bin}.
+struct CustomerReport {
+    std::string customer_bin;
+    std::int64_t lots = 0;
+    RiskAggregate risk;
+    std::vector<YearConcentration> concentration;  // last year and this, when there are contracts
+};
+
+// GET /risk/suppliers/{bin}.
+struct SupplierReport {
+    std::string supplier_bin;
+    std::int64_t contracts = 0;
+    Tiyn contracts_amount = 0;
+    std::int64_t customers = 0;
+    std::int64_t amendments_raising_amount = 0;
+    std::int64_t bids = 0;
+    std::int64_t wins = 0;
+    std::optional<std::int64_t> win_rate_ten_thousandths;  // nullopt without bids
+    std::vector<std::pair<std::string, std::int64_t>> top_customers;
+    bool rnu_checked = false;
+    bool rnu_listed = false;
+    RiskAggregate risk;
 };
 
 class RiskService {
@@ -63,42 +127,34 @@ public:
                 const calc::RuleBook& rules,
                 const WorkCalendar& calendar,
                 const RiskRules& risk_rules,
-                const Clock& clock)
-        : lots_(lots),
-          repository_(repository),
-          portal_(portal),
-          rules_(rules),
-          calendar_(calendar),
-          risk_rules_(risk_rules),
-          clock_(clock) {
-        for (double bound : {0.001, 0.005, 0.02, 0.1, 0.5}) {
-            stats_.duration_buckets.emplace_back(bound, 0);
-        }
-    }
+                const Clock& clock,
+                metrics::Registry& metrics);
 
-    // A stored lot: evaluated, recorded in risk_evaluations, returned as JSON. 404 when unknown.
-    Result<std::string> ScoreLot(std::int64_t lot_id, const ScoreExtras& extras);
+    // A stored lot: evaluated and recorded in risk_evaluations. 404 when unknown.
+    Result<ScoreResult> ScoreLot(std::int64_t lot_id, const ScoreExtras& extras);
     // A lot that is not stored (a payload): evaluated against the stored data, not recorded.
-    std::string ScorePayload(LotFacts facts, const ScoreExtras& extras);
-    // The latest evaluation in words (scored now when there is none yet), in Russian and, when
-    // the lot has a Kazakh title or `kazakh` is asked for, in Kazakh too. 404 when unknown.
-    Result<std::string> Explain(std::int64_t lot_id, bool kazakh);
+    ScoreResult ScorePayload(LotFacts facts, const ScoreExtras& extras);
+    // The latest evaluation in words (scored now when there is none yet, or when the stored one
+    // cannot be read), in Russian and, when the lot has a Kazakh title or `kazakh` is asked for,
+    // in Kazakh too. 404 when unknown.
+    Result<Explanation> Explain(std::int64_t lot_id, bool kazakh);
     // The latest stored evaluation in brief, for the TL;DR; nullopt when never scored (no
     // scoring here: a summary must stay fast and free of side effects).
     std::optional<docs::RiskSummary> Summary(std::int64_t lot_id, bool kazakh);
     // Re-scores the lots changed since `since` (all when nullopt) in batches, off any request.
     RescoreReport Rescore(std::optional<Instant> since,
                           const std::function<void(const RescoreProgress&)>& progress = {});
-    RiskStats Stats() const;
     // The customer's lots as the risk engine last judged them: how many, average and maximum
     // score, levels, how often each indicator fired, the riskiest lots. 422 for a bad BIN.
-    Result<std::string> Customer(std::string_view bin);
+    Result<CustomerReport> Customer(std::string_view bin);
     // A supplier's record: contracts (count, sum, customers, amendments that raised the sum),
     // bids and wins, RNU listing, and the indicators over the lots it bid on or won. 422 for a
     // bad BIN.
-    Result<std::string> Supplier(std::string_view bin);
+    Result<SupplierReport> Supplier(std::string_view bin);
     // Records the bids on a stored lot (replacing earlier ones) and re-scores it. 404 when unknown.
-    Result<std::string> SaveBids(std::int64_t lot_id, const std::vector<Bid>& bids, const std::string& source);
+    Result<ScoreResult> SaveBids(std::int64_t lot_id, const std::vector<Bid>& bids, const std::string& source);
+    // Keeps the newest `keep` evaluations of every lot and deletes the rest; how many went.
+    std::int64_t PruneEvaluations(int keep);
     const RiskRules& RulesInForce() const { return risk_rules_; }
 
 private:
@@ -138,8 +194,7 @@ private:
                                                                   RescoreCache* cache);
     void Gather(LotFacts& facts, const ScoreExtras& extras, RescoreCache* cache = nullptr);
     void Count(const Evaluation& evaluation, std::chrono::steady_clock::duration took);
-    static std::string FlagsJson(const Evaluation& evaluation);
-    std::string ScoreJson(const LotFacts& facts, const Evaluation& evaluation, bool saved);
+    RiskAggregate Aggregate(const std::vector<store::RiskRepository::CustomerLot>& lots) const;
 
     store::LotRepository& lots_;
     store::RiskRepository& repository_;
@@ -152,12 +207,13 @@ private:
     std::unordered_map<std::string, TextCatalog> catalogs_;  // by model version
     std::mutex slow_mutex_;
     SlowFigures slow_;
-    mutable std::mutex stats_mutex_;
-    RiskStats stats_;
+    // risk_evaluations_total, risk_high_total, antidumping_lots_ratio (from the two dumping
+    // counters), risk_evaluation_duration_seconds.
+    metrics::Counter& evaluations_;
+    metrics::Counter& high_;
+    metrics::Counter& dumping_checked_;
+    metrics::Counter& dumping_flagged_;
+    metrics::Histogram& duration_;
 };
-
-// Indicator findings as a JSON array; with `fixed`, the words stored once per model are left
-// out (what risk_evaluations.explain stores).
-std::string FindingsJson(const std::vector<Finding>& findings, const TextCatalog* fixed = nullptr);
 
 }  // namespace zakupai::risk

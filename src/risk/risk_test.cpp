@@ -28,11 +28,11 @@ LotFacts Base() {
     LotFacts f;
     f.lot_id = 1;
     f.title = "Бумага офисная";
-    f.method = "price_offers";
+    f.method = ProcurementMethod::kPriceOffers;
     f.customer_bin = "990640001201";
     f.enstru = "171211.100.000001";
     f.price = 100'000'000;  // 1 000 000 tenge
-    f.quantity = 100;
+    f.quantity = Quantity::Whole(100);
     f.created = At(2026, 11, 2);
     return f;
 }
@@ -44,18 +44,18 @@ TEST(ShortWindow, WorkingDaysAgainstTheLegalMinimum) {
     EXPECT_EQ(ShortSubmissionWindow(f, Context()).status, Status::kTriggered);
     f.deadline = At(2026, 3, 27);  // 2 working days: exactly the RFQ minimum
     EXPECT_EQ(ShortSubmissionWindow(f, Context()).status, Status::kClear);
-    f.method = "tender";  // the same window is short for a tender (5)
+    f.method = ProcurementMethod::kTender;  // the same window is short for a tender (5)
     const auto tender = ShortSubmissionWindow(f, Context());
     EXPECT_EQ(tender.status, Status::kTriggered);
     EXPECT_EQ(tender.evidence.at(2), (std::pair<std::string, std::string>{"рабочих дней", "2"}));
     f.deadline.reset();
     EXPECT_EQ(ShortSubmissionWindow(f, Context()).status, Status::kNoData);
     f = Base();
-    f.method = "single_source";
+    f.method = ProcurementMethod::kSingleSource;
     f.start = At(2026, 3, 20);
     f.deadline = At(2026, 3, 21);
     EXPECT_EQ(ShortSubmissionWindow(f, Context()).status, Status::kNoData);
-    f.method = "tender";
+    f.method = ProcurementMethod::kTender;
     f.start = At(2027, 1, 4);
     f.deadline = At(2027, 1, 20);
     EXPECT_EQ(ShortSubmissionWindow(f, Context()).status, Status::kNoData);  // no 2027 calendar yet
@@ -89,7 +89,7 @@ TEST(DumpingFlag, TenPercentForPriceOffersStrictlyBelow) {
     f.bid.reset();
     EXPECT_EQ(Dumping(f, Context()).status, Status::kNoData);
     f.bid = 1;
-    f.method = "eshop";
+    f.method = ProcurementMethod::kEshop;
     EXPECT_EQ(Dumping(f, Context()).status, Status::kNoData);
 }
 
@@ -151,7 +151,11 @@ TEST(Score, MonotonicAndCountsExactlyTheTriggeredFindings) {
     std::mt19937 rng(11);
     for (int round = 0; round < 300; ++round) {
         LotFacts f = Base();
-        f.method = std::vector<std::string>{"tender", "auction", "price_offers", "eshop", "single_source"}[rng() % 5];
+        f.method = std::array{ProcurementMethod::kTender,
+                              ProcurementMethod::kAuction,
+                              ProcurementMethod::kPriceOffers,
+                              ProcurementMethod::kEshop,
+                              ProcurementMethod::kSingleSource}[rng() % 5];
         f.start = At(2026, 1 + rng() % 11, 1 + rng() % 27, 10);
         f.deadline = *f.start + std::chrono::days{rng() % 15};
         if (rng() % 2 == 0) {
@@ -166,7 +170,7 @@ TEST(Score, MonotonicAndCountsExactlyTheTriggeredFindings) {
             for (std::size_t i = 0; i < rng() % 4; ++i) {
                 bids.push_back(Bid{bins[i],
                                    f.price * static_cast<Tiyn>(80 + rng() % 30) / 100,
-                                   rng() % 5 == 0 ? "rejected" : "valid"});
+                                   rng() % 5 == 0 ? BidStatus::kRejected : BidStatus::kValid});
             }
             f.bids = bids;
         }
@@ -194,7 +198,7 @@ TEST(Score, MonotonicAndCountsExactlyTheTriggeredFindings) {
         worse.rnu_listed = worse.supplier_bins;
         const auto more = Evaluate(worse, Context());
         ASSERT_GE(more.score, base.score);
-        EXPECT_EQ(more.level, more.score >= 60 ? "high" : more.score >= 30 ? "medium" : "low");
+        EXPECT_EQ(Name(more.level), more.score >= 60 ? "high" : more.score >= 30 ? "medium" : "low");
     }
 }
 

@@ -161,8 +161,8 @@ double RiskRules::Param(std::string_view id, std::string_view name) const {
     return it->second;
 }
 
-std::string RiskRules::Level(int score) const {
-    return score >= high ? "high" : score >= medium ? "medium" : "low";
+RiskLevel RiskRules::Level(int score) const {
+    return score >= high ? RiskLevel::kHigh : score >= medium ? RiskLevel::kMedium : RiskLevel::kLow;
 }
 
 const RiskRules& DefaultRiskRules() {

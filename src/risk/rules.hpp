@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/vocabulary.hpp"
 
 namespace zakupai::risk {
 
@@ -29,7 +30,7 @@ struct RiskRules {
     // Both assert: indicators ask only for what the embedded file defines.
     const IndicatorRule& Rule(std::string_view id) const;
     double Param(std::string_view id, std::string_view name) const;
-    std::string Level(int score) const;
+    RiskLevel Level(int score) const;
 };
 
 // The compiled-in rules (always valid: a test parses them).

@@ -330,12 +330,12 @@ TEST_P(SemanticTest, SupplierFinderRanksByClosenessAndTrackRecord) {
     // КазОфис won three paper lots; Бумажник bid on one; Нефтетрейд won fuel; Плохой (in the
     // RNU) won four paper lots.
     for (int i = 0; i < 3; ++i) {
-        bids.emplace_back(paper[i], store::BidRow{"031040621944", 90'000'00, "winner", std::nullopt});
+        bids.emplace_back(paper[i], store::BidRow{"031040621944", 90'000'00, BidStatus::kWinner, std::nullopt});
     }
-    bids.emplace_back(paper[3], store::BidRow{"200940204861", 2'000'000'00, "valid", std::nullopt});
-    bids.emplace_back(fuel[0], store::BidRow{"160340004432", 95'000'00, "winner", std::nullopt});
+    bids.emplace_back(paper[3], store::BidRow{"200940204861", 2'000'000'00, BidStatus::kValid, std::nullopt});
+    bids.emplace_back(fuel[0], store::BidRow{"160340004432", 95'000'00, BidStatus::kWinner, std::nullopt});
     for (int i = 4; i < 8; ++i) {
-        bids.emplace_back(paper[i], store::BidRow{"061140002211", 80'000'00, "winner", std::nullopt});
+        bids.emplace_back(paper[i], store::BidRow{"061140002211", 80'000'00, BidStatus::kWinner, std::nullopt});
     }
     store::RiskRepository(*db_).InsertBids(bids, "test", kNow);
 

@@ -8,6 +8,11 @@ namespace zakupai::store {
 
 namespace {
 
+// A plan column this code did not write reads as free: the least a key may do.
+Plan PlanOf(const std::string& text) {
+    return Parse<Plan>(text).value_or(Plan::kFree);
+}
+
 UserRecord ReadUser(const soci::row& r) {
     UserRecord u;
     u.id = ToLong(r, 0);
@@ -15,7 +20,7 @@ UserRecord ReadUser(const soci::row& r) {
         u.tg_id = ToLong(r, 1);
     }
     u.email = r.get_indicator(2) == soci::i_ok ? r.get<std::string>(2) : "";
-    u.plan = r.get<std::string>(3);
+    u.plan = PlanOf(r.get<std::string>(3));
     u.status = r.get<std::string>(4);
     u.created_at = TimestampText(r, 5);
     return u;
@@ -32,7 +37,7 @@ KeyRecord ReadKey(const soci::row& r) {
     k.user_id = ToLong(r, 1);
     k.name = r.get_indicator(2) == soci::i_ok ? r.get<std::string>(2) : "";
     k.prefix = r.get<std::string>(3);
-    k.plan = r.get<std::string>(4);
+    k.plan = PlanOf(r.get<std::string>(4));
     k.status = r.get<std::string>(5);
     k.user_status = r.get<std::string>(6);
     if (r.get_indicator(7) == soci::i_ok) {
@@ -49,7 +54,7 @@ KeyRecord ReadKey(const soci::row& r) {
 
 UserRecord BillingRepository::EnsureUser(std::optional<std::int64_t> tg_id,
                                          const std::string& email,
-                                         const std::string& plan,
+                                         Plan plan,
                                          Instant now) {
     Database::Lease s(db_);
     WriteTransaction tx(*s, db_.dialect());
@@ -71,9 +76,10 @@ UserRecord BillingRepository::EnsureUser(std::optional<std::int64_t> tg_id,
     soci::indicator tg_ind = tg_id ? soci::i_ok : soci::i_null;
     soci::indicator email_ind = email.empty() ? soci::i_null : soci::i_ok;
     long long id = 0;
+    const std::string plan_name(Name(plan));
     *s << "INSERT INTO users (tg_id, email, plan, status, created_at, updated_at) "
           "VALUES (:tg, :email, :plan, 'active', :c, :u) RETURNING id",
-        soci::use(tg, tg_ind), soci::use(email, email_ind), soci::use(plan), soci::use(ts), soci::use(ts),
+        soci::use(tg, tg_ind), soci::use(email, email_ind), soci::use(plan_name), soci::use(ts), soci::use(ts),
         soci::into(id);
     tx.Commit();
     return UserRecord{id, tg_id, email, plan, "active", ts};
@@ -101,10 +107,11 @@ std::int64_t BillingRepository::InsertKey(std::int64_t user_id,
                                           const std::string& name,
                                           const std::string& prefix,
                                           const std::string& hash,
-                                          const std::string& plan,
+                                          Plan plan,
                                           std::optional<Instant> expires_at,
                                           Instant now) {
     Database::Lease s(db_);
+    const std::string plan_name(Name(plan));
     const std::string ts = FormatUtcTimestamp(now);
     const std::string expires = expires_at ? FormatUtcTimestamp(*expires_at) : "";
     soci::indicator expires_ind = expires_at ? soci::i_ok : soci::i_null;
@@ -112,7 +119,7 @@ std::int64_t BillingRepository::InsertKey(std::int64_t user_id,
     long long id = 0;
     *s << "INSERT INTO api_keys (user_id, name, key_prefix, key_hash, plan, status, created_at, expires_at) "
           "VALUES (:user, :name, :prefix, :hash, :plan, 'active', :created, :expires) RETURNING id",
-        soci::use(user_id), soci::use(name, name_ind), soci::use(prefix), soci::use(hash), soci::use(plan),
+        soci::use(user_id), soci::use(name, name_ind), soci::use(prefix), soci::use(hash), soci::use(plan_name),
         soci::use(ts), soci::use(expires, expires_ind), soci::into(id);
     return id;
 }
@@ -200,15 +207,14 @@ bool BillingRepository::RecordPayment(const PaymentRecord& payment, Instant now)
     long long amount = payment.amount_tiyn;
     long long period = payment.period_days;
     long long user = payment.user_id;
+    const std::string plan(Name(payment.plan));
     *s << "INSERT INTO payments (user_id, amount, currency, plan, period_days, method, status, external_id, "
           "created_at) "
           "VALUES (:u, :a, 'KZT', :p, :d, :m, 'paid', :e, :c)",
-        soci::use(user), soci::use(amount), soci::use(payment.plan), soci::use(period),
-        soci::use(payment.method, method_ind), soci::use(payment.external_id, ext_ind), soci::use(ts);
-    *s << "UPDATE users SET plan = :p, updated_at = :t WHERE id = :u", soci::use(payment.plan), soci::use(ts),
-        soci::use(user);
-    *s << "UPDATE api_keys SET plan = :p WHERE user_id = :u AND status = 'active'", soci::use(payment.plan),
-        soci::use(user);
+        soci::use(user), soci::use(amount), soci::use(plan), soci::use(period), soci::use(payment.method, method_ind),
+        soci::use(payment.external_id, ext_ind), soci::use(ts);
+    *s << "UPDATE users SET plan = :p, updated_at = :t WHERE id = :u", soci::use(plan), soci::use(ts), soci::use(user);
+    *s << "UPDATE api_keys SET plan = :p WHERE user_id = :u AND status = 'active'", soci::use(plan), soci::use(user);
     tx.Commit();
     return true;
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/time.hpp"
+#include "core/vocabulary.hpp"
 #include "store/database.hpp"
 
 namespace zakupai::store {
@@ -15,7 +16,7 @@ struct UserRecord {
     std::int64_t id = 0;
     std::optional<std::int64_t> tg_id;
     std::string email;
-    std::string plan;
+    Plan plan = Plan::kFree;
     std::string status;
     std::string created_at;
 };
@@ -25,7 +26,7 @@ struct KeyRecord {
     std::int64_t user_id = 0;
     std::string name;
     std::string prefix;
-    std::string plan;
+    Plan plan = Plan::kFree;
     std::string status;       // active | revoked
     std::string user_status;  // active | blocked
     std::optional<std::int64_t> tg_id;
@@ -36,7 +37,7 @@ struct KeyRecord {
 struct PaymentRecord {
     std::int64_t user_id = 0;
     std::int64_t amount_tiyn = 0;
-    std::string plan;
+    Plan plan = Plan::kFree;
     std::int64_t period_days = 30;
     std::string method;
     std::string external_id;
@@ -47,10 +48,7 @@ public:
     explicit BillingRepository(Database& db) : db_(db) {}
 
     // The user with this Telegram id, created if absent; email is stored when given.
-    UserRecord EnsureUser(std::optional<std::int64_t> tg_id,
-                          const std::string& email,
-                          const std::string& plan,
-                          Instant now);
+    UserRecord EnsureUser(std::optional<std::int64_t> tg_id, const std::string& email, Plan plan, Instant now);
     std::optional<UserRecord> FindUserByTg(std::int64_t tg_id);
     std::optional<UserRecord> FindUser(std::int64_t user_id);
 
@@ -58,7 +56,7 @@ public:
                            const std::string& name,
                            const std::string& prefix,
                            const std::string& hash,
-                           const std::string& plan,
+                           Plan plan,
                            std::optional<Instant> expires_at,
                            Instant now);
     std::optional<KeyRecord> FindKeyByHash(const std::string& hash);

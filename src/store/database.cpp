@@ -134,13 +134,33 @@ std::unique_ptr<Database> Database::Open(const DatabaseConfig& config, const std
 }
 
 Database::Lease::Lease(Database& db) : db_(db) {
-    session_ = std::make_unique<soci::session>(*db.pool_);
+    // Waiting counts the callers blocked on an exhausted pool: a gauge above zero for long means
+    // the pool is too small for the load.
+    db_.waiting_.fetch_add(1);
+    try {
+        session_ = std::make_unique<soci::session>(*db.pool_);
+    } catch (...) {
+        db_.waiting_.fetch_sub(1);
+        throw;
+    }
+    db_.waiting_.fetch_sub(1);
     db_.in_use_.fetch_add(1);
 }
 
 Database::Lease::~Lease() {
     session_.reset();
     db_.in_use_.fetch_sub(1);
+}
+
+void Database::PublishMetrics(metrics::Registry& registry) {
+    registry.AddGaugeCallback("db_pool_connections", "Database connections in the pool, by state.", [this] {
+        const auto stats = Stats();
+        return std::vector<metrics::Sample>{{R"(state="in_use")", static_cast<double>(stats.in_use)},
+                                            {R"(state="idle")", static_cast<double>(stats.size - stats.in_use)}};
+    });
+    registry.AddGaugeCallback("db_pool_waiting", "Callers waiting for a free database connection.", [this] {
+        return std::vector<metrics::Sample>{{"", static_cast<double>(waiting_.load())}};
+    });
 }
 
 bool Database::Ping() {

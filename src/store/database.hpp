@@ -6,7 +6,8 @@
 #include <memory>
 #include <string>
 
-#include "core/config.hpp"
+#include "metrics/metrics.hpp"
+#include "store/config.hpp"
 
 namespace soci {
 class session;
@@ -20,6 +21,7 @@ enum class Dialect { kSqlite, kPostgres };
 struct PoolStats {
     int size = 0;
     int in_use = 0;
+    int waiting = 0;
 };
 
 class Database {
@@ -32,7 +34,9 @@ public:
 
     Dialect dialect() const { return dialect_; }
     const std::string& description() const { return description_; }
-    PoolStats Stats() const { return {size_, in_use_.load()}; }
+    PoolStats Stats() const { return {size_, in_use_.load(), waiting_.load()}; }
+    // db_pool_connections{state}, db_pool_waiting.
+    void PublishMetrics(metrics::Registry& registry);
 
     // A pooled session for the lifetime of the lease.
     class Lease {
@@ -57,6 +61,7 @@ private:
     Dialect dialect_;
     int size_;
     std::atomic<int> in_use_{0};
+    std::atomic<int> waiting_{0};
     std::unique_ptr<soci::connection_pool> pool_;
     std::string description_;
 };

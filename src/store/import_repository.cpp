@@ -141,7 +141,7 @@ void ImportRepository::SavePrices(const BatchRecord& batch,
         for (std::size_t i = 0; i < m; ++i) {
             lot_ids[i] = matches[i].lot_id;
             price_ids[i] = ids.at(matches[i].price_index);
-            qty[i] = matches[i].qty;
+            qty[i] = matches[i].qty.ToDouble();  // NUMERIC(18, 3) keeps the three decimals exactly
             score[i] = matches[i].score;
             kind[i] = matches[i].kind;
         }
@@ -199,7 +199,7 @@ std::vector<MatchedPrice> ImportRepository::LotPrices(std::int64_t lot_id, int l
     Database::Lease s(db_);
     long long id = lot_id;
     soci::rowset<soci::row> rows =
-        (s->prepare << "SELECT p.id, p.source, p.sku, p.title, p.unit, p.price, p.captured_at, lp.qty, "
+        (s->prepare << "SELECT p.id, p.source, p.sku, p.title, p.unit, p.price, p.captured_at, CAST(lp.qty AS TEXT), "
                        "lp.match_score, lp.match_kind FROM lot_prices lp JOIN prices p ON p.id = lp.price_id WHERE "
                        "lp.lot_id = :lot ORDER BY lp.match_score DESC, p.price ASC, p.id ASC LIMIT :lim",
          soci::use(id),
@@ -213,7 +213,7 @@ std::vector<MatchedPrice> ImportRepository::LotPrices(std::int64_t lot_id, int l
                                    Text(r, 4),
                                    ToLong(r, 5),
                                    TimestampText(r, 6),
-                                   Real(r, 7),
+                                   Quantity::Parse(Text(r, 7)).value_or(Quantity::Whole(1)),
                                    Real(r, 8),
                                    Text(r, 9)});
     }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/money.hpp"
+#include "core/quantity.hpp"
 #include "core/time.hpp"
 #include "store/database.hpp"
 #include "store/lot_repository.hpp"
@@ -41,7 +42,7 @@ struct ImportedPrice {
 struct PriceMatchRow {
     std::size_t price_index = 0;  // into the batch's prices
     std::int64_t lot_id = 0;
-    double qty = 1;
+    Quantity qty = Quantity::Whole(1);
     double score = 0;
     std::string kind;
 };
@@ -61,7 +62,7 @@ struct MatchedPrice {
     std::string unit;
     Tiyn price = 0;
     std::string captured_at;
-    double qty = 1;
+    Quantity qty = Quantity::Whole(1);
     double score = 0;
     std::string kind;
 };

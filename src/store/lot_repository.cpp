@@ -6,6 +6,11 @@
 
 namespace zakupai::store {
 
+std::optional<Quantity> LotRow::ParsedQuantity() const {
+    auto parsed = Quantity::Parse(quantity);
+    return parsed ? std::optional(*parsed) : std::nullopt;
+}
+
 TableCounts LotRepository::Counts() {
     Database::Lease s(db_);
     TableCounts counts;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/money.hpp"
+#include "core/quantity.hpp"
 #include "core/time.hpp"
 #include "store/database.hpp"
 
@@ -23,8 +24,11 @@ struct LotRow {
     std::string method;
     std::string region;
     std::string enstru;
-    std::string quantity;
+    std::string quantity;  // as the source wrote it ("500", "12.500"); see ParsedQuantity()
     std::string unit;
+
+    // The quantity as a number; nullopt when there is none or the text is not one.
+    std::optional<Quantity> ParsedQuantity() const;
 };
 
 struct SupplierRow {

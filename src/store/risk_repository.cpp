@@ -1,23 +1,43 @@
 #include "store/risk_repository.hpp"
 
 #include <soci/soci.h>
+#include <spdlog/spdlog.h>
 
+#include <boost/json.hpp>
 #include <cmath>
 #include <unordered_map>
 
+#include "core/quantity.hpp"
 #include "store/row_reading.hpp"
 
 namespace zakupai::store {
 
 namespace {
 
-std::optional<double> Number(const std::string& text) {
-    if (text.empty()) {
-        return std::nullopt;
+// risk_evaluations.flags: the triggered indicators' ids as a JSON array, ["single_bid","dumping"].
+std::string EncodeFlags(const std::vector<std::string>& flags) {
+    boost::json::array list;
+    for (const auto& id : flags) {
+        list.emplace_back(id);
     }
-    char* end = nullptr;
-    const double value = std::strtod(text.c_str(), &end);
-    return end == text.c_str() + text.size() && value > 0 ? std::optional(value) : std::nullopt;
+    return boost::json::serialize(list);
+}
+
+// A row this code did not write is read as no flags, and said so once per row in the log.
+std::vector<std::string> DecodeFlags(const std::string& text, long long evaluation_id) {
+    std::vector<std::string> out;
+    boost::system::error_code ec;
+    const auto parsed = boost::json::parse(text, ec);
+    if (ec || !parsed.is_array()) {
+        spdlog::warn("risk_evaluations {}: flags are not a JSON array; read as none", evaluation_id);
+        return out;
+    }
+    for (const auto& id : parsed.get_array()) {
+        if (id.is_string()) {
+            out.emplace_back(id.get_string());
+        }
+    }
+    return out;
 }
 
 // FNV-1a over the parts of an evaluation that make it what it is (not its time).
@@ -75,7 +95,7 @@ std::vector<BidRow> RiskRepository::Bids(std::int64_t lot_id, bool* known) {
          soci::use(id));
     std::vector<BidRow> out;
     for (const auto& r : rows) {
-        BidRow bid{Text(r, 0), ToLong(r, 1), Text(r, 2), std::nullopt};
+        BidRow bid{Text(r, 0), ToLong(r, 1), Parse<BidStatus>(Text(r, 2)).value_or(BidStatus::kValid), std::nullopt};
         if (r.get_indicator(3) == soci::i_ok) {
             bid.submitted_at = ParseStoredInstant(TimestampText(r, 3));
         }
@@ -98,20 +118,20 @@ void RiskRepository::ReplaceBids(std::int64_t lot_id,
     long long id = lot_id;
     const std::string ts = FormatUtcTimestamp(now);
     *s << "DELETE FROM lot_bids WHERE lot_id = :l", soci::use(id);
-    auto insert = [&](const BidRow& bid) {
+    auto insert = [&](const BidRow& bid, const std::string& status) {
         soci::indicator at_ind = bid.submitted_at ? soci::i_ok : soci::i_null;
         std::string at = bid.submitted_at ? FormatUtcTimestamp(*bid.submitted_at) : std::string();
         long long price = bid.price;
         *s << "INSERT INTO lot_bids (lot_id, supplier_bin, price, status, submitted_at, source, updated_at) VALUES "
               "(:l, :b, :p, :st, :at, :src, :u)",
-            soci::use(id), soci::use(bid.supplier_bin), soci::use(price), soci::use(bid.status), soci::use(at, at_ind),
+            soci::use(id), soci::use(bid.supplier_bin), soci::use(price), soci::use(status), soci::use(at, at_ind),
             soci::use(source), soci::use(ts);
     };
     if (bids.empty()) {
-        insert(BidRow{"", 0, "none", std::nullopt});
+        insert(BidRow{}, "none");  // the marker row: "no bids were filed" is a fact
     }
     for (const auto& bid : bids) {
-        insert(bid);
+        insert(bid, std::string(Name(bid.status)));
     }
     *s << "UPDATE lots SET updated_at = :u WHERE id = :l", soci::use(ts), soci::use(id);
     tx.Commit();
@@ -134,7 +154,7 @@ void RiskRepository::InsertBids(const std::vector<std::pair<std::int64_t, BidRow
         lot[i] = bids[i].first;
         bin[i] = bids[i].second.supplier_bin;
         price[i] = bids[i].second.price;
-        status[i] = bids[i].second.status;
+        status[i] = std::string(Name(bids[i].second.status));
     }
     Database::Lease s(db_);
     WriteTransaction tx(*s, db_.dialect());
@@ -297,7 +317,8 @@ std::vector<RiskRepository::CustomerLot> RiskRepository::SupplierEvaluations(con
          soci::use(bin));
     std::vector<CustomerLot> out;
     for (const auto& r : rows) {
-        out.push_back(CustomerLot{ToLong(r, 0), ToLong(r, 1), static_cast<int>(ToLong(r, 2)), Text(r, 3)});
+        out.push_back(CustomerLot{
+            ToLong(r, 0), ToLong(r, 1), static_cast<int>(ToLong(r, 2)), DecodeFlags(Text(r, 3), ToLong(r, 0))});
     }
     return out;
 }
@@ -313,8 +334,8 @@ std::vector<double> RiskRepository::PeerUnitPrices(const std::string& enstru, st
          soci::use(limit));
     std::vector<double> out;
     for (const auto& r : rows) {
-        if (auto qty = Number(Text(r, 1))) {
-            out.push_back(static_cast<double>(ToLong(r, 0)) / *qty);
+        if (auto qty = Quantity::Parse(Text(r, 1))) {
+            out.push_back(static_cast<double>(ToLong(r, 0)) / qty->ToDouble());
         }
     }
     return out;
@@ -324,13 +345,16 @@ std::optional<Tiyn> RiskRepository::CheapestSupplierCost(std::int64_t lot_id) {
     Database::Lease s(db_);
     long long id = lot_id;
     soci::rowset<soci::row> rows =
-        (s->prepare << "SELECT p.price, lp.qty FROM lot_prices lp JOIN prices p ON p.id = lp.price_id WHERE "
-                       "lp.lot_id = :id",
+        (s->prepare << "SELECT p.price, CAST(lp.qty AS TEXT) FROM lot_prices lp JOIN prices p ON p.id = lp.price_id "
+                       "WHERE lp.lot_id = :id",
          soci::use(id));
     std::optional<Tiyn> best;
     for (const auto& r : rows) {
-        const double qty = r.get_indicator(1) == soci::i_ok ? Real(r, 1) : 1.0;
-        const auto cost = static_cast<Tiyn>(std::llround(static_cast<double>(ToLong(r, 0)) * qty));
+        const auto qty = r.get_indicator(1) == soci::i_ok ? Quantity::Parse(Text(r, 1)) : Quantity::Whole(1);
+        if (!qty) {
+            continue;
+        }
+        const auto cost = CostOf(ToLong(r, 0), *qty);
         if (!best || cost < *best) {
             best = cost;
         }
@@ -383,7 +407,7 @@ std::vector<RiskRepository::CodeLot> RiskRepository::CodeLots(const std::string&
 std::int64_t RiskRepository::SaveEvaluation(std::int64_t lot_id,
                                             const std::string& model_version,
                                             int score,
-                                            const std::string& flags,
+                                            const std::vector<std::string>& flag_ids,
                                             const std::string& explain,
                                             Instant now) {
     Database::Lease s(db_);
@@ -391,6 +415,7 @@ std::int64_t RiskRepository::SaveEvaluation(std::int64_t lot_id,
     const std::string ts = FormatUtcTimestamp(now);
     long long lot = lot_id;
     long long id = 0;
+    const std::string flags = EncodeFlags(flag_ids);
     const std::string digest = Digest(model_version, score, flags, explain);
     *s << "INSERT INTO risk_evaluations (lot_id, model_version, score, flags, explain, created_at, digest) VALUES "
           "(:l, :m, :s, :f, :e, :c, :d) RETURNING id",
@@ -429,14 +454,15 @@ std::size_t RiskRepository::SaveEvaluations(const std::vector<NewEvaluation>& ev
     std::vector<std::string> model, flags, explain, created, digest;
     std::vector<int> score;
     for (const auto& e : evaluations) {
-        std::string d = Digest(e.model_version, e.score, e.flags, e.explain);
+        std::string encoded_flags = EncodeFlags(e.flags);
+        std::string d = Digest(e.model_version, e.score, encoded_flags, e.explain);
         if (const auto it = latest.find(e.lot_id); it != latest.end() && it->second == d) {
             continue;
         }
         lot.push_back(e.lot_id);
         model.push_back(e.model_version);
         score.push_back(e.score);
-        flags.push_back(e.flags);
+        flags.push_back(std::move(encoded_flags));
         explain.push_back(e.explain);
         created.push_back(ts);
         digest.push_back(std::move(d));
@@ -461,7 +487,8 @@ std::vector<RiskRepository::CustomerLot> RiskRepository::CustomerEvaluations(con
          soci::use(customer_bin));
     std::vector<CustomerLot> out;
     for (const auto& r : rows) {
-        out.push_back(CustomerLot{ToLong(r, 0), ToLong(r, 1), static_cast<int>(ToLong(r, 2)), Text(r, 3)});
+        out.push_back(CustomerLot{
+            ToLong(r, 0), ToLong(r, 1), static_cast<int>(ToLong(r, 2)), DecodeFlags(Text(r, 3), ToLong(r, 0))});
     }
     return out;
 }
@@ -485,6 +512,28 @@ std::vector<std::int64_t> RiskRepository::LotIdsChangedSince(std::optional<Insta
     return ids;
 }
 
+std::int64_t RiskRepository::PruneEvaluations(int keep) {
+    std::int64_t removed = 0;
+    for (;;) {
+        // In batches, each its own short transaction: a prune never holds the write lock long.
+        Database::Lease s(db_);
+        WriteTransaction tx(*s, db_.dialect());
+        int batch = 0;
+        soci::statement st =
+            (s->prepare << "DELETE FROM risk_evaluations WHERE id IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER "
+                           "(PARTITION BY lot_id ORDER BY id DESC) AS n FROM risk_evaluations) ranked WHERE n > :k "
+                           "LIMIT 5000)",
+             soci::use(keep));
+        st.execute(true);
+        batch = static_cast<int>(st.get_affected_rows());
+        tx.Commit();
+        removed += batch;
+        if (batch < 5000) {
+            return removed;
+        }
+    }
+}
+
 std::optional<StoredEvaluation> RiskRepository::LatestEvaluation(std::int64_t lot_id) {
     Database::Lease s(db_);
     long long lot = lot_id;
@@ -497,7 +546,7 @@ std::optional<StoredEvaluation> RiskRepository::LatestEvaluation(std::int64_t lo
                                 ToLong(r, 1),
                                 Text(r, 2),
                                 static_cast<int>(ToLong(r, 3)),
-                                Text(r, 4),
+                                DecodeFlags(Text(r, 4), ToLong(r, 0)),
                                 Text(r, 5),
                                 TimestampText(r, 6)};
     }

@@ -8,6 +8,7 @@
 
 #include "core/money.hpp"
 #include "core/time.hpp"
+#include "core/vocabulary.hpp"
 #include "store/database.hpp"
 #include "store/goszakup_repository.hpp"
 
@@ -25,7 +26,7 @@ struct LotDates {
 struct BidRow {
     std::string supplier_bin;
     Tiyn price = 0;
-    std::string status;  // valid | rejected | winner
+    BidStatus status = BidStatus::kValid;
     std::optional<Instant> submitted_at;
 };
 
@@ -69,8 +70,8 @@ struct StoredEvaluation {
     std::int64_t lot_id = 0;
     std::string model_version;
     int score = 0;
-    std::string flags;    // JSON
-    std::string explain;  // JSON
+    std::vector<std::string> flags;  // the triggered indicators
+    std::string explain;             // the findings in the risk engine's own schema
     std::string created_at;
 };
 
@@ -101,7 +102,7 @@ public:
     std::int64_t SaveEvaluation(std::int64_t lot_id,
                                 const std::string& model_version,
                                 int score,
-                                const std::string& flags,
+                                const std::vector<std::string>& flags,
                                 const std::string& explain,
                                 Instant now);
     std::optional<StoredEvaluation> LatestEvaluation(std::int64_t lot_id);
@@ -113,7 +114,7 @@ public:
         std::int64_t lot_id = 0;
         std::string model_version;
         int score = 0;
-        std::string flags;
+        std::vector<std::string> flags;
         std::string explain;
     };
     // Many evaluations in one transaction (a rescore commits in batches). With `skip_unchanged`
@@ -127,7 +128,7 @@ public:
         std::int64_t lot_id = 0;
         Tiyn price = 0;
         int score = 0;
-        std::string flags;  // JSON array of triggered indicator ids
+        std::vector<std::string> flags;  // triggered indicator ids
     };
     // The latest evaluation of each of the customer's lots (lots never scored are left out).
     std::vector<CustomerLot> CustomerEvaluations(const std::string& customer_bin);
@@ -154,6 +155,8 @@ public:
 
     // Lots created or updated at or after `since` (all when nullopt), by id.
     std::vector<std::int64_t> LotIdsChangedSince(std::optional<Instant> since);
+    // Deletes all but the newest `keep` evaluations of every lot, in batches; how many went.
+    std::int64_t PruneEvaluations(int keep);
 
 private:
     Database& db_;

@@ -40,28 +40,29 @@ TEST_P(StoreTest, KeysUsersAndPaymentsRoundTrip) {
     auto db = backend_->Open();
     Migrate(*db);
     BillingRepository repo(*db);
-    const UserRecord user = repo.EnsureUser(777, "a@b.kz", "free", kNow);
-    EXPECT_EQ(repo.EnsureUser(777, "", "free", kNow).id, user.id);  // same Telegram id, same user
-    const auto key_id = repo.InsertKey(user.id, "k", "zk_abcdef", "hash-1", "free", std::nullopt, kNow);
+    const UserRecord user = repo.EnsureUser(777, "a@b.kz", Plan::kFree, kNow);
+    EXPECT_EQ(repo.EnsureUser(777, "", Plan::kFree, kNow).id, user.id);  // same Telegram id, same user
+    const auto key_id = repo.InsertKey(user.id, "k", "zk_abcdef", "hash-1", Plan::kFree, std::nullopt, kNow);
     auto key = repo.FindKeyByHash("hash-1");
     ASSERT_TRUE(key.has_value());
     EXPECT_EQ(key->id, key_id);
-    EXPECT_EQ(key->plan, "free");
+    EXPECT_EQ(Name(key->plan), "free");
     EXPECT_EQ(key->status, "active");
     EXPECT_EQ(key->tg_id, 777);
     EXPECT_FALSE(repo.FindKeyByHash("nope").has_value());
 
-    const auto expiring = repo.InsertKey(user.id, "", "zk_x", "hash-2", "free", kNow + std::chrono::hours{1}, kNow);
+    const auto expiring =
+        repo.InsertKey(user.id, "", "zk_x", "hash-2", Plan::kFree, kNow + std::chrono::hours{1}, kNow);
     EXPECT_EQ(repo.FindKey(expiring)->expires_at, kNow + std::chrono::hours{1});
 
     EXPECT_TRUE(repo.RevokeKey(key_id, kNow));
     EXPECT_FALSE(repo.RevokeKey(key_id, kNow));  // already revoked
     EXPECT_EQ(repo.FindKey(key_id)->status, "revoked");
 
-    EXPECT_TRUE(repo.RecordPayment({user.id, 990000, "premium", 30, "kaspi", "pay-1"}, kNow));
-    EXPECT_FALSE(repo.RecordPayment({user.id, 990000, "premium", 30, "kaspi", "pay-1"}, kNow));  // webhook retry
-    EXPECT_EQ(repo.FindUser(user.id)->plan, "premium");
-    EXPECT_EQ(repo.FindKey(expiring)->plan, "premium");
+    EXPECT_TRUE(repo.RecordPayment({user.id, 990000, Plan::kPremium, 30, "kaspi", "pay-1"}, kNow));
+    EXPECT_FALSE(repo.RecordPayment({user.id, 990000, Plan::kPremium, 30, "kaspi", "pay-1"}, kNow));  // webhook retry
+    EXPECT_EQ(Name(repo.FindUser(user.id)->plan), "premium");
+    EXPECT_EQ(Name(repo.FindKey(expiring)->plan), "premium");
 }
 
 // A deferred SQLite transaction that reads and then writes fails at once with "database is locked"
@@ -80,7 +81,7 @@ TEST_P(StoreTest, ConcurrentReadThenWriteTransactionsAllSucceed) {
         threads.emplace_back([&, t] {
             for (int i = 0; i < kUsersEach; ++i) {
                 try {
-                    repo.EnsureUser(100000 + t * 1000 + i, "", "free", kNow);
+                    repo.EnsureUser(100000 + t * 1000 + i, "", Plan::kFree, kNow);
                 } catch (const std::exception& e) {
                     ADD_FAILURE() << e.what();
                     ++failures;
@@ -102,8 +103,8 @@ TEST_P(StoreTest, WriteBehindPersistsBatchesAndCountsUsage) {
     auto db = backend_->Open();
     Migrate(*db);
     BillingRepository repo(*db);
-    const UserRecord user = repo.EnsureUser(std::nullopt, "", "free", kNow);
-    const auto key_id = repo.InsertKey(user.id, "", "zk_1", "h", "free", std::nullopt, kNow);
+    const UserRecord user = repo.EnsureUser(std::nullopt, "", Plan::kFree, kNow);
+    const auto key_id = repo.InsertKey(user.id, "", "zk_1", "h", Plan::kFree, std::nullopt, kNow);
     WriteBehind recorder(*db, {});
     const Instant hour = std::chrono::floor<std::chrono::hours>(kNow);
     for (int i = 0; i < 250; ++i) {

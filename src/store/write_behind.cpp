@@ -72,6 +72,18 @@ void WriteBehind::Stop() {
     flushed_.notify_all();
 }
 
+void WriteBehind::PublishMetrics(metrics::Registry& registry) {
+    registry.AddGaugeCallback("write_behind_queue_rows", "Rows waiting to be written (audit, usage, calcs).", [this] {
+        return std::vector<metrics::Sample>{{"", static_cast<double>(Stats().queued)}};
+    });
+    registry.AddCounterCallback(
+        "write_behind_rows_total", "Rows handled by the write-behind recorder, by outcome.", [this] {
+            const auto stats = Stats();
+            return std::vector<metrics::Sample>{{R"(outcome="written")", static_cast<double>(stats.written)},
+                                                {R"(outcome="dropped")", static_cast<double>(stats.dropped)}};
+        });
+}
+
 WriteBehindStats WriteBehind::Stats() const {
     std::lock_guard lock(mutex_);
     WriteBehindStats stats = stats_;
@@ -90,17 +102,19 @@ void WriteBehind::Run() {
         lock.unlock();
         const std::size_t size = batch.Size();
         bool ok = true;
+        std::string failure;
         if (size > 0) {
             try {
                 Write(batch);
             } catch (const std::exception& e) {
                 ok = false;
-                spdlog::error("write-behind flush of {} rows failed: {}", size, e.what());
+                failure = e.what();
             }
         }
         lock.lock();
         if (ok) {
             stats_.written += size;
+            retries_ = 0;
         } else {
             ++stats_.failed_flushes;
             // Put the rows back (oldest first) unless that overflows the queue.
@@ -111,8 +125,14 @@ void WriteBehind::Run() {
                     batch.usage[k] += v;
                 }
                 pending_ = std::move(batch);
+                // Nothing is lost yet: the rows wait for the next flush.
+                spdlog::warn("write-behind flush of {} rows failed (retry {}), kept for the next one: {}",
+                             size,
+                             ++retries_,
+                             failure);
             } else {
                 stats_.dropped += size;
+                spdlog::error("write-behind flush of {} rows failed and the rows were dropped: {}", size, failure);
             }
         }
         generation_ = std::max(generation_, cycle);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/time.hpp"
+#include "metrics/metrics.hpp"
 #include "store/database.hpp"
 
 namespace zakupai::store {
@@ -73,6 +74,8 @@ public:
     void Flush();
     void Stop();
     WriteBehindStats Stats() const;
+    // write_behind_queue_rows, write_behind_rows_total{outcome}.
+    void PublishMetrics(metrics::Registry& registry);
 
 private:
     struct Batch {
@@ -96,6 +99,7 @@ private:
     std::uint64_t flush_requested_ = 0;
     bool stopping_ = false;
     WriteBehindStats stats_;
+    int retries_ = 0;  // failed flushes in a row
     std::mutex write_mutex_;
     std::thread thread_;
 };

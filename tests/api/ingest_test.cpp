@@ -9,7 +9,6 @@
 #include <fstream>
 #include <thread>
 
-#include "core/config.hpp"
 #include "service.hpp"
 #include "store/database.hpp"
 

@@ -344,7 +344,7 @@ namespace {
 
 template <class T>
 T QueryOne(const TestDatabase& db, const std::string& sql) {
-    DatabaseConfig config;
+    store::DatabaseConfig config;
     config.url = db.url();
     auto opened = store::Database::Open(config, db.data_dir());
     store::Database::Lease s(*opened);

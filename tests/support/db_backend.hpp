@@ -48,7 +48,7 @@ private:
     bool postgres_;
     std::string name_;
     std::filesystem::path dir_;
-    DatabaseConfig config_;
+    store::DatabaseConfig config_;
 };
 
 class BackendTest : public ::testing::TestWithParam<bool> {

@@ -1,25 +1,90 @@
-#include "calc/evaluate.hpp"
+#include "api/calc_json.hpp"
 
-#include "calc/calculators.hpp"
+#include <boost/json/serialize.hpp>
+
 #include "core/json.hpp"
 
-namespace zakupai::calc {
+namespace zakupai::api {
+
+using namespace calc;  // NOLINT(google-build-using-namespace): this file is the calculators' JSON
 
 namespace {
 
-constexpr BasisPoints kMaxVatRate = 2000;
+constexpr BasisPoints kMaxVatRate = 2000;  // 20 %, the original API's upper bound
 
-// A calculator's result as a JSON object, or its error.
-template <class T>
-Result<std::string> ToJson(const Result<T>& result) {
-    if (!result) {
-        return Fail(result.error());
+void WriteFields(JsonWriter& out, const VatResult& r) {
+    out.MoneyField("base", r.base).MoneyField("vat", r.vat).MoneyField("total", r.total);
+    out.Key("vat_rate").Decimal(r.rate, 2);
+    out.Field("include_vat", r.include_vat).Field("category", r.category);
+    out.OptionalField("date", FormatIsoDate(r.date));
+    // The names the original Telegram bot read.
+    out.MoneyField("amount_without_vat", r.base).MoneyField("vat_amount", r.vat).MoneyField("total_with_vat", r.total);
+    out.Field("rule", r.rule).Field("source", r.source);
+}
+
+void WriteFields(JsonWriter& out, const MarginResult& r) {
+    out.MoneyField("revenue_gross", r.revenue_gross).MoneyField("revenue_net", r.revenue_net);
+    out.MoneyField("vat_payable", r.vat_payable).MoneyField("cost_total", r.cost_total).MoneyField("profit", r.profit);
+    out.Key("margin_pct").Decimal(r.margin, 2);
+    out.Key("markup_pct").Decimal(r.markup, 2);
+    out.Key("roi_pct").Decimal(r.markup, 2);         // the original API's name for markup
+    out.Key("margin_percent").Decimal(r.margin, 2);  // the n8n node's name
+    out.MoneyField("break_even_price", r.break_even_price).MoneyField("break_even_unit_price", r.break_even_unit_price);
+    out.Field("quantity", r.input.quantity);
+    out.Key("assumptions").BeginObject();
+    out.Field("price_includes_vat", r.input.price_includes_vat).Key("vat_rate").Decimal(r.input.vat_rate, 2);
+    out.Field("vat_payer", r.input.vat_payer).EndObject();
+    out.Field("rule", r.rule);
+}
+
+void WriteFields(JsonWriter& out, const PenaltyResult& r) {
+    out.MoneyField("contract_sum", r.input.contract_sum).Field("days_overdue", r.input.days_overdue);
+    out.Key("daily_rate_pct").Decimal(r.input.daily_rate, 2);
+    out.MoneyField("base", r.base).MoneyField("penalty", r.penalty).MoneyField("penalty_amount", r.penalty);
+    out.MoneyField("uncapped_penalty", r.uncapped_penalty).MoneyField("cap", r.cap);
+    out.Key("cap_pct").Decimal(r.cap_rate, 2);
+    out.Field("capped", r.capped);
+    out.Key("cap_reached_on_day");
+    if (r.cap_day) {
+        out.Int(*r.cap_day);
+    } else {
+        out.Null();
     }
-    JsonWriter out;
-    out.BeginObject();
-    result->WriteFields(out);
-    return out.EndObject().Take();
-}  // 20 %, the original API's upper bound
+    out.OptionalField("cap_reached_on", FormatIsoDate(r.cap_date));
+    out.Field("party", r.input.party == PenaltyParty::kSupplierLate ? "supplier" : "customer");
+    out.Field("contract_type", r.input.contract_type).Field("kz_producer", r.input.kz_producer);
+    out.Field("cap_verified", r.cap_verified).Field("rule", r.rule).Field("source", r.source);
+}
+
+void WriteSecurity(JsonWriter& out, const Security& s) {
+    out.BeginObject().Field("required", s.required).Key("pct").Decimal(s.pct, 2);
+    out.MoneyField("base", s.base).MoneyField("amount", s.amount);
+    out.Field("rule", s.rule).Field("source", s.source).EndObject();
+}
+
+void WriteFields(JsonWriter& out, const SecuritiesResult& r) {
+    out.Field("method", Name(r.method));
+    out.Key("bid_security");
+    WriteSecurity(out, r.bid);
+    out.Key("performance_security");
+    WriteSecurity(out, r.performance);
+    out.Key("advance_security");
+    WriteSecurity(out, r.advance);
+    out.MoneyField("total", r.total);
+}
+
+void WriteFields(JsonWriter& out, const DumpingResult& r) {
+    out.Field("applicable", r.applicable).Field("method", Name(r.method)).Field("subject", r.subject);
+    out.Field("subject_name", r.subject_name).MoneyField("reference", r.reference);
+    out.Key("threshold_pct").Decimal(r.threshold, 2);
+    out.MoneyField("min_allowed_price", r.min_allowed);
+    out.Key("below_reference_pct").Decimal(r.below_reference, 2);
+    out.Field("is_dumping", r.is_dumping).Field("allowed_with_anti_dumping_sum", r.allowed);
+    out.Field("bid_rejected", r.bid_rejected).MoneyField("anti_dumping_sum", r.anti_dumping_sum);
+    out.Key("performance_security_pct").Decimal(r.performance_pct, 2);
+    out.MoneyField("performance_security", r.performance_security).MoneyField("total_deposit", r.total_deposit);
+    out.Field("rule", r.rule).Field("source", r.source);
+}
 
 std::optional<std::int64_t> LotId(JsonFields& f) {
     return f.Int({"lot_id"}, 1, INT64_MAX, false);
@@ -42,7 +107,7 @@ std::optional<BasisPoints> VatRateField(JsonFields& f) {
     return *rate / 100;
 }
 
-Result<std::string> EvaluateVat(const RuleBook& rules, JsonFields& f, Date today) {
+Result<VatResult> EvaluateVat(const RuleBook& rules, JsonFields& f, Date today) {
     VatInput in;
     auto amount = f.Money({"amount"}, true);
     auto rate = VatRateField(f);
@@ -70,10 +135,10 @@ Result<std::string> EvaluateVat(const RuleBook& rules, JsonFields& f, Date today
         }
         in.category = *category;
     }
-    return ToJson(CalculateVat(rules, in, today));
+    return CalculateVat(rules, in, today);
 }
 
-Result<std::string> EvaluateMargin(const RuleBook& rules, JsonFields& f, Date today) {
+Result<MarginResult> EvaluateMargin(const RuleBook& rules, JsonFields& f, Date today) {
     MarginInput in;
     // Three generations of field names: the API's, the Telegram bot's, and the n8n node's.
     auto price = f.Money({"lot_price", "selling_price", "sale_price", "bid_price"}, true);
@@ -105,10 +170,10 @@ Result<std::string> EvaluateMargin(const RuleBook& rules, JsonFields& f, Date to
     }
     in.price_includes_vat = includes.value_or(true);
     in.vat_payer = payer.value_or(true);
-    return ToJson(Result<MarginResult>(CalculateMargin(in)));
+    return CalculateMargin(in);
 }
 
-Result<std::string> EvaluatePenalty(const RuleBook& rules, JsonFields& f, Date /*today*/) {
+Result<PenaltyResult> EvaluatePenalty(const RuleBook& rules, JsonFields& f, Date /*today*/) {
     PenaltyInput in;
     auto contract_sum = f.Money({"contract_sum", "contract_amount"}, true);
     auto unperformed = f.Money({"unperformed_sum", "overdue_sum"}, false);
@@ -140,19 +205,14 @@ Result<std::string> EvaluatePenalty(const RuleBook& rules, JsonFields& f, Date /
         party.value_or("supplier") == "customer" ? PenaltyParty::kCustomerLatePayment : PenaltyParty::kSupplierLate;
     in.kz_producer = producer.value_or(false);
     in.cap_override = cap;
-    return ToJson(CalculatePenalty(rules, in));
+    return CalculatePenalty(rules, in);
 }
 
-std::optional<std::string> Method(JsonFields& f, bool required) {
-    auto method = f.Choice(
-        {"method"}, {"tender", "auction", "price_offers", "rfq", "turnkey", "eshop", "single_source"}, required);
-    if (method && *method == "rfq") {
-        return "price_offers";
-    }
-    return method;
+std::optional<ProcurementMethod> Method(JsonFields& f, bool required) {
+    return f.Word<ProcurementMethod>({"method"}, required);
 }
 
-Result<std::string> EvaluateSecurities(const RuleBook& rules, JsonFields& f, Date today) {
+Result<SecuritiesResult> EvaluateSecurities(const RuleBook& rules, JsonFields& f, Date today) {
     SecuritiesInput in;
     auto method = Method(f, true);
     auto amount = f.Money({"amount", "allocated_amount"}, true);
@@ -178,7 +238,7 @@ Result<std::string> EvaluateSecurities(const RuleBook& rules, JsonFields& f, Dat
     in.disability_org = disability.value_or(false);
     in.treasury_support = treasury.value_or(false);
     in.year = static_cast<int>(date.value_or(today).year());
-    return ToJson(CalculateSecurities(rules, in));
+    return CalculateSecurities(rules, in);
 }
 
 // e-shop offers: [amount, ...], each validated like any amount.
@@ -208,7 +268,7 @@ Result<std::vector<Tiyn>> Offers(const boost::json::object& request) {
     return offers;
 }
 
-Result<std::string> EvaluateDumping(const RuleBook& rules, JsonFields& f, const boost::json::object& request) {
+Result<DumpingResult> EvaluateDumping(const RuleBook& rules, JsonFields& f, const boost::json::object& request) {
     DumpingInput in;
     auto method = Method(f, true);
     auto subject = f.String({"subject"}, 1, 64, false);
@@ -223,47 +283,59 @@ Result<std::string> EvaluateDumping(const RuleBook& rules, JsonFields& f, const 
         return Fail(r.error());
     }
     in.method = *method;
-    in.subject = subject.value_or(*method == "tender" || *method == "turnkey" ? "other" : "any");
+    in.subject = subject.value_or(
+        *method == ProcurementMethod::kTender || *method == ProcurementMethod::kTurnkey ? "other" : "any");
     in.reference = reference;
     in.bid = *bid;
     in.kz_producer = producer.value_or(false);
     in.offers = std::move(*offers);
-    return ToJson(CalculateDumping(rules, in));
+    return CalculateDumping(rules, in);
 }
 
 }  // namespace
 
-const std::vector<std::string_view>& CalculatorKinds() {
-    static const std::vector<std::string_view> kKinds{"vat", "margin", "penalty", "securities", "dumping"};
-    return kKinds;
-}
-
-Result<Evaluation> Evaluate(const RuleBook& rules,
-                            std::string_view kind,
-                            const boost::json::object& request,
-                            Date today) {
+Result<CalcAnswer> EvaluateCalc(const RuleBook& rules,
+                                std::string_view kind,
+                                const boost::json::object& request,
+                                Date today) {
     JsonFields fields(request);
-    Evaluation evaluation;
-    evaluation.lot_id = LotId(fields);
-    Result<std::string> result;
+    CalcAnswer answer;
+    answer.lot_id = LotId(fields);
+    // Each calculator's typed result, or its error, into the answer.
+    auto take = [&answer](auto result) -> Result<void> {
+        if (!result) {
+            return Fail(result.error());
+        }
+        answer.result = std::move(*result);
+        return {};
+    };
+    Result<void> done;
     if (kind == "vat") {
-        result = EvaluateVat(rules, fields, today);
+        done = take(EvaluateVat(rules, fields, today));
     } else if (kind == "margin") {
-        result = EvaluateMargin(rules, fields, today);
+        done = take(EvaluateMargin(rules, fields, today));
     } else if (kind == "penalty") {
-        result = EvaluatePenalty(rules, fields, today);
+        done = take(EvaluatePenalty(rules, fields, today));
     } else if (kind == "securities") {
-        result = EvaluateSecurities(rules, fields, today);
+        done = take(EvaluateSecurities(rules, fields, today));
     } else if (kind == "dumping") {
-        result = EvaluateDumping(rules, fields, request);
+        done = take(EvaluateDumping(rules, fields, request));
     } else {
         return Fail(Error::NotFound("unknown calculator"));
     }
-    if (!result) {
-        return Fail(result.error());
+    if (!done) {
+        return Fail(done.error());
     }
-    evaluation.result_json = std::move(*result);
-    return evaluation;
+    auto input = fields.ReadFields();
+    if (const auto* offers = request.if_contains("offers"); offers != nullptr && kind == "dumping") {
+        input["offers"] = *offers;  // read as a list, not through the field reader
+    }
+    answer.input_json = boost::json::serialize(input);
+    return answer;
 }
 
-}  // namespace zakupai::calc
+void WriteCalcFields(JsonWriter& out, const CalcResult& result) {
+    std::visit([&out](const auto& r) { WriteFields(out, r); }, result);
+}
+
+}  // namespace zakupai::api

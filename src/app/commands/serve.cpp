@@ -1,0 +1,107 @@
+// `zakupai serve`: every module in one process, behind the HTTP API. The list of components
+// below is the whole service: each registers its routes; each module publishes its own metrics.
+#include <spdlog/spdlog.h>
+
+#include <functional>
+#include <optional>
+
+#include "api/api.hpp"
+#include "app/commands.hpp"
+#include "app/modules.hpp"
+#include "app/scheduler.hpp"
+#include "core/calendar.hpp"
+#include "http/server.hpp"
+#include "ingest/portal.hpp"
+#include "search/indexer.hpp"
+#include "search/semantic_index.hpp"
+#include "store/database.hpp"
+
+#ifndef ZAKUPAI_VERSION
+#define ZAKUPAI_VERSION "0.0.0"
+#endif
+#ifndef ZAKUPAI_BUILD_TYPE
+#define ZAKUPAI_BUILD_TYPE "unknown"
+#endif
+
+namespace zakupai::app {
+
+namespace {
+
+struct Component {
+    const char* name;
+    std::function<void(http::Router&)> add_routes;
+};
+
+}  // namespace
+
+int Serve(const Config& config) {
+    http::EnsurePortFree(config.http.host, config.http.port);
+    Modules m(config, true);
+    spdlog::info("database: {} {}, schema version {}",
+                 m.Database().description(),
+                 config.database.Redacted(),
+                 store::SchemaVersion(m.Database()));
+    const Clock& clock = m.clock();
+    http::RequestMetrics request_metrics(m.metrics());
+    m.metrics().GetCounter("zakupai_starts_total", "Times this process started serving.").Add();
+
+    const std::vector<Component> components{
+        {"calc", [&](http::Router& r) { api::RegisterCalcRoutes(r, m.Calc(), clock); }},
+        {"billing", [&](http::Router& r) { api::RegisterBillingRoutes(r, m.Billing(), clock); }},
+        {"calendar", [&](http::Router& r) { api::RegisterCalendarRoutes(r, WorkCalendar::BuiltIn(), clock); }},
+        {"ingest",
+         [&](http::Router& r) {
+             api::RegisterIngestRoutes(r, m.Portal().sync(), m.Portal().rnu(), m.Portal().repository(), clock);
+             api::RegisterImportRoutes(r, m.Imports(), clock, config.import.max_bytes);
+         }},
+        {"risk", [&](http::Router& r) { api::RegisterRiskRoutes(r, m.Risk(), clock); }},
+        {"docs", [&](http::Router& r) { api::RegisterDocsRoutes(r, m.Letters(), m.Tldr(), m.Complaints(), clock); }},
+        {"llm", [&](http::Router& r) { api::RegisterAskRoutes(r, m.Ask(), m.Tldr(), clock); }},
+        {"search",
+         [&](http::Router& r) {
+             api::RegisterSearchRoutes(r, m.Search(), m.SearchRepository(), clock);
+             api::RegisterSemanticRoutes(r, m.Semantic(), m.Suppliers(), m.SearchRepository(), clock);
+         }},
+    };
+    http::Router router;
+    for (const auto& component : components) {
+        component.add_routes(router);
+    }
+    const api::SystemInfo info{ZAKUPAI_VERSION, ZAKUPAI_BUILD_TYPE, m.Describe()};
+    api::RegisterSystemRoutes(router, m.Database(), m.metrics(), info, clock);
+
+    // Background work: the full-text and vector indexes catch up with the database, the
+    // scheduler syncs the portal and keeps the tables trim.
+    m.Indexer().Start(std::chrono::milliseconds(config.search.index_interval_ms));
+    if (config.search.semantic) {
+        m.Semantic().Load();
+        m.Semantic().Start(std::chrono::milliseconds(config.search.index_interval_ms));
+    }
+    if (m.Portal().sync() != nullptr && config.goszakup.sync_interval_s > 0) {
+        spdlog::info("goszakup sync every {} s from {}", config.goszakup.sync_interval_s, config.goszakup.url);
+    } else {
+        spdlog::info("goszakup scheduler off ({})", m.Portal().sync() != nullptr ? "interval 0" : "no portal token");
+    }
+    std::optional<Scheduler> scheduler;
+    scheduler.emplace(m);
+
+    // The upload route lets a whole file through (plus the multipart framing) so it can answer
+    // its own, clearer 413; every other route keeps the small limit.
+    http::HttpConfig http_config = config.http;
+    http_config.upload_paths = {"/etl/upload-batch"};
+    http_config.upload_body_limit_bytes = config.import.max_bytes + std::size_t{64} * 1024;
+    http::Server server(
+        http_config,
+        router,
+        request_metrics,
+        api::MakeAccessHooks(m.Billing(), m.Recorder(), m.metrics(), clock, config.http.anonymous_per_ip_per_minute));
+    server.Run(config.port_file, [&](int port) {
+        spdlog::info("ZakupAI {} listening on http://{}:{} (docs at /docs)", ZAKUPAI_VERSION, config.http.host, port);
+    });
+    scheduler.reset();
+    m.Stop();
+    spdlog::info("stopped cleanly");
+    return 0;
+}
+
+}  // namespace zakupai::app

@@ -1,0 +1,37 @@
+#pragma once
+// The whole configuration: each module's section, read from an optional JSON file and then the
+// ZAKUPAI_* environment (the environment wins), validated as a whole before anything starts.
+#include <map>
+#include <string>
+
+#include "billing/config.hpp"
+#include "http/config.hpp"
+#include "ingest/config.hpp"
+#include "llm/config.hpp"
+#include "risk/config.hpp"
+#include "search/config.hpp"
+#include "store/config.hpp"
+
+namespace zakupai::app {
+
+struct Config {
+    std::string data_dir = "./var";
+    std::string log_level = "info";
+    std::string port_file;  // where serve writes the bound port (tests use port 0)
+    http::HttpConfig http;
+    store::DatabaseConfig database;
+    ingest::GoszakupConfig goszakup;
+    ingest::ImportConfig import;
+    risk::RiskConfig risk;
+    search::SearchConfig search;
+    llm::LlmConfig llm;
+    billing::BillingConfig billing;
+};
+
+// Reads `file_path` (if non-empty) and then the environment. `env` is injected for tests.
+Result<Config> LoadConfig(const std::string& file_path, const std::map<std::string, std::string>& env);
+
+// Every setting's JSON path and environment names (the path's own first), for --help-config.
+std::vector<std::pair<std::string, std::vector<std::string>>> DescribeConfig();
+
+}  // namespace zakupai::app

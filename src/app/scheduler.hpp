@@ -1,0 +1,32 @@
+#pragma once
+// The work `serve` does on its own: the portal sync every interval (new and changed lots scored
+// right after), the slow registers once a day (RNU list, participants, contracts), and the
+// pruning of old risk evaluations. One thread; Stop() ends it at the next step.
+#include <chrono>
+#include <thread>
+
+namespace zakupai::app {
+
+class Modules;
+
+class Scheduler {
+public:
+    explicit Scheduler(Modules& modules);
+    ~Scheduler();
+    Scheduler(const Scheduler&) = delete;
+    Scheduler& operator=(const Scheduler&) = delete;
+    void Stop();
+
+private:
+    using Steady = std::chrono::steady_clock;
+    // Does what is due; returns when to look again.
+    Steady::time_point Step(const std::stop_token& stop);
+
+    Modules& modules_;
+    Steady::time_point next_sync_;
+    Steady::time_point next_registers_;
+    Steady::time_point next_prune_;
+    std::jthread thread_;
+};
+
+}  // namespace zakupai::app

@@ -1,0 +1,41 @@
+#include "http/config.hpp"
+
+#include <sstream>
+
+namespace zakupai::http {
+
+void DescribeSettings(SettingsSection<HttpConfig>& s) {
+    s.Text("host", &HttpConfig::host, {"ZAKUPAI_HOST"});
+    s.Int("port", &HttpConfig::port, 0, 65535, {"ZAKUPAI_PORT"});
+    s.Int("threads", &HttpConfig::threads, 0, 256, {"ZAKUPAI_THREADS"});
+    s.Int("body_limit_bytes", &HttpConfig::body_limit_bytes, 1024, 1LL << 30, {"ZAKUPAI_BODY_LIMIT_BYTES"});
+    s.Int("header_timeout_ms", &HttpConfig::header_timeout_ms, 100, 600'000, {"ZAKUPAI_HEADER_TIMEOUT_MS"});
+    s.Int("body_timeout_ms", &HttpConfig::body_timeout_ms, 100, 600'000, {"ZAKUPAI_BODY_TIMEOUT_MS"});
+    s.Int("idle_timeout_ms", &HttpConfig::idle_timeout_ms, 100, 3'600'000, {"ZAKUPAI_IDLE_TIMEOUT_MS"});
+    s.Int("shutdown_grace_ms", &HttpConfig::shutdown_grace_ms, 0, 600'000, {"ZAKUPAI_SHUTDOWN_GRACE_MS"});
+    s.Int("anonymous_per_ip_per_minute",
+          &HttpConfig::anonymous_per_ip_per_minute,
+          0,
+          100'000'000,
+          {"ZAKUPAI_RATE_LIMIT_IP_PER_MINUTE"});
+    s.Custom("cors_origins",
+             [](HttpConfig& c, const std::string& v) -> std::optional<std::string> {
+                 c.cors_origins.clear();
+                 std::stringstream in(v);
+                 std::string origin;
+                 while (std::getline(in, origin, ',')) {
+                     if (origin.empty()) {
+                         continue;
+                     }
+                     if (origin != "*" && origin.rfind("http://", 0) != 0 && origin.rfind("https://", 0) != 0) {
+                         return "each origin must start with http:// or https:// (got '" + origin + "')";
+                     }
+                     c.cors_origins.push_back(origin);
+                 }
+                 return std::nullopt;
+             },
+             {"ZAKUPAI_CORS_ORIGINS"});
+    s.Bool("access_log", &HttpConfig::access_log, {"ZAKUPAI_ACCESS_LOG"});
+}
+
+}  // namespace zakupai::http

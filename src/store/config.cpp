@@ -1,0 +1,34 @@
+#include "store/config.hpp"
+
+namespace zakupai::store {
+
+std::string DatabaseConfig::Redacted() const {
+    const auto scheme_end = url.find("://");
+    const auto at = url.find('@');
+    if (scheme_end == std::string::npos || at == std::string::npos) {
+        return url;
+    }
+    const auto colon = url.find(':', scheme_end + 3);
+    if (colon == std::string::npos || colon > at) {
+        return url;
+    }
+    return url.substr(0, colon + 1) + "***" + url.substr(at);
+}
+
+void DescribeSettings(SettingsSection<DatabaseConfig>& s) {
+    s.Custom(
+        "url",
+        [](DatabaseConfig& c, const std::string& v) -> std::optional<std::string> {
+            if (!v.empty() && v.rfind("sqlite://", 0) != 0 && v.rfind("postgresql://", 0) != 0 &&
+                v.rfind("postgres://", 0) != 0) {
+                return "must start with sqlite:// or postgresql://";
+            }
+            c.url = v;
+            return std::nullopt;
+        },
+        {},
+        true);
+    s.Int("pool_size", &DatabaseConfig::pool_size, 1, 256, {"ZAKUPAI_DB_POOL_SIZE"});
+}
+
+}  // namespace zakupai::store

@@ -1,0 +1,18 @@
+#pragma once
+// The database settings: the "database" section of the configuration.
+#include <string>
+
+#include "core/settings.hpp"
+
+namespace zakupai::store {
+
+struct DatabaseConfig {
+    std::string url;  // sqlite:///abs/path.db or postgresql://...; empty = <data_dir>/zakupai.db
+    int pool_size = 4;
+    // The database URL with any password replaced, for logs.
+    std::string Redacted() const;
+};
+
+void DescribeSettings(SettingsSection<DatabaseConfig>& section);
+
+}  // namespace zakupai::store
