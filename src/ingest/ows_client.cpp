@@ -28,11 +28,14 @@ std::int64_t FailureCounters::Total() const {
 }
 
 OwsClient::OwsClient(Transport& transport, ClientOptions options, FailureCounters& failures, Sleep sleep)
-    : transport_(transport), options_(options), failures_(failures), sleep_(std::move(sleep)) {
-    if (!sleep_) {
-        sleep_ = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
-    }
-}
+    : transport_(transport),
+      options_(options),
+      failures_(failures),
+      backoff_(net::RetryPolicy{options.max_retries,
+                                std::chrono::milliseconds(options.backoff_base_ms),
+                                std::chrono::milliseconds(options.backoff_cap_ms),
+                                std::chrono::seconds(300)},
+               std::move(sleep)) {}
 
 void OwsClient::WaitForRateSlot() {
     using Clock = std::chrono::steady_clock;
@@ -47,21 +50,8 @@ void OwsClient::WaitForRateSlot() {
         next_slot_ = slot + interval;
     }
     if (wait > Clock::duration::zero()) {
-        sleep_(std::chrono::ceil<std::chrono::milliseconds>(wait));
+        backoff_.Pause(std::chrono::ceil<std::chrono::milliseconds>(wait));
     }
-}
-
-std::chrono::milliseconds OwsClient::Backoff(int attempt) {
-    const double exponential = std::min<double>(
-        options_.backoff_cap_ms, options_.backoff_base_ms * static_cast<double>(1LL << std::min(attempt, 20)));
-    double factor = 1.0;
-    {
-        std::lock_guard lock(mutex_);
-        // "Equal jitter": half fixed, half random, so retries from many clients spread out
-        // without ever collapsing to zero.
-        factor = std::uniform_real_distribution<double>(0.5, 1.0)(random_);
-    }
-    return std::chrono::milliseconds(static_cast<std::int64_t>(exponential * factor));
 }
 
 namespace {
@@ -127,13 +117,9 @@ Result<boost::json::value> OwsClient::WithRetries(const std::string& what, Attem
                 "goszakup: {} failed for good after {} attempt(s): {}: {}", what, n + 1, a.failure_kind, a.message);
             return Fail(Error{ErrorCode::kUnavailable, "goszakup: " + a.failure_kind + ": " + a.message, {}});
         }
-        auto delay = Backoff(n);
-        if (a.retry_after_seconds) {
-            // The server said when; honour it (bounded, so a hostile header cannot stall us).
-            delay = std::max(delay, std::chrono::milliseconds(std::min(*a.retry_after_seconds, 300) * 1000LL));
-        }
+        const auto delay = backoff_.Delay(n, a.retry_after_seconds);
         spdlog::info("goszakup: {}: {} ({}); retry {} in {} ms", what, a.failure_kind, a.message, n + 1, delay.count());
-        sleep_(delay);
+        backoff_.Pause(delay);
     }
 }
 

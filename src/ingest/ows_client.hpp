@@ -7,10 +7,10 @@
 #include <functional>
 #include <map>
 #include <mutex>
-#include <random>
 #include <string>
 
 #include "core/error.hpp"
+#include "net/retry.hpp"
 #include "net/transport.hpp"
 
 namespace zakupai::ingest {
@@ -60,15 +60,13 @@ private:
     template <class Attempt>
     Result<boost::json::value> WithRetries(const std::string& what, Attempt attempt);
     void WaitForRateSlot();
-    std::chrono::milliseconds Backoff(int attempt);
 
     Transport& transport_;
     ClientOptions options_;
     FailureCounters& failures_;
-    Sleep sleep_;
+    net::Backoff backoff_;  // the one retry policy of every outbound call
     std::mutex mutex_;
     std::chrono::steady_clock::time_point next_slot_{};
-    std::mt19937 random_{std::random_device{}()};
 };
 
 }  // namespace zakupai::ingest

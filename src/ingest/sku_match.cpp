@@ -4,19 +4,10 @@
 
 #include <algorithm>
 #include <unordered_map>
-#include <unordered_set>
+
+#include "text/text.hpp"
 
 namespace zakupai::ingest {
-
-namespace {
-
-const std::unordered_set<std::string>& StopWords() {
-    static const std::unordered_set<std::string> kWords{
-        "для", "или", "при", "под", "над", "без", "это", "все", "так", "как", "что", "шт", "упак", "the", "and"};
-    return kWords;
-}
-
-}  // namespace
 
 std::string NormalizeSku(std::string_view sku) {
     std::string out;
@@ -72,18 +63,10 @@ std::string NormalizeSku(std::string_view sku) {
 }
 
 std::vector<std::string> NameStems(std::string_view name) {
-    thread_local Xapian::Stem stemmer("russian");
     std::vector<std::string> stems;
-    std::string word;
-    auto flush = [&]() {
-        if (word.empty()) {
-            return;
-        }
-        std::size_t letters = 0;
-        for (Xapian::Utf8Iterator it(word), end; it != end; ++it) {
-            ++letters;
-        }
-        if (letters >= 3 && !StopWords().contains(word)) {
+    for (auto& word : text::Words(name)) {
+        const bool digits = std::all_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; });
+        if (text::Length(word) >= 3 && !text::IsStopWord(word)) {
             // Stemming is the costly part of matching and names reuse few words: remember them.
             thread_local std::unordered_map<std::string, std::string> cache;
             auto cached = cache.find(word);
@@ -91,33 +74,16 @@ std::vector<std::string> NameStems(std::string_view name) {
                 if (cache.size() > 200'000) {
                     cache.clear();
                 }
-                cached = cache.emplace(word, stemmer(word)).first;
+                cached = cache.emplace(word, text::Stem(word)).first;
             }
-            const std::string& stem = cached->second;
-            if (std::find(stems.begin(), stems.end(), stem) == stems.end()) {
-                stems.push_back(stem);
+            if (std::find(stems.begin(), stems.end(), cached->second) == stems.end()) {
+                stems.push_back(cached->second);
             }
-        } else if (letters >= 1 && std::all_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        } else if (digits && std::find(stems.begin(), stems.end(), word) == stems.end()) {
             // Short numbers carry meaning in names ("А4", "92"): kept as they are.
-            if (std::find(stems.begin(), stems.end(), word) == stems.end()) {
-                stems.push_back(word);
-            }
-        }
-        word.clear();
-    };
-    for (Xapian::Utf8Iterator it(name.data(), name.size()), end; it != end; ++it) {
-        unsigned ch = *it;
-        if (Xapian::Unicode::is_wordchar(ch)) {
-            ch = Xapian::Unicode::tolower(ch);
-            if (ch == 0x0451) {
-                ch = 0x0435;  // ё -> е: written both ways
-            }
-            Xapian::Unicode::append_utf8(word, ch);
-        } else {
-            flush();
+            stems.push_back(std::move(word));
         }
     }
-    flush();
     return stems;
 }
 

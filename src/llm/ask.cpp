@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <set>
 
+#include "text/text.hpp"
+
 namespace zakupai::llm {
 
 namespace {
@@ -69,7 +71,7 @@ std::string Shorten(const std::string& text, std::size_t limit) {
 
 Answer AskService::Ask(const std::string& question, const std::vector<LotFacts>& lots) const {
     Answer answer;
-    const auto asked = Stems(question);
+    const auto asked = text::Stems(question);
     const std::set<std::string> asked_set(asked.begin(), asked.end());
 
     // The lots' facts that share a word with the question, one line per lot at most.
@@ -79,7 +81,7 @@ Answer AskService::Ask(const std::string& question, const std::vector<LotFacts>&
         std::size_t best_shared = 0;
         for (const auto& line : lot.lines) {
             std::size_t shared = 0;
-            for (const auto& stem : Stems(line)) {
+            for (const auto& stem : text::Stems(line)) {
                 shared += asked_set.count(stem);
             }
             if (shared > best_shared) {
@@ -109,7 +111,7 @@ Answer AskService::Ask(const std::string& question, const std::vector<LotFacts>&
         std::vector<Ranked> ranked;
         for (std::size_t p = 0; p < article->paragraphs.size(); ++p) {
             std::set<std::string> shared;
-            for (const auto& stem : Stems(article->paragraphs[p])) {
+            for (const auto& stem : text::Stems(article->paragraphs[p])) {
                 if (asked_set.contains(stem)) {
                     shared.insert(stem);
                 }

@@ -2,17 +2,26 @@
 
 #include <boost/json.hpp>
 
+#include "net/retry.hpp"
+
 namespace zakupai::llm {
 
 namespace json = boost::json;
 
 namespace {
 
-constexpr int kAttempts = 2;
+// A person waits for the answer: one more try after a short wait (longer if the provider asks).
+net::RetryPolicy ChatRetry() {
+    return net::RetryPolicy{
+        1, std::chrono::milliseconds{300}, std::chrono::milliseconds{2000}, std::chrono::seconds{5}};
+}
 
 // One POST, tried again on outages; a refusal or a body that is not JSON is final.
-Result<json::value> PostJson(net::Transport& transport, const std::string& path, const std::string& body) {
-    auto reply = net::PostJsonRetrying(transport, path, body, kAttempts);
+Result<json::value> PostJson(net::Transport& transport,
+                             const std::string& path,
+                             const std::string& body,
+                             net::Backoff& backoff) {
+    auto reply = net::PostJsonRetrying(transport, path, body, backoff);
     if (!reply) {
         return Fail(Error{ErrorCode::kUnavailable, reply.error(), {}});
     }
@@ -29,7 +38,8 @@ Result<json::value> PostJson(net::Transport& transport, const std::string& path,
 
 class OpenAiChat : public ChatProvider {
 public:
-    OpenAiChat(net::Transport& transport, std::string model) : transport_(transport), model_(std::move(model)) {}
+    OpenAiChat(net::Transport& transport, std::string model)
+        : transport_(transport), model_(std::move(model)), backoff_(ChatRetry()) {}
     std::string Name() const override { return "openai"; }
     Result<std::string> Complete(const std::string& system, const std::string& user) const override {
         const json::object request{{"model", model_},
@@ -38,7 +48,7 @@ public:
                                    {"messages",
                                     json::array{json::object{{"role", "system"}, {"content", system}},
                                                 json::object{{"role", "user"}, {"content", user}}}}};
-        auto answer = PostJson(transport_, "/v1/chat/completions", json::serialize(request));
+        auto answer = PostJson(transport_, "/v1/chat/completions", json::serialize(request), backoff_);
         if (!answer) {
             return Fail(answer.error());
         }
@@ -59,18 +69,19 @@ public:
 private:
     net::Transport& transport_;
     std::string model_;
+    mutable net::Backoff backoff_;
 };
 
 class FlowiseChat : public ChatProvider {
 public:
     FlowiseChat(net::Transport& transport, std::string chatflow)
-        : transport_(transport), chatflow_(std::move(chatflow)) {}
+        : transport_(transport), chatflow_(std::move(chatflow)), backoff_(ChatRetry()) {}
     std::string Name() const override { return "flowise"; }
     Result<std::string> Complete(const std::string& system, const std::string& user) const override {
         // A chatflow has its own system prompt; ours travels in front of the question.
         const json::object request{{"question", system + "\n\n" + user},
                                    {"overrideConfig", json::object{{"temperature", 0.1}, {"maxTokens", 400}}}};
-        auto answer = PostJson(transport_, "/api/v1/prediction/" + chatflow_, json::serialize(request));
+        auto answer = PostJson(transport_, "/api/v1/prediction/" + chatflow_, json::serialize(request), backoff_);
         if (!answer) {
             return Fail(answer.error());
         }
@@ -84,6 +95,7 @@ public:
 private:
     net::Transport& transport_;
     std::string chatflow_;
+    mutable net::Backoff backoff_;
 };
 
 }  // namespace

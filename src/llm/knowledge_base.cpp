@@ -6,6 +6,8 @@
 #include <set>
 #include <string_view>
 
+#include "text/text.hpp"
+
 namespace zakupai::embedded {
 extern const std::vector<std::pair<std::string_view, std::string_view>>& KnowledgeBaseFiles();
 }  // namespace zakupai::embedded
@@ -13,25 +15,6 @@ extern const std::vector<std::pair<std::string_view, std::string_view>>& Knowled
 namespace zakupai::llm {
 
 namespace {
-
-struct ShortWords : Xapian::SimpleStopper {
-    ShortWords() {
-        for (const char* word :
-             {"а",      "без",     "в",     "во",   "для",   "до",    "за",    "и",     "из",    "или",    "к",
-              "ко",     "на",      "над",   "о",    "об",    "от",    "по",    "под",   "при",   "с",      "со",
-              "у",      "что",     "как",   "это",  "ли",    "не",    "какой", "какая", "какие", "каков",  "чем",
-              "мне",    "я",       "мы",    "вы",   "же",    "бы",    "его",   "ее",    "их",    "нужно",  "надо",
-              "можно",  "сколько", "когда", "где",  "кто",   "какое", "каким", "мен",   "және",  "должно", "должен",
-              "должна", "быть",    "будет", "есть", "такое", "этот",  "этом"}) {
-            add(word);
-        }
-    }
-};
-
-const Xapian::Stopper& Stopper() {
-    static const ShortWords kStopper;
-    return kStopper;
-}
 
 std::string Trim(std::string_view text) {
     const auto first = text.find_first_not_of(" \t\r\n");
@@ -127,7 +110,7 @@ Result<std::unique_ptr<KnowledgeBase>> KnowledgeBase::FromFiles(
     auto index = std::make_unique<Index>();
     Xapian::TermGenerator generator;
     generator.set_stemmer(Xapian::Stem("russian"));
-    generator.set_stopper(&Stopper());
+    generator.set_stopper(&text::Stopper());
     std::set<std::string> ids;
     for (const auto& [name, content] : files) {
         auto parsed = ParseArticle(name, content);
@@ -150,12 +133,12 @@ Result<std::unique_ptr<KnowledgeBase>> KnowledgeBase::FromFiles(
             index->db.add_document(doc);
         }
         for (const auto* text : {&parsed->article.title, &parsed->keywords}) {
-            for (auto& stem : Stems(*text)) {
+            for (auto& stem : text::Stems(*text)) {
                 parsed->article.vocabulary.insert(std::move(stem));
             }
         }
         for (const auto& paragraph : parsed->article.paragraphs) {
-            for (auto& stem : Stems(paragraph)) {
+            for (auto& stem : text::Stems(paragraph)) {
                 parsed->article.vocabulary.insert(std::move(stem));
             }
         }
@@ -170,7 +153,7 @@ std::vector<Passage> KnowledgeBase::Search(const std::string& question, std::siz
     parser.set_database(index_->db);
     parser.set_stemmer(Xapian::Stem("russian"));
     parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);  // as the TermGenerator indexed
-    parser.set_stopper(&Stopper());
+    parser.set_stopper(&text::Stopper());
     parser.set_default_op(Xapian::Query::OP_OR);
     Xapian::Query query;
     try {
@@ -188,27 +171,6 @@ std::vector<Passage> KnowledgeBase::Search(const std::string& question, std::siz
         const auto colon = data.find(':');
         out.push_back(Passage{std::stoul(data.substr(0, colon)), std::stoul(data.substr(colon + 1)), it.get_percent()});
     }
-    return out;
-}
-
-std::vector<std::string> Stems(const std::string& text) {
-    const Xapian::Stem stem("russian");
-    std::vector<std::string> out;
-    std::string word;
-    auto flush = [&] {
-        if (!word.empty() && !Stopper()(word)) {
-            out.push_back(stem(word));
-        }
-        word.clear();
-    };
-    for (Xapian::Utf8Iterator it(text); it != Xapian::Utf8Iterator(); ++it) {
-        if (Xapian::Unicode::is_wordchar(*it)) {
-            Xapian::Unicode::append_utf8(word, Xapian::Unicode::tolower(*it));
-        } else {
-            flush();
-        }
-    }
-    flush();
     return out;
 }
 

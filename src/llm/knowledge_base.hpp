@@ -46,7 +46,4 @@ private:
     std::unique_ptr<Index> index_;
 };
 
-// Words stemmed as the index stems them, without short function words: what "shares a word" means.
-std::vector<std::string> Stems(const std::string& text);
-
 }  // namespace zakupai::llm

@@ -63,24 +63,6 @@ std::size_t OnHeader(char* data, std::size_t size, std::size_t count, void* user
 
 }  // namespace
 
-tl::expected<HttpReply, std::string> PostJsonRetrying(Transport& transport,
-                                                      const std::string& path,
-                                                      const std::string& body,
-                                                      int attempts) {
-    std::string problem = "no attempt made";
-    for (int attempt = 0; attempt < std::max(1, attempts); ++attempt) {
-        auto reply = transport.PostJson(path, body);
-        if (!reply) {
-            problem = reply.error().kind + ": " + reply.error().message;
-        } else if (reply->status >= 500 || reply->status == 429) {
-            problem = "HTTP " + std::to_string(reply->status);
-        } else {
-            return std::move(*reply);
-        }
-    }
-    return tl::unexpected(problem);
-}
-
 CurlTransport::CurlTransport(CurlOptions options) : options_(std::move(options)) {
     EnsureCurlGlobal();
 }

@@ -35,14 +35,6 @@ struct CurlOptions {
     int timeout_ms = 30'000;
 };
 
-// POST with up to `attempts` tries while the failure is an outage (no answer, 5xx, 429). Any
-// other answer — a success or a refusal such as 401 — comes back as it is; after the last
-// outage, the reason ("HTTP 503", "timeout: ...").
-tl::expected<HttpReply, std::string> PostJsonRetrying(Transport& transport,
-                                                      const std::string& path,
-                                                      const std::string& body,
-                                                      int attempts);
-
 // libcurl; safe to use from several threads (one easy handle per exchange).
 class CurlTransport : public Transport {
 public:

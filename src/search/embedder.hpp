@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "net/retry.hpp"
 #include "net/transport.hpp"
 
 namespace zakupai::search {
@@ -70,7 +71,8 @@ private:
 struct ProviderOptions {
     std::string model = "text-embedding-3-small";
     int batch = 64;
-    int attempts = 3;
+    // Interactive: a search waits for it, so short waits and few of them.
+    net::RetryPolicy retry{2, std::chrono::milliseconds{200}, std::chrono::milliseconds{2000}, std::chrono::seconds{5}};
 };
 
 // POST {base}/v1/embeddings {model, input:[...]} → data[i].embedding. The dimension is what the
@@ -87,6 +89,7 @@ private:
     net::Transport& transport_;
     std::string base_url_;
     ProviderOptions options_;
+    mutable net::Backoff backoff_;
     mutable std::atomic<int> dimension_{0};
 };
 

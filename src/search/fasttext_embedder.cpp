@@ -8,6 +8,7 @@
 
 #include "core/ids.hpp"
 #include "search/embedder.hpp"
+#include "text/text.hpp"
 
 namespace zakupai::search {
 
@@ -18,29 +19,7 @@ constexpr double kSmoothing = 1e-3;  // the "a" of smooth inverse frequency weig
 }  // namespace
 
 std::vector<std::string> Tokens(std::string_view text) {
-    std::vector<std::string> out;
-    std::string word;
-    auto flush = [&] {
-        if (!word.empty()) {
-            out.push_back(std::move(word));
-            word.clear();
-        }
-    };
-    const std::string owned(text);
-    for (Xapian::Utf8Iterator it(owned); it != Xapian::Utf8Iterator(); ++it) {
-        unsigned ch = *it;
-        if (!Xapian::Unicode::is_wordchar(ch)) {
-            flush();
-            continue;
-        }
-        ch = Xapian::Unicode::tolower(ch);
-        if (ch == 0x451) {
-            ch = 0x435;  // ё → е
-        }
-        Xapian::Unicode::append_utf8(word, ch);
-    }
-    flush();
-    return out;
+    return text::Words(text);
 }
 
 void Normalize(Vector& v) {

@@ -9,6 +9,7 @@
 #include <functional>
 
 #include "search/lot_columns.hpp"
+#include "text/text.hpp"
 
 namespace zakupai::search {
 
@@ -65,38 +66,6 @@ std::pair<std::string, std::string> SplitData(const std::string& data) {
 }
 
 }  // namespace
-
-namespace {
-
-struct ShortWords : Xapian::SimpleStopper {
-    ShortWords() {
-        for (const char* word :
-             {"а",   "без", "в",  "во", "для", "до",  "за",  "и", "из", "или", "к",   "ко",   "на",
-              "над", "о",   "об", "от", "по",  "под", "при", "с", "со", "у",   "мен", "және", "үшін"}) {
-            add(word);
-        }
-    }
-};
-
-const Xapian::Stopper& Stopper() {
-    static const ShortWords kStopper;
-    return kStopper;
-}
-
-}  // namespace
-
-std::string Fold(const std::string& text) {
-    std::string out;
-    out.reserve(text.size());
-    for (Xapian::Utf8Iterator it(text); it != Xapian::Utf8Iterator(); ++it) {
-        unsigned ch = Xapian::Unicode::tolower(*it);
-        if (ch == 0x451) {
-            ch = 0x435;  // ё → е
-        }
-        Xapian::Unicode::append_utf8(out, ch);
-    }
-    return out;
-}
 
 struct LotIndex::Db {
     Xapian::WritableDatabase writer;
@@ -159,7 +128,7 @@ Result<std::unique_ptr<LotIndex>> LotIndex::Open(const std::string& dir) {
 
 void LotIndex::AddSuggestion(const std::string& text, const char* kind) {
     if (!text.empty()) {
-        auto& e = suggestions_[Fold(text)];
+        auto& e = suggestions_[text::Fold(text)];
         e.display = text;
         e.kind = kind;
         ++e.count;
@@ -167,7 +136,8 @@ void LotIndex::AddSuggestion(const std::string& text, const char* kind) {
 }
 
 void LotIndex::DropSuggestion(const std::string& text) {
-    if (auto e = suggestions_.find(Fold(text)); !text.empty() && e != suggestions_.end() && --e->second.count <= 0) {
+    if (auto e = suggestions_.find(text::Fold(text));
+        !text.empty() && e != suggestions_.end() && --e->second.count <= 0) {
         suggestions_.erase(e);
     }
 }
@@ -383,7 +353,7 @@ Xapian::QueryParser Parser(const Xapian::Database& db, bool match_any) {
     parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
     // Prepositions and conjunctions say nothing about what is bought: "бумага для принтера"
     // must not require "для", nor rank a lot higher for having it.
-    parser.set_stopper(&Stopper());
+    parser.set_stopper(&text::Stopper());
     parser.set_default_op(match_any ? Xapian::Query::OP_OR : Xapian::Query::OP_AND);
     return parser;
 }
@@ -535,7 +505,7 @@ LotResults LotIndex::SearchShared(const LotQuery& q) const {
 
 std::vector<Suggestion> LotIndex::Suggest(const std::string& prefix, std::size_t limit) const {
     auto lock = ReadLock();
-    const std::string folded = Fold(prefix);
+    const std::string folded = text::Fold(prefix);
     std::vector<Suggestion> found;
     for (auto it = suggestions_.lower_bound(folded); it != suggestions_.end() && it->first.starts_with(folded); ++it) {
         found.push_back(Suggestion{it->second.display, it->second.kind, it->second.count});

@@ -120,7 +120,4 @@ private:
     std::map<std::string, Entry> suggestions_;
 };
 
-// Lower case with ё → е, for matching what people type against titles.
-std::string Fold(const std::string& text);
-
 }  // namespace zakupai::search

@@ -8,7 +8,7 @@ namespace zakupai::search {
 namespace json = boost::json;
 
 OpenAiEmbedder::OpenAiEmbedder(net::Transport& transport, std::string base_url, ProviderOptions options)
-    : transport_(transport), base_url_(std::move(base_url)), options_(std::move(options)) {}
+    : transport_(transport), base_url_(std::move(base_url)), options_(std::move(options)), backoff_(options_.retry) {}
 
 int OpenAiEmbedder::Dimension() const {
     if (dimension_.load() == 0) {
@@ -43,7 +43,7 @@ Result<std::vector<Vector>> OpenAiEmbedder::EmbedBatch(const std::vector<std::st
         input.emplace_back(text.empty() ? std::string(" ") : text);
     }
     const auto body = json::serialize(json::object{{"model", options_.model}, {"input", std::move(input)}});
-    auto reply = net::PostJsonRetrying(transport_, "/v1/embeddings", body, options_.attempts);
+    auto reply = net::PostJsonRetrying(transport_, "/v1/embeddings", body, backoff_);
     if (!reply) {
         return Fail(Error{ErrorCode::kUnavailable, "embeddings provider failed: " + reply.error(), {}});
     }

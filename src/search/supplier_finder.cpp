@@ -7,6 +7,8 @@
 #include <map>
 #include <unordered_map>
 
+#include "text/text.hpp"
+
 namespace zakupai::search {
 
 namespace {
@@ -35,7 +37,7 @@ const char* KindInRussian(const std::string& kind) {
 }
 
 bool RegionMatches(const std::string& value, const std::string& wanted_folded) {
-    return !value.empty() && Fold(value).find(wanted_folded) != std::string::npos;
+    return !value.empty() && text::Fold(value).find(wanted_folded) != std::string::npos;
 }
 
 }  // namespace
@@ -106,7 +108,7 @@ Result<SupplierResults> SupplierFinder::Find(const SupplierQuery& query) const {
     for (const auto& [bin, matched] : by_supplier) {
         bins.push_back(bin);
     }
-    const std::string region = Fold(query.region);
+    const std::string region = text::Fold(query.region);
     for (auto& profile : repository_.SupplierProfiles(bins)) {
         auto& matched = by_supplier[profile.bin];
         if (!region.empty() && !RegionMatches(profile.region, region) &&
