@@ -54,7 +54,7 @@ format-check:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run -Werror
 
 tidy: build
-	@git ls-files 'src/*.cpp' | grep -v '_test.cpp' | xargs -P2 -n4 clang-tidy -p build/debug --quiet --extra-arg=-Wno-unknown-warning-option
+	@scripts/tidy
 
 clean:
 	rm -rf build

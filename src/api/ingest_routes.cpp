@@ -94,7 +94,9 @@ void WriteImportReport(JsonWriter& w, const ingest::ImportReport& r) {
         .Field("rows_total", r.rows_total)
         .Field("accepted", r.accepted)
         .Field("rejected", r.rejected)
-        .Field("matched", r.matched);
+        .Field("matched", r.matched)
+        .Field("already_present", r.already_present)
+        .Field("updated", r.updated);
     w.Key("columns").BeginArray();
     for (const auto& c : r.columns) {
         w.String(c);

@@ -1,6 +1,6 @@
 #include "billing/billing_service.hpp"
 
-#include "billing/keys.hpp"
+#include "billing/internal/keys.hpp"
 
 namespace zakupai::billing {
 

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "billing/keys.hpp"
+#include "billing/internal/keys.hpp"
 #include "billing/quota.hpp"
 
 namespace zakupai::billing {

@@ -1,4 +1,4 @@
-#include "billing/keys.hpp"
+#include "billing/internal/keys.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>

@@ -160,6 +160,7 @@ std::optional<E> Parse(std::string_view text) {
 template <class E>
 std::vector<E> AllOf() {
     std::vector<E> out;
+    out.reserve(Vocabulary<E>::kWords.size());
     for (const auto& word : Vocabulary<E>::kWords) {
         out.push_back(word.value);
     }

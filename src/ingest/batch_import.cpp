@@ -11,8 +11,9 @@
 #include "core/bin.hpp"
 #include "core/ids.hpp"
 #include "core/json.hpp"
-#include "ingest/portal_data.hpp"
-#include "ingest/sku_match.hpp"
+#include "ingest/internal/portal_data.hpp"
+#include "ingest/internal/sku_match.hpp"
+#include "ingest/internal/table_reader.hpp"
 
 namespace zakupai::ingest {
 
@@ -550,16 +551,18 @@ Result<ImportReport> ImportService::Import(std::string_view bytes, const ImportO
             }
             return matches;
         });
-        repository_.SavePrices(
+        const auto saved = repository_.SavePrices(
             batch,
             prices,
             [&]() {
                 auto matches = matching.get();
                 match_done = std::chrono::steady_clock::now();
-                report.matched = static_cast<std::int64_t>(matches.size());
                 return matches;
             },
             now);
+        report.matched = saved.matched;
+        report.already_present = saved.unchanged;
+        report.updated = saved.updated;
     }
     report.committed = true;
     const auto done = std::chrono::steady_clock::now();

@@ -13,7 +13,6 @@
 #include "core/money.hpp"
 #include "core/quantity.hpp"
 #include "core/time.hpp"
-#include "ingest/table_reader.hpp"
 #include "store/import_repository.hpp"
 
 namespace zakupai::ingest {
@@ -56,7 +55,11 @@ struct ImportReport {
     std::int64_t rows_total = 0;
     std::int64_t accepted = 0;
     std::int64_t rejected = 0;
-    std::int64_t matched = 0;                  // lot_prices rows created
+    std::int64_t matched = 0;  // lot_prices rows created
+    // Price lists: offers that were stored already (same source, SKU, capture time and values),
+    // and offers whose stored values this upload corrected. A re-upload adds nothing.
+    std::int64_t already_present = 0;
+    std::int64_t updated = 0;
     std::vector<std::string> columns;          // header -> field, as understood
     std::vector<std::string> ignored_columns;  // headers nobody asked for
     std::vector<RowError> errors;              // at most kMaxListedErrors

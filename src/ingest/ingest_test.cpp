@@ -9,11 +9,11 @@
 #include <sstream>
 
 #include "ingest/batch_import.hpp"
+#include "ingest/internal/portal_data.hpp"
+#include "ingest/internal/sku_match.hpp"
+#include "ingest/internal/table_reader.hpp"
 #include "ingest/ows_client.hpp"
-#include "ingest/portal_data.hpp"
 #include "ingest/rnu.hpp"
-#include "ingest/sku_match.hpp"
-#include "ingest/table_reader.hpp"
 
 namespace zakupai::ingest {
 namespace {

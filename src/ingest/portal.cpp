@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "ingest/internal/portal_data.hpp"
+
 namespace zakupai::ingest {
 
 Portal::Portal(const GoszakupConfig& config, store::Database& db, const Clock& clock, metrics::Registry& metrics)
@@ -21,8 +23,12 @@ Portal::Portal(const GoszakupConfig& config, store::Database& db, const Clock& c
             failures_);
         auto dictionaries = Dictionaries::FromJson(BuiltInDictionariesJson());
         ZAKUPAI_ASSERT(dictionaries.has_value());  // compiled in and tested
-        sync_ = std::make_unique<GoszakupSync>(
-            *client_, repository_, std::move(*dictionaries), clock, failures_, SyncOptions{config.page_size});
+        sync_ = std::make_unique<GoszakupSync>(*client_,
+                                               repository_,
+                                               std::make_unique<Dictionaries>(std::move(*dictionaries)),
+                                               clock,
+                                               failures_,
+                                               SyncOptions{config.page_size});
         sync_->LoadStoredDictionaries();
     }
     rnu_ = std::make_unique<RnuService>(quick_client_.get(), repository_, clock, config.rnu_cache_hours);

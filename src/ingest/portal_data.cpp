@@ -1,4 +1,4 @@
-#include "ingest/portal_data.hpp"
+#include "ingest/internal/portal_data.hpp"
 
 #include <fmt/format.h>
 
@@ -192,7 +192,7 @@ Result<Page<Row>> ReadPage(const boost::json::object& answer,
         }
         const std::int64_t id = id_of(*row);
         out.meta.min_id = std::min(out.meta.min_id.value_or(id), id);
-        out.meta.update_dates.push_back(date_of(*row));
+        out.meta.dates.push_back(date_of(*row));
         out.rows.push_back(std::move(*row));
     }
     return out;
@@ -470,7 +470,7 @@ Result<LotsPage> ParseLotsPage(const boost::json::object& answer, const Dictiona
         "id",
         [&](const boost::json::object& o) { return ParseLot(o, refs); },
         [](const store::GoszakupLot& lot) { return lot.source_id; },
-        [](const store::GoszakupLot& lot) { return lot.last_update_date; });
+        [](const store::GoszakupLot& lot) { return lot.index_date.empty() ? lot.last_update_date : lot.index_date; });
 }
 
 const std::string& SubjectsQuery() {

@@ -7,7 +7,7 @@
 
 #include "core/bin.hpp"
 #include "core/json.hpp"
-#include "ingest/portal_data.hpp"
+#include "ingest/internal/portal_data.hpp"
 
 namespace zakupai::ingest {
 

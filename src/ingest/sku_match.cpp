@@ -1,4 +1,4 @@
-#include "ingest/sku_match.hpp"
+#include "ingest/internal/sku_match.hpp"
 
 #include <xapian.h>
 

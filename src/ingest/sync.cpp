@@ -6,6 +6,8 @@
 #include <boost/json.hpp>
 #include <thread>
 
+#include "ingest/internal/portal_data.hpp"
+
 namespace zakupai::ingest {
 
 namespace {
@@ -31,7 +33,9 @@ public:
         : repository_(repository), dictionaries_(dictionaries) {}
     const char* Name() const override { return "goszakup_lots"; }
     const std::string& Query() const override { return LotsQuery(); }
-    const char* Filter() const override { return "lastUpdateDate"; }
+    // The date the portal indexed a change: a change made earlier but indexed after the last run
+    // still falls inside the next one (lastUpdateDate would have missed it).
+    const char* Filter() const override { return "indexDate"; }
     Result<PageMeta> Read(const boost::json::object& answer) override {
         auto page = ParseLotsPage(answer, dictionaries_);
         if (!page) {
@@ -123,7 +127,7 @@ std::string SyncRecord(const SyncReport& r) {
 
 GoszakupSync::GoszakupSync(OwsClient& client,
                            store::GoszakupRepository& repository,
-                           Dictionaries dictionaries,
+                           std::unique_ptr<Dictionaries> dictionaries,
                            const Clock& clock,
                            FailureCounters& failures,
                            SyncOptions options)
@@ -142,6 +146,18 @@ void GoszakupSync::PublishDuration(metrics::Registry& metrics) {
     std::lock_guard lock(mutex_);
     duration_ = &metrics.GetHistogram(
         "goszakup_sync_duration_seconds", "How long sync runs take.", std::span<const double>(kDurationBounds));
+}
+
+GoszakupSync::~GoszakupSync() = default;
+
+std::string GoszakupSync::IncrementalSince(const store::SyncState& state) const {
+    if (auto mark = ParsePortalTime(state.watermark)) {
+        // The portal's clock, not ours: what it had indexed by the end of the last run, less an
+        // overlap for rows it was still writing then.
+        return FormatPortalTime(*mark - options_.incremental_overlap);
+    }
+    // A register synced before watermarks were kept: our clock, as then.
+    return FormatPortalTime(*state.last_success_at - options_.incremental_overlap);
 }
 
 SyncStats GoszakupSync::Stats() const {
@@ -210,7 +226,7 @@ SyncReport GoszakupSync::Execute(const SyncRequest& request, const std::function
     } else if (request.what == Register::kContracts) {
         target = std::make_unique<ContractsRegister>(repository_);
     } else {
-        target = std::make_unique<LotsRegister>(repository_, dictionaries_);
+        target = std::make_unique<LotsRegister>(repository_, *dictionaries_);
     }
     const std::string name = target->Name();
     store::SyncState state = repository_.LoadSyncState(name);
@@ -230,7 +246,7 @@ SyncReport GoszakupSync::Execute(const SyncRequest& request, const std::function
             state.since.clear();
         } else {
             state.mode = "incremental";
-            state.since = FormatPortalTime(*state.last_success_at - options_.incremental_overlap);
+            state.since = IncrementalSince(state);
         }
         state.cursor.reset();
         state.pages = 0;
@@ -249,6 +265,7 @@ SyncReport GoszakupSync::Execute(const SyncRequest& request, const std::function
     }
 
     int empty_retries = 0;
+    std::string run_watermark;
     for (;;) {
         if (stop_) {
             report.ok = false;
@@ -314,12 +331,18 @@ SyncReport GoszakupSync::Execute(const SyncRequest& request, const std::function
             finished = true;
         }
         bool stale_page = false;
-        if (state.mode == "incremental" && !page->update_dates.empty()) {
-            // If the portal ignored the lastUpdateDate filter we would walk the whole register;
-            // a page of rows all older than `since` shows we are past what changed.
-            stale_page = std::all_of(page->update_dates.begin(), page->update_dates.end(), [&](const auto& date) {
+        if (state.mode == "incremental" && !page->dates.empty()) {
+            // If the portal ignored the date filter we would walk the whole register; a page of
+            // rows all older than `since` shows we are past what changed.
+            stale_page = std::all_of(page->dates.begin(), page->dates.end(), [&](const auto& date) {
                 return !date.empty() && date < state.since;
             });
+        }
+        for (const auto& date : page->dates) {
+            // Dates are "YYYY-MM-DD HH:MM:SS" in one clock: text order is time order.
+            if (date.size() >= 19 && date > run_watermark) {
+                run_watermark = date.substr(0, 19);
+            }
         }
         state.cursor = next;
         ++state.pages;
@@ -329,6 +352,10 @@ SyncReport GoszakupSync::Execute(const SyncRequest& request, const std::function
             to_save.cursor.reset();
             if (report.ok) {
                 to_save.last_success_at = state.run_started_at;
+                // Never backwards: a run that saw nothing newer keeps the old mark. A resumed run
+                // knows only its own pages' dates: a lower mark is safe (the next run re-reads a
+                // little), a higher one would skip changes.
+                to_save.watermark = std::max(to_save.watermark, run_watermark);
             }
         }
         const auto counts = target->Store(to_save, clock_.Now());
@@ -362,7 +389,7 @@ void GoszakupSync::LoadStoredDictionaries() {
     for (const auto& name : Dictionaries::Names()) {
         auto rows = repository_.LoadRefs(name);
         if (!rows.empty()) {
-            dictionaries_.Replace(name, std::move(rows));
+            dictionaries_->Replace(name, std::move(rows));
         }
     }
 }
@@ -395,7 +422,7 @@ Result<int> GoszakupSync::SyncDictionaries() {
             continue;
         }
         repository_.ReplaceRefs(name, rows, clock_.Now());
-        dictionaries_.Replace(name, std::move(rows));
+        dictionaries_->Replace(name, std::move(rows));
         ++loaded;
     }
     return loaded;

@@ -7,17 +7,19 @@
 #include <functional>
 #include <future>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 
 #include "core/time.hpp"
 #include "ingest/ows_client.hpp"
-#include "ingest/portal_data.hpp"
 #include "metrics/metrics.hpp"
 #include "store/goszakup_repository.hpp"
 
 namespace zakupai::ingest {
+
+class Dictionaries;  // the portal's reference lists (ingest/internal/portal_data.hpp)
 
 // The portal registers the sync keeps: lots (into goszakup_lots and lots) and participants
 // (Subjects, into suppliers).
@@ -74,10 +76,11 @@ class GoszakupSync {
 public:
     GoszakupSync(OwsClient& client,
                  store::GoszakupRepository& repository,
-                 Dictionaries dictionaries,
+                 std::unique_ptr<Dictionaries> dictionaries,
                  const Clock& clock,
                  FailureCounters& failures,
                  SyncOptions options);
+    ~GoszakupSync();
 
     // Starts a run, or waits for the one in progress on the same register and returns its
     // report. Runs on different registers take turns.
@@ -92,13 +95,15 @@ public:
 
 private:
     SyncReport Execute(const SyncRequest& request, const std::function<void(const SyncProgress&)>& progress);
+    // Where an incremental run starts: the watermark less the overlap.
+    std::string IncrementalSince(const store::SyncState& state) const;
     void Record(const SyncReport& report);
     // Reference dictionaries from /v3/refs; the stored (or built-in) ones stay on failure.
     Result<int> SyncDictionaries();
 
     OwsClient& client_;
     store::GoszakupRepository& repository_;
-    Dictionaries dictionaries_;  // used by the one running sync only
+    std::unique_ptr<Dictionaries> dictionaries_;  // used by the one running sync only
     bool dictionaries_synced_ = false;
     std::atomic<bool> stop_{false};
     const Clock& clock_;

@@ -1,4 +1,4 @@
-#include "ingest/table_reader.hpp"
+#include "ingest/internal/table_reader.hpp"
 
 #include <csv.h>
 #include <iconv.h>

@@ -25,7 +25,8 @@ std::chrono::milliseconds Backoff::Delay(int retry, std::optional<int> retry_aft
     auto delay = std::chrono::milliseconds(static_cast<std::int64_t>(exponential * factor));
     if (retry_after_seconds && *retry_after_seconds > 0) {
         // The server said when; honour it.
-        const auto asked = std::chrono::seconds(std::min<std::int64_t>(*retry_after_seconds, policy_.max_retry_after.count()));
+        const auto asked =
+            std::chrono::seconds(std::min<std::int64_t>(*retry_after_seconds, policy_.max_retry_after.count()));
         delay = std::max(delay, std::chrono::duration_cast<std::chrono::milliseconds>(asked));
     }
     return delay;

@@ -27,8 +27,9 @@ private:
 
 TEST(Retry, WaitsAtLeastWhatRetryAfterAsksAndGivesUpAfterTheLastTry) {
     std::vector<std::chrono::milliseconds> slept;
-    Backoff backoff(RetryPolicy{2, std::chrono::milliseconds{100}, std::chrono::milliseconds{1000}, std::chrono::seconds{5}},
-                    [&](std::chrono::milliseconds d) { slept.push_back(d); });
+    Backoff backoff(
+        RetryPolicy{2, std::chrono::milliseconds{100}, std::chrono::milliseconds{1000}, std::chrono::seconds{5}},
+        [&](std::chrono::milliseconds d) { slept.push_back(d); });
     ScriptedTransport transport({TransportResult(HttpReply{429, "", 3}),
                                  TransportResult(HttpReply{503, "", std::nullopt}),
                                  TransportResult(HttpReply{200, "{}", std::nullopt})});
@@ -51,14 +52,15 @@ TEST(Retry, WaitsAtLeastWhatRetryAfterAsksAndGivesUpAfterTheLastTry) {
 
 TEST(Retry, ARefusalIsFinalAndAHostileRetryAfterIsBounded) {
     std::vector<std::chrono::milliseconds> slept;
-    Backoff backoff(RetryPolicy{3, std::chrono::milliseconds{10}, std::chrono::milliseconds{100}, std::chrono::seconds{5}},
-                    [&](std::chrono::milliseconds d) { slept.push_back(d); });
+    Backoff backoff(
+        RetryPolicy{3, std::chrono::milliseconds{10}, std::chrono::milliseconds{100}, std::chrono::seconds{5}},
+        [&](std::chrono::milliseconds d) { slept.push_back(d); });
     ScriptedTransport refused({TransportResult(HttpReply{401, "bad key", std::nullopt})});
     auto reply = PostJsonRetrying(refused, "/v1/x", "{}", backoff);
     ASSERT_TRUE(reply.has_value());
     EXPECT_EQ(reply->status, 401);
     EXPECT_EQ(refused.calls, 1);
-    EXPECT_EQ(backoff.Delay(0, 86'400), std::chrono::milliseconds{5000});  // a day asked, five seconds given
+    EXPECT_EQ(backoff.Delay(0, 86'400), std::chrono::milliseconds{5000});        // a day asked, five seconds given
     EXPECT_LE(backoff.Delay(30, std::nullopt), std::chrono::milliseconds{100});  // capped, no overflow
 }
 

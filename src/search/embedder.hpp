@@ -28,6 +28,12 @@ public:
     virtual Result<std::vector<Vector>> Embed(const std::vector<std::string>& texts) const = 0;
 };
 
+// A stored text or lot near a query, and how near.
+struct Neighbour {
+    std::int64_t id = 0;
+    float score = 0;  // cosine similarity, -1..1
+};
+
 // Lower-cased, ё folded, words only: how text is cut for training and for embedding alike.
 std::vector<std::string> Tokens(std::string_view text);
 

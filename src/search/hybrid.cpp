@@ -1,4 +1,4 @@
-#include "search/hybrid.hpp"
+#include "search/internal/hybrid.hpp"
 
 #include <algorithm>
 #include <cassert>

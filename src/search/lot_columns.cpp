@@ -1,4 +1,4 @@
-#include "search/lot_columns.hpp"
+#include "search/internal/lot_columns.hpp"
 
 #include <algorithm>
 #include <cassert>

@@ -1,6 +1,6 @@
 // LotColumns against tests/cases/search/columns.json (filters, facets, sorting, paging), and
 // rows replaced in place as an upsert does.
-#include "search/lot_columns.hpp"
+#include "search/internal/lot_columns.hpp"
 
 #include <gtest/gtest.h>
 

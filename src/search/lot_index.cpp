@@ -8,7 +8,7 @@
 #include <cmath>
 #include <functional>
 
-#include "search/lot_columns.hpp"
+#include "search/internal/lot_columns.hpp"
 #include "text/text.hpp"
 
 namespace zakupai::search {

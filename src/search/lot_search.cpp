@@ -1,6 +1,6 @@
 #include "search/lot_search.hpp"
 
-#include "search/hybrid.hpp"
+#include "search/internal/hybrid.hpp"
 
 namespace zakupai::search {
 

@@ -12,8 +12,8 @@
 #include <random>
 #include <sstream>
 
-#include "search/hybrid.hpp"
 #include "search/indexer.hpp"
+#include "search/internal/hybrid.hpp"
 #include "search/semantic_index.hpp"
 #include "search/supplier_finder.hpp"
 #include "store/lot_repository.hpp"

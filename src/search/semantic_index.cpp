@@ -8,6 +8,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "search/internal/vector_index.hpp"
+
 namespace zakupai::search {
 
 namespace json = boost::json;

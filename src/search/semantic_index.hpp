@@ -16,7 +16,6 @@
 
 #include "core/error.hpp"
 #include "search/embedder.hpp"
-#include "search/vector_index.hpp"
 #include "store/search_repository.hpp"
 
 namespace zakupai::search {

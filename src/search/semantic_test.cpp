@@ -10,7 +10,7 @@
 #include <set>
 
 #include "search/embedder.hpp"
-#include "search/vector_index.hpp"
+#include "search/internal/vector_index.hpp"
 
 namespace zakupai::search {
 namespace {

@@ -1,4 +1,4 @@
-#include "search/vector_index.hpp"
+#include "search/internal/vector_index.hpp"
 
 #include <hnswlib/hnswlib.h>
 

@@ -2,7 +2,7 @@
 
 #include <soci/soci.h>
 
-#include "store/row_reading.hpp"
+#include "store/internal/row_reading.hpp"
 
 namespace zakupai::store {
 

@@ -2,7 +2,7 @@
 
 #include <soci/soci.h>
 
-#include "store/row_reading.hpp"
+#include "store/internal/row_reading.hpp"
 
 namespace zakupai::store {
 
@@ -433,9 +433,10 @@ std::int64_t GoszakupRepository::CountContracts() {
 
 SyncState GoszakupRepository::LoadSyncState(const std::string& sync_name) {
     Database::Lease s(db_);
-    soci::rowset<soci::row> rows = (s->prepare << "SELECT mode, since, cursor, pages, run_started_at, "
-                                                  "last_success_at, last_report FROM sync_state WHERE name = :n",
-                                    soci::use(sync_name));
+    soci::rowset<soci::row> rows =
+        (s->prepare << "SELECT mode, since, cursor, pages, run_started_at, last_success_at, last_report, watermark "
+                       "FROM sync_state WHERE name = :n",
+         soci::use(sync_name));
     SyncState state;
     for (const auto& r : rows) {
         state.mode = Text(r, 0);
@@ -451,6 +452,7 @@ SyncState GoszakupRepository::LoadSyncState(const std::string& sync_name) {
             state.last_success_at = ParseStoredInstant(TimestampText(r, 5));
         }
         state.last_report = Text(r, 6);
+        state.watermark = Text(r, 7);
     }
     return state;
 }
@@ -472,14 +474,15 @@ void WriteSyncState(soci::session& s, const std::string& sync_name, const SyncSt
     success.Set(state.last_success_at);
     soci::indicator mode_ind = state.mode.empty() ? soci::i_null : soci::i_ok;
     soci::indicator report_ind = state.last_report.empty() ? soci::i_null : soci::i_ok;
+    soci::indicator watermark_ind = state.watermark.empty() ? soci::i_null : soci::i_ok;
     s << "INSERT INTO sync_state (name, mode, since, cursor, pages, run_started_at, last_success_at, last_report, "
-         "updated_at) VALUES (:n, :m, :s, :c, :p, :r, :l, :rep, :u) ON CONFLICT (name) DO UPDATE SET mode = "
-         "excluded.mode, since = excluded.since, cursor = excluded.cursor, pages = excluded.pages, run_started_at = "
-         "excluded.run_started_at, last_success_at = excluded.last_success_at, last_report = excluded.last_report, "
-         "updated_at = excluded.updated_at",
+         "watermark, updated_at) VALUES (:n, :m, :s, :c, :p, :r, :l, :rep, :w, :u) ON CONFLICT (name) DO UPDATE SET "
+         "mode = excluded.mode, since = excluded.since, cursor = excluded.cursor, pages = excluded.pages, "
+         "run_started_at = excluded.run_started_at, last_success_at = excluded.last_success_at, last_report = "
+         "excluded.last_report, watermark = excluded.watermark, updated_at = excluded.updated_at",
         soci::use(sync_name), soci::use(state.mode, mode_ind), soci::use(state.since), soci::use(cursor, cursor_ind),
         soci::use(state.pages), soci::use(started.text, started.ind), soci::use(success.text, success.ind),
-        soci::use(state.last_report, report_ind), soci::use(ts);
+        soci::use(state.last_report, report_ind), soci::use(state.watermark, watermark_ind), soci::use(ts);
 }
 
 }  // namespace

@@ -85,6 +85,10 @@ struct SyncState {
     std::optional<Instant> run_started_at;
     std::optional<Instant> last_success_at;
     std::string last_report;  // JSON of the last finished run
+    // The newest portal date seen in the data of the last finished run (indexDate for lots,
+    // lastUpdateDate for the rest), in the portal's own clock: where the next incremental run
+    // starts, so a change the portal indexed late is not skipped.
+    std::string watermark;
     bool InProgress() const { return !mode.empty(); }
 };
 

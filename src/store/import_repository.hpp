@@ -67,16 +67,26 @@ struct MatchedPrice {
     std::string kind;
 };
 
+// What a price upload changed: a row with the same source, SKU and capture time as a stored one
+// is the same offer; with the same price, title and unit it was already there, otherwise it is a
+// correction that replaces the stored values.
+struct SavedPrices {
+    std::int64_t inserted = 0;
+    std::int64_t updated = 0;
+    std::int64_t unchanged = 0;
+    std::int64_t matched = 0;  // lot_prices rows written for the inserted and updated offers
+};
+
 class ImportRepository {
 public:
     explicit ImportRepository(Database& db) : db_(db) {}
     std::vector<LotForMatching> LotsForMatching();
     // `matches` is called once the price rows are in (matching can run meanwhile on another
     // thread); its rows refer to prices by index.
-    void SavePrices(const BatchRecord& batch,
-                    const std::vector<ImportedPrice>& prices,
-                    const std::function<std::vector<PriceMatchRow>()>& matches,
-                    Instant now);
+    SavedPrices SavePrices(const BatchRecord& batch,
+                           const std::vector<ImportedPrice>& prices,
+                           const std::function<std::vector<PriceMatchRow>()>& matches,
+                           Instant now);
     void SaveLots(const BatchRecord& batch, const std::vector<LotRow>& lots, Instant now);
     // Best matches first, then the cheapest.
     std::vector<MatchedPrice> LotPrices(std::int64_t lot_id, int limit);

@@ -356,6 +356,13 @@ CREATE INDEX semantic_documents_updated_idx ON semantic_documents (updated_at, i
 CREATE INDEX lots_updated_idx ON lots (updated_at, id);
 CREATE INDEX lot_bids_supplier_status_idx ON lot_bids (supplier_bin, status)
 )SQL"},
+        {5,
+         "the portal's own watermark per register; one price per source, SKU (or name) and capture time",
+         R"SQL(
+ALTER TABLE sync_state ADD COLUMN watermark TEXT;
+DELETE FROM prices WHERE id NOT IN (SELECT MAX(id) FROM prices GROUP BY source, CASE WHEN sku = '' THEN title ELSE sku END, captured_at);
+CREATE UNIQUE INDEX prices_offer_idx ON prices (source, (CASE WHEN sku = '' THEN title ELSE sku END), captured_at)
+)SQL"},
     };
     return kMigrations;
 }

@@ -8,7 +8,7 @@
 #include <unordered_map>
 
 #include "core/quantity.hpp"
-#include "store/row_reading.hpp"
+#include "store/internal/row_reading.hpp"
 
 namespace zakupai::store {
 

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <unordered_map>
 
-#include "store/row_reading.hpp"
+#include "store/internal/row_reading.hpp"
 
 namespace zakupai::store {
 
@@ -349,6 +349,7 @@ std::vector<SupplierProfile> SearchRepository::SupplierProfiles(const std::vecto
         }
     }
     std::vector<SupplierProfile> out;
+    out.reserve(bins.size());
     for (const auto& bin : bins) {
         out.push_back(found[bin]);
     }

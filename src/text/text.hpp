@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-namespace Xapian {
+namespace Xapian {  // NOLINT(readability-identifier-naming): the library's own name
 class Stopper;
 }  // namespace Xapian
 

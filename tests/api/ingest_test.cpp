@@ -179,11 +179,44 @@ TEST_P(IngestTest, AnOutageStopsTheRunAndTheNextRunResumesWithoutLoss) {
     EXPECT_EQ(Scalar("SELECT COUNT(DISTINCT lot_number) FROM goszakup_lots"), 200);
 }
 
+TEST_P(IngestTest, AChangeThePortalIndexedLateIsPickedUpByTheNextRun) {
+    FakeOws ows(30);
+    Service& s = StartService(PortalEnv(ows));
+    auto first = Body(Sync());
+    ASSERT_EQ(first.at("mode").as_string(), "full");
+    EXPECT_EQ(Int(first, "inserted"), 30);
+    // The lot changed at the source 40 minutes ago, but the portal indexed the change only now:
+    // its lastUpdateDate is before the last run (less the 15-minute overlap), its indexDate
+    // after. A run asking for lastUpdateDate since our last run never sees it.
+    ows.Control("change", R"({"id": 40000011, "amount": 4321.5, "last_update_offset_s": -2400, "index_offset_s": 1})");
+    // The watermark is kept in the database: a restart in between changes nothing.
+    ASSERT_EQ(s.Stop(), 0);
+    s.Start();
+    auto second = Body(Sync());
+    EXPECT_EQ(second.at("mode").as_string(), "incremental");
+    EXPECT_EQ(Int(second, "updated"), 1);
+    EXPECT_EQ(Int(second, "inserted"), 0);
+    EXPECT_EQ(Scalar("SELECT amount FROM goszakup_lots WHERE source_id = 40000011"), 432150);
+    EXPECT_EQ(Scalar("SELECT COUNT(*) FROM goszakup_lot_events WHERE kind = 'amount'"), 1);
+    // The mark is the portal's date (Almaty time, as the data carries it), never our clock.
+    const std::string mark = QueryText(*db_, "SELECT watermark FROM sync_state WHERE name = 'goszakup_lots'");
+    EXPECT_EQ(mark.size(), 19u);
+    EXPECT_GE(mark, QueryText(*db_, "SELECT MAX(index_date) FROM goszakup_lots").substr(0, 19));
+}
+
 TEST_P(IngestTest, AKilledCliRunResumesWithNoDuplicatesAndNothingLost) {
     FakeOws ows(600);
     auto env = PortalEnv(ows, {{"ZAKUPAI_GOSZAKUP_PAGE_SIZE", "10"}, {"ZAKUPAI_GOSZAKUP_RPS", "40"}});
-    // 60 pages at 40 requests per second take about 1.5 s; kill it half way.
-    auto killed = RunCli(*db_, {"sync", "goszakup"}, env, 800);
+    // 60 pages at 40 requests per second take about 1.5 s; kill it once some pages have landed
+    // (not after a guessed time: a slow start-up or migration on a busy machine would make the
+    // kill come before the first page or after the last).
+    auto killed = RunCli(*db_, {"sync", "goszakup"}, env, [&] {
+        try {
+            return QueryNumber(*db_, "SELECT COUNT(*) FROM goszakup_lots") >= 100;
+        } catch (const std::exception&) {
+            return false;  // not migrated yet
+        }
+    });
     EXPECT_EQ(killed.exit_code, -9);
     const long long partial = Scalar("SELECT COUNT(*) FROM goszakup_lots");
     EXPECT_GT(partial, 0);
@@ -583,6 +616,64 @@ TEST_P(IngestTest, UploadedPriceListsMatchLotsAndShowTheMargin) {
     EXPECT_EQ(s.Stop(), 0);
     s.Start();
     EXPECT_EQ(Body(s.Call("GET", "/lots/1/prices", "", key)).at("prices").as_array().size(), 2u);
+}
+
+TEST_P(IngestTest, AReUploadAddsNothingAndACorrectedFileReplacesWhatChanged) {
+    Service& s = StartService();
+    const std::string key = s.CreateKey(8003, "premium");
+    const std::string lots_csv =
+        "Наименование лота;Сумма лота;Количество;Ед. изм.;Окончание приема;БИН заказчика\n"
+        "Бумага офисная А4;\"1 250 000,00\";500;пачка;10.12.2026 18:00;990640001201\n";
+    ASSERT_EQ(s.Call("POST", "/etl/upload-batch", Multipart("lots.csv", lots_csv), key, kMultipart).status, 200);
+    const std::string prices_csv =
+        "Артикул;Наименование;Цена;Дата\n"
+        "PAP-1;Бумага офисная А4 80 г;2 000,00;20.11.2026\n"
+        "PAP-2;Бумаги офисные А4;2 600;21.11.2026\n";
+    auto upload = [&](const std::string& csv) {
+        auto r = s.Call(
+            "POST", "/etl/upload-batch", Multipart("прайс.csv", csv, {{"source", "ТОО Канцтовары"}}), key, kMultipart);
+        EXPECT_EQ(r.status, 200) << r.body;
+        return Body(r);
+    };
+    auto first = upload(prices_csv);
+    EXPECT_EQ(Int(first, "rows_processed"), 2);
+    EXPECT_EQ(Int(first, "already_present"), 0);
+    EXPECT_EQ(Int(first, "matched"), 2);
+    // The same file again (a retry after a lost answer, a second click): nothing is added.
+    auto again = upload(prices_csv);
+    EXPECT_EQ(Int(again, "rows_processed"), 2);
+    EXPECT_EQ(Int(again, "already_present"), 2);
+    EXPECT_EQ(Int(again, "updated"), 0);
+    EXPECT_EQ(Int(again, "matched"), 0);
+    EXPECT_EQ(Scalar("SELECT COUNT(*) FROM prices"), 2);
+    EXPECT_EQ(Scalar("SELECT COUNT(*) FROM lot_prices"), 2);
+    // A corrected file: PAP-2 now costs 2 400; the other row stays as it was.
+    auto corrected = upload(
+        "Артикул;Наименование;Цена;Дата\n"
+        "PAP-1;Бумага офисная А4 80 г;2 000,00;20.11.2026\n"
+        "PAP-2;Бумаги офисные А4;2 400;21.11.2026\n");
+    EXPECT_EQ(Int(corrected, "already_present"), 1);
+    EXPECT_EQ(Int(corrected, "updated"), 1);
+    EXPECT_EQ(Int(corrected, "matched"), 1);
+    EXPECT_EQ(Scalar("SELECT COUNT(*) FROM prices"), 2);
+    EXPECT_EQ(Scalar("SELECT price FROM prices WHERE sku = 'PAP-2'"), 240000);
+    EXPECT_EQ(Scalar("SELECT COUNT(*) FROM lot_prices"), 2);
+    // What the lot shows follows the correction, also after a restart.
+    EXPECT_EQ(s.Stop(), 0);
+    s.Start();
+    auto matched = Body(s.Call("GET", "/lots/1/prices", "", key));
+    const auto& best = matched.at("prices").at(0).as_object();
+    EXPECT_EQ(best.at("sku").as_string(), "PAP-2");
+    EXPECT_EQ(best.at("price").as_double(), 2400.00);
+    EXPECT_EQ(best.at("cost_total").as_double(), 1200000.00);
+    // The same offer twice in one file counts once: the later row is the one kept.
+    auto twice = upload(
+        "Артикул;Наименование;Цена;Дата\n"
+        "PAP-3;Бумага А4 для принтера;1 900;22.11.2026\n"
+        "PAP-3;Бумага А4 для принтера;1 950;22.11.2026\n");
+    EXPECT_EQ(Int(twice, "rows_processed"), 2);
+    EXPECT_EQ(Int(twice, "already_present"), 1);
+    EXPECT_EQ(Scalar("SELECT price FROM prices WHERE sku = 'PAP-3'"), 195000);
 }
 
 TEST_P(IngestTest, BadUploadsGetClear4xxAndWriteNothing) {

@@ -291,6 +291,19 @@ CliResult RunCli(const TestDatabase& db,
                  const std::vector<std::string>& args,
                  const std::map<std::string, std::string>& env,
                  int kill_after_ms) {
+    return RunCli(db,
+                  args,
+                  env,
+                  kill_after_ms > 0 ? std::function<bool()>([kill_after_ms, since = std::chrono::steady_clock::now()] {
+                      return std::chrono::steady_clock::now() - since >= std::chrono::milliseconds(kill_after_ms);
+                  })
+                                    : std::function<bool()>());
+}
+
+CliResult RunCli(const TestDatabase& db,
+                 const std::vector<std::string>& args,
+                 const std::map<std::string, std::string>& env,
+                 const std::function<bool()>& kill_when) {
     const std::string out_path = db.data_dir() + "/cli-" + RandomName() + ".log";
     const pid_t pid = fork();
     if (pid == 0) {
@@ -306,12 +319,20 @@ CliResult RunCli(const TestDatabase& db,
         execv(ZAKUPAI_BINARY, argv.data());
         _exit(127);
     }
-    if (kill_after_ms > 0) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(kill_after_ms));
-        kill(pid, SIGKILL);
-    }
     int status = 0;
-    waitpid(pid, &status, 0);
+    if (kill_when) {
+        // Polled until it holds (then SIGKILL) or the process ends on its own.
+        while (waitpid(pid, &status, WNOHANG) == 0) {
+            if (kill_when()) {
+                kill(pid, SIGKILL);
+                waitpid(pid, &status, 0);
+                break;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+    } else {
+        waitpid(pid, &status, 0);
+    }
     CliResult result;
     result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
     std::ifstream in(out_path);

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <sys/types.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -139,5 +140,11 @@ CliResult RunCli(const TestDatabase& db,
                  const std::vector<std::string>& args,
                  const std::map<std::string, std::string>& env,
                  int kill_after_ms = 0);
+// The same, SIGKILLed as soon as `kill_when` holds (polled every 10 ms): a crash at a known point
+// rather than after a guessed time.
+CliResult RunCli(const TestDatabase& db,
+                 const std::vector<std::string>& args,
+                 const std::map<std::string, std::string>& env,
+                 const std::function<bool()>& kill_when);
 
 }  // namespace zakupai::test

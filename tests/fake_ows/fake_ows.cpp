@@ -7,7 +7,8 @@
 //   POST /__control/fault   {"kind": "timeout|reset|truncated|403|429|500|503|malformed|graphql_errors|empty_page",
 //                            "count": 1, "delay_ms": 2000, "retry_after": 1}
 //   POST /__control/add     {"count": 10}                  new lots above the current top id
-//   POST /__control/change  {"id": 40000001, "status": 250, "amount": 123.45}
+//   POST /__control/change  {"id": 40000001, "status": 250, "amount": 123.45,
+//                            "last_update_offset_s": -2400, "index_offset_s": 0}  (dates relative to now)
 //   POST /__control/rnu     {"biin": "...", "name": "...", "start": "...", "end": "...", "list": true}
 //   POST /__control/contract {"id", "parentId", "lotId" (takes its trdBuyId and customer), "supplierBiin",
 //                             "contractSum", "refAmendmAgreemJustifId", "finYear", ...}   a contract version
@@ -57,6 +58,7 @@ struct Lot {
     std::int64_t trd_buy_id = 0;
     int method = 3;
     std::string last_update;
+    std::string index_date;  // when the portal indexed the last change (may be later than last_update)
     std::string enstru;
     std::string kato;
     std::string end_date;
@@ -101,9 +103,9 @@ std::string MakeBin(std::mt19937_64& rng) {
     }
 }
 
-// The portal writes Almaty local time (UTC+5) without a zone.
-std::string Stamp() {
-    const std::time_t now = std::time(nullptr) + 5 * 3600;
+// The portal writes Almaty local time (UTC+5) without a zone; `offset_s` moves it from now.
+std::string Stamp(long offset_s = 0) {
+    const std::time_t now = std::time(nullptr) + 5 * 3600 + offset_s;
     std::tm tm{};
     gmtime_r(&now, &tm);
     char buf[32];
@@ -158,6 +160,7 @@ public:
             lot.customer_name = "КГУ \"Заказчик " + std::to_string(rng_() % 900 + 100) + "\"";
             lot.trd_buy_id = 17700000 + lot.id % 100000;
             lot.last_update = Stamp();
+            lot.index_date = lot.last_update;
             lot.enstru = "171211.100.00000" + std::to_string(rng_() % 10);
             lot.kato = std::to_string(750000000 + rng_() % 100000);
             lot.end_date = "2026-12-" + std::to_string(10 + rng_() % 18) + " 18:00:00";
@@ -270,7 +273,7 @@ private:
             {"trdBuyNumberAnno", std::to_string(l.trd_buy_id) + "-1"},
             {"refTradeMethodsId", l.method},
             {"isDeleted", 0},
-            {"indexDate", l.last_update},
+            {"indexDate", l.index_date},
             {"pointList", json::array{l.plan_id}},
             {"plnPointKatoList", json::array{l.kato}},
             {"Plans",
@@ -324,16 +327,24 @@ private:
         std::optional<std::int64_t> last_id;
         bool has_next = false;
         if (lots) {
+            // Either date filter, [from]: lastUpdateDate (when the row changed) or indexDate (when
+            // the portal indexed the change).
             std::string since;
+            bool by_index = false;
             if (filter != nullptr) {
-                if (const auto* lud = filter->if_contains("lastUpdateDate");
-                    lud != nullptr && lud->is_array() && !lud->get_array().empty() && lud->get_array()[0].is_string()) {
-                    since = std::string(lud->get_array()[0].get_string());
+                for (const char* name : {"lastUpdateDate", "indexDate"}) {
+                    if (const auto* d = filter->if_contains(name);
+                        d != nullptr && d->is_array() && !d->get_array().empty() && d->get_array()[0].is_string()) {
+                        since = std::string(d->get_array()[0].get_string());
+                        by_index = std::string_view(name) == "indexDate";
+                    }
                 }
             }
             // Newest first: walk the id-ordered map backwards from just below `after`.
             auto it = after && *after > 0 ? std::make_reverse_iterator(by_id_.lower_bound(*after)) : by_id_.rbegin();
-            auto matches = [&](const Lot& l) { return since.empty() || l.last_update >= since; };
+            auto matches = [&](const Lot& l) {
+                return since.empty() || (by_index ? l.index_date : l.last_update) >= since;
+            };
             total = since.empty()
                         ? static_cast<std::int64_t>(by_id_.size())
                         : std::count_if(by_id_.begin(), by_id_.end(), [&](const auto& e) { return matches(e.second); });
@@ -540,7 +551,10 @@ private:
             if (const auto* a = o.if_contains("amount"); a != nullptr && a->is_number()) {
                 it->second.amount = a->to_number<double>();
             }
-            it->second.last_update = Stamp();
+            // A change made `last_update_offset_s` from now and indexed `index_offset_s` from now:
+            // the portal indexes some changes late, with their original lastUpdateDate.
+            it->second.last_update = Stamp(int_of("last_update_offset_s", 0));
+            it->second.index_date = Stamp(int_of("index_offset_s", 0));
         } else if (target == "/__control/rnu") {
             RnuRow r;
             r.id = 900000 + static_cast<std::int64_t>(rnu_.size());

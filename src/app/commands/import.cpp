@@ -55,12 +55,15 @@ int Import(const Config& config, const ImportArgs& args) {
         return 0;
     }
     std::cout << fmt::format(
-        "imported {} ({}, {}): {} rows, {} accepted, {} rejected, {} matched to lots, batch {}, {:.2f} s\n",
+        "imported {} ({}, {}): {} rows, {} accepted ({} already there, {} corrected), {} rejected, {} matched to lots, "
+        "batch {}, {:.2f} s\n",
         args.file,
         report->kind,
         report->format == "csv" ? report->encoding : "xlsx sheet " + report->sheet,
         report->rows_total,
         report->accepted,
+        report->already_present,
+        report->updated,
         report->rejected,
         report->matched,
         report->batch_id,

@@ -56,7 +56,9 @@ struct PageMeta {
     std::optional<std::int64_t> total;
     std::optional<std::int64_t> min_id;  // the smallest id on the page, when lastId is missing
     std::vector<BadRow> bad;
-    std::vector<std::string> update_dates;  // lastUpdateDate of each good row
+    // The date each good row carries in the portal's clock, the one incremental runs filter on:
+    // indexDate for lots (when the portal indexed the change), lastUpdateDate for the rest.
+    std::vector<std::string> dates;
 };
 
 // A GraphQL page: its bookkeeping and the rows that passed.

@@ -13,11 +13,6 @@
 
 namespace zakupai::search {
 
-struct Neighbour {
-    std::int64_t id = 0;
-    float score = 0;  // cosine similarity, -1..1
-};
-
 class VectorIndex {
 public:
     explicit VectorIndex(int dimension, std::size_t capacity = 1024);
