@@ -61,6 +61,13 @@ store::ContractRow Contract(std::int64_t id, std::optional<std::int64_t> parent,
 
 using RiskStoreTest = test::BackendTest;
 
+long long QueryNumber(store::Database& db, const std::string& sql) {
+    store::Database::Lease s(db);
+    long long value = 0;
+    *s << sql, soci::into(value);
+    return value;
+}
+
 TEST_P(RiskStoreTest, StoredBidsContractsAndPlanPointsReachTheIndicators) {
     auto db = backend_->Open();
     store::Migrate(*db);
@@ -185,6 +192,55 @@ TEST_P(RiskStoreTest, StoredBidsContractsAndPlanPointsReachTheIndicators) {
     EXPECT_EQ(changed.updated, 1);
     s = statuses(*risk.ScoreLot(single, {}));
     EXPECT_EQ(s["amendment_increase"], "clear");
+}
+
+TEST_P(RiskStoreTest, AnEvaluationThisCodeCannotReadIsScoredAgainAndOldOnesArePruned) {
+    auto db = backend_->Open();
+    store::Migrate(*db);
+    FixedClock clock;
+    store::GoszakupRepository portal(*db);
+    store::LotRepository lots(*db);
+    store::RiskRepository repository(*db);
+    const auto rules = *calc::ParseRuleBook(calc::EmbeddedRuleBookJson());
+    metrics::Registry metrics;
+    RiskService risk(lots, repository, portal, rules, WorkCalendar::BuiltIn(), DefaultRiskRules(), clock, metrics);
+    portal.UpsertPage({PortalLot(1, "P1", "tender", 100)}, "test", {}, clock.Now());
+    const auto lot = QueryNumber(*db, "SELECT lot_id FROM goszakup_lots");
+    ASSERT_TRUE(risk.ScoreLot(lot, {}).has_value());
+    auto count = [&] { return QueryNumber(*db, "SELECT COUNT(*) FROM risk_evaluations"); };
+    ASSERT_EQ(count(), 1);
+    // What an older version stored (the wire format, no schema version), a newer schema, and a
+    // damaged row (JSON, so PostgreSQL's JSONB column takes it).
+    for (const char* stored : {R"([{"id":"single_bid","version":1,"weight":35,"status":"clear"}])",
+                               R"({"v":7,"f":[]})",
+                               R"({"v":2,"f":[{"id":"single_bid"}]})"}) {
+        {
+            store::Database::Lease s(*db);
+            const std::string text = stored;
+            *s << "UPDATE risk_evaluations SET explain = :e", soci::use(text);
+        }
+        const auto before = count();
+        auto explained = risk.Explain(lot, false);
+        ASSERT_TRUE(explained.has_value()) << stored;
+        EXPECT_EQ(explained->findings.size(), 16u);  // a fresh evaluation, every indicator in it
+        EXPECT_EQ(count(), before + 1);              // recorded, the unreadable one left as it was
+        EXPECT_EQ(explained->lot_id, lot);
+        {
+            store::Database::Lease s(*db);
+            *s << "DELETE FROM risk_evaluations WHERE id <> (SELECT MIN(id) FROM risk_evaluations)";
+        }
+    }
+    // Evaluations pile up with every rescore: the newest N per lot are kept.
+    for (int i = 0; i < 14; ++i) {
+        ASSERT_TRUE(risk.ScoreLot(lot, {}).has_value());
+    }
+    ASSERT_EQ(count(), 15);
+    const auto newest = QueryNumber(*db, "SELECT MAX(id) FROM risk_evaluations");
+    EXPECT_EQ(risk.PruneEvaluations(10), 5);
+    EXPECT_EQ(count(), 10);
+    EXPECT_EQ(QueryNumber(*db, "SELECT MAX(id) FROM risk_evaluations"), newest);
+    EXPECT_EQ(risk.PruneEvaluations(10), 0);  // idempotent
+    EXPECT_TRUE(risk.Explain(lot, false).has_value());
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, RiskStoreTest, ::testing::Values(false, true), [](const auto& backend) {

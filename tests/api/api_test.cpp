@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <random>
+#include <set>
 #include <thread>
 
 #include "service.hpp"
@@ -65,6 +66,16 @@ TEST_P(ApiTest, KeysAreCheckedOnEveryBusinessEndpoint) {
     auto info = s.Call("GET", "/info", "", key);
     EXPECT_EQ(Body(info).at("service").as_string(), "zakupai");
     EXPECT_EQ(Body(info).at("database").as_string(), GetParam() ? "postgresql" : "sqlite");
+    // The modules this process really runs: no portal sync without a token.
+    std::set<std::string> modules;
+    for (const auto& m : Body(info).at("modules").as_array()) {
+        modules.emplace(m.as_string());
+    }
+    for (const char* name : {"billing", "calc", "docs", "risk", "ingest", "search", "llm"}) {
+        EXPECT_TRUE(modules.contains(name)) << name;
+    }
+    EXPECT_FALSE(modules.contains("ingest:goszakup_sync"));
+    EXPECT_FALSE(modules.contains("llm:openai"));
 }
 
 TEST_P(ApiTest, PlansGateAdminAndServiceEndpoints) {
@@ -468,6 +479,16 @@ TEST_P(ApiTest, MetricsPassPromtool) {
     const auto metrics = s.Call("GET", "/metrics");
     EXPECT_NE(metrics.body.find(R"(finance_calcs_total{kind="vat"} 1)"), std::string::npos);
     EXPECT_NE(metrics.body.find("db_pool_connections{state=\"in_use\"}"), std::string::npos);
+    // Each module publishes its own figures; the process and the pool too.
+    for (const char* name : {"db_pool_waiting 0\n",
+                             "process_resident_memory_bytes ",
+                             "process_open_fds ",
+                             "process_cpu_seconds_total ",
+                             "process_start_time_seconds ",
+                             "write_behind_queue_rows ",
+                             "search_index_documents "}) {
+        EXPECT_NE(metrics.body.find(name), std::string::npos) << name;
+    }
     const std::string path = db_->data_dir() + "/metrics.txt";
     std::ofstream(path) << metrics.body;
     EXPECT_EQ(std::system(("promtool check metrics < " + path + " > " + path + ".out 2>&1").c_str()), 0)
