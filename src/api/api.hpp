@@ -23,6 +23,7 @@
 #include "search/semantic_index.hpp"
 #include "search/supplier_finder.hpp"
 #include "store/database.hpp"
+#include "store/records_repository.hpp"
 #include "store/search_repository.hpp"
 
 namespace zakupai::api {
@@ -33,9 +34,11 @@ struct SystemInfo {
     std::vector<std::string> modules;
 };
 
-// Authentication, plan checks, quotas, per-IP limits for anonymous traffic, and the audit log.
+// Authentication, plan checks, Idempotency-Key replays, quotas, per-IP limits for anonymous
+// traffic, and the audit log.
 http::Hooks MakeAccessHooks(billing::BillingService& billing,
                             store::WriteBehind& recorder,
+                            store::RecordsRepository& records,
                             metrics::Registry& metrics,
                             const Clock& clock,
                             std::int64_t anonymous_per_ip_per_minute);
@@ -78,10 +81,12 @@ void RegisterSearchRoutes(http::Router& router,
                           const Clock& clock);
 // The seed's embedding-api (POST /embed, /index, /search), GET /semantic/status, and the
 // supplier finder (GET /suppliers/find, the seed's GET /api/supplier/{lot_name}).
+// `plans` caps the documents each key keeps.
 void RegisterSemanticRoutes(http::Router& router,
                             search::SemanticIndex& semantic,
                             const search::SupplierFinder& finder,
                             store::SearchRepository& repository,
+                            const std::map<Plan, billing::PlanLimits>& plans,
                             const Clock& clock);
 // Kazakhstan's working-day calendar: GET /calendar/{year}, GET /calendar/working-days.
 void RegisterCalendarRoutes(http::Router& router, const WorkCalendar& calendar, const Clock& clock);

@@ -23,6 +23,8 @@ void WriteLimits(JsonWriter& w, const billing::PlanLimits& limits) {
 
 void RegisterBillingRoutes(http::Router& router, billing::BillingService& billing, const Clock& clock) {
     const http::RouteOptions admin{.is_public = false, .required_plan = Plan::kAdmin, .counts_usage = false};
+    http::RouteOptions admin_creates = admin;
+    admin_creates.keeps_answers = true;
     const http::RouteOptions service{.is_public = false, .required_plan = Plan::kService, .counts_usage = false};
     const http::RouteOptions own{.is_public = false, .required_plan = Plan::kFree, .counts_usage = false};
 
@@ -63,7 +65,7 @@ void RegisterBillingRoutes(http::Router& router, billing::BillingService& billin
                 w.Field("key_id", created->key_id).Field("user_id", created->user_id);
             });
         },
-        admin);
+        admin_creates);
 
     router.Add(
         "POST",
@@ -216,7 +218,7 @@ void RegisterBillingRoutes(http::Router& router, billing::BillingService& billin
             w.Field("plan", Name(*plan)).MoneyField("amount", *amount).EndObject();
             return http::Response::Json(w.Take(), *recorded ? 201 : 200);
         },
-        admin);
+        admin_creates);
 }
 
 }  // namespace zakupai::api

@@ -23,11 +23,13 @@ struct CalcAnswer {
 };
 
 // kind: one of calc::kCalculatorKinds. Bad input is a kInvalidArgument error naming every
-// offending field.
+// offending field. `as_sent` is the body's text: the answer's input_json reuses it when the body
+// held only what the calculator read and is small (most calls, and it saves serialising again).
 Result<CalcAnswer> EvaluateCalc(const calc::RuleBook& rules,
                                 std::string_view kind,
                                 const boost::json::object& request,
-                                Date today);
+                                Date today,
+                                std::string_view as_sent = {});
 
 // The result's fields into an open JSON object.
 void WriteCalcFields(JsonWriter& out, const CalcResult& result);

@@ -12,7 +12,7 @@ void RegisterCalcRoutes(http::Router& router, calc::CalcService& calc, const Clo
             if (!body) {
                 return http::ErrorResponse(body.error(), request.request_id);
             }
-            auto answer = EvaluateCalc(calc.rules(), kind, *body, calc.Today());
+            auto answer = EvaluateCalc(calc.rules(), kind, *body, calc.Today(), request.body);
             if (!answer) {
                 return http::ErrorResponse(answer.error(), request.request_id);
             }

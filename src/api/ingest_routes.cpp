@@ -231,6 +231,7 @@ void RegisterImportRoutes(http::Router& router,
     // An import takes up to a second of CPU: off the I/O threads.
     http::RouteOptions upload = premium;
     upload.blocking = true;
+    upload.keeps_answers = true;  // a retry after a lost answer must not import the file twice
     router.Add(
         "POST",
         "/etl/upload-batch",

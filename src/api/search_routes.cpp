@@ -1,5 +1,7 @@
 // Lot search: GET /search/lots and the seed's POST /api/search/advanced (one parser for both),
 // and GET /api/search/autocomplete.
+#include <spdlog/spdlog.h>
+
 #include <array>
 #include <boost/json.hpp>
 
@@ -206,11 +208,44 @@ void WriteResults(JsonWriter& w, const search::LotQuery& q, const search::LotPag
     w.EndObject();
 }
 
-void WriteSaved(JsonWriter& w, const store::SavedSearch& saved) {
+// The fields a saved query may carry: those of /search/lots except paging.
+constexpr std::array<std::string_view, 18> kSavedQueryFields{"query",
+                                                             "q",
+                                                             "text",
+                                                             "exclude",
+                                                             "min_amount",
+                                                             "max_amount",
+                                                             "status",
+                                                             "method",
+                                                             "customer_bin",
+                                                             "region",
+                                                             "kato",
+                                                             "enstru",
+                                                             "deadline_from",
+                                                             "deadline_to",
+                                                             "sort",
+                                                             "order",
+                                                             "facets",
+                                                             "semantic"};
+
+// A stored query read back with the limits of a request body. A row this code would not have
+// written (damaged, or from before the query was validated) is an error value, never a 503.
+Result<json::object> StoredQuery(const store::SavedSearch& saved) {
+    auto query = ParseJsonObject(saved.query);
+    if (!query) {
+        spdlog::warn("saved search {}: the stored query cannot be read: {}", saved.id, query.error().message);
+        return Fail(Error{ErrorCode::kConflict,
+                          "saved search " + std::to_string(saved.id) + " cannot be read; replace it (PUT) or delete it",
+                          {}});
+    }
+    return query;
+}
+
+void WriteSaved(JsonWriter& w, const store::SavedSearch& saved, const json::object& query) {
     w.Field("id", saved.id)
         .Field("name", saved.name)
         .Key("query")
-        .Raw(json::serialize(json::parse(saved.query)))
+        .Raw(json::serialize(query))
         .Field("created_at", saved.created_at)
         .Field("updated_at", saved.updated_at);
 }
@@ -228,9 +263,11 @@ Result<std::pair<std::string, std::string>> ParseSavedBody(std::string_view body
     if (query == nullptr || !query->is_object()) {
         f.Problem("query", "is required: an object with the fields of /search/lots");
     } else {
-        for (const char* paging : {"limit", "offset", "page", "cursor"}) {
-            if (query->get_object().contains(paging)) {
-                f.Problem(std::string("query.") + paging, "paging is given when the search is run, not saved");
+        for (const auto& [key, value] : query->get_object()) {
+            if (key == "limit" || key == "offset" || key == "page" || key == "cursor") {
+                f.Problem("query." + std::string(key), "paging is given when the search is run, not saved");
+            } else if (std::find(kSavedQueryFields.begin(), kSavedQueryFields.end(), key) == kSavedQueryFields.end()) {
+                f.Problem("query." + std::string(key), "is not a field of /search/lots");
             }
         }
         if (auto parsed = ParseLotQuery(query->get_object()); !parsed) {
@@ -243,6 +280,18 @@ Result<std::pair<std::string, std::string>> ParseSavedBody(std::string_view body
         return Fail(ok.error());
     }
     return std::pair{*name, json::serialize(*query)};
+}
+
+http::Response Saved(const http::Request& request,
+                     const Clock& clock,
+                     const store::SavedSearch& saved,
+                     int status = 200) {
+    auto query = StoredQuery(saved);
+    if (!query) {
+        return http::ErrorResponse(query.error(), request.request_id);
+    }
+    return JsonAnswer(
+        request, clock.Now(), [&](JsonWriter& w) { WriteSaved(w, saved, *query); }, status);
 }
 
 }  // namespace
@@ -299,26 +348,32 @@ void RegisterSearchRoutes(http::Router& router,
     });
 
     constexpr int kMaxSavedPerOwner = 50;
-    router.Add("POST", "/search/saved", [&lots, &clock](http::Request& request) {
-        auto body = ParseSavedBody(request.body);
-        if (!body) {
-            return http::ErrorResponse(body.error(), request.request_id);
-        }
-        auto saved = lots.CreateSaved(OwnerOf(request), body->first, body->second, kMaxSavedPerOwner, clock.Now());
-        if (!saved) {
-            return http::ErrorResponse(saved.error(), request.request_id);
-        }
-        return JsonAnswer(
-            request, clock.Now(), [&](JsonWriter& w) { WriteSaved(w, *saved); }, 201);
-    });
+    router.Add(
+        "POST",
+        "/search/saved",
+        [&lots, &clock](http::Request& request) {
+            auto body = ParseSavedBody(request.body);
+            if (!body) {
+                return http::ErrorResponse(body.error(), request.request_id);
+            }
+            auto saved = lots.CreateSaved(OwnerOf(request), body->first, body->second, kMaxSavedPerOwner, clock.Now());
+            if (!saved) {
+                return http::ErrorResponse(saved.error(), request.request_id);
+            }
+            return Saved(request, clock, *saved, 201);
+        },
+        http::RouteOptions{.keeps_answers = true});
     router.Add("GET", "/search/saved", [&lots, &clock](http::Request& request) {
         const auto list = lots.ListSaved(OwnerOf(request));
         return JsonAnswer(request, clock.Now(), [&](JsonWriter& w) {
             w.Key("saved").BeginArray();
             for (const auto& saved : list) {
-                w.BeginObject();
-                WriteSaved(w, saved);
-                w.EndObject();
+                // One damaged row must not take the owner's whole list with it.
+                if (auto query = StoredQuery(saved)) {
+                    w.BeginObject();
+                    WriteSaved(w, saved, *query);
+                    w.EndObject();
+                }
             }
             w.EndArray();
         });
@@ -339,7 +394,7 @@ void RegisterSearchRoutes(http::Router& router,
         if (!saved) {
             return http::ErrorResponse(saved.error(), request.request_id);
         }
-        return JsonAnswer(request, clock.Now(), [&](JsonWriter& w) { WriteSaved(w, *saved); });
+        return Saved(request, clock, *saved);
     });
     router.Add("PUT", "/search/saved/{id}", [&lots, &clock](http::Request& request) {
         const auto id = PositivePathId(request, "id");
@@ -354,7 +409,7 @@ void RegisterSearchRoutes(http::Router& router,
         if (!saved) {
             return http::ErrorResponse(saved.error(), request.request_id);
         }
-        return JsonAnswer(request, clock.Now(), [&](JsonWriter& w) { WriteSaved(w, *saved); });
+        return Saved(request, clock, *saved);
     });
     router.Add("DELETE", "/search/saved/{id}", [&lots](http::Request& request) {
         const auto id = PositivePathId(request, "id");
@@ -373,7 +428,11 @@ void RegisterSearchRoutes(http::Router& router,
         if (!saved) {
             return http::ErrorResponse(saved.error(), request.request_id);
         }
-        auto query = json::parse(saved->query).as_object();
+        auto stored = StoredQuery(*saved);
+        if (!stored) {
+            return http::ErrorResponse(stored.error(), request.request_id);
+        }
+        auto& query = *stored;
         for (auto& [key, value] : QueryAsJson(request)) {
             if (key == "limit" || key == "offset" || key == "page" || key == "cursor") {
                 query[key] = value;

@@ -168,6 +168,7 @@ void RegisterSemanticRoutes(http::Router& router,
                             search::SemanticIndex& semantic,
                             const search::SupplierFinder& finder,
                             store::SearchRepository& repository,
+                            const std::map<Plan, billing::PlanLimits>& plans,
                             const Clock& clock) {
     // {text, dim?} → {vector, dim, text_length}; {texts:[...]} → {vectors, dim}.
     router.Add("POST", "/embed", [&semantic, &clock](http::Request& request) {
@@ -226,28 +227,45 @@ void RegisterSemanticRoutes(http::Router& router,
     });
 
     // {ref_id, text} → stored (replacing the caller's document with that ref_id) and findable.
-    router.Add("POST", "/index", [&semantic, &repository, &clock](http::Request& request) {
-        auto body = ParseJsonObject(request.body);
-        if (!body) {
-            return http::ErrorResponse(body.error(), request.request_id);
-        }
-        JsonFields f(*body);
-        const auto ref_id = f.String({"ref_id"}, 1, 128, true);
-        const auto text = f.String({"text"}, 1, kMaxTextBytes, true);
-        if (auto ok = f.Finish(); !ok) {
-            return http::ErrorResponse(ok.error(), request.request_id);
-        }
-        const auto document = repository.UpsertDocument(DocumentOwner(request), *ref_id, *text, clock.Now());
-        semantic.IndexDocument(document);
-        const auto status = semantic.Status();
-        return JsonAnswer(request, clock.Now(), [&](JsonWriter& w) {
-            w.Field("id", document.id)
-                .Field("ref_id", document.ref_id)
-                .Field("vector_dim", static_cast<std::int64_t>(status.dimension))
-                .Field("indexed", status.ready)
-                .Field("visibility", document.owner == kPublicOwner ? "public" : "private");
-        });
-    });
+    router.Add(
+        "POST",
+        "/index",
+        [&semantic, &repository, &plans, &clock](http::Request& request) {
+            auto body = ParseJsonObject(request.body);
+            if (!body) {
+                return http::ErrorResponse(body.error(), request.request_id);
+            }
+            JsonFields f(*body);
+            const auto ref_id = f.String({"ref_id"}, 1, 128, true);
+            const auto text = f.String({"text"}, 1, kMaxTextBytes, true);
+            if (auto ok = f.Finish(); !ok) {
+                return http::ErrorResponse(ok.error(), request.request_id);
+            }
+            const auto limit = plans.find(request.caller.plan);
+            const std::int64_t cap = limit == plans.end() ? 0 : limit->second.documents;
+            const auto stored = repository.UpsertDocument(DocumentOwner(request), *ref_id, *text, clock.Now(), cap);
+            if (!stored) {
+                return http::ErrorResponse(
+                    Error{ErrorCode::kPermissionDenied,
+                          fmt::format("document limit reached: the {} plan keeps {} documents; index again under an "
+                                      "existing ref_id to replace one",
+                                      Name(request.caller.plan),
+                                      cap),
+                          {}},
+                    request.request_id);
+            }
+            const auto& document = *stored;
+            semantic.IndexDocument(document);
+            const auto status = semantic.Status();
+            return JsonAnswer(request, clock.Now(), [&](JsonWriter& w) {
+                w.Field("id", document.id)
+                    .Field("ref_id", document.ref_id)
+                    .Field("vector_dim", static_cast<std::int64_t>(status.dimension))
+                    .Field("indexed", status.ready)
+                    .Field("visibility", document.owner == kPublicOwner ? "public" : "private");
+            });
+        },
+        http::RouteOptions{.keeps_answers = true});
 
     // {query, top_k, collection} → the nearest documents (the caller's and public ones) and lots.
     router.Add("POST", "/search", [&semantic, &repository, &clock](http::Request& request) {
@@ -270,8 +288,8 @@ void RegisterSemanticRoutes(http::Router& router,
         };
         std::vector<Found> found;
         if (collection != "lots") {
-            // Other owners' documents are skipped, so ask for more than top_k.
-            auto near = semantic.Nearest(search::Collection::kDocuments, *query, std::min<std::size_t>(top_k * 5, 200));
+            const auto owner = DocumentOwner(request);
+            auto near = semantic.NearestDocuments(*query, owner, std::string(kPublicOwner), top_k);
             if (!near) {
                 return http::ErrorResponse(near.error(), request.request_id);
             }
@@ -279,10 +297,11 @@ void RegisterSemanticRoutes(http::Router& router,
             for (const auto& n : *near) {
                 ids.push_back(n.id);
             }
-            const auto owner = DocumentOwner(request);
             const auto documents = repository.Documents(ids);
             for (const auto& n : *near) {
                 for (const auto& d : documents) {
+                    // The vectors know owners too; checking again costs nothing and survives a
+                    // document changing hands between the search and the read.
                     if (d.id == n.id && (d.owner == owner || d.owner == kPublicOwner)) {
                         found.push_back(Found{d.ref_id, "document", n.score, d.text});
                     }
@@ -290,7 +309,7 @@ void RegisterSemanticRoutes(http::Router& router,
             }
         }
         if (collection != "documents") {
-            auto near = semantic.Nearest(search::Collection::kLots, *query, top_k);
+            auto near = semantic.NearestLots(*query, top_k);
             if (!near) {
                 return http::ErrorResponse(near.error(), request.request_id);
             }

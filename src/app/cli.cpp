@@ -94,10 +94,8 @@ int Run(int argc, char** argv) {
     keys_create->add_option("--name", key_args.name, "A label for the key")->required();
     keys_create->add_option("--tg-id", key_args.tg_id, "Telegram user id of the owner");
     keys_create->add_option("--email", key_args.email, "E-mail of the owner");
-    auto* keys_revoke = keys->add_subcommand(
-        "revoke",
-        "Revoke a key by its id. A running server that cached the key honours the revocation within 30 s "
-        "(revoking over HTTP, DELETE /billing/keys/{id}, is immediate on the server that answers it)");
+    auto* keys_revoke =
+        keys->add_subcommand("revoke", "Revoke a key by its id; running servers refuse it within a second");
     std::int64_t key_id = 0;
     keys_revoke->add_option("KEY_ID", key_id, "Key id")->required();
 

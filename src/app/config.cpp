@@ -31,6 +31,7 @@ std::vector<Setting> Bind(Config& c) {
     section("database", c.database);
     section("goszakup", c.goszakup);
     section("import", c.import);
+    section("calc", c.calc);
     section("risk", c.risk);
     section("search", c.search);
     section("llm", c.llm);

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "billing/config.hpp"
+#include "calc/config.hpp"
 #include "http/config.hpp"
 #include "ingest/config.hpp"
 #include "llm/config.hpp"
@@ -22,6 +23,7 @@ struct Config {
     store::DatabaseConfig database;
     ingest::GoszakupConfig goszakup;
     ingest::ImportConfig import;
+    calc::CalcConfig calc;
     risk::RiskConfig risk;
     search::SearchConfig search;
     llm::LlmConfig llm;

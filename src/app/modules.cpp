@@ -27,6 +27,7 @@
 #include "store/database.hpp"
 #include "store/import_repository.hpp"
 #include "store/lot_repository.hpp"
+#include "store/records_repository.hpp"
 #include "store/risk_repository.hpp"
 #include "store/search_repository.hpp"
 #include "store/write_behind.hpp"
@@ -43,6 +44,7 @@ struct Modules::Parts {
     std::unique_ptr<store::BillingRepository> billing_repository;
     std::unique_ptr<store::RiskRepository> risk_repository;
     std::unique_ptr<store::ImportRepository> import_repository;
+    std::unique_ptr<store::RecordsRepository> records;
     std::unique_ptr<billing::BillingService> billing;
     std::unique_ptr<calc::CalcService> calc;
     std::unique_ptr<docs::LetterTemplates> letters;
@@ -114,6 +116,13 @@ store::SearchRepository& Modules::SearchRepository() {
         parts_->search_repository = std::make_unique<store::SearchRepository>(*parts_->db);
     }
     return *parts_->search_repository;
+}
+
+store::RecordsRepository& Modules::Records() {
+    if (!parts_->records) {
+        parts_->records = std::make_unique<store::RecordsRepository>(*parts_->db);
+    }
+    return *parts_->records;
 }
 
 billing::BillingService& Modules::Billing() {
@@ -225,8 +234,8 @@ docs::ComplaintService& Modules::Complaints() {
 ingest::ImportService& Modules::Imports() {
     if (!parts_->imports) {
         parts_->import_repository = std::make_unique<store::ImportRepository>(*parts_->db);
-        parts_->imports =
-            std::make_unique<ingest::ImportService>(*parts_->import_repository, Lots(), Calc().rules(), clock_);
+        parts_->imports = std::make_unique<ingest::ImportService>(
+            *parts_->import_repository, Lots(), Calc().rules(), clock_, config_.import);
     }
     return *parts_->imports;
 }

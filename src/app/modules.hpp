@@ -21,6 +21,7 @@ class LotRepository;
 class RiskRepository;
 class SearchRepository;
 class ImportRepository;
+class RecordsRepository;
 class BillingRepository;
 }  // namespace store
 namespace billing {
@@ -79,6 +80,7 @@ public:
     store::WriteBehind& Recorder();
     store::LotRepository& Lots();
     store::SearchRepository& SearchRepository();
+    store::RecordsRepository& Records();
     billing::BillingService& Billing();
     calc::CalcService& Calc();
     const docs::LetterTemplates& Letters();

@@ -8,6 +8,7 @@
 #include "app/modules.hpp"
 #include "ingest/portal.hpp"
 #include "risk/risk_service.hpp"
+#include "store/records_repository.hpp"
 
 namespace zakupai::app {
 
@@ -15,7 +16,8 @@ Scheduler::Scheduler(Modules& modules)
     : modules_(modules),
       next_sync_(Steady::now()),
       next_registers_(Steady::now()),
-      next_prune_(Steady::now() + std::chrono::seconds(30)) {  // not in the way of start-up
+      next_prune_(Steady::now() + std::chrono::seconds(30)),  // not in the way of start-up
+      next_daily_(Steady::now() + std::chrono::seconds(60)) {
     thread_ = std::jthread([this](const std::stop_token& stop) {
         std::mutex mutex;
         std::condition_variable_any wake;
@@ -92,7 +94,22 @@ Scheduler::Steady::time_point Scheduler::Step(const std::stop_token& stop) {
         }
         next_prune_ = Steady::now() + std::chrono::seconds(config.risk.prune_interval_s);
     }
-    auto next = pruning ? next_prune_ : Steady::now() + std::chrono::hours(1);
+    if (Steady::now() >= next_daily_ && !stop.stop_requested()) {
+        const Instant now = modules_.clock().Now();
+        auto& records = modules_.Records();
+        const auto answers = records.PruneAnswers(now - std::chrono::hours(24));
+        const auto calcs = config.calc.retention_days > 0
+                               ? records.PruneFinanceCalcs(now - std::chrono::days(config.calc.retention_days))
+                               : 0;
+        if (answers + calcs > 0) {
+            spdlog::info("retention: {} kept answers older than a day and {} calculations older than {} days removed",
+                         answers,
+                         calcs,
+                         config.calc.retention_days);
+        }
+        next_daily_ = Steady::now() + std::chrono::hours(24);
+    }
+    auto next = std::min(pruning ? next_prune_ : Steady::now() + std::chrono::hours(1), next_daily_);
     if (syncing) {
         next = std::min({next, next_sync_, next_registers_});
     }

@@ -1,7 +1,9 @@
 #pragma once
 // The work `serve` does on its own: the portal sync every interval (new and changed lots scored
 // right after), the slow registers once a day (RNU list, participants, contracts), and the
-// pruning of old risk evaluations. One thread; Stop() ends it at the next step.
+// pruning of old risk evaluations, and once a day the retention of answered calculations and of
+// the answers kept for Idempotency-Key retries (a day). One thread; Stop() ends it at the next
+// step.
 #include <chrono>
 #include <thread>
 
@@ -26,6 +28,7 @@ private:
     Steady::time_point next_sync_;
     Steady::time_point next_registers_;
     Steady::time_point next_prune_;
+    Steady::time_point next_daily_;
     std::jthread thread_;
 };
 

@@ -58,8 +58,27 @@ void BillingService::EnsureConfiguredKey(const std::string& raw_key, Plan plan) 
         user.id, "configured " + std::string(Name(plan)) + " key", KeyPrefix(raw_key), hash, plan, std::nullopt, now);
 }
 
+void BillingService::NoticeKeyChanges(Instant now) {
+    {
+        std::lock_guard lock(cache_mutex_);
+        if (now - version_checked_at_ < kKeyChangesCheckInterval) {
+            return;
+        }
+        version_checked_at_ = now;  // the other threads skip this second's check
+    }
+    const auto version = repository_.KeyChangesVersion();
+    std::lock_guard lock(cache_mutex_);
+    if (version != key_changes_version_) {
+        // A key revoked or a plan changed somewhere (the CLI, another server): forget them all;
+        // the next requests read their keys afresh.
+        key_changes_version_ = version;
+        cache_.clear();
+    }
+}
+
 std::optional<store::KeyRecord> BillingService::LookupKey(const std::string& hash) {
     const Instant now = clock_.Now();
+    NoticeKeyChanges(now);
     {
         std::lock_guard lock(cache_mutex_);
         auto it = cache_.find(hash);

@@ -1,7 +1,8 @@
 #pragma once
 // Users, API keys, plans and quotas. Authentication is answered from a short-lived cache so the
-// hot path does no SQL; revocation through this service takes effect at once in this process
-// and within kCacheTtl in any other.
+// hot path does no SQL; a revocation or a plan change — through this service, the CLI or another
+// server — reaches every process's cache within kKeyChangesCheckInterval (one indexed query a
+// second per process, not per request).
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -19,6 +20,7 @@
 namespace zakupai::billing {
 
 inline constexpr std::chrono::seconds kCacheTtl{30};
+inline constexpr std::chrono::seconds kKeyChangesCheckInterval{1};
 
 struct Principal {
     std::int64_t key_id = 0;
@@ -97,6 +99,8 @@ private:
     };
     std::optional<store::KeyRecord> LookupKey(const std::string& hash);
     void Forget(std::int64_t key_id);
+    // Clears the cache when api_key_changes grew since the last look (at most once a second).
+    void NoticeKeyChanges(Instant now);
 
     store::BillingRepository& repository_;
     store::WriteBehind& recorder_;
@@ -105,6 +109,8 @@ private:
     QuotaTracker quota_;
     std::mutex cache_mutex_;
     std::unordered_map<std::string, CacheEntry> cache_;
+    Instant version_checked_at_{};
+    std::int64_t key_changes_version_ = -1;
 };
 
 }  // namespace zakupai::billing

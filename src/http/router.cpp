@@ -31,6 +31,7 @@ void Router::Add(std::string method, std::string pattern, Handler handler, Route
     route->required_plan = options.required_plan;
     route->counts_usage = options.counts_usage;
     route->blocking = options.blocking;
+    route->keeps_answers = options.keeps_answers;
     route->segments = Split(route->pattern);
     bool has_param = false;
     for (const auto& s : route->segments) {

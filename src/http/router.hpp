@@ -23,6 +23,7 @@ struct Route {
     Plan required_plan = Plan::kFree;  // the least plan a key needs (admin keys may do all)
     bool counts_usage = true;          // counted against the key's quota
     bool blocking = false;             // may take seconds or minutes: run off the I/O threads
+    bool keeps_answers = false;        // creates things: an Idempotency-Key replays its answer
     std::vector<std::string> segments;
 };
 
@@ -31,6 +32,7 @@ struct RouteOptions {
     Plan required_plan = Plan::kFree;
     bool counts_usage = true;
     bool blocking = false;  // an exact path only (no parameters)
+    bool keeps_answers = false;
 };
 
 struct Match {

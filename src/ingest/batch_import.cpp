@@ -310,8 +310,24 @@ Result<Quantity> ParseQuantityText(std::string_view raw) {
 }
 
 Result<ImportReport> ImportService::Import(std::string_view bytes, const ImportOptions& options) {
+    if (!slots_.try_acquire_for(std::chrono::milliseconds(config_.queue_wait_ms))) {
+        Error busy{ErrorCode::kUnavailable,
+                   fmt::format("{} files are being imported already; try again in a minute", config_.max_parallel),
+                   {}};
+        busy.retry_after_seconds = 30;
+        return Fail(std::move(busy));
+    }
+    struct Release {
+        std::counting_semaphore<kMaxParallel>& slots;
+        ~Release() { slots.release(); }
+    } release{slots_};
+    return ImportNow(bytes, options);
+}
+
+Result<ImportReport> ImportService::ImportNow(std::string_view bytes, const ImportOptions& options) {
     const auto started = std::chrono::steady_clock::now();
-    auto table = ReadTable(bytes, options.sheet);
+    const auto limits = TableLimits::ForFile(bytes.size());
+    auto table = ReadTable(bytes, options.sheet, limits);
     if (!table) {
         return Fail(table.error());
     }
@@ -325,7 +341,7 @@ Result<ImportReport> ImportService::Import(std::string_view bytes, const ImportO
             if (name == table->sheet) {
                 continue;
             }
-            auto other = ReadTable(bytes, name);
+            auto other = ReadTable(bytes, name, limits);
             if (other && !other->rows.empty() &&
                 MapColumns(other->rows.front(), PriceFields()).columns.contains("price")) {
                 table = std::move(other);

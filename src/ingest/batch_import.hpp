@@ -4,6 +4,7 @@
 // Excel serial days), every bad row reported with its line and column, one transaction per
 // upload, and price rows matched to lots.
 #include <optional>
+#include <semaphore>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "core/money.hpp"
 #include "core/quantity.hpp"
 #include "core/time.hpp"
+#include "ingest/config.hpp"
 #include "store/import_repository.hpp"
 
 namespace zakupai::ingest {
@@ -88,18 +90,32 @@ public:
     ImportService(store::ImportRepository& repository,
                   store::LotRepository& lots,
                   const calc::RuleBook& rules,
-                  const Clock& clock)
-        : repository_(repository), lots_(lots), rules_(rules), clock_(clock) {}
-    // 422 for an unreadable file or missing columns; with strict, 422 listing the bad rows.
+                  const Clock& clock,
+                  const ImportConfig& config = {})
+        : repository_(repository),
+          lots_(lots),
+          rules_(rules),
+          clock_(clock),
+          config_(config),
+          slots_(std::clamp(config.max_parallel, 1, kMaxParallel)) {}
+    // 422 for an unreadable file or missing columns; with strict, 422 listing the bad rows. At
+    // most `max_parallel` files are read at once (each holds its table in memory); a caller
+    // waits up to `queue_wait_ms` for its turn, then gets 503 with Retry-After.
     Result<ImportReport> Import(std::string_view bytes, const ImportOptions& options);
     // The offers matched to a stored lot; 404 for an unknown lot.
     Result<LotPrices> PricesFor(std::int64_t lot_id, int limit);
 
+    static constexpr int kMaxParallel = 64;
+
 private:
+    Result<ImportReport> ImportNow(std::string_view bytes, const ImportOptions& options);
+
     store::ImportRepository& repository_;
     store::LotRepository& lots_;
     const calc::RuleBook& rules_;
     const Clock& clock_;
+    ImportConfig config_;
+    std::counting_semaphore<kMaxParallel> slots_;
 };
 
 }  // namespace zakupai::ingest

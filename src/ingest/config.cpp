@@ -28,6 +28,8 @@ void DescribeSettings(SettingsSection<GoszakupConfig>& s) {
 
 void DescribeSettings(SettingsSection<ImportConfig>& s) {
     s.Int("max_bytes", &ImportConfig::max_bytes, 1024, 1LL << 30);
+    s.Int("max_parallel", &ImportConfig::max_parallel, 1, 64);
+    s.Int("queue_wait_ms", &ImportConfig::queue_wait_ms, 0, 3'600'000);
 }
 
 }  // namespace zakupai::ingest

@@ -22,6 +22,8 @@ struct GoszakupConfig {
 
 struct ImportConfig {
     std::size_t max_bytes = std::size_t{10} * 1024 * 1024;
+    int max_parallel = 2;        // files read at once; the rest wait their turn
+    int queue_wait_ms = 60'000;  // then 503 with Retry-After
 };
 
 void DescribeSettings(SettingsSection<GoszakupConfig>& section);

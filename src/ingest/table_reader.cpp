@@ -1,18 +1,24 @@
 #include "ingest/internal/table_reader.hpp"
 
 #include <csv.h>
+#include <fmt/format.h>
 #include <iconv.h>
+#include <libxml/xmlreader.h>
 #include <zip.h>
 
 #include <algorithm>
+#include <charconv>
 #include <map>
 #include <memory>
 #include <optional>
-#include <pugixml.hpp>
+#include <utility>
 
 namespace zakupai::ingest {
 
 namespace {
+
+// Longer than any product name or price; a hostile cell of megabytes is refused.
+constexpr std::size_t kMaxCellBytes = std::size_t{64} * 1024;
 
 Error Unreadable(std::string problem) {
     return Error::Invalid("file", std::move(problem));
@@ -97,6 +103,31 @@ int IsSpaceOnly(unsigned char c) {
 
 // --- XLSX -------------------------------------------------------------------------------------
 
+std::string Megabytes(std::size_t bytes) {
+    return fmt::format("{:.1f} MB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+}
+
+// What one read of a workbook may unpack and keep, all parts together.
+struct Budget {
+    const TableLimits& limits;
+    std::size_t unpacked = 0;
+    std::size_t kept = 0;  // bytes held in the table (and the shared strings)
+
+    Error Exceeded() const {
+        return Unreadable("the XLSX unpacks to more than " + Megabytes(limits.max_unpacked_bytes) +
+                          " (the limit for this file: 20 times its size, at most 100 MB)");
+    }
+    // A cell's or a shared string's cost in memory, not only its text: the strings, the slot.
+    bool Keep(std::size_t text_bytes) {
+        kept += sizeof(std::string) + (text_bytes > 15 ? text_bytes + 1 : 0);
+        return kept <= limits.max_table_bytes;
+    }
+    Error TooBig() const {
+        return Unreadable("the sheet holds more than " + Megabytes(limits.max_table_bytes) +
+                          " of cells; split the file");
+    }
+};
+
 class ZipArchive {
 public:
     static Result<std::unique_ptr<ZipArchive>> Open(std::string_view bytes) {
@@ -121,41 +152,136 @@ public:
     ZipArchive(const ZipArchive&) = delete;
     ZipArchive& operator=(const ZipArchive&) = delete;
 
-    // nullopt when the part is missing; an error when it is unreadable or too big.
-    Result<std::optional<std::string>> Read(const std::string& name, std::size_t max_bytes) {
-        zip_stat_t st;
-        zip_stat_init(&st);
-        if (zip_stat(archive_, name.c_str(), 0, &st) != 0) {
-            return std::optional<std::string>();
-        }
-        if ((st.valid & ZIP_STAT_SIZE) == 0 || st.size > max_bytes) {
-            return Fail(Unreadable("the XLSX part " + name + " is larger than the limit when unpacked"));
-        }
-        std::unique_ptr<zip_file_t, decltype(&zip_fclose)> file(zip_fopen(archive_, name.c_str(), 0), &zip_fclose);
-        if (!file) {
-            return Fail(Unreadable("cannot open the XLSX part " + name));
-        }
-        std::string out(st.size, '\0');
-        const zip_int64_t got = zip_fread(file.get(), out.data(), st.size);
-        if (got < 0 || static_cast<zip_uint64_t>(got) != st.size) {
-            return Fail(Unreadable("the XLSX part " + name + " is damaged"));
-        }
-        return std::optional<std::string>(std::move(out));
-    }
+    bool Has(const std::string& name) const { return zip_name_locate(archive_, name.c_str(), 0) >= 0; }
+    zip_t* get() const { return archive_; }
 
 private:
     explicit ZipArchive(zip_t* archive) : archive_(archive) {}
     zip_t* archive_;
 };
 
-Result<pugi::xml_document> ParseXml(const std::string& text, const std::string& part) {
-    pugi::xml_document doc;
-    const auto result = doc.load_buffer(text.data(), text.size(), pugi::parse_default, pugi::encoding_utf8);
-    if (!result) {
-        return Fail(Unreadable("the XLSX part " + part + " is not valid XML (" + result.description() + ")"));
+void KeepFirstError(void* user, xmlErrorPtr error) {
+    auto* first = static_cast<std::string*>(user);
+    if (first->empty() && error != nullptr && error->message != nullptr) {
+        *first = error->message;
+        while (!first->empty() && (first->back() == '\n' || first->back() == ' ')) {
+            first->pop_back();
+        }
     }
-    return doc;
 }
+
+// One part of the package read as a stream of XML nodes (libxml2's xmlReader fed by zip_fread):
+// a sheet is never held whole, and every unpacked byte counts against the budget, whatever the
+// zip header claims the size is.
+class XmlPart {
+public:
+    static Result<std::unique_ptr<XmlPart>> Open(ZipArchive& zip, const std::string& name, Budget& budget) {
+        zip_stat_t st;
+        zip_stat_init(&st);
+        if (zip_stat(zip.get(), name.c_str(), 0, &st) != 0) {
+            return Fail(Unreadable("not an XLSX workbook (" + name + " is missing)"));
+        }
+        if ((st.valid & ZIP_STAT_SIZE) != 0 && budget.unpacked + st.size > budget.limits.max_unpacked_bytes) {
+            return Fail(budget.Exceeded());  // refused before unpacking a byte
+        }
+        std::unique_ptr<XmlPart> part(new XmlPart(name, budget));
+        part->file_ = zip_fopen(zip.get(), name.c_str(), 0);
+        if (part->file_ == nullptr) {
+            return Fail(Unreadable("cannot open the XLSX part " + name));
+        }
+        part->reader_ = xmlReaderForIO(
+            &XmlPart::Read, nullptr, part.get(), name.c_str(), nullptr, XML_PARSE_NONET | XML_PARSE_NOCDATA);
+        if (part->reader_ == nullptr) {
+            throw std::bad_alloc();
+        }
+        xmlTextReaderSetStructuredErrorHandler(part->reader_, &KeepFirstError, &part->xml_error_);
+        return part;
+    }
+    ~XmlPart() {
+        if (reader_ != nullptr) {
+            xmlFreeTextReader(reader_);
+        }
+        if (file_ != nullptr) {
+            zip_fclose(file_);
+        }
+    }
+    XmlPart(const XmlPart&) = delete;
+    XmlPart& operator=(const XmlPart&) = delete;
+
+    // The next node; false at the end of the part.
+    Result<bool> Next() {
+        const int got = xmlTextReaderRead(reader_);
+        if (got == 1) {
+            return true;
+        }
+        if (got == 0) {
+            return false;
+        }
+        if (over_budget_) {
+            return Fail(budget_.Exceeded());
+        }
+        if (damaged_) {
+            return Fail(Unreadable("the XLSX part " + name_ + " is damaged"));
+        }
+        return Fail(Unreadable("the XLSX part " + name_ + " is not valid XML (" +
+                               (xml_error_.empty() ? "unreadable" : xml_error_) + ")"));
+    }
+    int Type() const { return xmlTextReaderNodeType(reader_); }
+    bool IsStart(std::string_view local_name) const {
+        return Type() == XML_READER_TYPE_ELEMENT && LocalName() == local_name;
+    }
+    bool IsEnd(std::string_view local_name) const {
+        return Type() == XML_READER_TYPE_END_ELEMENT && LocalName() == local_name;
+    }
+    // <c/> has no end node: the caller finishes such an element at its start.
+    bool IsEmptyElement() const { return xmlTextReaderIsEmptyElement(reader_) == 1; }
+    bool IsText() const {
+        const int type = Type();
+        return type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE;
+    }
+    std::string_view LocalName() const { return View(xmlTextReaderConstLocalName(reader_)); }
+    std::string_view Value() const { return View(xmlTextReaderConstValue(reader_)); }
+    // By qualified name as written ("r", "r:id").
+    std::string Attribute(const char* name) const {
+        xmlChar* value = xmlTextReaderGetAttribute(reader_, reinterpret_cast<const xmlChar*>(name));
+        if (value == nullptr) {
+            return {};
+        }
+        std::string out(reinterpret_cast<const char*>(value));
+        xmlFree(value);
+        return out;
+    }
+
+private:
+    XmlPart(std::string name, Budget& budget) : name_(std::move(name)), budget_(budget) {}
+
+    static std::string_view View(const xmlChar* text) {
+        return text == nullptr ? std::string_view() : std::string_view(reinterpret_cast<const char*>(text));
+    }
+
+    static int Read(void* context, char* buffer, int length) {
+        auto* part = static_cast<XmlPart*>(context);
+        const zip_int64_t got = zip_fread(part->file_, buffer, static_cast<zip_uint64_t>(length));
+        if (got < 0) {
+            part->damaged_ = true;
+            return -1;
+        }
+        part->budget_.unpacked += static_cast<std::size_t>(got);
+        if (part->budget_.unpacked > part->budget_.limits.max_unpacked_bytes) {
+            part->over_budget_ = true;
+            return -1;
+        }
+        return static_cast<int>(got);
+    }
+
+    std::string name_;
+    Budget& budget_;
+    zip_file_t* file_ = nullptr;
+    xmlTextReaderPtr reader_ = nullptr;
+    std::string xml_error_;
+    bool over_budget_ = false;
+    bool damaged_ = false;
+};
 
 // "AB12" -> column 27 (0-based), or -1.
 int ColumnOf(std::string_view ref) {
@@ -170,18 +296,246 @@ int ColumnOf(std::string_view ref) {
     return i == 0 ? -1 : column - 1;
 }
 
-std::string TextOf(pugi::xml_node node) {
-    // <si><t>..</t></si> or rich text <si><r><t>..</t></r>...</si>; phonetic runs skipped.
-    std::string out;
-    for (auto child : node.children()) {
-        const std::string_view name = child.name();
-        if (name == "t") {
-            out += child.text().get();
-        } else if (name == "r") {
-            out += child.child("t").text().get();
+// Text runs (<t>) of a shared string or an inline one, phonetic runs (<rPh>) skipped. Call on
+// every node between the string's start and end.
+class RunText {
+public:
+    void Feed(const XmlPart& xml) {
+        if (xml.IsStart("rPh") && !xml.IsEmptyElement()) {
+            ++phonetic_;
+        } else if (xml.IsEnd("rPh")) {
+            --phonetic_;
+        } else if (xml.IsStart("t") && !xml.IsEmptyElement()) {
+            in_t_ = phonetic_ == 0;
+        } else if (xml.IsEnd("t")) {
+            in_t_ = false;
+        } else if (in_t_ && xml.IsText()) {
+            text_ += xml.Value();
         }
     }
-    return out;
+    std::string Take() {
+        phonetic_ = 0;
+        in_t_ = false;
+        return std::exchange(text_, {});
+    }
+
+private:
+    std::string text_;
+    int phonetic_ = 0;
+    bool in_t_ = false;
+};
+
+Result<std::vector<std::string>> ReadSharedStrings(ZipArchive& zip, Budget& budget) {
+    std::vector<std::string> shared;
+    if (!zip.Has("xl/sharedStrings.xml")) {
+        return shared;
+    }
+    auto xml = XmlPart::Open(zip, "xl/sharedStrings.xml", budget);
+    if (!xml) {
+        return Fail(xml.error());
+    }
+    RunText text;
+    bool in_si = false;
+    for (;;) {
+        auto more = (*xml)->Next();
+        if (!more) {
+            return Fail(more.error());
+        }
+        if (!*more) {
+            break;
+        }
+        const auto& x = **xml;
+        if (x.IsStart("si")) {
+            in_si = !x.IsEmptyElement();
+            if (!in_si) {
+                shared.emplace_back();
+            }
+        } else if (x.IsEnd("si")) {
+            in_si = false;
+            shared.push_back(text.Take());
+            if (!budget.Keep(shared.back().size())) {
+                return Fail(budget.TooBig());
+            }
+        } else if (in_si) {
+            text.Feed(x);
+        }
+    }
+    return shared;
+}
+
+struct SheetRef {
+    std::string name;
+    std::string part;
+};
+
+Result<std::vector<SheetRef>> ReadSheetList(ZipArchive& zip, Budget& budget) {
+    std::map<std::string, std::string> targets;
+    if (zip.Has("xl/_rels/workbook.xml.rels")) {
+        auto rels = XmlPart::Open(zip, "xl/_rels/workbook.xml.rels", budget);
+        if (!rels) {
+            return Fail(rels.error());
+        }
+        for (;;) {
+            auto more = (*rels)->Next();
+            if (!more) {
+                return Fail(more.error());
+            }
+            if (!*more) {
+                break;
+            }
+            if ((*rels)->IsStart("Relationship")) {
+                std::string target = (*rels)->Attribute("Target");
+                if (!target.empty() && target[0] == '/') {
+                    target = target.substr(1);
+                } else {
+                    target.insert(0, "xl/");
+                }
+                targets[(*rels)->Attribute("Id")] = target;
+            }
+        }
+    }
+    auto workbook = XmlPart::Open(zip, "xl/workbook.xml", budget);
+    if (!workbook) {
+        return Fail(workbook.error());
+    }
+    std::vector<SheetRef> sheets;
+    for (;;) {
+        auto more = (*workbook)->Next();
+        if (!more) {
+            return Fail(more.error());
+        }
+        if (!*more) {
+            break;
+        }
+        if ((*workbook)->IsStart("sheet")) {
+            SheetRef ref{(*workbook)->Attribute("name"), ""};
+            auto it = targets.find((*workbook)->Attribute("r:id"));
+            ref.part =
+                it != targets.end() ? it->second : "xl/worksheets/sheet" + std::to_string(sheets.size() + 1) + ".xml";
+            sheets.push_back(std::move(ref));
+        }
+    }
+    if (sheets.empty()) {
+        return Fail(Unreadable("the XLSX workbook has no sheets"));
+    }
+    return sheets;
+}
+
+// One sheet's rows into the table, stopping at the first limit reached.
+Result<void> ReadSheet(
+    XmlPart& xml, const SheetRef& sheet, const std::vector<std::string>& shared, Budget& budget, Table& table) {
+    std::vector<std::string> cells;
+    int row_number = 0;
+    int next_column = 0;
+    int column = -1;  // of the open cell; -1 outside one
+    std::string type;
+    std::string value;
+    bool in_value = false;   // inside <v>
+    bool in_inline = false;  // inside <is>
+    RunText inline_text;
+
+    auto finish_cell = [&]() -> Result<void> {
+        if (column < 0 || column > 1000) {
+            column = -1;
+            return {};  // nobody's price list has a thousand columns; a hostile file might
+        }
+        std::string cell;
+        if (type == "s") {
+            std::size_t index = 0;
+            const auto* end = value.data() + value.size();
+            if (std::from_chars(value.data(), end, index).ptr != end || value.empty() || index >= shared.size()) {
+                return Fail(Unreadable("sheet '" + sheet.name + "' refers to a shared string that does not exist"));
+            }
+            cell = shared[index];
+        } else if (type == "inlineStr") {
+            cell = inline_text.Take();
+        } else if (type == "b") {
+            cell = value == "1" ? "TRUE" : "FALSE";
+        } else {
+            cell = std::move(value);  // numbers stay as written: "1234.5", "46351"
+        }
+        if (!budget.Keep(cell.size())) {
+            return Fail(budget.TooBig());
+        }
+        if (cells.size() <= static_cast<std::size_t>(column)) {
+            cells.resize(static_cast<std::size_t>(column) + 1);
+        }
+        cells[static_cast<std::size_t>(column)] = std::move(cell);
+        column = -1;
+        return {};
+    };
+    auto finish_row = [&]() -> Result<void> {
+        const bool blank = std::all_of(cells.begin(), cells.end(), [](const auto& v) { return v.empty(); });
+        if (!blank) {
+            if (table.rows.size() >= budget.limits.max_rows) {
+                return Fail(Unreadable("more than " + std::to_string(budget.limits.max_rows) + " rows"));
+            }
+            if (!budget.Keep(sizeof(cells) + sizeof(int))) {
+                return Fail(budget.TooBig());
+            }
+            table.rows.push_back(std::move(cells));
+            table.lines.push_back(row_number > 0 ? row_number : static_cast<int>(table.rows.size()));
+        }
+        cells.clear();
+        return {};
+    };
+
+    for (;;) {
+        auto more = xml.Next();
+        if (!more) {
+            return Fail(more.error());
+        }
+        if (!*more) {
+            return {};
+        }
+        if (xml.IsStart("row")) {
+            cells.clear();
+            next_column = 0;
+            row_number = 0;
+            const auto r = xml.Attribute("r");
+            std::from_chars(r.data(), r.data() + r.size(), row_number);
+        } else if (xml.IsEnd("row")) {
+            if (auto done = finish_row(); !done) {
+                return done;
+            }
+        } else if (xml.IsStart("c")) {
+            column = ColumnOf(xml.Attribute("r"));
+            if (column < 0) {
+                column = next_column;
+            }
+            next_column = column + 1;
+            type = xml.Attribute("t");
+            value.clear();
+            inline_text.Take();
+            if (xml.IsEmptyElement()) {
+                if (auto done = finish_cell(); !done) {
+                    return done;
+                }
+            }
+        } else if (xml.IsEnd("c")) {
+            if (auto done = finish_cell(); !done) {
+                return done;
+            }
+        } else if (column >= 0) {
+            if (xml.IsStart("v")) {
+                in_value = !xml.IsEmptyElement();
+            } else if (xml.IsEnd("v")) {
+                in_value = false;
+            } else if (xml.IsStart("is")) {
+                in_inline = !xml.IsEmptyElement();
+            } else if (xml.IsEnd("is")) {
+                in_inline = false;
+            } else if (in_inline) {
+                inline_text.Feed(xml);
+            } else if (in_value && xml.IsText()) {
+                if (value.size() + xml.Value().size() > kMaxCellBytes) {
+                    return Fail(Unreadable("sheet '" + sheet.name + "' has a cell longer than " +
+                                           std::to_string(kMaxCellBytes) + " bytes"));
+                }
+                value += xml.Value();
+            }
+        }
+    }
 }
 
 }  // namespace
@@ -272,133 +626,50 @@ Result<Table> ReadCsv(std::string_view bytes, const TableLimits& limits) {
     return table;
 }
 
+TableLimits TableLimits::ForFile(std::size_t file_bytes) {
+    TableLimits limits;
+    // A workbook unpacks to 5-10 times its size, rarely 20; a zip bomb to a thousand. Small
+    // files get a floor: what they could unpack to costs little.
+    constexpr std::size_t kFloor = std::size_t{16} * 1024 * 1024;
+    constexpr std::size_t kCeiling = std::size_t{100} * 1024 * 1024;
+    limits.max_unpacked_bytes = std::clamp(file_bytes * 20, kFloor, kCeiling);
+    return limits;
+}
+
 Result<Table> ReadXlsx(std::string_view bytes, std::string_view wanted_sheet, const TableLimits& limits) {
     auto zip = ZipArchive::Open(bytes);
     if (!zip) {
         return Fail(zip.error());
     }
-    auto read_xml = [&](const std::string& part, bool required) -> Result<std::optional<pugi::xml_document>> {
-        auto text = (*zip)->Read(part, limits.max_uncompressed_bytes);
-        if (!text) {
-            return Fail(text.error());
-        }
-        if (!*text) {
-            if (required) {
-                return Fail(Unreadable("not an XLSX workbook (" + part + " is missing)"));
-            }
-            return std::optional<pugi::xml_document>();
-        }
-        auto doc = ParseXml(**text, part);
-        if (!doc) {
-            return Fail(doc.error());
-        }
-        return std::optional<pugi::xml_document>(std::move(*doc));
-    };
-    auto workbook = read_xml("xl/workbook.xml", true);
-    if (!workbook) {
-        return Fail(workbook.error());
+    Budget budget{limits};
+    auto sheets = ReadSheetList(**zip, budget);
+    if (!sheets) {
+        return Fail(sheets.error());
     }
-    auto rels = read_xml("xl/_rels/workbook.xml.rels", false);
-    if (!rels) {
-        return Fail(rels.error());
-    }
-    std::map<std::string, std::string> targets;
-    if (*rels) {
-        for (auto rel : (*rels)->child("Relationships").children("Relationship")) {
-            std::string target = rel.attribute("Target").as_string();
-            if (!target.empty() && target[0] == '/') {
-                target = target.substr(1);
-            } else {
-                target.insert(0, "xl/");
-            }
-            targets[rel.attribute("Id").as_string()] = target;
-        }
-    }
-    struct SheetRef {
-        std::string name;
-        std::string part;
-    };
-    std::vector<SheetRef> sheets;
-    int index = 1;
-    for (auto sheet : (*workbook)->child("workbook").child("sheets").children("sheet")) {
-        SheetRef ref{sheet.attribute("name").as_string(), ""};
-        auto it = targets.find(sheet.attribute("r:id").as_string());
-        ref.part = it != targets.end() ? it->second : "xl/worksheets/sheet" + std::to_string(index) + ".xml";
-        sheets.push_back(ref);
-        ++index;
-    }
-    if (sheets.empty()) {
-        return Fail(Unreadable("the XLSX workbook has no sheets"));
-    }
-    std::vector<std::string> shared;
-    auto shared_doc = read_xml("xl/sharedStrings.xml", false);
-    if (!shared_doc) {
-        return Fail(shared_doc.error());
-    }
-    if (*shared_doc) {
-        for (auto si : (*shared_doc)->child("sst").children("si")) {
-            shared.push_back(TextOf(si));
-        }
+    auto shared = ReadSharedStrings(**zip, budget);
+    if (!shared) {
+        return Fail(shared.error());
     }
     Table table;
     table.format = "xlsx";
     table.encoding = "utf-8";
-    for (const auto& s : sheets) {
+    for (const auto& s : *sheets) {
         table.sheets.push_back(s.name);
     }
     bool found_wanted = wanted_sheet.empty();
-    for (const auto& s : sheets) {
+    for (const auto& s : *sheets) {
         if (!wanted_sheet.empty() && s.name != wanted_sheet) {
             continue;
         }
         found_wanted = true;
-        auto doc = read_xml(s.part, true);
-        if (!doc) {
-            return Fail(doc.error());
+        auto xml = XmlPart::Open(**zip, s.part, budget);
+        if (!xml) {
+            return Fail(xml.error());
         }
         table.rows.clear();
         table.lines.clear();
-        for (auto row : (*doc)->child("worksheet").child("sheetData").children("row")) {
-            std::vector<std::string> cells;
-            int next_column = 0;
-            for (auto c : row.children("c")) {
-                int column = ColumnOf(c.attribute("r").as_string());
-                if (column < 0) {
-                    column = next_column;
-                }
-                if (column > 1000) {
-                    continue;  // nobody's price list has a thousand columns; a hostile file might
-                }
-                next_column = column + 1;
-                const std::string_view type = c.attribute("t").as_string();
-                std::string value;
-                if (type == "s") {
-                    const auto i = c.child("v").text().as_ullong(~0ULL);
-                    if (i >= shared.size()) {
-                        return Fail(Unreadable("sheet '" + s.name + "' refers to a shared string that does not exist"));
-                    }
-                    value = shared[i];
-                } else if (type == "inlineStr") {
-                    value = TextOf(c.child("is"));
-                } else if (type == "b") {
-                    value = std::string_view(c.child("v").text().get()) == "1" ? "TRUE" : "FALSE";
-                } else {
-                    value = c.child("v").text().get();  // numbers stay as written: "1234.5", "46351"
-                }
-                if (cells.size() <= static_cast<std::size_t>(column)) {
-                    cells.resize(static_cast<std::size_t>(column) + 1);
-                }
-                cells[static_cast<std::size_t>(column)] = std::move(value);
-            }
-            const bool blank = std::all_of(cells.begin(), cells.end(), [](const auto& v) { return v.empty(); });
-            if (blank) {
-                continue;
-            }
-            if (table.rows.size() >= limits.max_rows) {
-                return Fail(Unreadable("more than " + std::to_string(limits.max_rows) + " rows"));
-            }
-            table.rows.push_back(std::move(cells));
-            table.lines.push_back(row.attribute("r").as_int(static_cast<int>(table.rows.size())));
+        if (auto read = ReadSheet(**xml, s, *shared, budget, table); !read) {
+            return Fail(read.error());
         }
         table.sheet = s.name;
         if (!table.rows.empty()) {

@@ -28,7 +28,7 @@ Result<LotResults> HybridSearch(const LotIndex& index, const SemanticIndex& sema
     LotResults out;
     out.facets = std::move(text->facets);
     out.total_exact = text->total_exact;
-    auto neighbours = semantic.Nearest(Collection::kLots, query.text, kFusionDepth);
+    auto neighbours = semantic.NearestLots(query.text, kFusionDepth);
     std::vector<std::int64_t> by_meaning;
     if (!neighbours) {
         out.semantic = neighbours.error().message;

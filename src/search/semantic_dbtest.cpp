@@ -137,7 +137,7 @@ TEST_P(SemanticTest, TrainsOnTheLotsAndFindsLotsOfTheSameKind) {
     for (const auto& c : cases.at("queries").as_array()) {
         const std::string query(c.at("query").as_string());
         const std::string expected(c.at("family").as_string());
-        auto near = index.Nearest(Collection::kLots, query, 5);
+        auto near = index.NearestLots(query, 5);
         ASSERT_TRUE(near.has_value());
         ASSERT_EQ(near->size(), 5U) << query;
         for (const auto& n : *near) {
@@ -155,7 +155,7 @@ TEST_P(SemanticTest, TrainsOnTheLotsAndFindsLotsOfTheSameKind) {
     }
     EXPECT_NEAR(norm, 1.0, 1e-4);
     EXPECT_TRUE(std::all_of(vectors->at(1).begin(), vectors->at(1).end(), [](float x) { return x == 0.0F; }));
-    EXPECT_TRUE(index.Nearest(Collection::kLots, "!!!", 5)->empty());
+    EXPECT_TRUE(index.NearestLots("!!!", 5)->empty());
 }
 
 TEST_P(SemanticTest, SurvivesARestartAndCatchesUpWithNewLotsAndDocuments) {
@@ -164,11 +164,11 @@ TEST_P(SemanticTest, SurvivesARestartAndCatchesUpWithNewLotsAndDocuments) {
     {
         SemanticIndex index(*repository_, Options(), nullptr);
         ASSERT_TRUE(index.Rebuild().has_value());
-        before = *index.Nearest(Collection::kLots, "картриджей для принтеров", 5);
+        before = *index.NearestLots("картриджей для принтеров", 5);
     }
     SemanticIndex index(*repository_, Options(), nullptr);
     ASSERT_TRUE(index.Load());
-    const auto after = *index.Nearest(Collection::kLots, "картриджей для принтеров", 5);
+    const auto after = *index.NearestLots("картриджей для принтеров", 5);
     ASSERT_EQ(after.size(), before.size());
     for (std::size_t i = 0; i < after.size(); ++i) {
         EXPECT_EQ(after[i].id, before[i].id);
@@ -182,18 +182,18 @@ TEST_P(SemanticTest, SurvivesARestartAndCatchesUpWithNewLotsAndDocuments) {
     row.price = 500'000'00;
     row.deadline = kNow;
     store::LotRepository(*db_).InsertAll({}, {row}, {}, kNow + std::chrono::minutes{1});
-    const auto doc = repository_->UpsertDocument("public", "etl_doc:1", "Техническая спецификация: шины зимние", kNow);
+    const auto doc = *repository_->UpsertDocument("public", "etl_doc:1", "Техническая спецификация: шины зимние", kNow);
     EXPECT_EQ(*index.CatchUp(), 2);
     const auto new_id = store::LotRepository(*db_).LotIds().back();
     // Words the model never saw still get vectors (from their letters): the lot is findable.
-    const auto tyres = *index.Nearest(Collection::kLots, row.title, 1);
+    const auto tyres = *index.NearestLots(row.title, 1);
     EXPECT_EQ(tyres.at(0).id, new_id);
     EXPECT_GT(tyres.at(0).score, 0.99F);
-    EXPECT_EQ(index.Nearest(Collection::kDocuments, "шин зимних", 1)->at(0).id, doc.id);
+    EXPECT_EQ(index.NearestDocuments("шин зимних", "someone", "public", 1)->at(0).id, doc.id);
 
     // Indexed again under the same ref_id: the same document, new text, new vector.
     const auto replaced =
-        repository_->UpsertDocument("public", "etl_doc:1", "Говядина охлаждённая", kNow + std::chrono::minutes{2});
+        *repository_->UpsertDocument("public", "etl_doc:1", "Говядина охлаждённая", kNow + std::chrono::minutes{2});
     EXPECT_EQ(replaced.id, doc.id);
     EXPECT_EQ(*index.CatchUp(), 1);
     EXPECT_EQ(index.Status().documents, 1);
@@ -216,7 +216,7 @@ TEST_P(SemanticTest, AnotherEmbeddersIndexIsRebuiltNotMixed) {
     SemanticIndex provided(*repository_, Options(), std::make_unique<HashedWords>());
     EXPECT_FALSE(provided.Load());
     EXPECT_EQ(provided.Status().problem, "the vector index was made by another embedder and must be rebuilt");
-    auto near = provided.Nearest(Collection::kLots, "бумага", 3);
+    auto near = provided.NearestLots("бумага", 3);
     ASSERT_FALSE(near.has_value());
     EXPECT_EQ(near.error().code, ErrorCode::kUnavailable);
     ASSERT_TRUE(provided.Rebuild().has_value());

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "search/internal/document_vectors.hpp"
 #include "search/internal/vector_index.hpp"
 
 namespace zakupai::search {
@@ -54,7 +55,7 @@ store::IndexCursor CursorFrom(const json::value* v) {
 struct SemanticIndex::State {
     std::shared_ptr<Embedder> embedder;
     std::unique_ptr<VectorIndex> lots;
-    std::unique_ptr<VectorIndex> documents;
+    std::unique_ptr<DocumentVectors> documents;
     // Moved only under build_mutex_.
     mutable store::IndexCursor lots_cursor;
     mutable store::IndexCursor documents_cursor;
@@ -109,18 +110,25 @@ bool SemanticIndex::Load() {
     const auto* dimension = o->if_contains("dimension");
     const int dim = dimension != nullptr && dimension->is_int64() ? static_cast<int>(dimension->get_int64()) : 0;
     auto lots = VectorIndex::Load((dir / "lots.hnsw").string(), dim);
-    auto documents = VectorIndex::Load((dir / "documents.hnsw").string(), dim);
-    if (!lots || !documents) {
+    if (!lots) {
         std::lock_guard lock(state_mutex_);
-        problem_ = (!lots ? lots.error() : documents.error()).message;
+        problem_ = lots.error().message;
         return false;
     }
     auto state = std::make_shared<State>();
     state->embedder = std::move(embedder);
     state->lots = std::move(*lots);
-    state->documents = std::move(*documents);
     state->lots_cursor = CursorFrom(o->if_contains("lots_cursor"));
-    state->documents_cursor = CursorFrom(o->if_contains("documents_cursor"));
+    if (auto documents = DocumentVectors::Load((dir / "documents.vec").string(), dim)) {
+        state->documents = std::make_unique<DocumentVectors>(std::move(*documents));
+        state->documents_cursor = CursorFrom(o->if_contains("documents_cursor"));
+    } else {
+        // Kept by an older version in one shared graph, or damaged: the documents are few, so
+        // embed them again (the catch-up starts them from the beginning) and keep the lots.
+        spdlog::warn("semantic: {}; the stored documents will be embedded again", documents.error().message);
+        state->documents = std::make_unique<DocumentVectors>(dim);
+        state->documents_cursor = store::IndexCursor{};
+    }
     std::lock_guard lock(state_mutex_);
     state_ = std::move(state);
     problem_.clear();
@@ -133,7 +141,7 @@ void SemanticIndex::Save(const State& state) {
     // Graphs first, then the cursors: after a crash between the two the cursors are behind the
     // graphs, and the catch-up embeds a few lots twice rather than skipping any.
     state.lots->Save((dir / "lots.hnsw").string());
-    state.documents->Save((dir / "documents.hnsw").string());
+    state.documents->Save((dir / "documents.vec").string());
     const json::object saved{{"embedder", state.embedder->Identity()},
                              {"dimension", state.lots->Dimension()},
                              {"lots_cursor", CursorJson(state.lots_cursor)},
@@ -219,7 +227,7 @@ Result<std::int64_t> SemanticIndex::Rebuild(const std::function<void(std::int64_
     auto state = std::make_shared<State>();
     state->embedder = embedder;
     state->lots = std::make_unique<VectorIndex>(dim, static_cast<std::size_t>(lot_count) + 16);
-    state->documents = std::make_unique<VectorIndex>(dim);
+    state->documents = std::make_unique<DocumentVectors>(dim);
     const std::int64_t total = lot_count + repository_.CountDocuments();
     std::int64_t embedded = 0;
     for (;;) {
@@ -247,37 +255,47 @@ Result<std::int64_t> SemanticIndex::Rebuild(const std::function<void(std::int64_
 Result<std::int64_t> SemanticIndex::CatchUpState(const std::shared_ptr<const State>& state) {
     std::int64_t count = 0;
     // One batch of each per call, so a rebuild can report progress and stop between batches.
-    // Embeds one batch of rows into a graph and moves its cursor past them.
-    auto embed = [&](const auto& rows, auto text_of, VectorIndex& graph, store::IndexCursor& cursor) -> Result<void> {
+    // Embeds one batch of rows, stores the vectors and moves the cursor past them.
+    auto embed = [&](const auto& rows, auto text_of, auto store_vectors, store::IndexCursor& cursor) -> Result<void> {
         if (rows.empty()) {
             return {};
         }
         std::vector<std::string> texts;
-        std::vector<std::int64_t> ids;
         texts.reserve(rows.size());
-        ids.reserve(rows.size());
         for (const auto& row : rows) {
             texts.push_back(text_of(row));
-            ids.push_back(row.id);
         }
         auto vectors = state->embedder->Embed(texts);
         if (!vectors) {
             return Fail(vectors.error());
         }
-        graph.UpsertBatch(ids, *vectors, options_.training.threads);
+        store_vectors(rows, *vectors);
         cursor = store::IndexCursor{rows.back().updated_at, rows.back().id};
         count += static_cast<std::int64_t>(rows.size());
         return {};
     };
+    auto into_lot_graph = [&](const std::vector<store::IndexableLot>& rows, const std::vector<Vector>& vectors) {
+        std::vector<std::int64_t> ids;
+        ids.reserve(rows.size());
+        for (const auto& row : rows) {
+            ids.push_back(row.id);
+        }
+        state->lots->UpsertBatch(ids, vectors, options_.training.threads);
+    };
+    auto into_documents = [&](const std::vector<store::StoredDocument>& rows, const std::vector<Vector>& vectors) {
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            state->documents->Upsert(rows[i].id, rows[i].owner, vectors[i]);
+        }
+    };
     if (auto ok =
-            embed(repository_.ChangedAfter(state->lots_cursor, kBatch), LotText, *state->lots, state->lots_cursor);
+            embed(repository_.ChangedAfter(state->lots_cursor, kBatch), LotText, into_lot_graph, state->lots_cursor);
         !ok) {
         return Fail(ok.error());
     }
     if (auto ok = embed(
             repository_.DocumentsChangedAfter(state->documents_cursor, kBatch),
             [](const store::StoredDocument& d) { return d.text; },
-            *state->documents,
+            into_documents,
             state->documents_cursor);
         !ok) {
         return Fail(ok.error());
@@ -369,9 +387,7 @@ Result<std::vector<Vector>> SemanticIndex::Embed(const std::vector<std::string>&
     return state->embedder->Embed(texts);
 }
 
-Result<std::vector<Neighbour>> SemanticIndex::Nearest(Collection collection,
-                                                      const std::string& text,
-                                                      std::size_t k) const {
+Result<std::vector<Neighbour>> SemanticIndex::NearestLots(const std::string& text, std::size_t k) const {
     auto state = Current();
     if (!state) {
         std::lock_guard lock(state_mutex_);
@@ -381,8 +397,23 @@ Result<std::vector<Neighbour>> SemanticIndex::Nearest(Collection collection,
     if (!vectors) {
         return Fail(vectors.error());
     }
-    const auto& graph = collection == Collection::kLots ? *state->lots : *state->documents;
-    return graph.Nearest(vectors->front(), k);
+    return state->lots->Nearest(vectors->front(), k);
+}
+
+Result<std::vector<Neighbour>> SemanticIndex::NearestDocuments(const std::string& text,
+                                                               const std::string& owner,
+                                                               const std::string& shared_owner,
+                                                               std::size_t k) const {
+    auto state = Current();
+    if (!state) {
+        std::lock_guard lock(state_mutex_);
+        return Fail(Error{ErrorCode::kUnavailable, "semantic search is not ready: " + problem_, {}});
+    }
+    auto vectors = state->embedder->Embed({text});
+    if (!vectors) {
+        return Fail(vectors.error());
+    }
+    return state->documents->Nearest(vectors->front(), owner, shared_owner, k);
 }
 
 void SemanticIndex::IndexDocument(const store::StoredDocument& document) {
@@ -392,7 +423,7 @@ void SemanticIndex::IndexDocument(const store::StoredDocument& document) {
     }
     auto vectors = state->embedder->Embed({document.text});
     if (vectors) {
-        state->documents->Upsert(document.id, vectors->front());
+        state->documents->Upsert(document.id, document.owner, vectors->front());
         state->dirty = true;
     }
 }

@@ -1,6 +1,7 @@
 #pragma once
 // Meaning-based search over lots and stored documents: an embedder (fastText trained on our own
-// lots, or a configured provider) and one HNSW graph per collection, kept in
+// lots, or a configured provider), an HNSW graph of the lots and the documents' vectors per
+// owner, kept in
 // <data_dir>/search/semantic. Derived data: rebuilt from the database whenever the files are
 // missing, unreadable or made by another embedder. A background thread trains the model when
 // there is none, then keeps the graphs in step with the database like the full-text indexer.
@@ -19,8 +20,6 @@
 #include "store/search_repository.hpp"
 
 namespace zakupai::search {
-
-enum class Collection { kLots, kDocuments };
 
 struct SemanticOptions {
     std::string dir;
@@ -63,7 +62,14 @@ public:
 
     // 503 while there is no model yet.
     Result<std::vector<Vector>> Embed(const std::vector<std::string>& texts) const;
-    Result<std::vector<Neighbour>> Nearest(Collection collection, const std::string& text, std::size_t k) const;
+    // The lots nearest a text, best first.
+    Result<std::vector<Neighbour>> NearestLots(const std::string& text, std::size_t k) const;
+    // The stored documents nearest a text among `owner`'s and `shared_owner`'s only: another
+    // owner's documents never take their places, however many there are.
+    Result<std::vector<Neighbour>> NearestDocuments(const std::string& text,
+                                                    const std::string& owner,
+                                                    const std::string& shared_owner,
+                                                    std::size_t k) const;
     // Makes a just-stored document findable at once (the catch-up would get to it too).
     void IndexDocument(const store::StoredDocument& document);
     SemanticStatus Status() const;

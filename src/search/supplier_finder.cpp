@@ -61,7 +61,7 @@ Result<SupplierResults> SupplierFinder::Find(const SupplierQuery& query) const {
         }
     }
     SupplierResults out;
-    auto neighbours = semantic_.Nearest(Collection::kLots, query.text, kCandidateLots);
+    auto neighbours = semantic_.NearestLots(query.text, kCandidateLots);
     if (neighbours) {
         out.semantic = "on";
         for (const auto& n : *neighbours) {

@@ -155,13 +155,29 @@ std::vector<KeyRecord> BillingRepository::KeysOfUser(std::int64_t user_id) {
 
 bool BillingRepository::RevokeKey(std::int64_t key_id, Instant now) {
     Database::Lease s(db_);
+    WriteTransaction tx(*s, db_.dialect());
     const std::string ts = FormatUtcTimestamp(now);
     soci::statement st = (s->prepare << "UPDATE api_keys SET status = 'revoked', revoked_at = :t "
                                         "WHERE id = :id AND status = 'active'",
                           soci::use(ts),
                           soci::use(key_id));
     st.execute(true);
-    return st.get_affected_rows() > 0;
+    const bool revoked = st.get_affected_rows() > 0;
+    if (revoked) {
+        // Every server's key cache watches this table (KeyChangesVersion).
+        *s << "INSERT INTO api_key_changes (key_id, kind, changed_at) VALUES (:k, 'revoked', :t)", soci::use(key_id),
+            soci::use(ts);
+    }
+    tx.Commit();
+    return revoked;
+}
+
+std::int64_t BillingRepository::KeyChangesVersion() {
+    Database::Lease s(db_);
+    long long version = 0;
+    soci::indicator ind = soci::i_null;
+    *s << "SELECT MAX(id) FROM api_key_changes", soci::into(version, ind);
+    return ind == soci::i_ok ? version : 0;
 }
 
 std::int64_t BillingRepository::UsageSince(std::int64_t key_id, Instant since) {

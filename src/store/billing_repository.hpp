@@ -63,6 +63,9 @@ public:
     std::optional<KeyRecord> FindKey(std::int64_t key_id);
     std::vector<KeyRecord> KeysOfUser(std::int64_t user_id);
     bool RevokeKey(std::int64_t key_id, Instant now);
+    // Grows whenever a key is revoked or a user's plan changes, whichever process did it: a
+    // server's key cache compares it (one indexed MAX) instead of waiting out its entries.
+    std::int64_t KeyChangesVersion();
 
     // Requests counted for the key since `since` (inclusive), from the usage table.
     std::int64_t UsageSince(std::int64_t key_id, Instant since);

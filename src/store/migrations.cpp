@@ -363,6 +363,29 @@ ALTER TABLE sync_state ADD COLUMN watermark TEXT;
 DELETE FROM prices WHERE id NOT IN (SELECT MAX(id) FROM prices GROUP BY source, CASE WHEN sku = '' THEN title ELSE sku END, captured_at);
 CREATE UNIQUE INDEX prices_offer_idx ON prices (source, (CASE WHEN sku = '' THEN title ELSE sku END), captured_at)
 )SQL"},
+        {6,
+         "key changes every server notices, answers kept for Idempotency-Key retries, calc retention",
+         R"SQL(
+CREATE TABLE api_key_changes (
+    id {PK},
+    key_id BIGINT,
+    kind TEXT NOT NULL,
+    changed_at {TS} NOT NULL
+);
+CREATE TABLE idempotent_requests (
+    api_key_id BIGINT NOT NULL,
+    idempotency_key TEXT NOT NULL,
+    route TEXT NOT NULL,
+    request_digest TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    content_type TEXT NOT NULL,
+    body TEXT NOT NULL,
+    created_at {TS} NOT NULL,
+    PRIMARY KEY (api_key_id, idempotency_key)
+);
+CREATE INDEX idempotent_requests_created_idx ON idempotent_requests (created_at);
+CREATE INDEX finance_calcs_created_idx ON finance_calcs (created_at)
+)SQL"},
     };
     return kMigrations;
 }

@@ -201,13 +201,21 @@ bool SearchRepository::DeleteSaved(const std::string& owner, std::int64_t id) {
     return st.get_affected_rows() > 0;
 }
 
-StoredDocument SearchRepository::UpsertDocument(const std::string& owner,
-                                                const std::string& ref_id,
-                                                const std::string& text,
-                                                Instant now) {
+std::optional<StoredDocument> SearchRepository::UpsertDocument(
+    const std::string& owner, const std::string& ref_id, const std::string& text, Instant now, std::int64_t owner_cap) {
     Database::Lease s(db_);
     WriteTransaction tx(*s, db_.dialect());
     const std::string ts = FormatUtcTimestamp(now);
+    if (owner_cap > 0) {
+        long long existing = 0;
+        long long kept = 0;
+        *s << "SELECT COUNT(*) FROM semantic_documents WHERE owner = :o AND ref_id = :r", soci::use(owner),
+            soci::use(ref_id), soci::into(existing);
+        *s << "SELECT COUNT(*) FROM semantic_documents WHERE owner = :o", soci::use(owner), soci::into(kept);
+        if (existing == 0 && kept >= owner_cap) {
+            return std::nullopt;
+        }
+    }
     long long id = 0;
     *s << "INSERT INTO semantic_documents (owner, ref_id, text, created_at, updated_at) VALUES (:o, :r, :t, :c, :u) "
           "ON CONFLICT (owner, ref_id) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at RETURNING "

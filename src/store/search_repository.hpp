@@ -94,11 +94,14 @@ public:
     std::optional<SavedSearch> FindSaved(const std::string& owner, std::int64_t id);
     bool DeleteSaved(const std::string& owner, std::int64_t id);
 
-    // Documents for /search: one per owner and ref_id, replaced when indexed again.
-    StoredDocument UpsertDocument(const std::string& owner,
-                                  const std::string& ref_id,
-                                  const std::string& text,
-                                  Instant now);
+    // Documents for /search: one per owner and ref_id, replaced when indexed again. Nothing
+    // (nullopt) when the ref_id is new and the owner already keeps `owner_cap` documents
+    // (0 = no cap); replacing one is always allowed.
+    std::optional<StoredDocument> UpsertDocument(const std::string& owner,
+                                                 const std::string& ref_id,
+                                                 const std::string& text,
+                                                 Instant now,
+                                                 std::int64_t owner_cap = 0);
     std::vector<StoredDocument> DocumentsChangedAfter(const IndexCursor& cursor, int limit);
     std::vector<StoredDocument> Documents(const std::vector<std::int64_t>& ids);
     std::int64_t CountDocuments();

@@ -30,9 +30,9 @@ TEST(PostgresUrl, BecomesKeywordConnectString) {
 
 TEST_P(StoreTest, MigrationsApplyOnceAndAreIdempotent) {
     auto db = backend_->Open();
-    EXPECT_EQ(Migrate(*db), 5);
+    EXPECT_EQ(Migrate(*db), 6);
     EXPECT_EQ(Migrate(*db), 0);
-    EXPECT_EQ(SchemaVersion(*db), 5);
+    EXPECT_EQ(SchemaVersion(*db), 6);
     EXPECT_TRUE(db->Ping());
 }
 

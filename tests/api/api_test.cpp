@@ -68,7 +68,8 @@ TEST_P(ApiTest, KeysAreCheckedOnEveryBusinessEndpoint) {
     EXPECT_EQ(Body(info).at("database").as_string(), GetParam() ? "postgresql" : "sqlite");
     // The modules this process really runs: no portal sync without a token.
     std::set<std::string> modules;
-    for (const auto& m : Body(info).at("modules").as_array()) {
+    const auto info_body = Body(info);
+    for (const auto& m : info_body.at("modules").as_array()) {
         modules.emplace(m.as_string());
     }
     for (const char* name : {"billing", "calc", "docs", "risk", "ingest", "search", "llm"}) {
@@ -266,6 +267,71 @@ TEST_P(ApiTest, KeysCanBeRevoked) {
     auto after = s.Call("POST", "/calc/vat", R"({"amount":1})", key);
     EXPECT_EQ(after.status, 401);
     EXPECT_EQ(Body(after).at("detail").as_string(), "API key has been revoked");
+}
+
+TEST_P(ApiTest, ACliRevocationReachesARunningServerWithinASecond) {
+    Service& s = StartService();
+    const std::string key = s.CreateKey(7003, "premium");
+    ASSERT_EQ(s.Call("POST", "/calc/vat", R"({"amount":1})", key).status, 200);  // the key is cached now
+    const auto key_id = Body(s.Call("GET", "/billing/me", "", key)).at("key_id").as_int64();
+    auto cli = RunCli(*db_, {"keys", "revoke", std::to_string(key_id)}, {});
+    ASSERT_EQ(cli.exit_code, 0) << cli.output;
+    // The cache used to keep a key 30 s; now every server checks for key changes once a second.
+    const auto started = std::chrono::steady_clock::now();
+    int status = 200;
+    while (status == 200 && std::chrono::steady_clock::now() - started < std::chrono::seconds(5)) {
+        status = s.Call("POST", "/calc/vat", R"({"amount":1})", key).status;
+        if (status == 200) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+    }
+    EXPECT_EQ(status, 401);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(1500));
+}
+
+TEST_P(ApiTest, ARetryWithTheSameIdempotencyKeyGetsTheFirstAnswerAndCreatesNothing) {
+    Service& s = StartService();
+    const std::string key = s.CreateKey(7004, "premium");
+    const std::string body = R"({"name":"Бумага","query":{"query":"бумага"}})";
+    auto first = s.Call("POST", "/search/saved", body, key, {{"Idempotency-Key", "save-1"}});
+    ASSERT_EQ(first.status, 201) << first.body;
+    auto retry = s.Call("POST", "/search/saved", body, key, {{"Idempotency-Key", "save-1"}});
+    EXPECT_EQ(retry.status, 201);
+    EXPECT_EQ(retry.body, first.body);  // the same saved search, the same request_id
+    EXPECT_EQ(retry.Header("idempotent-replayed"), "true");
+    EXPECT_EQ(QueryNumber(*db_, "SELECT COUNT(*) FROM saved_searches"), 1);
+    // The same key for another request is refused by name; another key creates another one
+    // (here a 409: the name is taken).
+    auto reused =
+        s.Call("POST", "/search/saved", R"({"name":"Другое","query":{}})", key, {{"Idempotency-Key", "save-1"}});
+    EXPECT_EQ(reused.status, 422);
+    EXPECT_EQ(Body(reused).at("error").at("details").at(0).at("field").as_string(), "Idempotency-Key");
+    EXPECT_EQ(s.Call("POST", "/search/saved", body, key, {{"Idempotency-Key", "save-2"}}).status, 409);
+    // Keys are per API key: another caller's "save-1" is its own.
+    const std::string other = s.CreateKey(7005, "premium");
+    EXPECT_EQ(s.Call("POST", "/search/saved", body, other, {{"Idempotency-Key", "save-1"}}).status, 201);
+    EXPECT_EQ(QueryNumber(*db_, "SELECT COUNT(*) FROM saved_searches"), 2);
+    // Kept answers survive a restart.
+    EXPECT_EQ(s.Stop(), 0);
+    s.Start();
+    EXPECT_EQ(s.Call("POST", "/search/saved", body, key, {{"Idempotency-Key", "save-1"}}).body, first.body);
+}
+
+TEST_P(ApiTest, ACalculationIsRecordedWithOnlyTheFieldsItRead) {
+    Service& s = StartService();
+    const std::string key = s.CreateKey(7006, "premium");
+    // Padding a calculator call no longer grows the database: unknown fields are not kept.
+    const std::string padding(100'000, 'x');
+    auto padded =
+        s.Call("POST", "/calc/vat", R"({"amount":1160,"date":"2026-01-01","junk":")" + padding + R"("})", key);
+    ASSERT_EQ(padded.status, 200) << padded.body;
+    auto plain = s.Call("POST", "/calc/vat", R"({"amount":1160,"date":"2026-01-01"})", key);
+    ASSERT_EQ(plain.status, 200);
+    EXPECT_EQ(s.Stop(), 0);  // flushes the write-behind queue
+    EXPECT_EQ(QueryNumber(*db_, "SELECT COUNT(*) FROM finance_calcs"), 2);
+    EXPECT_EQ(QueryNumber(*db_, "SELECT COUNT(*) FROM finance_calcs WHERE CAST(input AS TEXT) LIKE '%junk%'"), 0);
+    EXPECT_EQ(QueryNumber(*db_, "SELECT COUNT(*) FROM finance_calcs WHERE CAST(input AS TEXT) LIKE '%2026-01-01%'"), 2);
+    EXPECT_LT(QueryNumber(*db_, "SELECT MAX(LENGTH(CAST(input AS TEXT))) FROM finance_calcs"), 60);
 }
 
 TEST_P(ApiTest, PaymentsUpgradeThePlanOnce) {

@@ -288,6 +288,43 @@ TEST_P(SearchTest, SavedSearchesBelongToTheirOwnerRunAndSurviveARestart) {
     EXPECT_EQ(again.Call("DELETE", "/search/saved/" + id, "", anna).status, 404);
 }
 
+TEST_P(SearchTest, ADeepOrUnknownQueryIsRefusedAndOneBadRowNeverBreaksTheList) {
+    Service& s = StartService(kFastIndex);
+    const std::string anna = s.CreateKey(5003, "premium");
+    // Nested 40 deep: a body parser takes 64 levels, the old stored-query reader took 32.
+    std::string deep = "1";
+    for (int i = 0; i < 40; ++i) {
+        deep = "[" + deep + "]";
+    }
+    auto nested = s.Call("POST", "/search/saved", R"({"name":"deep","query":{"status":)" + deep + "}}", anna);
+    ASSERT_EQ(nested.status, 422) << nested.body;
+    EXPECT_EQ(json::parse(nested.body).at("error").at("details").at(0).at("field").as_string(), "query.status");
+    auto unknown = s.Call("POST", "/search/saved", R"({"name":"x","query":{"query":"бумага","colour":"red"}})", anna);
+    ASSERT_EQ(unknown.status, 422);
+    EXPECT_EQ(json::parse(unknown.body).at("error").at("details").at(0).at("field").as_string(), "query.colour");
+    EXPECT_EQ(Scalar("SELECT COUNT(*) FROM saved_searches"), 0);
+
+    // A row no request could have stored (deeper than a body may be), beside a good one.
+    std::string deeper = deep;
+    for (int i = 0; i < 30; ++i) {
+        deeper = "[" + deeper + "]";
+    }
+    ASSERT_EQ(s.Call("POST", "/search/saved", R"({"name":"good","query":{"query":"бумага"}})", anna).status, 201);
+    const auto owner = QueryText(*db_, "SELECT owner FROM saved_searches");
+    ExecuteSql(*db_,
+               "INSERT INTO saved_searches (owner, name, query, created_at, updated_at) VALUES ('" + owner +
+                   R"(', 'bad', '{"status":)" + deeper + "}', '2026-11-25T10:00:00.000Z', '2026-11-25T10:00:00.000Z')");
+    const auto bad = std::to_string(Scalar("SELECT id FROM saved_searches WHERE name = 'bad'"));
+    auto list = s.Call("GET", "/search/saved", "", anna);
+    ASSERT_EQ(list.status, 200) << list.body;
+    const auto saved = json::parse(list.body).at("saved").as_array();
+    ASSERT_EQ(saved.size(), 1u);  // the good one; the bad one is left out (and logged)
+    EXPECT_EQ(saved.at(0).at("name").as_string(), "good");
+    EXPECT_EQ(s.Call("GET", "/search/saved/" + bad, "", anna).status, 409);
+    EXPECT_EQ(s.Call("GET", "/search/saved/" + bad + "/results", "", anna).status, 409);
+    EXPECT_EQ(s.Call("DELETE", "/search/saved/" + bad, "", anna).status, 204);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, SearchTest, ::testing::Values(false, true), [](const auto& backend) {
     return backend.param ? std::string("PostgreSQL") : std::string("SQLite");
 });

@@ -3,6 +3,7 @@
 // private to their owner, fuses meaning into /search/lots, finds suppliers with the evidence,
 // keeps its index across a restart, and uses an OpenAI-compatible provider when one is set,
 // failing clearly when it is down. SQLite and PostgreSQL.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -215,6 +216,49 @@ TEST_P(SemanticApiTest, LearnsFromTheLotsAndSearchesByMeaningAcrossARestart) {
     EXPECT_EQ(after_restart.at("documents").as_int64(), 2);
     EXPECT_EQ(json::serialize(Ok("POST", "/search", query, alice).at("results")),
               json::serialize(before.at("results")));
+}
+
+// Found by a hostile probe: 220 identical documents from one key hid another key's own document,
+// because the search took top_k × 5 neighbours over everyone's and filtered afterwards.
+TEST_P(SemanticApiTest, AnotherKeysDocumentsNeverCrowdOutMineAndPlansCapThem) {
+    ASSERT_EQ(RunCli(*db_, {"seed-demo", "--lots", "200"}, {}).exit_code, 0);
+    auto env = kFast;
+    for (const char* window : {"PER_DAY", "PER_HOUR", "PER_MINUTE"}) {
+        env[std::string("ZAKUPAI_PLANS_PREMIUM_") + window] = "0";
+        env[std::string("ZAKUPAI_PLANS_FREE_") + window] = "0";
+    }
+    env["ZAKUPAI_PLANS_FREE_DOCUMENTS"] = "2";
+    Service& s = StartService(env);
+    const std::string crowd = s.CreateKey(5101, "premium");
+    const std::string owner = s.CreateKey(5102, "free");
+    ASSERT_TRUE(WaitReady(crowd).at("ready").as_bool());
+    Ok("POST", "/index", R"({"ref_id": "mine", "text": "Техническая спецификация: бумага офисная А4"})", owner);
+    for (int i = 0; i < 220; ++i) {
+        Ok("POST",
+           "/index",
+           fmt::format(R"({{"ref_id": "copy-{}", "text": "Техническая спецификация: бумага офисная А4"}})", i),
+           crowd);
+    }
+    auto found = Ok("POST", "/search", R"({"query": "бумага офисная", "top_k": 1, "collection": "documents"})", owner);
+    ASSERT_EQ(found.at("results").as_array().size(), 1U) << json::serialize(found);
+    EXPECT_EQ(found.at("results").at(0).at("ref_id").as_string(), "mine");
+    auto theirs =
+        Ok("POST", "/search", R"({"query": "бумага офисная", "top_k": 20, "collection": "documents"})", crowd);
+    ASSERT_EQ(theirs.at("results").as_array().size(), 20U);
+    for (const auto& r : theirs.at("results").as_array()) {
+        EXPECT_TRUE(r.at("ref_id").as_string().starts_with("copy-")) << json::serialize(r);
+    }
+
+    // The free plan keeps two here: a third is refused by name, replacing one is not.
+    Ok("POST", "/index", R"({"ref_id": "second", "text": "уголь каменный"})", owner);
+    auto third = s.Call("POST", "/index", R"({"ref_id": "third", "text": "шины зимние"})", owner);
+    EXPECT_EQ(third.status, 403) << third.body;
+    EXPECT_EQ(json::parse(third.body).at("error").at("message").as_string(),
+              "document limit reached: the free plan keeps 2 documents; index again under an existing ref_id to "
+              "replace one");
+    Ok("POST", "/index", R"({"ref_id": "second", "text": "шины зимние"})", owner);
+    EXPECT_EQ(QueryNumber(*db_, "SELECT COUNT(*) FROM semantic_documents WHERE ref_id IN ('mine', 'second', 'third')"),
+              2);
 }
 
 TEST_P(SemanticApiTest, UsesTheConfiguredProviderAndSaysWhenItIsDown) {

@@ -384,4 +384,12 @@ std::string QueryText(const TestDatabase& db, const std::string& sql) {
     return QueryOne<std::string>(db, sql);
 }
 
+void ExecuteSql(const TestDatabase& db, const std::string& sql) {
+    store::DatabaseConfig config;
+    config.url = db.url();
+    auto opened = store::Database::Open(config, db.data_dir());
+    store::Database::Lease s(*opened);
+    *s << sql;
+}
+
 }  // namespace zakupai::test

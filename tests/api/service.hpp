@@ -83,6 +83,8 @@ std::string PercentEncode(const std::string& text);
 // One value read straight from the test's database (what the API must agree with).
 long long QueryNumber(const TestDatabase& db, const std::string& sql);
 std::string QueryText(const TestDatabase& db, const std::string& sql);
+// A statement run straight on the test's database (a row only an older version could write).
+void ExecuteSql(const TestDatabase& db, const std::string& sql);
 
 // A test run once per backend (false = SQLite, true = PostgreSQL), skipped on PostgreSQL when
 // none is configured (a failure with ZAKUPAI_REQUIRE_PG=1), with the service log printed when

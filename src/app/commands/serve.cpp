@@ -60,7 +60,8 @@ int Serve(const Config& config) {
         {"search",
          [&](http::Router& r) {
              api::RegisterSearchRoutes(r, m.Search(), m.SearchRepository(), clock);
-             api::RegisterSemanticRoutes(r, m.Semantic(), m.Suppliers(), m.SearchRepository(), clock);
+             api::RegisterSemanticRoutes(
+                 r, m.Semantic(), m.Suppliers(), m.SearchRepository(), config.billing.plans, clock);
          }},
     };
     http::Router router;
@@ -94,7 +95,8 @@ int Serve(const Config& config) {
         http_config,
         router,
         request_metrics,
-        api::MakeAccessHooks(m.Billing(), m.Recorder(), m.metrics(), clock, config.http.anonymous_per_ip_per_minute));
+        api::MakeAccessHooks(
+            m.Billing(), m.Recorder(), m.Records(), m.metrics(), clock, config.http.anonymous_per_ip_per_minute));
     server.Run(config.port_file, [&](int port) {
         spdlog::info("ZakupAI {} listening on http://{}:{} (docs at /docs)", ZAKUPAI_VERSION, config.http.host, port);
     });

@@ -1,8 +1,9 @@
 #pragma once
 // Spreadsheet files as office computers in Kazakhstan write them, read into rows of UTF-8
 // text: CSV in UTF-8 (with or without BOM) or Windows-1251 with ',' ';' or tab separators and
-// RFC 4180 quoting (libcsv), and XLSX with shared or inline strings and several sheets (libzip
-// + pugixml). Values stay text here; typing them is the importer's job.
+// RFC 4180 quoting (libcsv), and XLSX with shared or inline strings and several sheets (libzip,
+// its parts streamed through libxml2's xmlReader, never held whole). Values stay text here;
+// typing them is the importer's job.
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,7 +24,15 @@ struct Table {
 
 struct TableLimits {
     std::size_t max_rows = 2'000'000;
-    std::size_t max_uncompressed_bytes = std::size_t{256} * 1024 * 1024;  // per XLSX part: zip bombs stop here
+    // XLSX: every part of one read together, as unpacked; zip bombs stop here.
+    std::size_t max_unpacked_bytes = std::size_t{100} * 1024 * 1024;
+    // XLSX: what the rows and shared strings may take in memory (text and string slots): a
+    // shared string repeated in a million cells is a bomb too.
+    std::size_t max_table_bytes = std::size_t{64} * 1024 * 1024;
+
+    // For an uploaded file of this size: unpacked at most 20 times its size (at least 16 MB, at
+    // most 100 MB).
+    static TableLimits ForFile(std::size_t file_bytes);
 };
 
 // Chooses CSV or XLSX from the content (a zip signature), not from the name. `sheet` picks an
