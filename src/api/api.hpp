@@ -10,6 +10,7 @@
 #include "core/json.hpp"
 #include "docs/complaint.hpp"
 #include "docs/letters.hpp"
+#include "docs/render.hpp"
 #include "docs/tldr.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
@@ -51,6 +52,7 @@ void RegisterDocsRoutes(http::Router& router,
                         const docs::LetterTemplates& letters,
                         const docs::TldrService& tldr,
                         const docs::ComplaintService& complaints,
+                        const docs::RenderLimits& limits,
                         const Clock& clock);
 
 // `sync` is null when no portal token is configured (the route then answers 503).
@@ -81,12 +83,14 @@ void RegisterSearchRoutes(http::Router& router,
                           const Clock& clock);
 // The seed's embedding-api (POST /embed, /index, /search), GET /semantic/status, and the
 // supplier finder (GET /suppliers/find, the seed's GET /api/supplier/{lot_name}).
-// `plans` caps the documents each key keeps.
+// `plans` caps the documents each key keeps; `remote_embeddings` (an outside provider embeds)
+// puts the routes that embed on the blocking pool.
 void RegisterSemanticRoutes(http::Router& router,
                             search::SemanticIndex& semantic,
                             const search::SupplierFinder& finder,
                             store::SearchRepository& repository,
                             const std::map<Plan, billing::PlanLimits>& plans,
+                            bool remote_embeddings,
                             const Clock& clock);
 // Kazakhstan's working-day calendar: GET /calendar/{year}, GET /calendar/working-days.
 void RegisterCalendarRoutes(http::Router& router, const WorkCalendar& calendar, const Clock& clock);
@@ -107,8 +111,14 @@ std::optional<std::int64_t> PositivePathId(const http::Request& request, const s
 // Who owns what a caller stores (saved searches, documents): its user, else its key.
 std::string OwnerOf(const http::Request& request);
 
-// A generated file as a download: PDF or DOCX, named `<base>.pdf|.docx`.
-http::Response FileResponse(std::string bytes, bool pdf, const std::string& base_name);
+// The document set as a download, PDF or DOCX named `<base>.pdf|.docx`, or the 422 that says why
+// not (too many pages, over the time budget).
+http::Response FileResponse(const http::Request& request,
+                            const docs::Document& document,
+                            docs::Language language,
+                            const docs::RenderLimits& limits,
+                            bool pdf,
+                            const std::string& base_name);
 // The Almaty day as YYYYMMDD, for file names.
 std::string DayStamp(Instant now);
 

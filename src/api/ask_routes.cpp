@@ -15,64 +15,69 @@ void RegisterAskRoutes(http::Router& router,
                        const llm::AskService& ask,
                        const docs::TldrService& tldr,
                        const Clock& clock) {
-    router.Add("POST", "/ask", [&ask, &tldr, &clock](http::Request& request) {
-        auto body = ParseJsonObject(request.body);
-        if (!body) {
-            return http::ErrorResponse(body.error(), request.request_id);
-        }
-        JsonFields f(*body);
-        const auto question = f.String({"question", "q"}, 3, 1000, true);
-        const auto lang = f.Choice({"language", "lang"}, {"ru", "kz", "kk"}, false).value_or("ru");
-        std::vector<std::int64_t> lot_ids;
-        if (const auto* ids = body->if_contains("lot_ids"); ids != nullptr && !ids->is_null()) {
-            if (!ids->is_array() || ids->as_array().size() > 10) {
-                f.Problem("lot_ids", "must be a list of at most 10 lot ids");
-            } else {
-                for (std::size_t i = 0; i < ids->as_array().size(); ++i) {
-                    const auto& id = ids->as_array()[i];
-                    if (!id.is_int64() || id.as_int64() < 1) {
-                        f.Problem(fmt::format("lot_ids[{}]", i), "must be a positive integer");
-                    } else {
-                        lot_ids.push_back(id.as_int64());
+    router.Add(
+        "POST",
+        "/ask",
+        [&ask, &tldr, &clock](http::Request& request) {
+            auto body = ParseJsonObject(request.body);
+            if (!body) {
+                return http::ErrorResponse(body.error(), request.request_id);
+            }
+            JsonFields f(*body);
+            const auto question = f.String({"question", "q"}, 3, 1000, true);
+            const auto lang = f.Choice({"language", "lang"}, {"ru", "kz", "kk"}, false).value_or("ru");
+            std::vector<std::int64_t> lot_ids;
+            if (const auto* ids = body->if_contains("lot_ids"); ids != nullptr && !ids->is_null()) {
+                if (!ids->is_array() || ids->as_array().size() > 10) {
+                    f.Problem("lot_ids", "must be a list of at most 10 lot ids");
+                } else {
+                    for (std::size_t i = 0; i < ids->as_array().size(); ++i) {
+                        const auto& id = ids->as_array()[i];
+                        if (!id.is_int64() || id.as_int64() < 1) {
+                            f.Problem(fmt::format("lot_ids[{}]", i), "must be a positive integer");
+                        } else {
+                            lot_ids.push_back(id.as_int64());
+                        }
                     }
                 }
             }
-        }
-        if (auto ok = f.Finish(); !ok) {
-            return http::ErrorResponse(ok.error(), request.request_id);
-        }
-        const auto language = lang == "ru" ? docs::Language::kRussian : docs::Language::kKazakh;
-        std::vector<llm::LotFacts> lots;
-        for (std::size_t i = 0; i < lot_ids.size(); ++i) {
-            auto summary = tldr.ForLot(lot_ids[i], language);
-            if (!summary) {
-                return http::ErrorResponse(
-                    Error::Invalid(fmt::format("lot_ids[{}]", i), fmt::format("lot {} not found", lot_ids[i])),
-                    request.request_id);
+            if (auto ok = f.Finish(); !ok) {
+                return http::ErrorResponse(ok.error(), request.request_id);
             }
-            lots.push_back(llm::LotFacts{lot_ids[i], std::move(summary->title), std::move(summary->lines)});
-        }
-        const auto answer = ask.Ask(*question, lots);
-        return JsonAnswer(request, clock.Now(), [&](JsonWriter& w) {
-            w.Field("question", *question)
-                .Field("answer", answer.text)
-                .Field("found", answer.found)
-                .Field("source", answer.source)
-                .Key("sources")
-                .BeginArray();
-            for (const auto& source : answer.sources) {
-                w.BeginObject()
-                    .Field("id", source.id)
-                    .Field("title", source.title)
-                    .Field("reference", source.reference)
-                    .EndObject();
+            const auto language = lang == "ru" ? docs::Language::kRussian : docs::Language::kKazakh;
+            std::vector<llm::LotFacts> lots;
+            for (std::size_t i = 0; i < lot_ids.size(); ++i) {
+                auto summary = tldr.ForLot(lot_ids[i], language);
+                if (!summary) {
+                    return http::ErrorResponse(
+                        Error::Invalid(fmt::format("lot_ids[{}]", i), fmt::format("lot {} not found", lot_ids[i])),
+                        request.request_id);
+                }
+                lots.push_back(llm::LotFacts{lot_ids[i], std::move(summary->title), std::move(summary->lines)});
             }
-            w.EndArray().Field("language", "ru");
-            if (!answer.fallback_reason.empty()) {
-                w.Field("fallback_reason", answer.fallback_reason);
-            }
-        });
-    });
+            const auto answer = ask.Ask(*question, lots);
+            return JsonAnswer(request, clock.Now(), [&](JsonWriter& w) {
+                w.Field("question", *question)
+                    .Field("answer", answer.text)
+                    .Field("found", answer.found)
+                    .Field("source", answer.source)
+                    .Key("sources")
+                    .BeginArray();
+                for (const auto& source : answer.sources) {
+                    w.BeginObject()
+                        .Field("id", source.id)
+                        .Field("title", source.title)
+                        .Field("reference", source.reference)
+                        .EndObject();
+                }
+                w.EndArray().Field("language", "ru");
+                if (!answer.fallback_reason.empty()) {
+                    w.Field("fallback_reason", answer.fallback_reason);
+                }
+            });
+        },
+        // A provider's answer takes seconds: wait for it off the I/O threads.
+        http::RouteOptions{.blocking = true});
 }
 
 }  // namespace zakupai::api

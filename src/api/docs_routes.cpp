@@ -180,10 +180,19 @@ std::string DayStamp(Instant now) {
                        static_cast<unsigned>(day.day()));
 }
 
-http::Response FileResponse(std::string bytes, bool pdf, const std::string& base_name) {
+http::Response FileResponse(const http::Request& request,
+                            const docs::Document& document,
+                            docs::Language language,
+                            const docs::RenderLimits& limits,
+                            bool pdf,
+                            const std::string& base_name) {
+    auto bytes = pdf ? docs::RenderPdf(document, language, limits) : docs::RenderDocx(document, language, limits);
+    if (!bytes) {
+        return http::ErrorResponse(bytes.error(), request.request_id);
+    }
     http::Response response;
     response.content_type = pdf ? docs::kPdfType : docs::kDocxType;
-    response.body = std::move(bytes);
+    response.body = std::move(*bytes);
     response.headers.emplace_back("Content-Disposition",
                                   "attachment; filename=" + base_name + (pdf ? ".pdf" : ".docx"));
     return response;
@@ -193,6 +202,7 @@ void RegisterDocsRoutes(http::Router& router,
                         const docs::LetterTemplates& letters,
                         const docs::TldrService& tldr,
                         const docs::ComplaintService& complaints,
+                        const docs::RenderLimits& limits,
                         const Clock& clock) {
     // The original doc-service fell back to Russian for an unknown lang; so does this.
     auto language_of = [](std::string_view lang) {
@@ -236,6 +246,9 @@ void RegisterDocsRoutes(http::Router& router,
     });
     // Document generation is a premium feature, as in the original plan table.
     const http::RouteOptions premium{.is_public = false, .required_plan = Plan::kPremium, .counts_usage = true};
+    // Setting a file takes up to the render budget: never on an I/O thread.
+    http::RouteOptions premium_render = premium;
+    premium_render.blocking = true;
     auto generate = [&letters, &clock](http::Request& request) {
         auto body = ParseJsonObject(request.body);
         if (!body) {
@@ -261,7 +274,7 @@ void RegisterDocsRoutes(http::Router& router,
         });
     };
     // {html} as it is, or {template, context, language} as /letters/generate fills it.
-    auto render = [&letters, &clock](http::Request& request, bool pdf) {
+    auto render = [&letters, &clock, limits](http::Request& request, bool pdf) {
         auto body = ParseJsonObject(request.body);
         if (!body) {
             return http::ErrorResponse(body.error(), request.request_id);
@@ -291,9 +304,7 @@ void RegisterDocsRoutes(http::Router& router,
             return http::ErrorResponse(document.error(), request.request_id);
         }
         const auto language = lang == "ru" ? docs::Language::kRussian : docs::Language::kKazakh;
-        return FileResponse(pdf ? docs::RenderPdf(*document, language) : docs::RenderDocx(*document, language),
-                            pdf,
-                            name + "_" + DayStamp(now));
+        return FileResponse(request, *document, language, limits, pdf, name + "_" + DayStamp(now));
     };
     router.Add(
         "POST",
@@ -347,7 +358,7 @@ void RegisterDocsRoutes(http::Router& router,
         },
         premium);
     // The same complaint as a file: ?reason=&date= (both required, as in the seed).
-    auto complaint_file = [&complaints, &clock](http::Request& request, bool pdf) {
+    auto complaint_file = [&complaints, &clock, limits](http::Request& request, bool pdf) {
         const auto lot_id = PositivePathId(request, "lot_id");
         if (!lot_id) {
             return http::ErrorResponse(Error::Invalid("lot_id", "must be a positive integer"), request.request_id);
@@ -369,26 +380,24 @@ void RegisterDocsRoutes(http::Router& router,
         const auto stamp = FormatIsoDate(parsed->date);
         const std::string day = stamp.substr(0, 4) + stamp.substr(5, 2) + stamp.substr(8, 2);
         return FileResponse(
-            pdf ? docs::RenderPdf(complaint->document, language) : docs::RenderDocx(complaint->document, language),
-            pdf,
-            "complaint_" + std::to_string(*lot_id) + "_" + day);
+            request, complaint->document, language, limits, pdf, "complaint_" + std::to_string(*lot_id) + "_" + day);
     };
     router.Add(
         "GET",
         "/api/complaint/{lot_id}/pdf",
         [complaint_file](http::Request& request) { return complaint_file(request, true); },
-        premium);
+        premium_render);
     router.Add(
         "GET",
         "/api/complaint/{lot_id}/word",
         [complaint_file](http::Request& request) { return complaint_file(request, false); },
-        premium);
+        premium_render);
     router.Add("POST", "/letters/generate", generate, premium);
     router.Add("POST", "/render/html", generate, premium);  // the original doc-service alias
     router.Add(
-        "POST", "/render/pdf", [render](http::Request& request) { return render(request, true); }, premium);
+        "POST", "/render/pdf", [render](http::Request& request) { return render(request, true); }, premium_render);
     router.Add(
-        "POST", "/render/docx", [render](http::Request& request) { return render(request, false); }, premium);
+        "POST", "/render/docx", [render](http::Request& request) { return render(request, false); }, premium_render);
     router.Add(
         "GET",
         "/letters/templates",

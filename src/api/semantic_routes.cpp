@@ -169,62 +169,70 @@ void RegisterSemanticRoutes(http::Router& router,
                             const search::SupplierFinder& finder,
                             store::SearchRepository& repository,
                             const std::map<Plan, billing::PlanLimits>& plans,
+                            bool remote_embeddings,
                             const Clock& clock) {
+    // An outside provider embeds over the network (seconds when it is slow): then the routes
+    // that embed wait for it off the I/O threads. The offline model answers in microseconds.
+    const http::RouteOptions embeds{.blocking = remote_embeddings};
     // {text, dim?} → {vector, dim, text_length}; {texts:[...]} → {vectors, dim}.
-    router.Add("POST", "/embed", [&semantic, &clock](http::Request& request) {
-        auto body = ParseJsonObject(request.body);
-        if (!body) {
-            return http::ErrorResponse(body.error(), request.request_id);
-        }
-        JsonFields f(*body);
-        std::vector<std::string> texts;
-        const bool batch = body->contains("texts");
-        if (batch) {
-            const auto& v = body->at("texts");
-            if (!v.is_array() || v.as_array().empty() || v.as_array().size() > kMaxBatch) {
-                f.Problem("texts", "must be a list of 1 to " + std::to_string(kMaxBatch) + " strings");
-            } else {
-                for (std::size_t i = 0; i < v.as_array().size(); ++i) {
-                    const auto& item = v.as_array()[i];
-                    if (!item.is_string() || item.as_string().empty() || item.as_string().size() > kMaxTextBytes) {
-                        f.Problem(fmt::format("texts[{}]", i), "must be a string of 1 to 8000 bytes");
-                    } else {
-                        texts.emplace_back(item.as_string());
+    router.Add(
+        "POST",
+        "/embed",
+        [&semantic, &clock](http::Request& request) {
+            auto body = ParseJsonObject(request.body);
+            if (!body) {
+                return http::ErrorResponse(body.error(), request.request_id);
+            }
+            JsonFields f(*body);
+            std::vector<std::string> texts;
+            const bool batch = body->contains("texts");
+            if (batch) {
+                const auto& v = body->at("texts");
+                if (!v.is_array() || v.as_array().empty() || v.as_array().size() > kMaxBatch) {
+                    f.Problem("texts", "must be a list of 1 to " + std::to_string(kMaxBatch) + " strings");
+                } else {
+                    for (std::size_t i = 0; i < v.as_array().size(); ++i) {
+                        const auto& item = v.as_array()[i];
+                        if (!item.is_string() || item.as_string().empty() || item.as_string().size() > kMaxTextBytes) {
+                            f.Problem(fmt::format("texts[{}]", i), "must be a string of 1 to 8000 bytes");
+                        } else {
+                            texts.emplace_back(item.as_string());
+                        }
                     }
                 }
+            } else if (auto text = f.String({"text"}, 1, kMaxTextBytes, true)) {
+                texts.push_back(*text);
             }
-        } else if (auto text = f.String({"text"}, 1, kMaxTextBytes, true)) {
-            texts.push_back(*text);
-        }
-        const auto dim = f.Int({"dim"}, 1, 4096, false);
-        if (auto ok = f.Finish(); !ok) {
-            return http::ErrorResponse(ok.error(), request.request_id);
-        }
-        auto vectors = semantic.Embed(texts);
-        if (!vectors) {
-            return http::ErrorResponse(vectors.error(), request.request_id);
-        }
-        const auto actual = static_cast<std::int64_t>(vectors->front().size());
-        if (dim && *dim != actual) {
-            return http::ErrorResponse(
-                Error::Invalid("dim", "this model's vectors have " + std::to_string(actual) + " dimensions"),
-                request.request_id);
-        }
-        return JsonAnswer(request, clock.Now(), [&](JsonWriter& w) {
-            if (batch) {
-                w.Key("vectors").BeginArray();
-                for (const auto& v : *vectors) {
-                    WriteVector(w, v);
+            const auto dim = f.Int({"dim"}, 1, 4096, false);
+            if (auto ok = f.Finish(); !ok) {
+                return http::ErrorResponse(ok.error(), request.request_id);
+            }
+            auto vectors = semantic.Embed(texts);
+            if (!vectors) {
+                return http::ErrorResponse(vectors.error(), request.request_id);
+            }
+            const auto actual = static_cast<std::int64_t>(vectors->front().size());
+            if (dim && *dim != actual) {
+                return http::ErrorResponse(
+                    Error::Invalid("dim", "this model's vectors have " + std::to_string(actual) + " dimensions"),
+                    request.request_id);
+            }
+            return JsonAnswer(request, clock.Now(), [&](JsonWriter& w) {
+                if (batch) {
+                    w.Key("vectors").BeginArray();
+                    for (const auto& v : *vectors) {
+                        WriteVector(w, v);
+                    }
+                    w.EndArray();
+                } else {
+                    w.Key("vector");
+                    WriteVector(w, vectors->front());
+                    w.Field("text_length", static_cast<std::int64_t>(texts.front().size()));
                 }
-                w.EndArray();
-            } else {
-                w.Key("vector");
-                WriteVector(w, vectors->front());
-                w.Field("text_length", static_cast<std::int64_t>(texts.front().size()));
-            }
-            w.Field("dim", actual).Field("model", semantic.Status().embedder);
-        });
-    });
+                w.Field("dim", actual).Field("model", semantic.Status().embedder);
+            });
+        },
+        embeds);
 
     // {ref_id, text} → stored (replacing the caller's document with that ref_id) and findable.
     router.Add(
@@ -265,90 +273,95 @@ void RegisterSemanticRoutes(http::Router& router,
                     .Field("visibility", document.owner == kPublicOwner ? "public" : "private");
             });
         },
-        http::RouteOptions{.keeps_answers = true});
+        http::RouteOptions{.blocking = remote_embeddings, .keeps_answers = true});
 
     // {query, top_k, collection} → the nearest documents (the caller's and public ones) and lots.
-    router.Add("POST", "/search", [&semantic, &repository, &clock](http::Request& request) {
-        auto body = ParseJsonObject(request.body);
-        if (!body) {
-            return http::ErrorResponse(body.error(), request.request_id);
-        }
-        JsonFields f(*body);
-        const auto query = f.String({"query"}, 1, 2000, true);
-        const auto top_k = static_cast<std::size_t>(f.Int({"top_k", "limit"}, 1, 20, false).value_or(10));
-        const auto collection = f.Choice({"collection"}, {"all", "documents", "lots"}, false).value_or("all");
-        if (auto ok = f.Finish(); !ok) {
-            return http::ErrorResponse(ok.error(), request.request_id);
-        }
-        struct Found {
-            std::string ref_id;
-            std::string kind;
-            float score = 0;
-            std::string text;
-        };
-        std::vector<Found> found;
-        if (collection != "lots") {
-            const auto owner = DocumentOwner(request);
-            auto near = semantic.NearestDocuments(*query, owner, std::string(kPublicOwner), top_k);
-            if (!near) {
-                return http::ErrorResponse(near.error(), request.request_id);
+    router.Add(
+        "POST",
+        "/search",
+        [&semantic, &repository, &clock](http::Request& request) {
+            auto body = ParseJsonObject(request.body);
+            if (!body) {
+                return http::ErrorResponse(body.error(), request.request_id);
             }
-            std::vector<std::int64_t> ids;
-            for (const auto& n : *near) {
-                ids.push_back(n.id);
+            JsonFields f(*body);
+            const auto query = f.String({"query"}, 1, 2000, true);
+            const auto top_k = static_cast<std::size_t>(f.Int({"top_k", "limit"}, 1, 20, false).value_or(10));
+            const auto collection = f.Choice({"collection"}, {"all", "documents", "lots"}, false).value_or("all");
+            if (auto ok = f.Finish(); !ok) {
+                return http::ErrorResponse(ok.error(), request.request_id);
             }
-            const auto documents = repository.Documents(ids);
-            for (const auto& n : *near) {
-                for (const auto& d : documents) {
-                    // The vectors know owners too; checking again costs nothing and survives a
-                    // document changing hands between the search and the read.
-                    if (d.id == n.id && (d.owner == owner || d.owner == kPublicOwner)) {
-                        found.push_back(Found{d.ref_id, "document", n.score, d.text});
+            struct Found {
+                std::string ref_id;
+                std::string kind;
+                float score = 0;
+                std::string text;
+            };
+            std::vector<Found> found;
+            if (collection != "lots") {
+                const auto owner = DocumentOwner(request);
+                auto near = semantic.NearestDocuments(*query, owner, std::string(kPublicOwner), top_k);
+                if (!near) {
+                    return http::ErrorResponse(near.error(), request.request_id);
+                }
+                std::vector<std::int64_t> ids;
+                for (const auto& n : *near) {
+                    ids.push_back(n.id);
+                }
+                const auto documents = repository.Documents(ids);
+                for (const auto& n : *near) {
+                    for (const auto& d : documents) {
+                        // The vectors know owners too; checking again costs nothing and survives a
+                        // document changing hands between the search and the read.
+                        if (d.id == n.id && (d.owner == owner || d.owner == kPublicOwner)) {
+                            found.push_back(Found{d.ref_id, "document", n.score, d.text});
+                        }
                     }
                 }
             }
-        }
-        if (collection != "documents") {
-            auto near = semantic.NearestLots(*query, top_k);
-            if (!near) {
-                return http::ErrorResponse(near.error(), request.request_id);
-            }
-            std::vector<std::int64_t> ids;
-            for (const auto& n : *near) {
-                ids.push_back(n.id);
-            }
-            const auto lots = repository.Lots(ids);
-            for (const auto& n : *near) {
-                for (const auto& lot : lots) {
-                    if (lot.id == n.id) {
-                        found.push_back(Found{"lot:" + std::to_string(lot.id), "lot", n.score, lot.title});
+            if (collection != "documents") {
+                auto near = semantic.NearestLots(*query, top_k);
+                if (!near) {
+                    return http::ErrorResponse(near.error(), request.request_id);
+                }
+                std::vector<std::int64_t> ids;
+                for (const auto& n : *near) {
+                    ids.push_back(n.id);
+                }
+                const auto lots = repository.Lots(ids);
+                for (const auto& n : *near) {
+                    for (const auto& lot : lots) {
+                        if (lot.id == n.id) {
+                            found.push_back(Found{"lot:" + std::to_string(lot.id), "lot", n.score, lot.title});
+                        }
                     }
                 }
             }
-        }
-        std::stable_sort(found.begin(), found.end(), [](const Found& a, const Found& b) { return a.score > b.score; });
-        const auto total = found.size();
-        if (found.size() > top_k) {
-            found.resize(top_k);
-        }
-        return JsonAnswer(request, clock.Now(), [&](JsonWriter& w) {
-            w.Key("results").BeginArray();
-            for (const auto& item : found) {
-                w.BeginObject()
-                    .Field("ref_id", item.ref_id)
-                    .Field("kind", item.kind)
-                    .Key("score")
-                    .Raw(fmt::format("{:.4f}", item.score))
-                    .Field("text_preview", Preview(item.text))
-                    .EndObject();
+            std::stable_sort(
+                found.begin(), found.end(), [](const Found& a, const Found& b) { return a.score > b.score; });
+            const auto total = found.size();
+            if (found.size() > top_k) {
+                found.resize(top_k);
             }
-            w.EndArray()
-                .Field("query", *query)
-                .Field("top_k", static_cast<std::int64_t>(top_k))
-                .Field("collection", collection)
-                .Field("total_found", static_cast<std::int64_t>(total));
-        });
-    });
+            return JsonAnswer(request, clock.Now(), [&](JsonWriter& w) {
+                w.Key("results").BeginArray();
+                for (const auto& item : found) {
+                    w.BeginObject()
+                        .Field("ref_id", item.ref_id)
+                        .Field("kind", item.kind)
+                        .Key("score")
+                        .Raw(fmt::format("{:.4f}", item.score))
+                        .Field("text_preview", Preview(item.text))
+                        .EndObject();
+                }
+                w.EndArray()
+                    .Field("query", *query)
+                    .Field("top_k", static_cast<std::int64_t>(top_k))
+                    .Field("collection", collection)
+                    .Field("total_found", static_cast<std::int64_t>(total));
+            });
+        },
+        embeds);
 
     router.Add("GET", "/semantic/status", [&semantic, &clock](http::Request& request) {
         const auto s = semantic.Status();
@@ -363,15 +376,23 @@ void RegisterSemanticRoutes(http::Router& router,
         });
     });
 
-    router.Add("GET", "/suppliers/find", [&finder, &clock](http::Request& request) {
-        if (!request.query.contains("q")) {
-            return http::ErrorResponse(Error::Invalid("q", "is required"), request.request_id);
-        }
-        return FindSuppliers(request, finder, std::string(request.Query("q")), clock, false);
-    });
-    router.Add("GET", "/api/supplier/{lot_name}", [&finder, &clock](http::Request& request) {
-        return FindSuppliers(request, finder, request.path_params.at("lot_name"), clock, true);
-    });
+    router.Add(
+        "GET",
+        "/suppliers/find",
+        [&finder, &clock](http::Request& request) {
+            if (!request.query.contains("q")) {
+                return http::ErrorResponse(Error::Invalid("q", "is required"), request.request_id);
+            }
+            return FindSuppliers(request, finder, std::string(request.Query("q")), clock, false);
+        },
+        embeds);
+    router.Add(
+        "GET",
+        "/api/supplier/{lot_name}",
+        [&finder, &clock](http::Request& request) {
+            return FindSuppliers(request, finder, request.path_params.at("lot_name"), clock, true);
+        },
+        embeds);
 }
 
 }  // namespace zakupai::api

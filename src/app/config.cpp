@@ -32,6 +32,7 @@ std::vector<Setting> Bind(Config& c) {
     section("goszakup", c.goszakup);
     section("import", c.import);
     section("calc", c.calc);
+    section("docs", c.docs);
     section("risk", c.risk);
     section("search", c.search);
     section("llm", c.llm);

@@ -6,6 +6,7 @@
 
 #include "billing/config.hpp"
 #include "calc/config.hpp"
+#include "docs/config.hpp"
 #include "http/config.hpp"
 #include "ingest/config.hpp"
 #include "llm/config.hpp"
@@ -24,6 +25,7 @@ struct Config {
     ingest::GoszakupConfig goszakup;
     ingest::ImportConfig import;
     calc::CalcConfig calc;
+    docs::DocsConfig docs;
     risk::RiskConfig risk;
     search::SearchConfig search;
     llm::LlmConfig llm;

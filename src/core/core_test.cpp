@@ -131,6 +131,28 @@ TEST(Json, MalformedBodiesAreErrorsNotCrashes) {
     EXPECT_EQ(ParseJsonObject("{\"a\":\"\xff\xfe\"}").error().code, ErrorCode::kMalformed);
 }
 
+// Found by a hostile probe: 1e-999999 silently read as 0.
+TEST(Json, NumbersThatCannotBeRepresentedAreRefusedByName) {
+    const std::vector<std::pair<std::string, FieldProblem>> refused{
+        {R"({"amount": 1e-999999})", {"amount", "1e-999999 is too small to represent (it would read as 0)"}},
+        {R"({"amount": -1E+999999})", {"amount", "-1E+999999 is too large to represent"}},
+        {R"({"a": "1e-999999", "offers": [{"bid": 5}, {"bid": 2.5e-400}]})",
+         {"offers[1].bid", "2.5e-400 is too small to represent (it would read as 0)"}},
+        {"{\"x\": 1" + std::string(400, '0') + "}", {"x", "1" + std::string(39, '0') + " is too large to represent"}},
+        {R"({"a": 0.5, "a": 1e-400})", {"body", "1e-400 is too small to represent (it would read as 0)"}},
+    };
+    for (const auto& [body, problem] : refused) {
+        auto parsed = ParseJsonObject(body);
+        ASSERT_FALSE(parsed.has_value()) << body;
+        EXPECT_EQ(parsed.error().code, ErrorCode::kInvalidArgument) << body;
+        EXPECT_EQ(parsed.error().details, std::vector<FieldProblem>{problem}) << body;
+    }
+    for (const char* body : {R"({"a": 0, "b": 0.0, "c": -0e5, "d": 1e-300, "e": "1e-999999", "f": 1e300})",
+                             R"({"s": "\"1e-999\"", "n": 0.0})"}) {
+        EXPECT_TRUE(ParseJsonObject(body).has_value()) << body;
+    }
+}
+
 TEST(Json, WriterEmitsMoneyAndEscapes) {
     JsonWriter w;
     w.BeginObject()

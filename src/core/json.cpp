@@ -6,10 +6,99 @@
 #include <boost/json/parse.hpp>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
+#include <optional>
+#include <string>
+#include <vector>
 
 namespace zakupai {
 
 namespace json = boost::json;
+
+namespace {
+
+// Boost.JSON reads 1e-999999 as 0 and 1e999999 as infinity without a word. Such a double is rare
+// in a body, so the text is only looked at when the parsed value holds one.
+bool HoldsSuspectDouble(const json::value& v) {
+    switch (v.kind()) {
+        case json::kind::double_: {
+            const double d = v.get_double();
+            return d == 0 || !std::isnormal(d);
+        }
+        case json::kind::array:
+            return std::any_of(v.get_array().begin(), v.get_array().end(), HoldsSuspectDouble);
+        case json::kind::object:
+            return std::any_of(v.get_object().begin(), v.get_object().end(), [](const auto& kv) {
+                return HoldsSuspectDouble(kv.value());
+            });
+        default:
+            return false;
+    }
+}
+
+// Where each number sits ("offers[2].bid"), in document order.
+void NumberPaths(const json::value& v, const std::string& path, std::vector<std::string>& out) {
+    if (v.is_number()) {
+        out.push_back(path.empty() ? "body" : path);
+    } else if (v.is_array()) {
+        for (std::size_t i = 0; i < v.get_array().size(); ++i) {
+            NumberPaths(v.get_array()[i], path + "[" + std::to_string(i) + "]", out);
+        }
+    } else if (v.is_object()) {
+        for (const auto& [key, child] : v.get_object()) {
+            NumberPaths(child, path.empty() ? std::string(key) : path + "." + std::string(key), out);
+        }
+    }
+}
+
+// The number tokens of a JSON text, in document order (strings skipped).
+std::vector<std::string_view> NumberTokens(std::string_view text) {
+    std::vector<std::string_view> out;
+    for (std::size_t i = 0; i < text.size();) {
+        const char c = text[i];
+        if (c == '"') {
+            for (++i; i < text.size() && text[i] != '"'; ++i) {
+                i += text[i] == '\\' ? 1 : 0;
+            }
+            ++i;
+        } else if (c == '-' || (c >= '0' && c <= '9')) {
+            const auto end = text.find_first_not_of("+-0123456789.eE", i);
+            const auto stop = end == std::string_view::npos ? text.size() : end;
+            out.push_back(text.substr(i, stop - i));
+            i = stop;
+        } else {
+            ++i;
+        }
+    }
+    return out;
+}
+
+std::optional<Error> UnrepresentableNumber(const json::value& value, std::string_view text) {
+    if (!HoldsSuspectDouble(value)) {
+        return std::nullopt;
+    }
+    std::vector<std::string> paths;
+    NumberPaths(value, "", paths);
+    const auto tokens = NumberTokens(text);
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        double parsed = 0;
+        const auto* end = tokens[i].data() + tokens[i].size();
+        const auto [ptr, ec] = std::from_chars(tokens[i].data(), end, parsed);
+        if (ec != std::errc::result_out_of_range) {
+            continue;
+        }
+        // A duplicated key leaves fewer values than tokens: then the body is all we can name.
+        const std::string field = paths.size() == tokens.size() ? paths[i] : "body";
+        const bool huge = std::isinf(std::strtod(std::string(tokens[i]).c_str(), nullptr));
+        const std::string shown(tokens[i].substr(0, 40));
+        return Error::Invalid(
+            field,
+            huge ? shown + " is too large to represent" : shown + " is too small to represent (it would read as 0)");
+    }
+    return std::nullopt;
+}
+
+}  // namespace
 
 Result<json::object> ParseJsonObject(std::string_view body) {
     boost::system::error_code ec;
@@ -21,6 +110,9 @@ Result<json::object> ParseJsonObject(std::string_view body) {
     }
     if (!value.is_object()) {
         return Fail(Error::Invalid("body", "must be a JSON object"));
+    }
+    if (auto bad = UnrepresentableNumber(value, body)) {
+        return Fail(std::move(*bad));
     }
     return std::move(value.as_object());
 }

@@ -216,9 +216,37 @@ std::string CoreXml(const Document& document) {
            Escape(document.title) + "</dc:title><dc:creator>ZakupAI</dc:creator></cp:coreProperties>";
 }
 
+// Too small to reach the page cap whatever the layout: letters and complaints skip the measuring
+// (it costs more than writing the DOCX).
+bool SurelyShort(const Document& document, const RenderLimits& limits) {
+    std::size_t text = 0;
+    std::size_t pieces = 0;
+    for (const auto& block : document.blocks) {
+        if (const auto* p = std::get_if<Paragraph>(&block)) {
+            text += PlainText(p->runs).size();
+            ++pieces;
+        } else {
+            for (const auto& row : std::get<Table>(block).rows) {
+                for (const auto& cell : row) {
+                    text += PlainText(cell).size();
+                }
+                pieces += row.size();
+            }
+        }
+    }
+    // A page holds at least a few hundred bytes of text or a few dozen lines, however narrow.
+    const auto pages = static_cast<std::size_t>(limits.max_pages);
+    return text < pages * 200 && pieces < pages * 10;
+}
+
 }  // namespace
 
-std::string RenderDocx(const Document& document, Language language) {
+Result<std::string> RenderDocx(const Document& document, Language language, const RenderLimits& limits) {
+    if (!SurelyShort(document, limits)) {
+        if (auto pages = CountPages(document, language, limits); !pages) {
+            return Fail(pages.error());
+        }
+    }
     zip_error_t error;
     zip_error_init(&error);
     zip_source_t* buffer = zip_source_buffer_create(nullptr, 0, 0, &error);

@@ -4,6 +4,7 @@
 #include <pango/pangocairo.h>
 
 #include <algorithm>
+#include <chrono>
 #include <memory>
 
 #include "docs/render.hpp"
@@ -51,16 +52,27 @@ std::string Markup(const std::vector<Run>& runs) {
 
 using LayoutPtr = std::unique_ptr<PangoLayout, decltype(&g_object_unref)>;
 
+using IterPtr = std::unique_ptr<PangoLayoutIter, decltype(&pango_layout_iter_free)>;
+
+// Where a render must stop: a page count and a moment.
+struct Stop {
+    int after_pages = 0;
+    std::chrono::steady_clock::time_point deadline;
+};
+
 // Lays out and, on the drawing pass, draws; the first pass only counts pages so the footer can
-// say "of M".
+// say "of M". Stops early (stopped()) past the page count or the deadline.
 class Typesetter {
 public:
-    Typesetter(cairo_t* cr, bool draw, int total_pages, Language language)
-        : cr_(cr), draw_(draw), total_(total_pages), language_(language) {}
+    Typesetter(cairo_t* cr, bool draw, int total_pages, Language language, Stop stop)
+        : cr_(cr), draw_(draw), total_(total_pages), language_(language), stop_(stop) {}
 
     int Typeset(const Document& document) {
         StartPage();
         for (const auto& block : document.blocks) {
+            if (Over()) {
+                return page_;
+            }
             if (const auto* p = std::get_if<Paragraph>(&block)) {
                 Set(*p);
             } else {
@@ -70,8 +82,21 @@ public:
         FinishPage();
         return page_;
     }
+    bool stopped() const { return stopped_; }
+    bool timed_out() const { return timed_out_; }
 
 private:
+    // Checked between lines and rows: a clock read is cheap next to laying out a line.
+    bool Over() {
+        if (!stopped_ && page_ > stop_.after_pages) {
+            stopped_ = true;
+        }
+        if (!stopped_ && std::chrono::steady_clock::now() > stop_.deadline) {
+            stopped_ = timed_out_ = true;
+        }
+        return stopped_;
+    }
+
     LayoutPtr Layout(const std::vector<Run>& runs, const char* font, double width, Align align) {
         LayoutPtr layout(pango_cairo_create_layout(cr_), &g_object_unref);
         std::unique_ptr<PangoFontDescription, decltype(&pango_font_description_free)> description(
@@ -142,10 +167,12 @@ private:
                 pango_cairo_show_layout(cr_, bullet.get());
             }
         }
-        std::unique_ptr<PangoLayoutIter, decltype(&pango_layout_iter_free)> iter(pango_layout_get_iter(layout.get()),
-                                                                                 &pango_layout_iter_free);
+        IterPtr iter(pango_layout_get_iter(layout.get()), &pango_layout_iter_free);
         double consumed = 0;  // the layout's y where this page's part of the paragraph starts
         do {
+            if (Over()) {
+                return;
+            }
             PangoRectangle logical;
             pango_layout_iter_get_line_extents(iter.get(), nullptr, &logical);
             const double line_top = static_cast<double>(logical.y) / PANGO_SCALE;
@@ -259,20 +286,97 @@ private:
         y_ += height;
     }
 
+    void RepeatHeader(const Table& table, const std::vector<double>& widths) {
+        std::vector<LayoutPtr> header;
+        for (int h = 0; h < table.header_rows; ++h) {
+            const double header_height = RowHeight(table.rows[static_cast<std::size_t>(h)], widths, header);
+            DrawRow(header, widths, header_height);
+        }
+    }
+
+    // A row taller than a page (a 3 000-word cell): each cell's lines go on until the page is
+    // full, and the row continues on the next page (after the repeated header). No text is lost.
+    void DrawTallRow(const Table& table,
+                     std::size_t r,
+                     const std::vector<LayoutPtr>& layouts,
+                     const std::vector<double>& widths) {
+        constexpr double kFewLines = 48;  // start on this page only if a few lines fit
+        if (Remaining() < kFewLines + 2 * kCellPadding && y_ > kTop) {
+            NewPage();
+            if (r >= static_cast<std::size_t>(table.header_rows)) {
+                RepeatHeader(table, widths);
+            }
+        }
+        std::vector<IterPtr> iters;
+        std::vector<double> consumed(layouts.size(), 0);
+        std::vector<bool> done(layouts.size(), false);
+        for (const auto& layout : layouts) {
+            iters.emplace_back(pango_layout_get_iter(layout.get()), &pango_layout_iter_free);
+        }
+        for (bool fresh = false;; fresh = true) {
+            const double room = kPageHeight - kBottom - y_ - 2 * kCellPadding;
+            double used = 0;
+            double x = kLeft;
+            for (std::size_t c = 0; c < layouts.size(); ++c) {
+                // A fresh page takes at least one line of each cell, so the row always moves on.
+                for (bool first = fresh; !done[c]; first = false) {
+                    if (Over()) {
+                        return;
+                    }
+                    PangoRectangle logical;
+                    pango_layout_iter_get_line_extents(iters[c].get(), nullptr, &logical);
+                    const double top = static_cast<double>(logical.y) / PANGO_SCALE;
+                    const double bottom = top - consumed[c] + static_cast<double>(logical.height) / PANGO_SCALE;
+                    if (bottom > room && !first) {
+                        consumed[c] = top;  // the next page starts with this line
+                        break;
+                    }
+                    if (draw_) {
+                        const int baseline = pango_layout_iter_get_baseline(iters[c].get());
+                        cairo_move_to(cr_,
+                                      x + kCellPadding + static_cast<double>(logical.x) / PANGO_SCALE,
+                                      y_ + kCellPadding + static_cast<double>(baseline) / PANGO_SCALE - consumed[c]);
+                        pango_cairo_show_layout_line(cr_, pango_layout_iter_get_line_readonly(iters[c].get()));
+                    }
+                    used = std::max(used, bottom);
+                    done[c] = !pango_layout_iter_next_line(iters[c].get());
+                }
+                x += widths[c];
+            }
+            DrawRow({}, widths, used + 2 * kCellPadding);  // the borders of this page's part
+            if (std::all_of(done.begin(), done.end(), [](bool d) { return d; })) {
+                return;
+            }
+            NewPage();
+            if (r >= static_cast<std::size_t>(table.header_rows)) {
+                RepeatHeader(table, widths);
+            }
+        }
+    }
+
     void Set(const Table& table) {
         const auto widths = ColumnWidths(table);
+        double header_height = 0;
         std::vector<LayoutPtr> layouts;
+        for (int h = 0; h < table.header_rows && static_cast<std::size_t>(h) < table.rows.size(); ++h) {
+            header_height += RowHeight(table.rows[static_cast<std::size_t>(h)], widths, layouts);
+        }
+        const double page_body = kPageHeight - kTop - kBottom;
         for (std::size_t r = 0; r < table.rows.size(); ++r) {
+            if (Over()) {
+                return;
+            }
             const double height = RowHeight(table.rows[r], widths, layouts);
+            const bool in_header = r < static_cast<std::size_t>(table.header_rows);
+            if (height > page_body - (in_header ? 0 : header_height)) {
+                DrawTallRow(table, r, layouts, widths);
+                continue;
+            }
             if (height > Remaining() && y_ > kTop) {
                 NewPage();
                 // The header again on the new page, unless this row is part of it.
-                if (r >= static_cast<std::size_t>(table.header_rows)) {
-                    std::vector<LayoutPtr> header;
-                    for (int h = 0; h < table.header_rows; ++h) {
-                        const double header_height = RowHeight(table.rows[static_cast<std::size_t>(h)], widths, header);
-                        DrawRow(header, widths, header_height);
-                    }
+                if (!in_header) {
+                    RepeatHeader(table, widths);
                 }
             }
             DrawRow(layouts, widths, height);
@@ -284,6 +388,9 @@ private:
     bool draw_;
     int total_;
     Language language_;
+    Stop stop_;
+    bool stopped_ = false;
+    bool timed_out_ = false;
     int page_ = 0;
     double y_ = kTop;
 };
@@ -297,7 +404,14 @@ cairo_status_t Discard(void* /*closure*/, const unsigned char* /*data*/, unsigne
     return CAIRO_STATUS_SUCCESS;
 }
 
-int Typeset(const Document& document, Language language, cairo_write_func_t write, void* closure, int total) {
+struct Typeset {
+    int pages = 0;
+    bool stopped = false;
+    bool timed_out = false;
+};
+
+Typeset TypesetPdf(
+    const Document& document, Language language, cairo_write_func_t write, void* closure, int total, Stop stop) {
     std::unique_ptr<cairo_surface_t, decltype(&cairo_surface_destroy)> surface(
         cairo_pdf_surface_create_for_stream(write, closure, kPageWidth, kPageHeight), &cairo_surface_destroy);
     if (!document.title.empty()) {
@@ -305,18 +419,54 @@ int Typeset(const Document& document, Language language, cairo_write_func_t writ
     }
     cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATOR, "ZakupAI");
     std::unique_ptr<cairo_t, decltype(&cairo_destroy)> cr(cairo_create(surface.get()), &cairo_destroy);
-    const int pages = Typesetter(cr.get(), total > 0, total, language).Typeset(document);
+    Typesetter typesetter(cr.get(), total > 0, total, language, stop);
+    Typeset result{typesetter.Typeset(document), typesetter.stopped(), typesetter.timed_out()};
     cr.reset();
     cairo_surface_finish(surface.get());
-    return pages;
+    return result;
 }
+
+Error TooLong(std::string problem) {
+    return Error{ErrorCode::kInvalidArgument, "document too long: " + problem, {{"html", "too long: " + problem}}};
+}
+
+Error TooSlow(const RenderLimits& limits) {
+    const auto message = fmt::format("took longer than {} ms to set; shorten it", limits.budget.count());
+    return Error{ErrorCode::kInvalidArgument, "document too long: " + message, {{"html", message}}};
+}
+
+// Past ten times the limit the exact count is not worth the time it takes.
+constexpr int kCountUpTo = 10;
 
 }  // namespace
 
-std::string RenderPdf(const Document& document, Language language) {
-    const int pages = Typeset(document, language, &Discard, nullptr, 0);
+Result<int> CountPages(const Document& document, Language language, const RenderLimits& limits) {
+    const Stop stop{limits.max_pages * kCountUpTo, std::chrono::steady_clock::now() + limits.budget};
+    const auto counted = TypesetPdf(document, language, &Discard, nullptr, 0, stop);
+    if (counted.timed_out) {
+        return Fail(TooSlow(limits));
+    }
+    if (counted.stopped) {
+        return Fail(TooLong(fmt::format("more than {} pages, limit {}", counted.pages - 1, limits.max_pages)));
+    }
+    if (counted.pages > limits.max_pages) {
+        return Fail(TooLong(fmt::format("{} pages, limit {}", counted.pages, limits.max_pages)));
+    }
+    return counted.pages;
+}
+
+Result<std::string> RenderPdf(const Document& document, Language language, const RenderLimits& limits) {
+    const auto started = std::chrono::steady_clock::now();
+    auto pages = CountPages(document, language, limits);
+    if (!pages) {
+        return Fail(pages.error());
+    }
     std::string out;
-    Typeset(document, language, &Append, &out, pages);
+    const auto drawn =
+        TypesetPdf(document, language, &Append, &out, *pages, Stop{limits.max_pages, started + limits.budget});
+    if (drawn.stopped) {
+        return Fail(TooSlow(limits));
+    }
     return out;
 }
 

@@ -86,7 +86,7 @@ TEST(Document, RandomBytesNeverCrashTheReader) {
         }
         auto document = ParseHtml(junk);
         if (document) {
-            EXPECT_FALSE(RenderDocx(*document, Language::kRussian).empty());
+            EXPECT_FALSE(RenderDocx(*document, Language::kRussian).value().empty());
         }
     }
 }
@@ -102,7 +102,7 @@ std::size_t Count(const std::string& haystack, const std::string& needle) {
 TEST(Render, PdfPagesGrowWithTheTextAndDocxIsAWordPackage) {
     auto short_doc = ParseHtml("<h1>Жалоба</h1><p>Қысқа мәтін.</p>");
     ASSERT_TRUE(short_doc.has_value());
-    const auto one = RenderPdf(*short_doc, Language::kKazakh);
+    const auto one = RenderPdf(*short_doc, Language::kKazakh).value();
     EXPECT_TRUE(one.starts_with("%PDF-1."));
     EXPECT_NE(one.find("%%EOF"), std::string::npos);
     EXPECT_EQ(Count(one, "/Type /Page\n") + Count(one, "/Type /Page "), 1U);
@@ -113,10 +113,10 @@ TEST(Render, PdfPagesGrowWithTheTextAndDocxIsAWordPackage) {
     }
     auto long_doc = ParseHtml("<table><tr><th>№</th><th>Текст</th></tr>" + rows + "</table>");
     ASSERT_TRUE(long_doc.has_value());
-    const auto many = RenderPdf(*long_doc, Language::kRussian);
+    const auto many = RenderPdf(*long_doc, Language::kRussian).value();
     EXPECT_GE(Count(many, "/Type /Page\n") + Count(many, "/Type /Page "), 3U);
 
-    const auto docx = RenderDocx(*long_doc, Language::kRussian);
+    const auto docx = RenderDocx(*long_doc, Language::kRussian).value();
     EXPECT_TRUE(docx.starts_with("PK\x03\x04"));
     for (const char* part : {"[Content_Types].xml",
                              "_rels/.rels",
@@ -127,6 +127,53 @@ TEST(Render, PdfPagesGrowWithTheTextAndDocxIsAWordPackage) {
                              "docProps/core.xml"}) {
         EXPECT_NE(docx.find(part), std::string::npos) << part;
     }
+}
+
+Document ListOf(int items) {
+    std::string html = "<h1>Перечень</h1><ol>";
+    for (int i = 0; i < items; ++i) {
+        html += "<li>Позиция перечня товаров номер " + std::to_string(i) + "</li>";
+    }
+    return ParseHtml(html + "</ol>").value();
+}
+
+// Found by a hostile probe: a 99 000-item list took 9 s to set on an I/O thread.
+TEST(Render, ADocumentPastThePageCapIsRefusedWithItsLength) {
+    const auto list = ListOf(600);
+    const auto pages = CountPages(list, Language::kRussian, RenderLimits{.max_pages = 1000}).value();
+    EXPECT_GT(pages, 10);
+    const RenderLimits two{.max_pages = 2};
+    auto pdf = RenderPdf(list, Language::kRussian, two);
+    ASSERT_FALSE(pdf.has_value());
+    EXPECT_EQ(pdf.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_EQ(pdf.error().message, "document too long: " + std::to_string(pages) + " pages, limit 2");
+    EXPECT_EQ(pdf.error().details.at(0).field, "html");
+    auto docx = RenderDocx(list, Language::kRussian, two);
+    ASSERT_FALSE(docx.has_value());
+    EXPECT_EQ(docx.error().message, pdf.error().message);
+    // Far past the cap the count stops at ten times it.
+    EXPECT_EQ(RenderPdf(list, Language::kRussian, RenderLimits{.max_pages = 1}).error().message,
+              "document too long: more than 10 pages, limit 1");
+    EXPECT_TRUE(RenderPdf(list, Language::kRussian, RenderLimits{.max_pages = pages}).has_value());
+    auto slow = RenderPdf(ListOf(3000), Language::kRussian, RenderLimits{.budget = std::chrono::milliseconds(1)});
+    ASSERT_FALSE(slow.has_value());
+    EXPECT_EQ(slow.error().message, "document too long: took longer than 1 ms to set; shorten it");
+}
+
+// Found by a hostile probe: a 3 000-word cell printed 238 words. A row taller than a page goes on
+// over the next pages (pdftotext reads every word back in tests/api/documents_test.cpp).
+TEST(Render, ARowTallerThanAPageGoesOnOverTheNextPages) {
+    std::string words;
+    for (int i = 0; i < 3000; ++i) {
+        words += "слово" + std::to_string(i) + " ";
+    }
+    auto document =
+        ParseHtml("<table><tr><th>№</th><th>Описание</th></tr><tr><td>1</td><td>" + words + "</td></tr></table>");
+    ASSERT_TRUE(document.has_value());
+    const auto pages = CountPages(*document, Language::kRussian).value();
+    EXPECT_GE(pages, 4);
+    const auto pdf = RenderPdf(*document, Language::kRussian).value();
+    EXPECT_EQ(Count(pdf, "/Type /Page\n") + Count(pdf, "/Type /Page "), static_cast<std::size_t>(pages));
 }
 
 }  // namespace

@@ -8,6 +8,7 @@ void DescribeSettings(SettingsSection<HttpConfig>& s) {
     s.Text("host", &HttpConfig::host, {"ZAKUPAI_HOST"});
     s.Int("port", &HttpConfig::port, 0, 65535, {"ZAKUPAI_PORT"});
     s.Int("threads", &HttpConfig::threads, 0, 256, {"ZAKUPAI_THREADS"});
+    s.Int("blocking_threads", &HttpConfig::blocking_threads, 1, 64);
     s.Int("body_limit_bytes", &HttpConfig::body_limit_bytes, 1024, 1LL << 30, {"ZAKUPAI_BODY_LIMIT_BYTES"});
     s.Int("header_timeout_ms", &HttpConfig::header_timeout_ms, 100, 600'000, {"ZAKUPAI_HEADER_TIMEOUT_MS"});
     s.Int("body_timeout_ms", &HttpConfig::body_timeout_ms, 100, 600'000, {"ZAKUPAI_BODY_TIMEOUT_MS"});

@@ -11,7 +11,8 @@ namespace zakupai::http {
 struct HttpConfig {
     std::string host = "127.0.0.1";
     int port = 8080;
-    int threads = 0;  // 0 = one per core
+    int threads = 0;           // 0 = one per core
+    int blocking_threads = 2;  // for blocking routes (syncs, uploads, renders): never an I/O thread
     std::size_t body_limit_bytes = std::size_t{2} * 1024 * 1024;
     // Routes that take file uploads get their own, larger limit (set by the composition root).
     std::vector<std::string> upload_paths;

@@ -37,12 +37,8 @@ void Router::Add(std::string method, std::string pattern, Handler handler, Route
     for (const auto& s : route->segments) {
         has_param = has_param || IsParam(s);
     }
-    ZAKUPAI_ASSERT(!(route->blocking && has_param));
     if (!has_param) {
         exact_[route->pattern].push_back(route.get());
-        if (route->blocking) {
-            blocking_.insert(route->pattern);
-        }
     }
     routes_.push_back(std::move(route));
 }

@@ -6,7 +6,6 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "http/message.hpp"
@@ -31,7 +30,7 @@ struct RouteOptions {
     bool is_public = false;
     Plan required_plan = Plan::kFree;
     bool counts_usage = true;
-    bool blocking = false;  // an exact path only (no parameters)
+    bool blocking = false;
     bool keeps_answers = false;
 };
 
@@ -45,14 +44,11 @@ class Router {
 public:
     void Add(std::string method, std::string pattern, Handler handler, RouteOptions options = {});
     Match Find(std::string_view method, std::string_view path) const;
-    // True when some route on this exact path is blocking (one hash lookup, no allocation).
-    bool IsBlocking(const std::string& path) const { return !blocking_.empty() && blocking_.contains(path); }
     const std::vector<std::unique_ptr<Route>>& routes() const { return routes_; }
 
 private:
     std::vector<std::unique_ptr<Route>> routes_;
     std::unordered_map<std::string, std::vector<const Route*>> exact_;  // path -> routes
-    std::unordered_set<std::string> blocking_;
 };
 
 }  // namespace zakupai::http

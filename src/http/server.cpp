@@ -108,7 +108,11 @@ struct Server::Impl {
     };
 
     Impl(const HttpConfig& c, const Router& r, RequestMetrics& m, Hooks h)
-        : config(c), router(r), metrics(m), hooks(std::move(h)) {
+        : config(c),
+          router(r),
+          metrics(m),
+          hooks(std::move(h)),
+          blocking_pool(static_cast<std::size_t>(std::max(1, c.blocking_threads))) {
         const int count =
             c.threads > 0 ? c.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
         for (int i = 0; i < count; ++i) {
@@ -121,10 +125,11 @@ struct Server::Impl {
     RequestMetrics& metrics;
     Hooks hooks;
     std::vector<std::unique_ptr<Worker>> workers;
-    asio::thread_pool blocking_pool{2};  // for blocking routes; joined when the server is destroyed
+    asio::thread_pool blocking_pool;  // for blocking routes; joined when the server is destroyed
     std::atomic<bool> draining{false};
 
-    Response Dispatch(Request& request) const;
+    // `match` is router.Find's answer for the request (found once, before choosing the thread).
+    Response Dispatch(Request& request, Match match) const;
     void AddCors(const Request& request, Response& response) const;
     asio::awaitable<void> Accept(Worker& worker);
     asio::awaitable<void> Serve(Worker& worker, tcp::socket socket);
@@ -145,14 +150,13 @@ void Server::Impl::AddCors(const Request& request, Response& response) const {
     response.headers.emplace_back("Access-Control-Expose-Headers", "X-Request-Id, Retry-After");
 }
 
-Response Server::Impl::Dispatch(Request& request) const {
+Response Server::Impl::Dispatch(Request& request, Match match) const {
     const auto started = std::chrono::steady_clock::now();
     metrics.BeginRequest();
     Response response;
     const Route* route = nullptr;
     std::string route_label = "unmatched";
     try {
-        Match match = router.Find(request.method, request.path);
         if (request.method == "OPTIONS" && match.route == nullptr && !match.allowed_methods.empty()) {
             // CORS preflight: answered for known paths from allowed origins.
             const std::string_view origin = request.Header("origin");
@@ -377,15 +381,16 @@ asio::awaitable<void> Server::Impl::Serve(Worker& worker, tcp::socket socket) {
         Request request = FromBeast(std::move(beast_request), remote_ip);
         request.request_id = request_id;
         Response response;
-        if (router.IsBlocking(request.path)) {
-            // A long handler (a portal sync) would stall every other connection on this thread:
-            // it runs on the blocking pool and this coroutine resumes here when it is done.
+        Match match = router.Find(request.method, request.path);
+        if (match.route != nullptr && match.route->blocking) {
+            // A long handler (a sync, a render) would stall every other connection on this
+            // thread: it runs on the blocking pool and this coroutine resumes here when done.
             response = co_await asio::co_spawn(
                 blocking_pool,
-                [&]() -> asio::awaitable<Response> { co_return Dispatch(request); },
+                [&]() -> asio::awaitable<Response> { co_return Dispatch(request, std::move(match)); },
                 asio::use_awaitable);
         } else {
-            response = Dispatch(request);
+            response = Dispatch(request, std::move(match));
         }
         const bool keep = keep_alive && !draining.load();
         stream.expires_after(std::chrono::milliseconds(config.body_timeout_ms));
@@ -458,7 +463,7 @@ Server::Server(const HttpConfig& config, const Router& router, RequestMetrics& m
 Server::~Server() = default;
 
 Response Server::Handle(Request& request) const {
-    return impl_->Dispatch(request);
+    return impl_->Dispatch(request, impl_->router.Find(request.method, request.path));
 }
 
 void Server::Stop() {

@@ -14,6 +14,7 @@
 #include "ingest/internal/table_reader.hpp"
 #include "ingest/ows_client.hpp"
 #include "ingest/rnu.hpp"
+#include "support/xlsx_maker.hpp"
 
 namespace zakupai::ingest {
 namespace {
@@ -356,6 +357,75 @@ TEST(Tables, HostileBytesNeverCrash) {
     EXPECT_EQ(ReadTable(std::string("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8)).error().details.front().problem,
               "this is an old binary Excel file (.xls); save it as .xlsx or .csv");
     EXPECT_FALSE(ReadTable("%PDF-1.7\n...").has_value());
+}
+
+// Found by a hostile probe: an 888 KB workbook whose sheet unpacked to 250 MB took the server to
+// 4 GB before it answered. Every unpacked byte now counts, whatever the zip header says.
+TEST(Tables, AZipBombStopsAtTheUnpackedBudget) {
+    const std::string row = R"(<row><c t="inlineStr"><is><t>)" + std::string(200, 'A') + "</t></is></c></row>";
+    const auto bomb = test::MakeXlsx({{"Прайс", test::Repeat(row, 120'000)}});  // 26 MB unpacked
+    ASSERT_LT(bomb.size(), 200'000U);
+    const auto limits = TableLimits::ForFile(bomb.size());
+    EXPECT_EQ(limits.max_unpacked_bytes, 16U * 1024 * 1024);  // the floor; 20× would be less
+    auto refused = ReadTable(bomb, {}, limits);
+    ASSERT_FALSE(refused.has_value());
+    EXPECT_EQ(refused.error().details.at(0).problem,
+              "the XLSX unpacks to more than 16.0 MB (the limit for this file: 20 times its size, at most 100 MB)");
+    // Parts each under the budget, together over it: caught while streaming, not by the header.
+    const auto blank = R"(<row><c><v></v></c></row>)";
+    const auto two = test::MakeXlsx({{"a", test::Repeat(blank, 400'000)}, {"b", test::Repeat(blank, 400'000)}});
+    auto streamed = ReadTable(two, {}, limits);
+    ASSERT_FALSE(streamed.has_value());
+    EXPECT_EQ(streamed.error().details.at(0).problem, refused.error().details.at(0).problem);
+    EXPECT_EQ(TableLimits::ForFile(std::size_t{2} * 1024 * 1024).max_unpacked_bytes, 40U * 1024 * 1024);
+    EXPECT_EQ(TableLimits::ForFile(std::size_t{9} * 1024 * 1024).max_unpacked_bytes, 100U * 1024 * 1024);
+}
+
+TEST(Tables, ASharedStringRepeatedEverywhereStopsAtTheMemoryBudget) {
+    // 4 KB of text referenced by 20 000 cells: 80 MB as cells from a sheet of 0.5 MB.
+    const auto bomb =
+        test::MakeXlsx({{"s", test::Repeat(R"(<row><c t="s"><v>0</v></c></row>)", 20'000)}}, {std::string(4096, 'x')});
+    auto refused = ReadTable(bomb, {}, TableLimits::ForFile(bomb.size()));
+    ASSERT_FALSE(refused.has_value());
+    EXPECT_EQ(refused.error().details.at(0).problem, "the sheet holds more than 64.0 MB of cells; split the file");
+}
+
+TEST(Tables, RowsStopAtTheLimitWhileReading) {
+    const auto many = test::MakeXlsx({{"s", test::Repeat(R"(<row><c><v>1</v></c></row>)", 50'000)}});
+    TableLimits limits;
+    limits.max_rows = 1000;
+    auto refused = ReadTable(many, {}, limits);
+    ASSERT_FALSE(refused.has_value());
+    EXPECT_EQ(refused.error().details.at(0).problem, "more than 1000 rows");
+}
+
+TEST(Tables, XlsxCellsOfEveryKindAreRead) {
+    const auto workbook = test::MakeXlsx(
+        {{"Пусто", ""},
+         {"Прайс",
+          R"(<row r="3"><c r="B3" t="s"><v>1</v></c><c r="D3" t="inlineStr"><is><r><t>Руч</t></r><r><t>ка</t></r>)"
+          R"(<rPh><t>ignored</t></rPh></is></c></row><row r="4"><c r="A4" t="b"><v>1</v></c><c r="B4"><v>1234.5</v>)"
+          R"(</c><c r="C4"/><c><v>46351</v></c></row><row r="5"><c r="A5"/></row>)"}},
+        {"Бумага", "А4 &amp; A3"});
+    auto table = ReadTable(workbook);
+    ASSERT_TRUE(table.has_value()) << table.error().details.at(0).problem;
+    EXPECT_EQ(table->sheet, "Прайс");
+    EXPECT_EQ(table->sheets, (std::vector<std::string>{"Пусто", "Прайс"}));
+    ASSERT_EQ(table->rows.size(), 2U);
+    EXPECT_EQ(table->rows[0], (std::vector<std::string>{"", "А4 & A3", "", "Ручка"}));
+    EXPECT_EQ(table->rows[1], (std::vector<std::string>{"TRUE", "1234.5", "", "46351"}));
+    EXPECT_EQ(table->lines, (std::vector<int>{3, 4}));
+    auto bad_index = ReadTable(test::MakeXlsx({{"s", R"(<row><c t="s"><v>7</v></c></row>)"}}, {"a"}));
+    EXPECT_EQ(bad_index.error().details.at(0).problem, "sheet 's' refers to a shared string that does not exist");
+    auto not_xml = ReadTable(test::MakeZip({{"xl/workbook.xml", "<workbook><sheets><sheet name="}}));
+    ASSERT_FALSE(not_xml.has_value());
+    EXPECT_TRUE(not_xml.error().details.at(0).problem.starts_with("the XLSX part xl/workbook.xml is not valid XML ("))
+        << not_xml.error().details.at(0).problem;
+    auto no_workbook = ReadTable(test::MakeZip({{"word/document.xml", "<w/>"}}));
+    EXPECT_EQ(no_workbook.error().details.at(0).problem, "not an XLSX workbook (xl/workbook.xml is missing)");
+    auto entity = ReadTable(
+        test::MakeXlsx({{"s", R"(<row><c t="inlineStr"><is><t>&lol;</t></is></c></row>)"}}));  // an undeclared entity
+    EXPECT_FALSE(entity.has_value());
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 // script starts a throwaway server and sets it; ZAKUPAI_REQUIRE_PG=1 makes its absence a failure).
 #include <gtest/gtest.h>
 #include <soci/soci.h>
+#include <spdlog/sinks/ringbuffer_sink.h>
+#include <spdlog/spdlog.h>
 
 #include <atomic>
 #include <thread>
@@ -136,6 +138,50 @@ TEST_P(StoreTest, WriteBehindPersistsBatchesAndCountsUsage) {
     EXPECT_EQ(audits, 250);
     EXPECT_EQ(calcs, 250);
     EXPECT_EQ(with_lot, 125);
+}
+
+// Found by a hostile probe: a flush that failed and was retried logged an ERROR though nothing
+// was lost. ERROR is for rows dropped; a retry is a warning with its count.
+TEST_P(StoreTest, AFailedFlushThatIsRetriedWarnsAndLosesNothing) {
+    auto db = backend_->Open();
+    Migrate(*db);
+    auto sink = std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(32);
+    const auto previous = spdlog::default_logger();
+    spdlog::set_default_logger(std::make_shared<spdlog::logger>("capture", sink));
+    {
+        WriteBehind recorder(*db, {.flush_interval = std::chrono::hours{1}});
+        {
+            Database::Lease s(*db);
+            *s << "ALTER TABLE audit_log RENAME TO audit_log_away";
+        }
+        recorder.Add(AuditRow{0, 0, "GET", "/info", 200, "r-1", "127.0.0.1", 10, kNow});
+        recorder.Flush();
+        EXPECT_EQ(recorder.Stats().failed_flushes, 1U);
+        EXPECT_EQ(recorder.Stats().queued, 1U);
+        {
+            Database::Lease s(*db);
+            *s << "ALTER TABLE audit_log_away RENAME TO audit_log";
+        }
+        recorder.Flush();
+        EXPECT_EQ(recorder.Stats().written, 1U);
+        EXPECT_EQ(recorder.Stats().dropped, 0U);
+    }
+    spdlog::set_default_logger(previous);
+    int warnings = 0;
+    for (const auto& message : sink->last_raw()) {
+        EXPECT_NE(message.level, spdlog::level::err)
+            << std::string_view(message.payload.data(), message.payload.size());
+        if (message.level == spdlog::level::warn) {
+            ++warnings;
+            EXPECT_NE(std::string_view(message.payload.data(), message.payload.size()).find("(retry 1), kept for"),
+                      std::string_view::npos);
+        }
+    }
+    EXPECT_EQ(warnings, 1);
+    Database::Lease s(*db);
+    long long audits = 0;
+    *s << "SELECT COUNT(*) FROM audit_log WHERE request_id = 'r-1'", soci::into(audits);
+    EXPECT_EQ(audits, 1);
 }
 
 TEST_P(StoreTest, DataSurvivesReopening) {

@@ -143,7 +143,8 @@ void WriteBehind::Run() {
     }
 }
 
-void WriteBehind::Write(Batch& batch) {
+// Copies, never moves, out of the batch: a failed write puts the same rows back for the next try.
+void WriteBehind::Write(const Batch& batch) {
     std::lock_guard write_lock(write_mutex_);
     Database::Lease s(db_);
     WriteTransaction tx(*s, db_.dialect());
@@ -153,11 +154,11 @@ void WriteBehind::Write(Batch& batch) {
         std::vector<long long> lot(n), key(n);
         std::vector<soci::indicator> lot_ind(n), key_ind(n);
         for (std::size_t i = 0; i < n; ++i) {
-            auto& row = batch.calcs[i];
-            kind[i] = std::move(row.kind);
-            input[i] = std::move(row.input_json);
-            result[i] = std::move(row.result_json);
-            request[i] = std::move(row.request_id);
+            const auto& row = batch.calcs[i];
+            kind[i] = row.kind;
+            input[i] = row.input_json;
+            result[i] = row.result_json;
+            request[i] = row.request_id;
             created[i] = FormatUtcTimestamp(row.created_at);
             lot[i] = row.lot_id.value_or(0);
             lot_ind[i] = row.lot_id ? soci::i_ok : soci::i_null;
@@ -176,16 +177,16 @@ void WriteBehind::Write(Batch& batch) {
         std::vector<std::string> method(n), route(n), request(n), ip(n), created(n);
         std::vector<int> status(n);
         for (std::size_t i = 0; i < n; ++i) {
-            auto& row = batch.audits[i];
+            const auto& row = batch.audits[i];
             key[i] = row.api_key_id;
             key_ind[i] = row.api_key_id > 0 ? soci::i_ok : soci::i_null;
             user[i] = row.user_id;
             user_ind[i] = row.user_id > 0 ? soci::i_ok : soci::i_null;
-            method[i] = std::move(row.method);
-            route[i] = std::move(row.route);
+            method[i] = row.method;
+            route[i] = row.route;
             status[i] = row.status;
-            request[i] = std::move(row.request_id);
-            ip[i] = std::move(row.ip);
+            request[i] = row.request_id;
+            ip[i] = row.ip;
             duration[i] = row.duration_us;
             created[i] = FormatUtcTimestamp(row.created_at);
         }

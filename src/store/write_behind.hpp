@@ -86,7 +86,7 @@ private:
     };
 
     void Run();
-    void Write(Batch& batch);
+    void Write(const Batch& batch);
     bool Admit();  // called under mutex_: false when the queue is full
 
     Database& db_;

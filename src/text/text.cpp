@@ -42,8 +42,7 @@ struct ListStopper : Xapian::SimpleStopper {
 template <class OnWord>
 void ForEachWord(std::string_view text, OnWord on_word) {
     std::string word;
-    const std::string owned(text);
-    for (Xapian::Utf8Iterator it(owned); it != Xapian::Utf8Iterator(); ++it) {
+    for (Xapian::Utf8Iterator it(text.data(), text.size()); it != Xapian::Utf8Iterator(); ++it) {
         const unsigned ch = *it;
         if (Xapian::Unicode::is_wordchar(ch)) {
             Xapian::Unicode::append_utf8(word, FoldCodePoint(ch));
@@ -67,8 +66,7 @@ unsigned FoldCodePoint(unsigned code_point) {
 std::string Fold(std::string_view text) {
     std::string out;
     out.reserve(text.size());
-    const std::string owned(text);
-    for (Xapian::Utf8Iterator it(owned); it != Xapian::Utf8Iterator(); ++it) {
+    for (Xapian::Utf8Iterator it(text.data(), text.size()); it != Xapian::Utf8Iterator(); ++it) {
         Xapian::Unicode::append_utf8(out, FoldCodePoint(*it));
     }
     return out;

@@ -147,6 +147,11 @@ TEST_P(ApiTest, ValidationFailuresName422Fields) {
               R"([{"field":"body","problem":"must be a JSON object"}])");
     auto bad_path = s.Call("GET", "/billing/stats/abc", "", key);
     EXPECT_EQ(bad_path.status, 422);
+    // A number that cannot be represented is refused, not read as 0 (or infinity).
+    auto underflow = s.Call("POST", "/calc/vat", R"({"amount":1e-999999})", key);
+    ASSERT_EQ(underflow.status, 422);
+    EXPECT_EQ(json::serialize(Body(underflow).at("error").at("details")),
+              R"x([{"field":"amount","problem":"1e-999999 is too small to represent (it would read as 0)"}])x");
 }
 
 TEST_P(ApiTest, UnknownPathsAndMethods) {

@@ -4,11 +4,17 @@
 // seed's complaint endpoints keep their contract. SQLite and PostgreSQL.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
 #include <boost/json.hpp>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <set>
+#include <sstream>
+#include <thread>
 
 #include "service.hpp"
 
@@ -201,6 +207,75 @@ TEST_P(DocumentsTest, LettersBecomePdfAndDocxThatOtherProgramsOpen) {
     EXPECT_EQ(s.Call("POST", "/render/pdf", R"({"template": "complaint", "context": {}})", key).status, 422);
     EXPECT_EQ(s.Call("POST", "/render/pdf", "{oops", key).status, 400);
     EXPECT_EQ(s.Call("POST", "/render/pdf", R"({"html": "<p>x</p>"})", s.CreateKey(7002, "free")).status, 403);
+}
+
+// Found by a hostile probe: one 99 000-item render made /health wait 7 s, two made every request
+// wait 14 s; and a 3 000-word table cell printed 238 words.
+TEST_P(DocumentsTest, LongDocumentsAreSetOffTheRequestThreadsCappedAndNeverCut) {
+    if (GetParam()) {
+        GTEST_SKIP() << "rendering never touches the database: one backend is enough";
+    }
+    Service& s = StartService();
+    const std::string key = s.CreateKey(7010, "premium");
+
+    std::string words;
+    for (int i = 0; i < 3000; ++i) {
+        words += "слово" + std::to_string(i) + " ";
+    }
+    const std::string tall =
+        "<table><tr><th>№</th><th>Описание</th></tr><tr><td>1</td><td>" + words + "</td></tr></table>";
+    auto tall_pdf = s.Call("POST", "/render/pdf", json::serialize(json::object{{"html", tall}}), key);
+    ASSERT_EQ(tall_pdf.status, 200) << tall_pdf.body;
+    const auto text = PdfText(Save("tall.pdf", tall_pdf.body));
+    std::set<std::string> found;
+    std::istringstream tokens(text);
+    for (std::string token; tokens >> token;) {
+        if (token.starts_with("слово")) {
+            found.insert(token);
+        }
+    }
+    EXPECT_EQ(found.size(), 3000U);
+
+    auto list = [](int items) {
+        std::string html = "<h1>Перечень</h1><ol>";
+        for (int i = 0; i < items; ++i) {
+            html += "<li>Позиция перечня товаров номер " + std::to_string(i) + "</li>";
+        }
+        return json::serialize(json::object{{"html", html + "</ol>"}});
+    };
+    auto too_long = s.Call("POST", "/render/pdf", list(8000), key);
+    ASSERT_EQ(too_long.status, 422) << too_long.body;
+    const std::string message(json::parse(too_long.body).at("error").at("message").as_string());
+    EXPECT_TRUE(message.starts_with("document too long: ") && message.ends_with(" pages, limit 100")) << message;
+
+    // Two renders just under the cap at once: /health keeps answering at once.
+    const auto longest = list(2850);  // 98 pages
+    std::vector<HttpResult> renders(2);
+    std::atomic<int> running{2};
+    std::vector<std::thread> threads;
+    for (auto& render : renders) {
+        threads.emplace_back([&] {
+            render = s.Call("POST", "/render/pdf", longest, key);
+            --running;
+        });
+    }
+    std::vector<double> waits;
+    while (running > 0) {
+        const auto started = std::chrono::steady_clock::now();
+        EXPECT_EQ(s.Call("GET", "/health").status, 200);
+        waits.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count());
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    for (auto& thread : threads) {
+        thread.join();
+    }
+    for (const auto& render : renders) {
+        EXPECT_EQ(render.status, 200) << render.body.substr(0, 300);
+    }
+    ASSERT_GE(waits.size(), 5U) << "the renders ended too soon to measure anything";
+    std::sort(waits.begin(), waits.end());
+    EXPECT_LT(waits.back(), 100.0) << "/health took " << waits.back() << " ms at worst, median "
+                                   << waits[waits.size() / 2] << " ms, over " << waits.size() << " probes";
 }
 
 TEST_P(DocumentsTest, TheSeedsComplaintEndpointsKeepTheirContract) {

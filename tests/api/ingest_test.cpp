@@ -1,5 +1,6 @@
 // Goszakup sync and RNU checks, black-box: the real binary against the fake portal, on SQLite
 // and PostgreSQL. Faults are injected through the fake's control API.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <soci/soci.h>
 
@@ -11,6 +12,7 @@
 
 #include "service.hpp"
 #include "store/database.hpp"
+#include "support/xlsx_maker.hpp"
 
 namespace zakupai::test {
 namespace {
@@ -674,6 +676,42 @@ TEST_P(IngestTest, AReUploadAddsNothingAndACorrectedFileReplacesWhatChanged) {
     EXPECT_EQ(Int(twice, "rows_processed"), 2);
     EXPECT_EQ(Int(twice, "already_present"), 1);
     EXPECT_EQ(Scalar("SELECT price FROM prices WHERE sku = 'PAP-3'"), 195000);
+}
+
+// Found by a hostile probe: an XLSX whose sheet unpacks to 250 MB drove the server from 0.7 to
+// 4.0 GB (two at once: 7.2 GB) before it answered 422.
+TEST_P(IngestTest, AnXlsxBombIsRefusedWithoutTheMemoryItWouldTake) {
+    if (GetParam()) {
+        GTEST_SKIP() << "the file is read before the database is touched: one backend is enough";
+    }
+    // A small quarantine, so freed memory is not counted as held (the ASan build).
+    const char* asan = std::getenv("ASAN_OPTIONS");
+    Service& s = StartService({{"ASAN_OPTIONS", std::string(asan == nullptr ? "" : asan) + ":quarantine_size_mb=8"}});
+    const std::string key = s.CreateKey(8010, "premium");
+    const std::string row = R"(<row><c t="inlineStr"><is><t>)" + std::string(220, 'A') + "</t></is></c></row>";
+    const std::string bomb = MakeXlsx({{"Прайс", Repeat(row, 1'000'000)}});  // 250 MB unpacked
+    ASSERT_LT(bomb.size(), std::size_t{2} * 1024 * 1024);
+    ASSERT_EQ(s.Call("GET", "/health").status, 200);
+    ResetPeakMemory(s.pid());
+    const long long idle = ProcessMemory(s.pid(), "VmRSS");
+    std::vector<HttpResult> answers(2);
+    std::vector<std::thread> uploads;
+    for (auto& answer : answers) {
+        uploads.emplace_back([&] { answer = s.Call("POST", "/etl/upload-batch", bomb, key); });
+    }
+    for (auto& upload : uploads) {
+        upload.join();
+    }
+    const long long peak = ProcessMemory(s.pid(), "VmHWM");
+    for (const auto& answer : answers) {
+        ASSERT_EQ(answer.status, 422) << answer.body;
+        EXPECT_EQ(Body(answer).at("error").at("details").at(0).at("problem").as_string(),
+                  fmt::format("the XLSX unpacks to more than {:.1f} MB (the limit for this file: 20 times its size, "
+                              "at most 100 MB)",
+                              static_cast<double>(bomb.size() * 20) / (1024.0 * 1024.0)));
+    }
+    EXPECT_LT(peak - idle, 150LL * 1024 * 1024) << "idle " << idle << ", peak " << peak;
+    EXPECT_EQ(Scalar("SELECT COUNT(*) FROM import_batches"), 0);
 }
 
 TEST_P(IngestTest, BadUploadsGetClear4xxAndWriteNothing) {

@@ -392,4 +392,20 @@ void ExecuteSql(const TestDatabase& db, const std::string& sql) {
     *s << sql;
 }
 
+long long ProcessMemory(pid_t pid, const std::string& field) {
+    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(status, line)) {
+        if (line.starts_with(field + ":")) {
+            return std::stoll(line.substr(field.size() + 1)) * 1024;  // "VmRSS:    1234 kB"
+        }
+    }
+    ADD_FAILURE() << "no " << field << " for process " << pid;
+    return 0;
+}
+
+void ResetPeakMemory(pid_t pid) {
+    std::ofstream("/proc/" + std::to_string(pid) + "/clear_refs") << "5";  // VmHWM back to VmRSS
+}
+
 }  // namespace zakupai::test

@@ -53,6 +53,7 @@ public:
     // SIGTERM, then waits; returns the exit status (or -signal).
     int Stop();
     int port() const { return port_; }
+    pid_t pid() const { return pid_; }
     const std::string& admin_key() const { return admin_key_; }
     std::string Log() const;
 
@@ -75,6 +76,11 @@ private:
 };
 
 bool PostgresConfigured();
+
+// A process's memory from /proc/PID/status, in bytes: "VmRSS" (now) or "VmHWM" (the peak since
+// start or since ResetPeakMemory).
+long long ProcessMemory(pid_t pid, const std::string& field);
+void ResetPeakMemory(pid_t pid);
 
 // Percent-encodes a query value or path segment (clients must; the server refuses raw UTF-8 in a
 // target).

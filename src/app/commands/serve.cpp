@@ -55,13 +55,23 @@ int Serve(const Config& config) {
              api::RegisterImportRoutes(r, m.Imports(), clock, config.import.max_bytes);
          }},
         {"risk", [&](http::Router& r) { api::RegisterRiskRoutes(r, m.Risk(), clock); }},
-        {"docs", [&](http::Router& r) { api::RegisterDocsRoutes(r, m.Letters(), m.Tldr(), m.Complaints(), clock); }},
+        {"docs",
+         [&](http::Router& r) {
+             const docs::RenderLimits limits{config.docs.max_pages,
+                                             std::chrono::milliseconds(config.docs.render_budget_ms)};
+             api::RegisterDocsRoutes(r, m.Letters(), m.Tldr(), m.Complaints(), limits, clock);
+         }},
         {"llm", [&](http::Router& r) { api::RegisterAskRoutes(r, m.Ask(), m.Tldr(), clock); }},
         {"search",
          [&](http::Router& r) {
              api::RegisterSearchRoutes(r, m.Search(), m.SearchRepository(), clock);
-             api::RegisterSemanticRoutes(
-                 r, m.Semantic(), m.Suppliers(), m.SearchRepository(), config.billing.plans, clock);
+             api::RegisterSemanticRoutes(r,
+                                         m.Semantic(),
+                                         m.Suppliers(),
+                                         m.SearchRepository(),
+                                         config.billing.plans,
+                                         !config.search.embeddings_url.empty(),
+                                         clock);
          }},
     };
     http::Router router;
