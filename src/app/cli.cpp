@@ -5,16 +5,10 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "app/build_info.hpp"
 #include "app/commands.hpp"
 #include "app/modules.hpp"
 #include "core/logging.hpp"
-
-#ifndef ZAKUPAI_VERSION
-#define ZAKUPAI_VERSION "0.0.0"
-#endif
-#ifndef ZAKUPAI_BUILD_TYPE
-#define ZAKUPAI_BUILD_TYPE "unknown"
-#endif
 
 namespace zakupai::app {
 
@@ -155,7 +149,7 @@ int Run(int argc, char** argv) {
     CLI11_PARSE(cli, argc, argv);
 
     if (version->parsed()) {
-        std::cout << "zakupai " << ZAKUPAI_VERSION << " (" << ZAKUPAI_BUILD_TYPE << ")\n";
+        std::cout << "zakupai " << kVersion << " (" << kBuildType << ")\n";
         return 0;
     }
     if (settings->parsed()) {

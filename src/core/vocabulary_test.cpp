@@ -1,5 +1,7 @@
 // The domain's words and quantities: every name parses back to its value, aliases land on the
 // same value, money times a quantity is exact to the tiyn (cases in tests/cases/core).
+#include "core/vocabulary.hpp"
+
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
@@ -8,7 +10,6 @@
 
 #include "core/json.hpp"
 #include "core/quantity.hpp"
-#include "core/vocabulary.hpp"
 
 namespace zakupai {
 namespace {

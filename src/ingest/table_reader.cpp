@@ -226,6 +226,23 @@ public:
         return Fail(Unreadable("the XLSX part " + name_ + " is not valid XML (" +
                                (xml_error_.empty() ? "unreadable" : xml_error_) + ")"));
     }
+    // Calls `on_node(*this)` (returning Result<void>) for every node to the end of the part;
+    // stops at the first error, the reader's or on_node's.
+    template <class OnNode>
+    Result<void> ForEachNode(OnNode on_node) {
+        for (;;) {
+            auto more = Next();
+            if (!more) {
+                return Fail(more.error());
+            }
+            if (!*more) {
+                return {};
+            }
+            if (auto ok = on_node(*this); !ok) {
+                return ok;
+            }
+        }
+    }
     int Type() const { return xmlTextReaderNodeType(reader_); }
     bool IsStart(std::string_view local_name) const {
         return Type() == XML_READER_TYPE_ELEMENT && LocalName() == local_name;
@@ -336,15 +353,7 @@ Result<std::vector<std::string>> ReadSharedStrings(ZipArchive& zip, Budget& budg
     }
     RunText text;
     bool in_si = false;
-    for (;;) {
-        auto more = (*xml)->Next();
-        if (!more) {
-            return Fail(more.error());
-        }
-        if (!*more) {
-            break;
-        }
-        const auto& x = **xml;
+    auto read = (*xml)->ForEachNode([&](const XmlPart& x) -> Result<void> {
         if (x.IsStart("si")) {
             in_si = !x.IsEmptyElement();
             if (!in_si) {
@@ -359,6 +368,10 @@ Result<std::vector<std::string>> ReadSharedStrings(ZipArchive& zip, Budget& budg
         } else if (in_si) {
             text.Feed(x);
         }
+        return {};
+    });
+    if (!read) {
+        return Fail(read.error());
     }
     return shared;
 }
@@ -375,23 +388,20 @@ Result<std::vector<SheetRef>> ReadSheetList(ZipArchive& zip, Budget& budget) {
         if (!rels) {
             return Fail(rels.error());
         }
-        for (;;) {
-            auto more = (*rels)->Next();
-            if (!more) {
-                return Fail(more.error());
-            }
-            if (!*more) {
-                break;
-            }
-            if ((*rels)->IsStart("Relationship")) {
-                std::string target = (*rels)->Attribute("Target");
+        auto read = (*rels)->ForEachNode([&](const XmlPart& x) -> Result<void> {
+            if (x.IsStart("Relationship")) {
+                std::string target = x.Attribute("Target");
                 if (!target.empty() && target[0] == '/') {
                     target = target.substr(1);
                 } else {
                     target.insert(0, "xl/");
                 }
-                targets[(*rels)->Attribute("Id")] = target;
+                targets[x.Attribute("Id")] = target;
             }
+            return {};
+        });
+        if (!read) {
+            return Fail(read.error());
         }
     }
     auto workbook = XmlPart::Open(zip, "xl/workbook.xml", budget);
@@ -399,21 +409,18 @@ Result<std::vector<SheetRef>> ReadSheetList(ZipArchive& zip, Budget& budget) {
         return Fail(workbook.error());
     }
     std::vector<SheetRef> sheets;
-    for (;;) {
-        auto more = (*workbook)->Next();
-        if (!more) {
-            return Fail(more.error());
-        }
-        if (!*more) {
-            break;
-        }
-        if ((*workbook)->IsStart("sheet")) {
-            SheetRef ref{(*workbook)->Attribute("name"), ""};
-            auto it = targets.find((*workbook)->Attribute("r:id"));
+    auto read = (*workbook)->ForEachNode([&](const XmlPart& x) -> Result<void> {
+        if (x.IsStart("sheet")) {
+            SheetRef ref{x.Attribute("name"), ""};
+            auto it = targets.find(x.Attribute("r:id"));
             ref.part =
                 it != targets.end() ? it->second : "xl/worksheets/sheet" + std::to_string(sheets.size() + 1) + ".xml";
             sheets.push_back(std::move(ref));
         }
+        return {};
+    });
+    if (!read) {
+        return Fail(read.error());
     }
     if (sheets.empty()) {
         return Fail(Unreadable("the XLSX workbook has no sheets"));
@@ -480,62 +487,56 @@ Result<void> ReadSheet(
         return {};
     };
 
-    for (;;) {
-        auto more = xml.Next();
-        if (!more) {
-            return Fail(more.error());
-        }
-        if (!*more) {
-            return {};
-        }
-        if (xml.IsStart("row")) {
+    return xml.ForEachNode([&](const XmlPart& x) -> Result<void> {
+        if (x.IsStart("row")) {
             cells.clear();
             next_column = 0;
             row_number = 0;
-            const auto r = xml.Attribute("r");
+            const auto r = x.Attribute("r");
             std::from_chars(r.data(), r.data() + r.size(), row_number);
-        } else if (xml.IsEnd("row")) {
+        } else if (x.IsEnd("row")) {
             if (auto done = finish_row(); !done) {
                 return done;
             }
-        } else if (xml.IsStart("c")) {
-            column = ColumnOf(xml.Attribute("r"));
+        } else if (x.IsStart("c")) {
+            column = ColumnOf(x.Attribute("r"));
             if (column < 0) {
                 column = next_column;
             }
             next_column = column + 1;
-            type = xml.Attribute("t");
+            type = x.Attribute("t");
             value.clear();
             inline_text.Take();
-            if (xml.IsEmptyElement()) {
+            if (x.IsEmptyElement()) {
                 if (auto done = finish_cell(); !done) {
                     return done;
                 }
             }
-        } else if (xml.IsEnd("c")) {
+        } else if (x.IsEnd("c")) {
             if (auto done = finish_cell(); !done) {
                 return done;
             }
         } else if (column >= 0) {
-            if (xml.IsStart("v")) {
-                in_value = !xml.IsEmptyElement();
-            } else if (xml.IsEnd("v")) {
+            if (x.IsStart("v")) {
+                in_value = !x.IsEmptyElement();
+            } else if (x.IsEnd("v")) {
                 in_value = false;
-            } else if (xml.IsStart("is")) {
-                in_inline = !xml.IsEmptyElement();
-            } else if (xml.IsEnd("is")) {
+            } else if (x.IsStart("is")) {
+                in_inline = !x.IsEmptyElement();
+            } else if (x.IsEnd("is")) {
                 in_inline = false;
             } else if (in_inline) {
                 inline_text.Feed(xml);
-            } else if (in_value && xml.IsText()) {
-                if (value.size() + xml.Value().size() > kMaxCellBytes) {
+            } else if (in_value && x.IsText()) {
+                if (value.size() + x.Value().size() > kMaxCellBytes) {
                     return Fail(Unreadable("sheet '" + sheet.name + "' has a cell longer than " +
                                            std::to_string(kMaxCellBytes) + " bytes"));
                 }
-                value += xml.Value();
+                value += x.Value();
             }
         }
-    }
+        return {};
+    });
 }
 
 }  // namespace

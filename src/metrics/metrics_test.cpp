@@ -51,8 +51,7 @@ TEST(Registry, ProcessFiguresComeFromProc) {
     EXPECT_GE(ValueOf(text, "process_open_fds "), 3);  // stdin, stdout, stderr at least
     EXPECT_GT(ValueOf(text, "process_max_fds "), 0);
     EXPECT_GE(ValueOf(text, "process_cpu_seconds_total "), 0);
-    const double now =
-        std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    const double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
     const double started = ValueOf(text, "process_start_time_seconds ");
     EXPECT_LE(started, now + 1);
     EXPECT_GT(started, now - 3600);  // this test process started within the hour

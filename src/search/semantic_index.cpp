@@ -387,7 +387,7 @@ Result<std::vector<Vector>> SemanticIndex::Embed(const std::vector<std::string>&
     return state->embedder->Embed(texts);
 }
 
-Result<std::vector<Neighbour>> SemanticIndex::NearestLots(const std::string& text, std::size_t k) const {
+Result<SemanticIndex::Query> SemanticIndex::Embedded(const std::string& text) const {
     auto state = Current();
     if (!state) {
         std::lock_guard lock(state_mutex_);
@@ -397,23 +397,26 @@ Result<std::vector<Neighbour>> SemanticIndex::NearestLots(const std::string& tex
     if (!vectors) {
         return Fail(vectors.error());
     }
-    return state->lots->Nearest(vectors->front(), k);
+    return Query{std::move(state), std::move(vectors->front())};
+}
+
+Result<std::vector<Neighbour>> SemanticIndex::NearestLots(const std::string& text, std::size_t k) const {
+    auto query = Embedded(text);
+    if (!query) {
+        return Fail(query.error());
+    }
+    return query->state->lots->Nearest(query->vector, k);
 }
 
 Result<std::vector<Neighbour>> SemanticIndex::NearestDocuments(const std::string& text,
                                                                const std::string& owner,
                                                                const std::string& shared_owner,
                                                                std::size_t k) const {
-    auto state = Current();
-    if (!state) {
-        std::lock_guard lock(state_mutex_);
-        return Fail(Error{ErrorCode::kUnavailable, "semantic search is not ready: " + problem_, {}});
+    auto query = Embedded(text);
+    if (!query) {
+        return Fail(query.error());
     }
-    auto vectors = state->embedder->Embed({text});
-    if (!vectors) {
-        return Fail(vectors.error());
-    }
-    return state->documents->Nearest(vectors->front(), owner, shared_owner, k);
+    return query->state->documents->Nearest(query->vector, owner, shared_owner, k);
 }
 
 void SemanticIndex::IndexDocument(const store::StoredDocument& document) {

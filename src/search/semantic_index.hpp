@@ -76,7 +76,13 @@ public:
 
 private:
     struct State;
+    struct Query {
+        std::shared_ptr<const State> state;
+        Vector vector;
+    };
     std::shared_ptr<const State> Current() const;
+    // The state searched and the text's vector in it; 503 while there is no model.
+    Result<Query> Embedded(const std::string& text) const;
     Result<std::int64_t> CatchUpState(const std::shared_ptr<const State>& state);
     void Save(const State& state);
 

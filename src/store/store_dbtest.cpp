@@ -12,6 +12,7 @@
 #include "store/billing_repository.hpp"
 #include "store/database.hpp"
 #include "store/lot_repository.hpp"
+#include "store/records_repository.hpp"
 #include "store/write_behind.hpp"
 #include "support/db_backend.hpp"
 
@@ -182,6 +183,37 @@ TEST_P(StoreTest, AFailedFlushThatIsRetriedWarnsAndLosesNothing) {
     long long audits = 0;
     *s << "SELECT COUNT(*) FROM audit_log WHERE request_id = 'r-1'", soci::into(audits);
     EXPECT_EQ(audits, 1);
+}
+
+TEST_P(StoreTest, KeptAnswersAreFirstWinsAndOldRecordsArePruned) {
+    auto db = backend_->Open();
+    Migrate(*db);
+    RecordsRepository records(*db);
+    EXPECT_FALSE(records.FindAnswer(7, "k-1").has_value());
+    records.KeepAnswer(7, "k-1", {"/search/saved", "digest-a", 201, "application/json", R"({"id":1})"}, kNow);
+    records.KeepAnswer(7, "k-1", {"/search/saved", "digest-b", 201, "application/json", R"({"id":2})"}, kNow);
+    records.KeepAnswer(8, "k-1", {"/index", "digest-c", 200, "application/json", R"({"id":3})"}, kNow);
+    const auto kept = records.FindAnswer(7, "k-1");
+    ASSERT_TRUE(kept.has_value());
+    EXPECT_EQ(kept->request_digest, "digest-a");
+    EXPECT_EQ(kept->status, 201);
+    EXPECT_EQ(kept->body, R"({"id":1})");
+    EXPECT_EQ(records.FindAnswer(8, "k-1")->route, "/index");
+
+    {
+        WriteBehind recorder(*db, {});
+        for (int days : {400, 366, 10, 0}) {
+            recorder.Add(FinanceCalcRow{"vat", std::nullopt, "{}", "{}", "r", 0, kNow - std::chrono::days(days)});
+        }
+    }
+    EXPECT_EQ(records.PruneFinanceCalcs(kNow - std::chrono::days(365)), 2);
+    EXPECT_EQ(records.PruneFinanceCalcs(kNow - std::chrono::days(365)), 0);
+    EXPECT_EQ(records.PruneAnswers(kNow + std::chrono::hours(1)), 2);
+    EXPECT_FALSE(records.FindAnswer(7, "k-1").has_value());
+    Database::Lease s(*db);
+    long long calcs = 0;
+    *s << "SELECT COUNT(*) FROM finance_calcs", soci::into(calcs);
+    EXPECT_EQ(calcs, 2);
 }
 
 TEST_P(StoreTest, DataSurvivesReopening) {

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "api/api.hpp"
+#include "app/build_info.hpp"
 #include "app/commands.hpp"
 #include "app/modules.hpp"
 #include "app/scheduler.hpp"
@@ -15,13 +16,6 @@
 #include "search/indexer.hpp"
 #include "search/semantic_index.hpp"
 #include "store/database.hpp"
-
-#ifndef ZAKUPAI_VERSION
-#define ZAKUPAI_VERSION "0.0.0"
-#endif
-#ifndef ZAKUPAI_BUILD_TYPE
-#define ZAKUPAI_BUILD_TYPE "unknown"
-#endif
 
 namespace zakupai::app {
 
@@ -78,7 +72,7 @@ int Serve(const Config& config) {
     for (const auto& component : components) {
         component.add_routes(router);
     }
-    const api::SystemInfo info{ZAKUPAI_VERSION, ZAKUPAI_BUILD_TYPE, m.Describe()};
+    const api::SystemInfo info{kVersion, kBuildType, m.Describe()};
     api::RegisterSystemRoutes(router, m.Database(), m.metrics(), info, clock);
 
     // Background work: the full-text and vector indexes catch up with the database, the
@@ -108,7 +102,7 @@ int Serve(const Config& config) {
         api::MakeAccessHooks(
             m.Billing(), m.Recorder(), m.Records(), m.metrics(), clock, config.http.anonymous_per_ip_per_minute));
     server.Run(config.port_file, [&](int port) {
-        spdlog::info("ZakupAI {} listening on http://{}:{} (docs at /docs)", ZAKUPAI_VERSION, config.http.host, port);
+        spdlog::info("ZakupAI {} listening on http://{}:{} (docs at /docs)", kVersion, config.http.host, port);
     });
     scheduler.reset();
     m.Stop();
