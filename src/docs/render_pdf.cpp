@@ -83,7 +83,7 @@ public:
         return page_;
     }
     bool stopped() const { return stopped_; }
-    bool timed_out() const { return timed_out_; }
+    bool TimedOut() const { return timed_out_; }
 
 private:
     // Checked between lines and rows: a clock read is cheap next to laying out a line.
@@ -308,6 +308,7 @@ private:
             }
         }
         std::vector<IterPtr> iters;
+        iters.reserve(layouts.size());
         std::vector<double> consumed(layouts.size(), 0);
         std::vector<bool> done(layouts.size(), false);
         for (const auto& layout : layouts) {
@@ -420,13 +421,13 @@ Typeset TypesetPdf(
     cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATOR, "ZakupAI");
     std::unique_ptr<cairo_t, decltype(&cairo_destroy)> cr(cairo_create(surface.get()), &cairo_destroy);
     Typesetter typesetter(cr.get(), total > 0, total, language, stop);
-    Typeset result{typesetter.Typeset(document), typesetter.stopped(), typesetter.timed_out()};
+    Typeset result{typesetter.Typeset(document), typesetter.stopped(), typesetter.TimedOut()};
     cr.reset();
     cairo_surface_finish(surface.get());
     return result;
 }
 
-Error TooLong(std::string problem) {
+Error TooLong(const std::string& problem) {
     return Error{ErrorCode::kInvalidArgument, "document too long: " + problem, {{"html", "too long: " + problem}}};
 }
 

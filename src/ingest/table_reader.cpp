@@ -477,7 +477,7 @@ Result<void> ReadSheet(
             if (table.rows.size() >= budget.limits.max_rows) {
                 return Fail(Unreadable("more than " + std::to_string(budget.limits.max_rows) + " rows"));
             }
-            if (!budget.Keep(sizeof(cells) + sizeof(int))) {
+            if (!budget.Keep(sizeof(std::vector<std::string>) + sizeof(int))) {
                 return Fail(budget.TooBig());
             }
             table.rows.push_back(std::move(cells));

@@ -1,5 +1,6 @@
 #include "store/records_repository.hpp"
 
+#include <fmt/format.h>
 #include <soci/soci.h>
 
 #include "store/internal/row_reading.hpp"
@@ -42,8 +43,10 @@ std::int64_t RecordsRepository::PruneBefore(const std::string& table, Instant be
         WriteTransaction tx(*s, db_.dialect());
         // rowid on SQLite and ctid on PostgreSQL name rows of a table without a single-column key.
         const std::string row = db_.dialect() == Dialect::kSqlite ? "rowid" : "ctid";
-        soci::statement st = (s->prepare << "DELETE FROM " + table + " WHERE " + row + " IN (SELECT " + row + " FROM " +
-                                                table + " WHERE created_at < :c LIMIT 5000)",
+        soci::statement st = (s->prepare << fmt::format("DELETE FROM {0} WHERE {1} IN (SELECT {1} FROM {0} WHERE "
+                                                        "created_at < :c LIMIT 5000)",
+                                                        table,
+                                                        row),
                               soci::use(cutoff));
         st.execute(true);
         const auto batch = static_cast<std::int64_t>(st.get_affected_rows());
