@@ -4,7 +4,7 @@
 DATA_DIR ?= $(CURDIR)/var
 PORT ?= 8080
 
-.PHONY: run test setup build build-release bench bench-ingest bench-risk bench-search bench-docs format format-check tidy clean
+.PHONY: run test setup build build-release bench bench-ingest bench-risk bench-search bench-docs bench-ask format format-check tidy clean
 
 setup:
 	@scripts/setup
@@ -30,7 +30,7 @@ run: build-release
 test: setup
 	@scripts/test
 
-bench: build-release bench-ingest bench-risk bench-search bench-docs
+bench: build-release bench-ingest bench-risk bench-search bench-docs bench-ask
 	@scripts/setup --bench
 	@bench/http/run
 
@@ -42,6 +42,9 @@ bench-search: build-release
 
 bench-docs: build-release
 	@bench/docs/run
+
+bench-ask: build-release
+	@bench/ask/run
 
 bench-ingest: build-release
 	cmake --build --preset release --target fake_ows

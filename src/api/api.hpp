@@ -35,6 +35,21 @@ struct SystemInfo {
     std::vector<std::string> modules;
 };
 
+// The lots each key looked at (GET /tldr/{lot_id}, GET /risk/explain/{lot_id}), recorded off the
+// request path: what /ask takes as "этот лот" or "мои лоты" when no lot is named.
+class LotViews {
+public:
+    LotViews(store::WriteBehind& recorder, store::RecordsRepository& records)
+        : recorder_(recorder), records_(records) {}
+    void Saw(const http::Caller& caller, std::int64_t lot_id, Instant at);
+    // The latest first; written views included (the recorder is flushed first).
+    std::vector<std::int64_t> Recent(const http::Caller& caller, int limit);
+
+private:
+    store::WriteBehind& recorder_;
+    store::RecordsRepository& records_;
+};
+
 // Authentication, plan checks, Idempotency-Key replays, quotas, per-IP limits for anonymous
 // traffic, and the audit log.
 http::Hooks MakeAccessHooks(billing::BillingService& billing,
@@ -53,6 +68,7 @@ void RegisterDocsRoutes(http::Router& router,
                         const docs::TldrService& tldr,
                         const docs::ComplaintService& complaints,
                         const docs::RenderLimits& limits,
+                        LotViews& views,
                         const Clock& clock);
 
 // `sync` is null when no portal token is configured (the route then answers 503).
@@ -73,7 +89,7 @@ void WriteImportReport(JsonWriter& w, const ingest::ImportReport& report);
 void WriteRnuAnswer(JsonWriter& w, const ingest::RnuAnswer& answer);
 
 // POST /risk/score, POST /risk/score/{lot_id}, GET /risk/explain/{lot_id}.
-void RegisterRiskRoutes(http::Router& router, risk::RiskService& risk, const Clock& clock);
+void RegisterRiskRoutes(http::Router& router, risk::RiskService& risk, LotViews& views, const Clock& clock);
 
 // GET /search/lots, POST /api/search/advanced, GET /api/search/autocomplete.
 // ?semantic=true fuses in the lots found by meaning.
@@ -94,10 +110,12 @@ void RegisterSemanticRoutes(http::Router& router,
                             const Clock& clock);
 // Kazakhstan's working-day calendar: GET /calendar/{year}, GET /calendar/working-days.
 void RegisterCalendarRoutes(http::Router& router, const WorkCalendar& calendar, const Clock& clock);
-// POST /ask: answers from the knowledge base and the asked-about lots' TL;DR facts.
+// POST /ask: answers from the rule book, the knowledge base and the asked-about lots' TL;DR facts
+// (named, or the ones the key looked at last when the question is about "этот лот").
 void RegisterAskRoutes(http::Router& router,
                        const llm::AskService& ask,
                        const docs::TldrService& tldr,
+                       LotViews& views,
                        const Clock& clock);
 
 // The OpenAPI document served at /openapi.json (compiled in from data/openapi.json).

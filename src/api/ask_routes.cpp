@@ -14,20 +14,23 @@ namespace json = boost::json;
 void RegisterAskRoutes(http::Router& router,
                        const llm::AskService& ask,
                        const docs::TldrService& tldr,
+                       LotViews& views,
                        const Clock& clock) {
     router.Add(
         "POST",
         "/ask",
-        [&ask, &tldr, &clock](http::Request& request) {
+        [&ask, &tldr, &views, &clock](http::Request& request) {
             auto body = ParseJsonObject(request.body);
             if (!body) {
                 return http::ErrorResponse(body.error(), request.request_id);
             }
             JsonFields f(*body);
             const auto question = f.String({"question", "q"}, 3, 1000, true);
-            const auto lang = f.Choice({"language", "lang"}, {"ru", "kz", "kk"}, false).value_or("ru");
+            // Without one, the answer is in the question's language.
+            const auto lang = f.Choice({"language", "lang"}, {"ru", "kz", "kk"}, false);
             std::vector<std::int64_t> lot_ids;
-            if (const auto* ids = body->if_contains("lot_ids"); ids != nullptr && !ids->is_null()) {
+            const auto* ids = body->if_contains("lot_ids");
+            if (ids != nullptr && !ids->is_null()) {
                 if (!ids->is_array() || ids->as_array().size() > 10) {
                     f.Problem("lot_ids", "must be a list of at most 10 lot ids");
                 } else {
@@ -44,7 +47,13 @@ void RegisterAskRoutes(http::Router& router,
             if (auto ok = f.Finish(); !ok) {
                 return http::ErrorResponse(ok.error(), request.request_id);
             }
-            const auto language = lang == "ru" ? docs::Language::kRussian : docs::Language::kKazakh;
+            std::optional<llm::Language> asked_language;
+            if (lang) {
+                asked_language = *lang == "ru" ? llm::Language::kRussian : llm::Language::kKazakh;
+            }
+            const auto language =
+                asked_language == llm::Language::kKazakh ? docs::Language::kKazakh : docs::Language::kRussian;
+            const llm::AskContext context{AlmatyDate(clock.Now()), asked_language};
             std::vector<llm::LotFacts> lots;
             for (std::size_t i = 0; i < lot_ids.size(); ++i) {
                 auto summary = tldr.ForLot(lot_ids[i], language);
@@ -55,7 +64,21 @@ void RegisterAskRoutes(http::Router& router,
                 }
                 lots.push_back(llm::LotFacts{lot_ids[i], std::move(summary->title), std::move(summary->lines)});
             }
-            const auto answer = ask.Ask(*question, lots);
+            // No lot named but one meant ("этот лот", "по моим лотам"): the ones this key opened last.
+            std::vector<std::int64_t> context_lots;
+            if (ids == nullptr || ids->is_null()) {
+                const auto reference = llm::ReferredLots(llm::Understand(*question, context.today, asked_language));
+                if (reference != llm::LotReference::kNone) {
+                    for (const auto id :
+                         views.Recent(request.caller, reference == llm::LotReference::kThisLot ? 1 : 5)) {
+                        if (auto summary = tldr.ForLot(id, language)) {  // a lot gone since is skipped
+                            lots.push_back(llm::LotFacts{id, std::move(summary->title), std::move(summary->lines)});
+                            context_lots.push_back(id);
+                        }
+                    }
+                }
+            }
+            const auto answer = ask.Ask(*question, lots, context);
             return JsonAnswer(request, clock.Now(), [&](JsonWriter& w) {
                 w.Field("question", *question)
                     .Field("answer", answer.text)
@@ -70,7 +93,14 @@ void RegisterAskRoutes(http::Router& router,
                         .Field("reference", source.reference)
                         .EndObject();
                 }
-                w.EndArray().Field("language", "ru");
+                w.EndArray().Field("language", answer.language == llm::Language::kKazakh ? "kz" : "ru");
+                if (!context_lots.empty()) {
+                    w.Key("context_lot_ids").BeginArray();
+                    for (const auto id : context_lots) {
+                        w.Int(id);
+                    }
+                    w.EndArray();
+                }
                 if (!answer.fallback_reason.empty()) {
                     w.Field("fallback_reason", answer.fallback_reason);
                 }

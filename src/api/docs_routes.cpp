@@ -203,6 +203,7 @@ void RegisterDocsRoutes(http::Router& router,
                         const docs::TldrService& tldr,
                         const docs::ComplaintService& complaints,
                         const docs::RenderLimits& limits,
+                        LotViews& views,
                         const Clock& clock) {
     // The original doc-service fell back to Russian for an unknown lang; so does this.
     auto language_of = [](std::string_view lang) {
@@ -233,7 +234,7 @@ void RegisterDocsRoutes(http::Router& router,
         }
         return JsonAnswer(request, clock.Now(), [&](JsonWriter& w) { WriteLotTldr(w, *summary); });
     });
-    router.Add("GET", "/tldr/{lot_id}", [&tldr, &clock, language_of](http::Request& request) {
+    router.Add("GET", "/tldr/{lot_id}", [&tldr, &views, &clock, language_of](http::Request& request) {
         const auto lot_id = PositivePathId(request, "lot_id");
         if (!lot_id) {
             return http::ErrorResponse(Error::Invalid("lot_id", "must be a positive integer"), request.request_id);
@@ -242,6 +243,7 @@ void RegisterDocsRoutes(http::Router& router,
         if (!summary) {
             return http::ErrorResponse(summary.error(), request.request_id);
         }
+        views.Saw(request.caller, *lot_id, clock.Now());
         return JsonAnswer(request, clock.Now(), [&](JsonWriter& w) { WriteLotTldr(w, *summary); });
     });
     // Document generation is a premium feature, as in the original plan table.

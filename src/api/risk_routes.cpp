@@ -221,7 +221,7 @@ risk::ScoreExtras Extras(JsonFields& f, const boost::json::object& body) {
 
 }  // namespace
 
-void RegisterRiskRoutes(http::Router& router, risk::RiskService& risk, const Clock& clock) {
+void RegisterRiskRoutes(http::Router& router, risk::RiskService& risk, LotViews& views, const Clock& clock) {
     auto score = [&risk, &clock](http::Request& request) {
         boost::json::object empty;
         auto body = request.body.empty() ? Result<boost::json::object>(empty) : ParseJsonObject(request.body);
@@ -344,7 +344,7 @@ void RegisterRiskRoutes(http::Router& router, risk::RiskService& risk, const Clo
             return Answer(request, clock, risk.SaveBids(*lot_id, *bids, source), WriteScore);
         },
         premium);
-    router.Add("GET", "/risk/explain/{lot_id}", [&risk, &clock](http::Request& request) {
+    router.Add("GET", "/risk/explain/{lot_id}", [&risk, &views, &clock](http::Request& request) {
         const auto lot_id = PositivePathId(request, "lot_id");
         if (!lot_id) {
             return http::ErrorResponse(Error::Invalid("lot_id", "must be a positive integer"), request.request_id);
@@ -353,7 +353,11 @@ void RegisterRiskRoutes(http::Router& router, risk::RiskService& risk, const Clo
         if (!lang.empty() && lang != "ru" && lang != "kk") {
             return http::ErrorResponse(Error::Invalid("lang", "must be ru or kk"), request.request_id);
         }
-        return Answer(request, clock, risk.Explain(*lot_id, lang == "kk"), WriteExplanation);
+        auto explanation = risk.Explain(*lot_id, lang == "kk");
+        if (explanation) {
+            views.Saw(request.caller, *lot_id, clock.Now());
+        }
+        return Answer(request, clock, explanation, WriteExplanation);
     });
 }
 

@@ -64,6 +64,7 @@ struct Modules::Parts {
     std::unique_ptr<search::LotSearch> search;
     std::unique_ptr<search::SupplierFinder> suppliers;
     std::unique_ptr<llm::KnowledgeBase> knowledge;
+    std::unique_ptr<llm::FactBook> facts;
     std::unique_ptr<llm::AskService> ask;
 };
 
@@ -310,7 +311,13 @@ llm::AskService& Modules::Ask() {
             throw StartupError("knowledge base: " + knowledge.error().message);
         }
         parts_->knowledge = std::move(*knowledge);
-        parts_->ask = std::make_unique<llm::AskService>(*parts_->knowledge, ChatProvider());
+        parts_->facts = std::make_unique<llm::FactBook>(Calc().rules(), WorkCalendar::BuiltIn());
+        llm::Meaning meaning;
+        if (config_.search.semantic) {
+            meaning = [&semantic = Semantic()](const std::vector<std::string>& texts) { return semantic.Embed(texts); };
+        }
+        parts_->ask = std::make_unique<llm::AskService>(
+            *parts_->knowledge, parts_->facts.get(), ChatProvider(), std::move(meaning));
     }
     return *parts_->ask;
 }

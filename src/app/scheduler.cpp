@@ -101,11 +101,16 @@ Scheduler::Steady::time_point Scheduler::Step(const std::stop_token& stop) {
         const auto calcs = config.calc.retention_days > 0
                                ? records.PruneFinanceCalcs(now - std::chrono::days(config.calc.retention_days))
                                : 0;
-        if (answers + calcs > 0) {
-            spdlog::info("retention: {} kept answers older than a day and {} calculations older than {} days removed",
-                         answers,
-                         calcs,
-                         config.calc.retention_days);
+        // /ask looks at the last five; a lot not opened for 90 days is no longer "this lot".
+        const auto views = records.PruneLotViews(now - std::chrono::days(90));
+        if (answers + calcs + views > 0) {
+            spdlog::info(
+                "retention: {} kept answers older than a day, {} calculations older than {} days and {} lot "
+                "views older than 90 days removed",
+                answers,
+                calcs,
+                config.calc.retention_days,
+                views);
         }
         next_daily_ = Steady::now() + std::chrono::hours(24);
     }

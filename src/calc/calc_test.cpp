@@ -40,6 +40,32 @@ TEST(RuleBook, BrokenRuleFilesAreReported) {
             .error()
             .message,
         "calc rules: vat[].from is not a real calendar date");
+    // The periods /ask quotes: named by id when a unit, a count or the id itself is wrong.
+    const std::string head = R"({"version":"x","mrp":[{"year":2026,"tenge":"4325","source":"s"}],)"
+                             R"("vat":[{"category":"standard","from":"2026-01-01","rate_pct":"16","source":"s"}],)"
+                             R"("bid_security":[],"dumping":[],"terms":[)";
+    const std::string term = R"({"id":"complaint","unit":"working_days","count":3,"ru":"3","kz":"3","source":"s"})";
+    EXPECT_TRUE(ParseRuleBook(head + term + "]}").has_value());
+    EXPECT_EQ(ParseRuleBook(head + term + "," + term + "]}").error().message,
+              "calc rules: terms[complaint] is listed twice");
+    EXPECT_EQ(
+        ParseRuleBook(head + R"({"id":"t","unit":"weeks","count":3,"ru":"","kz":"","source":""}]})").error().message,
+        "calc rules: terms[t].unit 'weeks' is not one of working_days, calendar_days, months");
+    EXPECT_EQ(
+        ParseRuleBook(head + R"({"id":"t","unit":"months","count":0,"ru":"","kz":"","source":""}]})").error().message,
+        "calc rules: terms[t].count must be an integer from 1 to 1000");
+    EXPECT_EQ(
+        ParseRuleBook(head + R"({"id":"t","method":"lottery","unit":"months","count":1,"ru":"","kz":"","source":""}]})")
+            .error()
+            .message,
+        "calc rules: terms[t].method 'lottery' is not one of tender, auction, price_offers, turnkey, eshop, "
+        "single_source");
+    const auto rules = Rules();
+    ASSERT_NE(rules.FindTerm("rnu_listing"), nullptr);
+    EXPECT_EQ(rules.FindTerm("rnu_listing")->count, 24);
+    EXPECT_EQ(rules.FindTerm("rnu_listing")->unit, LegalTerm::Unit::kMonths);
+    EXPECT_EQ(rules.FindTerm("bids_auction")->method, ProcurementMethod::kAuction);
+    EXPECT_EQ(rules.FindTerm("nothing"), nullptr);
 }
 
 TEST(Penalty, CapDayIsTheFirstDayTheCapIsReached) {

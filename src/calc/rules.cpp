@@ -26,18 +26,16 @@ const VatRate* RuleBook::FindVat(std::string_view category, Date date) const {
 
 Tiyn RuleBook::Mrp(int year) const {
     ZAKUPAI_ASSERT(!mrp.empty());
-    Tiyn best = mrp.front().second;
-    int best_year = mrp.front().first;
-    for (const auto& [y, value] : mrp) {
-        if (y == year) {
-            return value;
+    const MrpYear* latest = &mrp.front();
+    for (const auto& entry : mrp) {
+        if (entry.year == year) {
+            return entry.value;
         }
-        if (y > best_year) {
-            best_year = y;
-            best = value;
+        if (entry.year > latest->year) {
+            latest = &entry;
         }
     }
-    return best;
+    return latest->value;
 }
 
 std::vector<std::string> RuleBook::VatCategories() const {
@@ -48,6 +46,11 @@ std::vector<std::string> RuleBook::VatCategories() const {
         }
     }
     return categories;
+}
+
+const LegalTerm* RuleBook::FindTerm(std::string_view id) const {
+    const auto it = std::find_if(terms.begin(), terms.end(), [id](const LegalTerm& t) { return t.id == id; });
+    return it == terms.end() ? nullptr : &*it;
 }
 
 namespace {
@@ -109,7 +112,6 @@ public:
         return v.get_object();
     }
 
-private:
     void Note(std::string text) {
         if (problem.empty()) {
             problem = std::move(text);
@@ -133,7 +135,7 @@ Result<RuleBook> ParseRuleBook(std::string_view json_text) {
         const auto& o = r.Object(item, "mrp[]");
         auto it = o.find("year");
         const int year = it != o.end() && it->value().is_int64() ? static_cast<int>(it->value().get_int64()) : 0;
-        book.mrp.emplace_back(year, r.Pct(o, "tenge", "mrp[]"));
+        book.mrp.push_back({year, r.Pct(o, "tenge", "mrp[]"), r.Str(o, "source", "mrp[]")});
     }
     for (const auto& item : r.Array(root, "vat")) {
         const auto& o = r.Object(item, "vat[]");
@@ -189,6 +191,41 @@ Result<RuleBook> ParseRuleBook(std::string_view json_text) {
         rule.name_ru = r.Str(o, "name_ru", "dumping[]");
         rule.source = r.Str(o, "source", "dumping[]");
         book.dumping.push_back(std::move(rule));
+    }
+    for (const auto& item : r.Array(root, "terms")) {
+        const auto& o = r.Object(item, "terms[]");
+        LegalTerm term;
+        term.id = r.Str(o, "id", "terms[]");
+        const std::string where = "terms[" + term.id + "]";
+        if (o.contains("method")) {
+            term.method = r.Method(o, where);
+        }
+        const auto unit = r.Str(o, "unit", where);
+        if (unit == "working_days") {
+            term.unit = LegalTerm::Unit::kWorkingDays;
+        } else if (unit == "calendar_days") {
+            term.unit = LegalTerm::Unit::kCalendarDays;
+        } else if (unit == "months") {
+            term.unit = LegalTerm::Unit::kMonths;
+        } else {
+            r.Note(where + ".unit '" + unit + "' is not one of working_days, calendar_days, months");
+        }
+        const auto* count = o.if_contains("count");
+        if (count == nullptr || !count->is_int64() || count->get_int64() < 1 || count->get_int64() > 1000) {
+            r.Note(where + ".count must be an integer from 1 to 1000");
+        } else {
+            term.count = static_cast<int>(count->get_int64());
+        }
+        term.ru = r.Str(o, "ru", where);
+        term.kz = r.Str(o, "kz", where);
+        if (o.contains("from_ru")) {
+            term.from_ru = r.Str(o, "from_ru", where);
+        }
+        term.source = r.Str(o, "source", where);
+        if (book.FindTerm(term.id) != nullptr) {
+            r.Note(where + " is listed twice");
+        }
+        book.terms.push_back(std::move(term));
     }
     if (r.problem.empty() && (book.mrp.empty() || book.vat.empty())) {
         r.problem = "mrp and vat must not be empty";

@@ -1,6 +1,6 @@
 #pragma once
 // The legal numbers the calculators use (VAT rates by date, securities, penalty caps, dumping
-// thresholds), loaded from data/calc_rules.json. Percentages are basis points (1 % = 100).
+// thresholds, and the periods /ask quotes), loaded from data/calc_rules.json. Percentages are basis points (1 % = 100).
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -47,9 +47,29 @@ struct DumpingRule {
     std::string source;
 };
 
+// A period the law sets (to file a complaint, to sign, to stay in the register), for /ask. The
+// texts state the count themselves (tested), so the answer reads as the law is usually quoted.
+struct LegalTerm {
+    enum class Unit { kWorkingDays, kCalendarDays, kMonths };
+    std::string id;
+    std::optional<ProcurementMethod> method;
+    Unit unit = Unit::kWorkingDays;
+    int count = 0;
+    std::string ru;
+    std::string kz;
+    std::string from_ru;  // the event the count starts from, when a date can be put to it
+    std::string source;
+};
+
+struct MrpYear {
+    int year = 0;
+    Tiyn value = 0;
+    std::string source;
+};
+
 struct RuleBook {
     std::string version;
-    std::vector<std::pair<int, Tiyn>> mrp;  // year -> МРП
+    std::vector<MrpYear> mrp;
     std::vector<VatRate> vat;
     std::vector<MethodPercent> bid_security;
     BasisPoints performance_default = 0;
@@ -63,12 +83,14 @@ struct RuleBook {
     BasisPoints customer_late_cap = 0;
     std::string customer_late_source;
     std::vector<DumpingRule> dumping;
+    std::vector<LegalTerm> terms;
 
     // The rate in force on `date` for `category`, or nullopt when the table has none.
     const VatRate* FindVat(std::string_view category, Date date) const;
     // МРП for the year, falling back to the latest known year.
     Tiyn Mrp(int year) const;
     std::vector<std::string> VatCategories() const;
+    const LegalTerm* FindTerm(std::string_view id) const;
 };
 
 Result<RuleBook> ParseRuleBook(std::string_view json_text);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 #include "text/text.hpp"
@@ -33,20 +34,39 @@ std::size_t OffsetOf(const std::string& text, std::size_t n) {
 constexpr const char* kNothing =
     "Не нашёл ответа в базе знаний ZakupAI, а придумывать не буду. Спросите о демпинге, обеспечении заявки и "
     "исполнения договора, сроках подачи заявок, реестре недобросовестных участников, жалобах, неустойке или НДС.";
+constexpr const char* kNothingKz =
+    "ZakupAI білім қорынан жауап таппадым, ал ойдан шығармаймын. Демпинг, өтінімді және шарттың орындалуын "
+    "қамтамасыз ету, өтінім беру мерзімдері, жосықсыз қатысушылар тізілімі, шағымдар, тұрақсыздық айыбы немесе ҚҚС "
+    "туралы сұраңыз.";
 
 constexpr const char* kSystemPrompt =
-    "Ты помощник поставщика в государственных закупках Казахстана. Отвечай по-русски, не длиннее 500 символов, в "
-    "Markdown, только по приведённому контексту. Если в контексте нет ответа, так и скажи. Не придумывай чисел, "
-    "сроков и норм.";
+    "Ты помощник поставщика в государственных закупках Казахстана. Отвечай не длиннее 500 символов, в Markdown, "
+    "только по приведённому контексту. Если в контексте есть число или срок, назови его точно таким же в первом "
+    "предложении. Если в контексте нет ответа, так и скажи. Не придумывай чисел, сроков и норм.";
 
-// More than half of the question's words are the article's: "договор аренды квартиры" shares
-// "договор" with the penalties article, and that is not enough to answer from it.
+// More than two thirds of the question's words are the article's: "договор аренды квартиры"
+// shares "договор" with the penalties article, "базовая ставка Нацбанка" shares two words of
+// three with the VAT article, and neither is enough to answer from it.
 bool Covers(const Article& article, const std::set<std::string>& asked) {
     std::size_t known = 0;
     for (const auto& stem : asked) {
         known += article.vocabulary.count(stem);
     }
-    return 2 * known > asked.size();
+    return 3 * known > 2 * asked.size();
+}
+
+// Whether a passage holds the kind of answer asked for.
+bool Fits(const Paragraph& paragraph, AnswerKind kind) {
+    switch (kind) {
+        case AnswerKind::kNumber:
+            return paragraph.states_number;
+        case AnswerKind::kPeriod:
+            return paragraph.states_period;
+        case AnswerKind::kYesNo:
+        case AnswerKind::kAny:
+            return false;
+    }
+    return false;
 }
 
 }  // namespace
@@ -69,13 +89,103 @@ std::string Shorten(const std::string& text, std::size_t limit) {
     return (cut != std::string::npos ? head.substr(0, cut) : head) + "…";
 }
 
-Answer AskService::Ask(const std::string& question, const std::vector<LotFacts>& lots) const {
+struct AskService::Retrieved {
+    const Article* article = nullptr;
+    std::vector<std::size_t> paragraphs;  // best first, at most two
+};
+
+// The article the index ranks first (title and keywords count), if it covers the question; then
+// its passages by shared words, the index's BM25 and whether they hold the kind of answer asked
+// for (a number for "сколько", a period for "как долго").
+AskService::Retrieved AskService::Passages(const Question& question) const {
+    Retrieved out;
+    const auto asked = text::Stems(question.text);
+    const std::set<std::string> asked_set(asked.begin(), asked.end());
+    const auto passages = kb_.Search(question.text, 20);
+    if (passages.empty() || passages.front().percent < kMinPercent ||
+        !Covers(kb_.articles()[passages.front().article], asked_set)) {
+        return out;
+    }
+    out.article = &kb_.articles()[passages.front().article];
+    struct Ranked {
+        int score = 0;
+        std::size_t index_rank = 0;  // the index's order among this article's passages
+        std::size_t paragraph = 0;
+        std::size_t shared = 0;
+    };
+    std::vector<Ranked> ranked;
+    for (std::size_t p = 0; p < out.article->paragraphs.size(); ++p) {
+        const auto& paragraph = out.article->paragraphs[p];
+        std::set<std::string> shared;
+        for (const auto* part : {&paragraph.heading, &paragraph.text}) {
+            for (const auto& stem : text::Stems(*part)) {
+                if (asked_set.contains(stem)) {
+                    shared.insert(stem);
+                }
+            }
+        }
+        Ranked r{static_cast<int>(shared.size()) * 10, passages.size(), p, shared.size()};
+        // A heading that reads like the question ("Что должно быть в жалобе") names the passage
+        // that answers it, stop words and all: up to 10 points for the share of its words asked.
+        if (!paragraph.heading.empty()) {
+            const auto heading = text::Words(paragraph.heading);
+            const auto asked_words = std::count_if(heading.begin(), heading.end(), [&](const std::string& w) {
+                return std::find(question.words.begin(), question.words.end(), w) != question.words.end();
+            });
+            r.score += static_cast<int>(10 * asked_words / static_cast<std::ptrdiff_t>(heading.size()));
+        }
+        for (std::size_t i = 0; i < passages.size(); ++i) {
+            if (passages[i].article == passages.front().article && passages[i].paragraph == p) {
+                r.index_rank = i;
+                r.score += passages[i].percent / 10;
+                break;
+            }
+        }
+        if (Fits(paragraph, question.kind)) {
+            r.score += 15;
+        }
+        ranked.push_back(r);
+    }
+    // Meaning breaks near ties only: at most 8 points, less than one shared word.
+    if (meaning_) {
+        std::vector<std::string> texts{question.text};
+        for (const auto& paragraph : out.article->paragraphs) {
+            texts.push_back(paragraph.heading + ". " + paragraph.text);
+        }
+        if (const auto vectors = meaning_(texts); vectors && vectors->size() == texts.size()) {
+            for (auto& r : ranked) {
+                const auto& a = vectors->front();
+                const auto& b = (*vectors)[r.paragraph + 1];
+                float cosine = 0;
+                for (std::size_t i = 0; i < std::min(a.size(), b.size()); ++i) {
+                    cosine += a[i] * b[i];
+                }
+                r.score += static_cast<int>(std::lround(8.0F * std::clamp(cosine, 0.0F, 1.0F)));
+            }
+        }
+    }
+    std::sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
+        return a.score != b.score ? a.score > b.score : a.index_rank < b.index_rank;
+    });
+    for (const auto& r : ranked) {
+        if (out.paragraphs.size() < 2 && (r.shared > 0 || out.paragraphs.empty())) {
+            out.paragraphs.push_back(r.paragraph);
+        }
+    }
+    return out;
+}
+
+Answer AskService::Ask(const std::string& question,
+                       const std::vector<LotFacts>& lots,
+                       const AskContext& context) const {
     Answer answer;
+    const auto q = Understand(question, context.today, context.language);
+    answer.language = q.language;
     const auto asked = text::Stems(question);
     const std::set<std::string> asked_set(asked.begin(), asked.end());
 
     // The lots' facts that share a word with the question, one line per lot at most.
-    std::vector<std::string> parts;
+    std::string text;
     for (const auto& lot : lots) {
         const std::string* best = nullptr;
         std::size_t best_shared = 0;
@@ -90,77 +200,56 @@ Answer AskService::Ask(const std::string& question, const std::vector<LotFacts>&
             }
         }
         if (best != nullptr) {
-            parts.push_back(fmt::format("**Лот {}**: {}", lot.lot_id, *best));
+            text += (text.empty() ? "" : "\n\n") + fmt::format("**Лот {}**: {}", lot.lot_id, *best);
             answer.sources.push_back(
                 Source{"lot:" + std::to_string(lot.lot_id), lot.title, fmt::format("/tldr/{}", lot.lot_id)});
         }
     }
-    // Then the best article, found by the index (title and keywords count), and within it the
-    // paragraphs sharing most of the question's words; on a tie the one the index ranks higher.
-    const auto passages = kb_.Search(question, 20);
-    std::vector<std::size_t> chosen;
-    const Article* article = nullptr;
-    if (!passages.empty() && passages.front().percent >= kMinPercent &&
-        Covers(kb_.articles()[passages.front().article], asked_set)) {
-        article = &kb_.articles()[passages.front().article];
-        struct Ranked {
-            std::size_t shared = 0;      // distinct question words in the paragraph
-            std::size_t index_rank = 0;  // the index's order among this article's paragraphs
-            std::size_t paragraph = 0;
-        };
-        std::vector<Ranked> ranked;
-        for (std::size_t p = 0; p < article->paragraphs.size(); ++p) {
-            std::set<std::string> shared;
-            for (const auto& stem : text::Stems(article->paragraphs[p])) {
-                if (asked_set.contains(stem)) {
-                    shared.insert(stem);
-                }
-            }
-            std::size_t index_rank = passages.size();
-            for (std::size_t i = 0; i < passages.size(); ++i) {
-                if (passages[i].article == passages.front().article && passages[i].paragraph == p) {
-                    index_rank = i;
-                    break;
-                }
-            }
-            ranked.push_back(Ranked{shared.size(), index_rank, p});
+    std::string context_text = text;
+    const auto fact = facts_ != nullptr ? facts_->Answer(q) : std::nullopt;
+    if (fact) {
+        // The number from the rule book, then the article on the same subject for the provider.
+        text += (text.empty() ? "" : "\n\n") + fact->text;
+        context_text = fact->text + (context_text.empty() ? "" : "\n\n" + context_text);
+        answer.sources.push_back(fact->source);
+        if (const auto* article = kb_.Find(fact->article)) {
+            answer.sources.push_back(Source{article->id, article->title, article->sources});
         }
-        std::sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
-            return a.shared != b.shared ? a.shared > b.shared : a.index_rank < b.index_rank;
-        });
-        for (const auto& r : ranked) {
-            if (chosen.size() < 2 && (r.shared > 0 || chosen.empty())) {
-                chosen.push_back(r.paragraph);
+    } else if (const auto retrieved = Passages(q); retrieved.article != nullptr) {
+        const auto& article = *retrieved.article;
+        for (const auto p : retrieved.paragraphs) {
+            const auto& paragraph = article.paragraphs[p];
+            const auto& heading = paragraph.heading.empty() ? article.title : paragraph.heading;
+            context_text += (context_text.empty() ? "" : "\n\n") + heading + ": " + paragraph.text;
+            const std::string quoted = (text.empty() ? "**" + heading + ".** " : "") + paragraph.text;
+            if (Characters(text) + Characters(quoted) + 2 <= kMaxAnswerCharacters || text.empty()) {
+                text += (text.empty() ? "" : "\n\n") + quoted;
             }
         }
-        answer.sources.push_back(Source{article->id, article->title, article->sources});
+        answer.sources.push_back(Source{article.id, article.title, article.sources});
     }
-    answer.found = !parts.empty() || !chosen.empty();
+    answer.found = !text.empty();
     if (!answer.found) {
-        answer.text = kNothing;
+        answer.text = q.language == Language::kKazakh ? kNothingKz : kNothing;
         return answer;
-    }
-    std::string text;
-    for (const auto& part : parts) {
-        text += (text.empty() ? "" : "\n\n") + part;
-    }
-    std::string context = text;
-    for (const auto p : chosen) {
-        const auto& paragraph = article->paragraphs[p];
-        context += (context.empty() ? "" : "\n\n") + article->title + ": " + paragraph;
-        const std::string quoted = (text.empty() ? "**" + article->title + ".** " : "") + paragraph;
-        if (Characters(text) + Characters(quoted) + 2 <= kMaxAnswerCharacters || text.empty()) {
-            text += (text.empty() ? "" : "\n\n") + quoted;
-        }
     }
     answer.text = Shorten(text, kMaxAnswerCharacters);
     if (provider_ != nullptr) {
-        auto composed = provider_->Complete(kSystemPrompt, "Контекст:\n" + context + "\n\nВопрос: " + question);
-        if (composed) {
+        const std::string system =
+            std::string(kSystemPrompt) +
+            (q.language == Language::kKazakh ? " Жауапты қазақ тілінде жаз." : " Отвечай по-русски.");
+        auto composed = provider_->Complete(system, "Контекст:\n" + context_text + "\n\nВопрос: " + question);
+        if (!composed) {
+            answer.fallback_reason = provider_->Name() + ": " + composed.error().message;
+        } else if (fact && !KeepsNumbers(*composed, fact->numbers)) {
+            std::string numbers;
+            for (const auto& n : fact->numbers) {
+                numbers += (numbers.empty() ? "" : ", ") + n;
+            }
+            answer.fallback_reason = provider_->Name() + ": the answer did not keep " + numbers;
+        } else {
             answer.text = Shorten(*composed, kMaxAnswerCharacters);
             answer.source = provider_->Name();
-        } else {
-            answer.fallback_reason = provider_->Name() + ": " + composed.error().message;
         }
     }
     return answer;

@@ -2,7 +2,9 @@
 
 #include <xapian.h>
 
+#include <algorithm>
 #include <mutex>
+#include <regex>
 #include <set>
 #include <string_view>
 
@@ -23,6 +25,16 @@ std::string Trim(std::string_view text) {
     }
     const auto last = text.find_last_not_of(" \t\r\n");
     return std::string(text.substr(first, last - first + 1));
+}
+
+const std::regex& NumberPattern() {
+    static const std::regex kPattern(R"([0-9](,[0-9]+)? ?(%|₸|МРП))");
+    return kPattern;
+}
+
+const std::regex& PeriodPattern() {
+    static const std::regex kPattern(R"([0-9] (рабоч|календарн|дн|дня|месяц|лет|год))");
+    return kPattern;
 }
 
 struct Parsed {
@@ -65,11 +77,18 @@ Result<Parsed> ParseArticle(const std::string& name, std::string_view text) {
         return Fail(Error{ErrorCode::kInternal, "kb/" + name + ": id and title are required", {}});
     }
     std::string_view body = text.substr(end + 5);
+    std::string heading;
     while (!body.empty()) {
         const auto gap = body.find("\n\n");
-        const auto paragraph = Trim(body.substr(0, gap));
-        if (!paragraph.empty()) {
-            parsed.article.paragraphs.push_back(paragraph);
+        auto block = Trim(body.substr(0, gap));
+        if (block.starts_with("## ")) {
+            const auto line_end = std::min(block.find('\n'), block.size());
+            heading = Trim(std::string_view(block).substr(3, line_end - 3));
+            block = Trim(std::string_view(block).substr(line_end));
+        }
+        if (!block.empty()) {
+            parsed.article.paragraphs.push_back(Paragraph{
+                heading, block, std::regex_search(block, NumberPattern()), std::regex_search(block, PeriodPattern())});
         }
         if (gap == std::string_view::npos) {
             break;
@@ -128,7 +147,9 @@ Result<std::unique_ptr<KnowledgeBase>> KnowledgeBase::FromFiles(
             generator.increase_termpos();
             generator.index_text(parsed->keywords, 1);
             generator.increase_termpos();
-            generator.index_text(parsed->article.paragraphs[p], 1);
+            generator.index_text(parsed->article.paragraphs[p].heading, 2);
+            generator.increase_termpos();
+            generator.index_text(parsed->article.paragraphs[p].text, 1);
             doc.set_data(std::to_string(articles.size()) + ":" + std::to_string(p));
             index->db.add_document(doc);
         }
@@ -138,13 +159,20 @@ Result<std::unique_ptr<KnowledgeBase>> KnowledgeBase::FromFiles(
             }
         }
         for (const auto& paragraph : parsed->article.paragraphs) {
-            for (auto& stem : text::Stems(paragraph)) {
-                parsed->article.vocabulary.insert(std::move(stem));
+            for (const auto* part : {&paragraph.heading, &paragraph.text}) {
+                for (auto& stem : text::Stems(*part)) {
+                    parsed->article.vocabulary.insert(std::move(stem));
+                }
             }
         }
         articles.push_back(std::move(parsed->article));
     }
     return std::unique_ptr<KnowledgeBase>(new KnowledgeBase(std::move(articles), std::move(index)));
+}
+
+const Article* KnowledgeBase::Find(std::string_view id) const {
+    const auto it = std::find_if(articles_.begin(), articles_.end(), [id](const Article& a) { return a.id == id; });
+    return it == articles_.end() ? nullptr : &*it;
 }
 
 std::vector<Passage> KnowledgeBase::Search(const std::string& question, std::size_t limit) const {

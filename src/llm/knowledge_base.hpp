@@ -1,28 +1,37 @@
 #pragma once
 // The knowledge base /ask answers from: short articles on procurement law written for this
-// project (data/kb/*.md, compiled in), one Xapian in-memory document per paragraph, found by
-// Russian word forms over the paragraph, its article's title and keywords.
+// project (data/kb/*.md, compiled in), split into passages (a paragraph under its "## " heading),
+// one Xapian in-memory document per passage, ranked by BM25 over Russian word forms of the
+// passage, its heading, its article's title and keywords.
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/error.hpp"
 
 namespace zakupai::llm {
 
+struct Paragraph {
+    std::string heading;  // the section it stands under, if the article has sections
+    std::string text;
+    bool states_number = false;  // a percentage, a sum or МРП: what "сколько", "какой размер" want
+    bool states_period = false;  // so many days, months or years: what "как долго", "в какой срок" want
+};
+
 struct Article {
     std::string id;
     std::string title;
     std::string sources;  // the law's articles, as people cite them
-    std::vector<std::string> paragraphs;
+    std::vector<Paragraph> paragraphs;
     std::set<std::string> vocabulary;  // stems of the title, keywords and text
 };
 
 struct Passage {
     std::size_t article = 0;
     std::size_t paragraph = 0;
-    int percent = 0;  // Xapian's relevance percent
+    int percent = 0;  // Xapian's relevance percent (BM25)
 };
 
 class KnowledgeBase {
@@ -38,6 +47,7 @@ public:
     // Paragraphs matching any of the question's words, best first.
     std::vector<Passage> Search(const std::string& question, std::size_t limit) const;
     const std::vector<Article>& articles() const { return articles_; }
+    const Article* Find(std::string_view id) const;
 
 private:
     struct Index;

@@ -386,6 +386,18 @@ CREATE TABLE idempotent_requests (
 CREATE INDEX idempotent_requests_created_idx ON idempotent_requests (created_at);
 CREATE INDEX finance_calcs_created_idx ON finance_calcs (created_at)
 )SQL"},
+        {7,
+         "the lots each key looked at last, /ask's context when no lot is named",
+         R"SQL(
+CREATE TABLE lot_views (
+    api_key_id BIGINT NOT NULL,
+    lot_id BIGINT NOT NULL,
+    viewed_at {TS} NOT NULL,
+    PRIMARY KEY (api_key_id, lot_id)
+);
+CREATE INDEX lot_views_recent_idx ON lot_views (api_key_id, viewed_at);
+CREATE INDEX lot_views_viewed_idx ON lot_views (viewed_at)
+)SQL"},
     };
     return kMigrations;
 }

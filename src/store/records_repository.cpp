@@ -35,7 +35,7 @@ void RecordsRepository::KeepAnswer(std::int64_t api_key_id,
         soci::use(answer.status), soci::use(answer.content_type), soci::use(answer.body), soci::use(ts);
 }
 
-std::int64_t RecordsRepository::PruneBefore(const std::string& table, Instant before) {
+std::int64_t RecordsRepository::PruneBefore(const std::string& table, const std::string& column, Instant before) {
     const std::string cutoff = FormatUtcTimestamp(before);
     std::int64_t removed = 0;
     for (;;) {
@@ -44,9 +44,10 @@ std::int64_t RecordsRepository::PruneBefore(const std::string& table, Instant be
         // rowid on SQLite and ctid on PostgreSQL name rows of a table without a single-column key.
         const std::string row = db_.dialect() == Dialect::kSqlite ? "rowid" : "ctid";
         soci::statement st = (s->prepare << fmt::format("DELETE FROM {0} WHERE {1} IN (SELECT {1} FROM {0} WHERE "
-                                                        "created_at < :c LIMIT 5000)",
+                                                        "{2} < :c LIMIT 5000)",
                                                         table,
-                                                        row),
+                                                        row,
+                                                        column),
                               soci::use(cutoff));
         st.execute(true);
         const auto batch = static_cast<std::int64_t>(st.get_affected_rows());
@@ -59,11 +60,26 @@ std::int64_t RecordsRepository::PruneBefore(const std::string& table, Instant be
 }
 
 std::int64_t RecordsRepository::PruneAnswers(Instant before) {
-    return PruneBefore("idempotent_requests", before);
+    return PruneBefore("idempotent_requests", "created_at", before);
 }
 
 std::int64_t RecordsRepository::PruneFinanceCalcs(Instant before) {
-    return PruneBefore("finance_calcs", before);
+    return PruneBefore("finance_calcs", "created_at", before);
+}
+
+std::int64_t RecordsRepository::PruneLotViews(Instant before) {
+    return PruneBefore("lot_views", "viewed_at", before);
+}
+
+std::vector<std::int64_t> RecordsRepository::RecentLotViews(std::int64_t api_key_id, int limit) {
+    Database::Lease s(db_);
+    const long long key = api_key_id;
+    // A row set, not a bulk vector: SOCI's SQLite backend returns nothing into a vector of one.
+    soci::rowset<long long> rows = (s->prepare << "SELECT lot_id FROM lot_views WHERE api_key_id = :key "
+                                                  "ORDER BY viewed_at DESC, lot_id DESC LIMIT :n",
+                                    soci::use(key),
+                                    soci::use(limit));
+    return {rows.begin(), rows.end()};
 }
 
 }  // namespace zakupai::store

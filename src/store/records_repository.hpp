@@ -1,9 +1,11 @@
 #pragma once
-// Rows kept for a while and then let go: answered calculations (finance_calcs) and the answers
-// kept for Idempotency-Key retries (idempotent_requests).
+// Rows kept for a while and then let go: answered calculations (finance_calcs), the answers
+// kept for Idempotency-Key retries (idempotent_requests) and the lots each key looked at
+// (lot_views, written by the write-behind recorder).
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/time.hpp"
 #include "store/database.hpp"
@@ -31,9 +33,13 @@ public:
     // returns how many went.
     std::int64_t PruneAnswers(Instant before);
     std::int64_t PruneFinanceCalcs(Instant before);
+    std::int64_t PruneLotViews(Instant before);
+
+    // The lots the key looked at last, the latest first.
+    std::vector<std::int64_t> RecentLotViews(std::int64_t api_key_id, int limit);
 
 private:
-    std::int64_t PruneBefore(const std::string& table, Instant before);
+    std::int64_t PruneBefore(const std::string& table, const std::string& column, Instant before);
     Database& db_;
 };
 

@@ -33,9 +33,9 @@ TEST(PostgresUrl, BecomesKeywordConnectString) {
 
 TEST_P(StoreTest, MigrationsApplyOnceAndAreIdempotent) {
     auto db = backend_->Open();
-    EXPECT_EQ(Migrate(*db), 6);
+    EXPECT_EQ(Migrate(*db), 7);
     EXPECT_EQ(Migrate(*db), 0);
-    EXPECT_EQ(SchemaVersion(*db), 6);
+    EXPECT_EQ(SchemaVersion(*db), 7);
     EXPECT_TRUE(db->Ping());
 }
 
@@ -214,6 +214,30 @@ TEST_P(StoreTest, KeptAnswersAreFirstWinsAndOldRecordsArePruned) {
     long long calcs = 0;
     *s << "SELECT COUNT(*) FROM finance_calcs", soci::into(calcs);
     EXPECT_EQ(calcs, 2);
+}
+
+TEST_P(StoreTest, LotViewsKeepTheLatestPerKeyAndLotAndOldOnesArePruned) {
+    auto db = backend_->Open();
+    Migrate(*db);
+    RecordsRepository records(*db);
+    {
+        WriteBehind recorder(*db, {});
+        recorder.Add(LotViewRow{7, 100, kNow - std::chrono::days(100)});
+        recorder.Add(LotViewRow{7, 101, kNow - std::chrono::minutes(5)});
+        recorder.Add(LotViewRow{7, 102, kNow - std::chrono::minutes(3)});
+        recorder.Add(LotViewRow{8, 103, kNow});
+        recorder.Flush();
+        // Seen again: moved to the front, one row still. An older view arriving late changes nothing.
+        recorder.Add(LotViewRow{7, 101, kNow});
+        recorder.Flush();
+        recorder.Add(LotViewRow{7, 102, kNow - std::chrono::days(1)});
+    }
+    EXPECT_EQ(records.RecentLotViews(7, 5), (std::vector<std::int64_t>{101, 102, 100}));
+    EXPECT_EQ(records.RecentLotViews(7, 1), (std::vector<std::int64_t>{101}));
+    EXPECT_EQ(records.RecentLotViews(8, 5), (std::vector<std::int64_t>{103}));
+    EXPECT_TRUE(records.RecentLotViews(9, 5).empty());
+    EXPECT_EQ(records.PruneLotViews(kNow - std::chrono::days(90)), 1);
+    EXPECT_EQ(records.RecentLotViews(7, 5), (std::vector<std::int64_t>{101, 102}));
 }
 
 TEST_P(StoreTest, DataSurvivesReopening) {

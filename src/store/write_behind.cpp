@@ -46,6 +46,16 @@ void WriteBehind::Add(UsageRow row) {
     }
 }
 
+void WriteBehind::Add(const LotViewRow& row) {
+    std::lock_guard lock(mutex_);
+    const auto key = std::make_pair(row.api_key_id, row.lot_id);
+    if (auto it = pending_.views.find(key); it != pending_.views.end()) {
+        it->second = std::max(it->second, row.viewed_at);
+    } else if (Admit()) {
+        pending_.views.emplace(key, row.viewed_at);
+    }
+}
+
 void WriteBehind::Flush() {
     std::unique_lock lock(mutex_);
     if (stopping_ && !thread_.joinable()) {
@@ -123,6 +133,9 @@ void WriteBehind::Run() {
                 batch.audits.insert(batch.audits.end(), pending_.audits.begin(), pending_.audits.end());
                 for (auto& [k, v] : pending_.usage) {
                     batch.usage[k] += v;
+                }
+                for (const auto& [k, at] : pending_.views) {
+                    batch.views[k] = std::max(batch.views[k], at);
                 }
                 pending_ = std::move(batch);
                 // Nothing is lost yet: the rows wait for the next flush.
@@ -211,6 +224,20 @@ void WriteBehind::Write(const Batch& batch) {
         *s << "INSERT INTO usage (api_key_id, endpoint, requests, window_start, created_at) "
               "VALUES (:key, :endpoint, :requests, :window, :created)",
             soci::use(key), soci::use(endpoint), soci::use(requests), soci::use(window), soci::use(created);
+    }
+    if (!batch.views.empty()) {
+        std::vector<long long> key, lot;
+        std::vector<std::string> viewed;
+        for (const auto& [k, at] : batch.views) {
+            key.push_back(k.first);
+            lot.push_back(k.second);
+            viewed.push_back(FormatUtcTimestamp(at));
+        }
+        // One row per key and lot, moved to the latest view (both SQLite and PostgreSQL read this).
+        *s << "INSERT INTO lot_views (api_key_id, lot_id, viewed_at) VALUES (:key, :lot, :viewed) "
+              "ON CONFLICT (api_key_id, lot_id) DO UPDATE SET viewed_at = excluded.viewed_at "
+              "WHERE excluded.viewed_at > lot_views.viewed_at",
+            soci::use(key), soci::use(lot), soci::use(viewed);
     }
     tx.Commit();
 }

@@ -1,5 +1,5 @@
 #pragma once
-// Rows that record what happened (audit log, usage counts, finance_calcs) are written off the
+// Rows that record what happened (audit log, usage counts, finance_calcs, lot views) are written off the
 // request path: queued in memory and committed in batches by one background thread, so a
 // request never waits for a disk. Stop() (and the destructor) flushes what is queued.
 #include <condition_variable>
@@ -47,6 +47,13 @@ struct UsageRow {
     Instant window_start;  // the hour the requests fell in
 };
 
+// A lot a key's owner looked at (its TL;DR or risk explanation): /ask's context when no lot is named.
+struct LotViewRow {
+    std::int64_t api_key_id = 0;
+    std::int64_t lot_id = 0;
+    Instant viewed_at;
+};
+
 struct WriteBehindStats {
     std::uint64_t written = 0;
     std::uint64_t dropped = 0;
@@ -69,6 +76,7 @@ public:
     void Add(FinanceCalcRow row);
     void Add(AuditRow row);
     void Add(UsageRow row);
+    void Add(const LotViewRow& row);
 
     // Writes everything queued so far before returning (used before reads that must see it).
     void Flush();
@@ -82,7 +90,8 @@ private:
         std::vector<FinanceCalcRow> calcs;
         std::vector<AuditRow> audits;
         std::map<std::tuple<std::int64_t, std::string, Instant>, std::int64_t> usage;
-        std::size_t Size() const { return calcs.size() + audits.size() + usage.size(); }
+        std::map<std::pair<std::int64_t, std::int64_t>, Instant> views;  // (key, lot) -> the latest view
+        std::size_t Size() const { return calcs.size() + audits.size() + usage.size() + views.size(); }
     };
 
     void Run();

@@ -1,7 +1,8 @@
-// /ask black-box: offline answers from the knowledge base with their sources, the asked-about
-// lots' facts quoted, a polite refusal for questions outside it, the 4xx for bad input, and the
-// providers (OpenAI-compatible chat, Flowise) from tests/fake_llm composing from the retrieved
-// text, with a fallback to the offline answer when they fail. SQLite and PostgreSQL.
+// /ask black-box: offline answers from the rule book and the knowledge base with their sources,
+// the asked-about lots' facts quoted (named, or the ones the key opened last when the question
+// says "этот лот", across a restart), a polite refusal for questions outside it, the 4xx for bad
+// input, and the providers (OpenAI-compatible chat, Flowise) from tests/fake_llm composing from
+// the same facts, with a fallback to the offline answer when they fail. SQLite and PostgreSQL.
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -47,13 +48,23 @@ TEST_P(AskTest, AnswersFromTheKnowledgeBaseAndTheLotsOrDeclines) {
     EXPECT_TRUE(vat.at("found").as_bool());
     EXPECT_EQ(vat.at("source").as_string(), "offline");
     EXPECT_FALSE(vat.contains("fallback_reason"));
+    EXPECT_EQ(vat.at("language").as_string(), "ru");
+    EXPECT_FALSE(vat.contains("context_lot_ids"));
     const std::string text(vat.at("answer").as_string());
-    EXPECT_TRUE(text.starts_with("**НДС в государственных закупках.** Базовая ставка НДС с 1 января 2026 года — 16%"))
-        << text;
+    EXPECT_TRUE(text.starts_with("Ставка НДС в 2026 году — 16%. По 31 декабря 2025 года — 12%.")) << text;
     EXPECT_LE(Characters(text), 500U);
-    ASSERT_EQ(vat.at("sources").as_array().size(), 1U);
-    EXPECT_EQ(vat.at("sources").at(0).at("id").as_string(), "vat");
+    ASSERT_EQ(vat.at("sources").as_array().size(), 2U);
+    EXPECT_EQ(vat.at("sources").at(0).at("id").as_string(), "rules:vat");
     EXPECT_NE(std::string(vat.at("sources").at(0).at("reference").as_string()).find("214-VIII"), std::string::npos);
+    EXPECT_EQ(vat.at("sources").at(1).at("id").as_string(), "vat");
+
+    // Kazakh by the question's letters, or by the language asked for.
+    auto kz = Ask(R"({"question": "2026 жылы ҚҚС мөлшерлемесі қандай?"})", key);
+    EXPECT_EQ(kz.at("language").as_string(), "kz");
+    EXPECT_TRUE(std::string(kz.at("answer").as_string()).starts_with("2026 жылы ҚҚС мөлшерлемесі — 16%."))
+        << kz.at("answer");
+    EXPECT_EQ(Ask(R"({"question": "Какая ставка НДС в 2026 году?", "language": "kz"})", key).at("language").as_string(),
+              "kz");
 
     // About a lot: its TL;DR fact first, then the law.
     const auto lot = QueryNumber(*db_, "SELECT MIN(id) FROM lots WHERE method IN ('tender', 'auction')");
@@ -63,7 +74,9 @@ TEST_P(AskTest, AnswersFromTheKnowledgeBaseAndTheLotsOrDeclines) {
     EXPECT_TRUE(lot_text.starts_with("**Лот " + std::to_string(lot) + "**: Обеспечение заявки: ")) << lot_text;
     EXPECT_EQ(about_lot.at("sources").at(0).at("id").as_string(), "lot:" + std::to_string(lot));
     EXPECT_EQ(about_lot.at("sources").at(0).at("reference").as_string(), "/tldr/" + std::to_string(lot));
-    EXPECT_EQ(about_lot.at("sources").at(1).at("id").as_string(), "securities");
+    EXPECT_EQ(about_lot.at("sources").at(1).at("id").as_string(), "rules:bid_security");
+    EXPECT_EQ(about_lot.at("sources").at(2).at("id").as_string(), "securities");
+    EXPECT_FALSE(about_lot.contains("context_lot_ids"));  // named, not guessed
 
     // Outside the knowledge base: said plainly, nothing cited.
     auto pilaf = Ask(R"({"question": "Как приготовить плов?"})", key);
@@ -96,10 +109,11 @@ TEST_P(AskTest, ProvidersComposeFromTheRetrievedTextAndFailuresFallBack) {
     const std::string key = s.CreateKey(8101, "premium");
     auto composed = Ask(kVat, key);
     EXPECT_EQ(composed.at("source").as_string(), "openai");
-    EXPECT_TRUE(std::string(composed.at("answer").as_string())
-                    .starts_with("[fake test-model] НДС в государственных закупках: Базовая ставка НДС"))
+    // The fake repeats the context's first line: the rule book's fact, number included.
+    EXPECT_TRUE(
+        std::string(composed.at("answer").as_string()).starts_with("[fake test-model] Ставка НДС в 2026 году — 16%."))
         << composed.at("answer");
-    EXPECT_EQ(composed.at("sources").at(0).at("id").as_string(), "vat");
+    EXPECT_EQ(composed.at("sources").at(0).at("id").as_string(), "rules:vat");
     auto stats = json::parse(llm.Control("stats")).as_object();
     EXPECT_EQ(stats.at("chat_requests").as_int64(), 1);
     EXPECT_NE(std::string(stats.at("last_prompt").as_string()).find("Вопрос: Какая ставка НДС в 2026 году?"),
@@ -140,8 +154,8 @@ TEST_P(AskTest, ProvidersComposeFromTheRetrievedTextAndFailuresFallBack) {
                                      {"ZAKUPAI_FLOWISE_CHATFLOW", "zakupai-ask"}});
     auto predicted = Ask(kVat, key);
     EXPECT_EQ(predicted.at("source").as_string(), "flowise");
-    EXPECT_TRUE(
-        std::string(predicted.at("answer").as_string()).starts_with("[flowise zakupai-ask] НДС в государственных"))
+    EXPECT_TRUE(std::string(predicted.at("answer").as_string())
+                    .starts_with("[flowise zakupai-ask] Ставка НДС в 2026 году — 16%."))
         << predicted.at("answer");
     ASSERT_EQ(flowise.Stop(), 0);
 
@@ -149,6 +163,48 @@ TEST_P(AskTest, ProvidersComposeFromTheRetrievedTextAndFailuresFallBack) {
     auto refused = RunCli(*db_, {"migrate"}, {{"ZAKUPAI_FLOWISE_URL", llm.url()}});
     EXPECT_EQ(refused.exit_code, 2);
     EXPECT_NE(refused.output.find("ZAKUPAI_FLOWISE_CHATFLOW"), std::string::npos) << refused.output;
+}
+
+TEST_P(AskTest, ThisLotIsTheOneTheKeyOpenedLastEvenAfterARestart) {
+    ASSERT_EQ(RunCli(*db_, {"seed-demo", "--lots", "20"}, {}).exit_code, 0);
+    Service& s = StartService();
+    const std::string key = s.CreateKey(8201, "premium");
+    const std::string other = s.CreateKey(8202, "premium");
+    const auto first = QueryNumber(*db_, "SELECT MIN(id) FROM lots WHERE method IN ('tender', 'auction')");
+    const auto second = QueryNumber(*db_, "SELECT MAX(id) FROM lots WHERE method IN ('tender', 'auction')");
+    ASSERT_NE(first, second);
+    const std::string question = R"({"question": "Какое обеспечение заявки по этому лоту?"})";
+
+    // Nothing opened yet: the law's answer, no lot.
+    auto none = Ask(question, key);
+    EXPECT_FALSE(none.contains("context_lot_ids"));
+    EXPECT_EQ(none.at("sources").at(0).at("id").as_string(), "rules:bid_security");
+
+    ASSERT_EQ(s.Call("GET", "/tldr/" + std::to_string(first), "", key).status, 200);
+    ASSERT_EQ(s.Call("GET", "/risk/explain/" + std::to_string(second), "", key).status, 200);
+    ASSERT_EQ(s.Call("GET", "/tldr/999999", "", key).status, 404);  // a lot that is not there is not "seen"
+    auto latest = Ask(question, key);
+    ASSERT_TRUE(latest.contains("context_lot_ids")) << json::serialize(latest);
+    EXPECT_EQ(json::serialize(latest.at("context_lot_ids")), "[" + std::to_string(second) + "]");
+    EXPECT_TRUE(std::string(latest.at("answer").as_string()).starts_with("**Лот " + std::to_string(second) + "**: "))
+        << latest.at("answer");
+    EXPECT_EQ(latest.at("sources").at(0).at("id").as_string(), "lot:" + std::to_string(second));
+    // "My lots": the last five, the latest first. Another key's views are its own.
+    auto recent = Ask(R"({"question": "Какое обеспечение заявки по моим лотам?"})", key);
+    EXPECT_EQ(json::serialize(recent.at("context_lot_ids")),
+              "[" + std::to_string(second) + "," + std::to_string(first) + "]");
+    EXPECT_FALSE(Ask(question, other).contains("context_lot_ids"));
+    // Named lots win; an empty list means "none", not "guess".
+    EXPECT_FALSE(Ask(R"({"question": "Какое обеспечение заявки по этому лоту?", "lot_ids": []})", key)
+                     .contains("context_lot_ids"));
+    // A question not about a lot keeps to the law.
+    EXPECT_FALSE(Ask(R"({"question": "Какая ставка НДС в 2026 году?"})", key).contains("context_lot_ids"));
+    ASSERT_EQ(s.Stop(), 0);
+
+    // Kept in the database: a restarted server still knows which lot is "this" one.
+    StartService();
+    EXPECT_EQ(json::serialize(Ask(question, key).at("context_lot_ids")), "[" + std::to_string(second) + "]");
+    EXPECT_EQ(QueryNumber(*db_, "SELECT COUNT(*) FROM lot_views"), 2);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, AskTest, ::testing::Values(false, true), [](const auto& backend) {

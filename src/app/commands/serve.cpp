@@ -39,6 +39,7 @@ int Serve(const Config& config) {
     http::RequestMetrics request_metrics(m.metrics());
     m.metrics().GetCounter("zakupai_starts_total", "Times this process started serving.").Add();
 
+    api::LotViews views(m.Recorder(), m.Records());
     const std::vector<Component> components{
         {"calc", [&](http::Router& r) { api::RegisterCalcRoutes(r, m.Calc(), clock); }},
         {"billing", [&](http::Router& r) { api::RegisterBillingRoutes(r, m.Billing(), clock); }},
@@ -48,14 +49,14 @@ int Serve(const Config& config) {
              api::RegisterIngestRoutes(r, m.Portal().sync(), m.Portal().rnu(), m.Portal().repository(), clock);
              api::RegisterImportRoutes(r, m.Imports(), clock, config.import.max_bytes);
          }},
-        {"risk", [&](http::Router& r) { api::RegisterRiskRoutes(r, m.Risk(), clock); }},
+        {"risk", [&](http::Router& r) { api::RegisterRiskRoutes(r, m.Risk(), views, clock); }},
         {"docs",
          [&](http::Router& r) {
              const docs::RenderLimits limits{config.docs.max_pages,
                                              std::chrono::milliseconds(config.docs.render_budget_ms)};
-             api::RegisterDocsRoutes(r, m.Letters(), m.Tldr(), m.Complaints(), limits, clock);
+             api::RegisterDocsRoutes(r, m.Letters(), m.Tldr(), m.Complaints(), limits, views, clock);
          }},
-        {"llm", [&](http::Router& r) { api::RegisterAskRoutes(r, m.Ask(), m.Tldr(), clock); }},
+        {"llm", [&](http::Router& r) { api::RegisterAskRoutes(r, m.Ask(), m.Tldr(), views, clock); }},
         {"search",
          [&](http::Router& r) {
              api::RegisterSearchRoutes(r, m.Search(), m.SearchRepository(), clock);
