@@ -1,5 +1,7 @@
 #include "calc/rules.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <boost/json/parse.hpp>
 
@@ -208,7 +210,7 @@ Result<RuleBook> ParseRuleBook(std::string_view json_text) {
         } else if (unit == "months") {
             term.unit = LegalTerm::Unit::kMonths;
         } else {
-            r.Note(where + ".unit '" + unit + "' is not one of working_days, calendar_days, months");
+            r.Note(fmt::format("{}.unit '{}' is not one of working_days, calendar_days, months", where, unit));
         }
         const auto* count = o.if_contains("count");
         if (count == nullptr || !count->is_int64() || count->get_int64() < 1 || count->get_int64() > 1000) {

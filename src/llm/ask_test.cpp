@@ -30,13 +30,13 @@ std::size_t Characters(const std::string& text) {
 }
 
 const calc::RuleBook& Rules() {
-    static const auto rules = *calc::ParseRuleBook(calc::EmbeddedRuleBookJson());
-    return rules;
+    static const auto kRules = *calc::ParseRuleBook(calc::EmbeddedRuleBookJson());
+    return kRules;
 }
 
 const FactBook& Facts() {
-    static const FactBook facts(Rules(), WorkCalendar::BuiltIn());
-    return facts;
+    static const FactBook kFacts(Rules(), WorkCalendar::BuiltIn());
+    return kFacts;
 }
 
 constexpr Date kToday{std::chrono::year{2026}, std::chrono::December, std::chrono::day{5}};
@@ -49,12 +49,12 @@ AskService Offline() {
 }
 
 const KnowledgeBase& Kb() {
-    static const auto kb = [] {
+    static const auto kKb = [] {
         auto loaded = KnowledgeBase::LoadEmbedded();
         EXPECT_TRUE(loaded.has_value()) << loaded.error().message;
         return std::move(*loaded);
     }();
-    return *kb;
+    return *kKb;
 }
 
 TEST(KnowledgeBase, EveryTopicIsThere) {
@@ -200,6 +200,7 @@ TEST(Ask, MeaningVectorsBreakATieBetweenPassagesAndTheirAbsenceChangesNothing) {
     // The second passage means the same as the question; the first does not.
     const Meaning near_second = [](const std::vector<std::string>& texts) -> Result<std::vector<std::vector<float>>> {
         std::vector<std::vector<float>> vectors;
+        vectors.reserve(texts.size());
         for (const auto& t : texts) {
             vectors.push_back(t.find("страхов") != std::string::npos || t == "гарантия" ? std::vector<float>{1, 0}
                                                                                         : std::vector<float>{0, 1});

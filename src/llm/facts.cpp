@@ -116,55 +116,56 @@ struct TermCue {
     Cues none;
 };
 
-const Cues kRnu{"рну", "недобросовест", "жосықсыз"};
-const Cues kComplaint{"жалоб", "обжал", "шағым"};
-const Cues kSecurity{"обеспеч", "қамтамасыз"};
-const Cues kBid{"заявк", "=заявок", "өтінім"};
-const Cues kPerformance{"исполнен", "орындал"};
-const Cues kReturn{"возвра", "верн", "разблок", "қайтар"};
-const Cues kTime{"срок",
-                 "когда",
-                 "долго",
-                 "=дней",
-                 "=дня",
-                 "=день",
-                 "=дни",
-                 "недел",
-                 "месяц",
-                 "=лет",
-                 "числ",
-                 "қашан",
-                 "мерзім",
-                 "=күн",
-                 "күнде",
-                 "ұзақ",
-                 "=ай",
-                 "айға",
-                 "айдан"};
-// "Сколько" asks for a period only where the subject has no percentage to give.
-const Cues kTimeOrHowMany{"срок",  "когда", "долго", "=дней", "=дня",  "=день",   "=дни",
-                          "недел", "месяц", "=лет",  "числ",  "қашан", "мерзім",  "=күн",
-                          "күнде", "ұзақ",  "=ай",   "айға",  "айдан", "сколько", "қанша"};
-
 const std::vector<TermCue>& TermCues() {
-    static const std::vector<TermCue> kCues{
-        {"rnu_court", {kRnu, {"суд", "=сот", "сотқа"}}, {}},
-        {"rnu_removal", {kRnu, {"исключ", "шығар", "выход", "удал"}, kTimeOrHowMany}, {}},
-        {"rnu_listing", {kRnu, kTimeOrHowMany}, {}},
-        {"complaint_decision", {kComplaint, {"рассматр", "решени", "қарал", "шешім"}}, {}},
-        {"complaint", {kComplaint, kTimeOrHowMany}, {}},
-        {"bid_security_return", {kSecurity, kBid, kReturn}, {}},
-        {"performance_security_return", {kSecurity, {"исполнен", "орындал", "договор", "шарт"}, kReturn}, kBid},
-        {"performance_security_deposit", {kSecurity, kPerformance, kTime}, kBid},
-        {"contract_signing", {{"подпис", "=қол"}, {"договор", "шарт"}, kTimeOrHowMany}, {}},
-        {"remarks", {{"замечан", "ескерту"}}, {}},
-        {"bids_repeat", {{"повтор", "қайталама"}, {"конкурс", "аукцион"}}, {}},
-        {"bids",
-         {{"заявк", "=заявок", "өтінім", "предложен", "ұсыныс"},
-          kTimeOrHowMany,
-          {"подач", "подать", "подают", "прием", "принима", "окончан", "беру", "беріл", "қабылда"}},
-         {}},
-    };
+    static const std::vector<TermCue> kCues = [] {
+        const Cues rnu{"рну", "недобросовест", "жосықсыз"};
+        const Cues complaint{"жалоб", "обжал", "шағым"};
+        const Cues security{"обеспеч", "қамтамасыз"};
+        const Cues bid{"заявк", "=заявок", "өтінім"};
+        const Cues performance{"исполнен", "орындал"};
+        const Cues returned{"возвра", "верн", "разблок", "қайтар"};
+        const Cues time{"срок",
+                        "когда",
+                        "долго",
+                        "=дней",
+                        "=дня",
+                        "=день",
+                        "=дни",
+                        "недел",
+                        "месяц",
+                        "=лет",
+                        "числ",
+                        "қашан",
+                        "мерзім",
+                        "=күн",
+                        "күнде",
+                        "ұзақ",
+                        "=ай",
+                        "айға",
+                        "айдан"};
+        // "Сколько" asks for a period only where the subject has no percentage to give.
+        const Cues time_or_how_many{"срок",  "когда", "долго", "=дней", "=дня",  "=день",   "=дни",
+                                    "недел", "месяц", "=лет",  "числ",  "қашан", "мерзім",  "=күн",
+                                    "күнде", "ұзақ",  "=ай",   "айға",  "айдан", "сколько", "қанша"};
+        return std::vector<TermCue>{
+            {"rnu_court", {rnu, {"суд", "=сот", "сотқа"}}, {}},
+            {"rnu_removal", {rnu, {"исключ", "шығар", "выход", "удал"}, time_or_how_many}, {}},
+            {"rnu_listing", {rnu, time_or_how_many}, {}},
+            {"complaint_decision", {complaint, {"рассматр", "решени", "қарал", "шешім"}}, {}},
+            {"complaint", {complaint, time_or_how_many}, {}},
+            {"bid_security_return", {security, bid, returned}, {}},
+            {"performance_security_return", {security, {"исполнен", "орындал", "договор", "шарт"}, returned}, bid},
+            {"performance_security_deposit", {security, performance, time}, bid},
+            {"contract_signing", {{"подпис", "=қол"}, {"договор", "шарт"}, time_or_how_many}, {}},
+            {"remarks", {{"замечан", "ескерту"}}, {}},
+            {"bids_repeat", {{"повтор", "қайталама"}, {"конкурс", "аукцион"}}, {}},
+            {"bids",
+             {{"заявк", "=заявок", "өтінім", "предложен", "ұсыныс"},
+              time_or_how_many,
+              {"подач", "подать", "подают", "прием", "принима", "окончан", "беру", "беріл", "қабылда"}},
+             {}},
+        };
+    }();
     return kCues;
 }
 
@@ -468,6 +469,7 @@ std::optional<Fact> FactBook::BidSecurity(const Question& q) const {
         group->second.emplace_back(Kz(q) ? words.kz : words.ru_of);
     }
     std::vector<std::string> parts;
+    parts.reserve(groups.size());
     for (const auto& [pct, methods] : groups) {
         parts.push_back(Kz(q) ? fmt::format("{} үшін {}", JoinAnd(methods, " және "), Percent(pct))
                               : fmt::format("{} для {}", Percent(pct), JoinAnd(methods, " и ")));
