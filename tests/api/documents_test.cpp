@@ -274,8 +274,14 @@ TEST_P(DocumentsTest, LongDocumentsAreSetOffTheRequestThreadsCappedAndNeverCut) 
     }
     ASSERT_GE(waits.size(), 5U) << "the renders ended too soon to measure anything";
     std::sort(waits.begin(), waits.end());
-    EXPECT_LT(waits.back(), 100.0) << "/health took " << waits.back() << " ms at worst, median "
-                                   << waits[waits.size() / 2] << " ms, over " << waits.size() << " probes";
+    // Nine probes in ten within 100 ms, none stuck behind a render (those waited 0.7–1.3 s when
+    // renders ran on the I/O threads). A single slow probe is the shared machine's scheduler, not
+    // a render in the way: the worst sample alone failed a clean run under a parallel build.
+    const double p90 = waits[waits.size() * 9 / 10];
+    EXPECT_LT(p90, 100.0) << "/health p90 " << p90 << " ms, median " << waits[waits.size() / 2] << " ms, worst "
+                          << waits.back() << " ms, over " << waits.size() << " probes";
+    EXPECT_LT(waits.back(), 500.0) << "/health took " << waits.back() << " ms at worst, over " << waits.size()
+                                   << " probes";
 }
 
 TEST_P(DocumentsTest, TheSeedsComplaintEndpointsKeepTheirContract) {
