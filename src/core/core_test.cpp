@@ -79,6 +79,16 @@ TEST(Time, ParsesAndFormatsDates) {
     EXPECT_EQ(DaysBetween(Date{year{2025}, month{12}, day{31}}, Date{year{2026}, month{1}, day{10}}), 10);
 }
 
+TEST(Time, MonthNamesInTheFormsADateTakesInASentence) {
+    EXPECT_EQ(MonthGenitiveRu(1), "января");
+    EXPECT_EQ(MonthGenitiveRu(12), "декабря");
+    EXPECT_EQ(MonthKz(3), "наурыз");
+    EXPECT_EQ(MonthKz(3, KazakhCase::kDative), "наурызға");  // 8 наурызға дейін
+    EXPECT_EQ(MonthKz(9, KazakhCase::kDative), "қыркүйекке");
+    EXPECT_EQ(MonthKz(2, KazakhCase::kAblative), "ақпаннан");  // 1 ақпаннан бастап
+    EXPECT_EQ(MonthKz(4, KazakhCase::kAblative), "сәуірден");
+}
+
 TEST(Time, AlmatyIsUtcPlusFiveSinceMarch2024) {
     using std::chrono::hours;
     using std::chrono::sys_days;

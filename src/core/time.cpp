@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <array>
+
 namespace zakupai {
 
 using std::chrono::days;
@@ -96,6 +98,72 @@ std::string FormatUtcTimestamp(Instant instant) {
 
 Instant SystemClock::Now() const {
     return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+}
+
+namespace {
+
+constexpr std::array<std::string_view, 12> kMonthsRuGenitive{"января",
+                                                             "февраля",
+                                                             "марта",
+                                                             "апреля",
+                                                             "мая",
+                                                             "июня",
+                                                             "июля",
+                                                             "августа",
+                                                             "сентября",
+                                                             "октября",
+                                                             "ноября",
+                                                             "декабря"};
+// Kazakh suffixes follow the word's last sound and its vowels; twelve words, so written out.
+constexpr std::array<std::array<std::string_view, 12>, 3> kMonthsKz{{
+    {"қаңтар",
+     "ақпан",
+     "наурыз",
+     "сәуір",
+     "мамыр",
+     "маусым",
+     "шілде",
+     "тамыз",
+     "қыркүйек",
+     "қазан",
+     "қараша",
+     "желтоқсан"},
+    {"қаңтарға",
+     "ақпанға",
+     "наурызға",
+     "сәуірге",
+     "мамырға",
+     "маусымға",
+     "шілдеге",
+     "тамызға",
+     "қыркүйекке",
+     "қазанға",
+     "қарашаға",
+     "желтоқсанға"},
+    {"қаңтардан",
+     "ақпаннан",
+     "наурыздан",
+     "сәуірден",
+     "мамырдан",
+     "маусымнан",
+     "шілдеден",
+     "тамыздан",
+     "қыркүйектен",
+     "қазаннан",
+     "қарашадан",
+     "желтоқсаннан"},
+}};
+
+}  // namespace
+
+std::string_view MonthGenitiveRu(unsigned month) {
+    ZAKUPAI_ASSERT(month >= 1 && month <= 12);
+    return kMonthsRuGenitive.at(month - 1);
+}
+
+std::string_view MonthKz(unsigned month, KazakhCase grammatical_case) {
+    ZAKUPAI_ASSERT(month >= 1 && month <= 12);
+    return kMonthsKz.at(static_cast<std::size_t>(grammatical_case)).at(month - 1);
 }
 
 }  // namespace zakupai

@@ -41,4 +41,10 @@ public:
     Instant Now() const override;
 };
 
+// Month names as Russian and Kazakh texts write them, `month` 1..12: "марта" (8 марта), and the
+// Kazakh forms a date takes in a sentence ("8 наурыз", "8 наурызға дейін", "8 наурыздан бастап").
+enum class KazakhCase { kNominative, kDative, kAblative };
+std::string_view MonthGenitiveRu(unsigned month);
+std::string_view MonthKz(unsigned month, KazakhCase grammatical_case = KazakhCase::kNominative);
+
 }  // namespace zakupai

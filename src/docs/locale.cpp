@@ -39,31 +39,6 @@ constexpr std::array<std::string_view, 10> kKkTens{
     "", "он", "жиырма", "отыз", "қырық", "елу", "алпыс", "жетпіс", "сексен", "тоқсан"};
 constexpr std::array<std::string_view, 3> kKkScales{"мың", "миллион", "миллиард"};
 
-constexpr std::array<std::string_view, 12> kRuMonthsGenitive{"января",
-                                                             "февраля",
-                                                             "марта",
-                                                             "апреля",
-                                                             "мая",
-                                                             "июня",
-                                                             "июля",
-                                                             "августа",
-                                                             "сентября",
-                                                             "октября",
-                                                             "ноября",
-                                                             "декабря"};
-constexpr std::array<std::string_view, 12> kKkMonths{"қаңтар",
-                                                     "ақпан",
-                                                     "наурыз",
-                                                     "сәуір",
-                                                     "мамыр",
-                                                     "маусым",
-                                                     "шілде",
-                                                     "тамыз",
-                                                     "қыркүйек",
-                                                     "қазан",
-                                                     "қараша",
-                                                     "желтоқсан"};
-
 void Append(std::string& out, std::string_view word) {
     if (word.empty()) {
         return;
@@ -221,13 +196,13 @@ std::string FormatShortDate(Date date) {
 }
 
 std::string FormatLongDate(Date date, Language language) {
-    const auto month = static_cast<std::size_t>(static_cast<unsigned>(date.month()) - 1);
+    const auto month = static_cast<unsigned>(date.month());
     const int year = static_cast<int>(date.year());
     const unsigned day = static_cast<unsigned>(date.day());
     if (language == Language::kRussian) {
-        return fmt::format("{} {} {} г.", day, kRuMonthsGenitive[month], year);
+        return fmt::format("{} {} {} г.", day, MonthGenitiveRu(month), year);
     }
-    return fmt::format("{} ж. {} {}", year, day, kKkMonths[month]);
+    return fmt::format("{} ж. {} {}", year, day, MonthKz(month));
 }
 
 Result<std::string> AmountInWords(Tiyn amount, Language language) {

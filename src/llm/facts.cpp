@@ -124,29 +124,10 @@ const std::vector<TermCue>& TermCues() {
         const Cues bid{"заявк", "=заявок", "өтінім"};
         const Cues performance{"исполнен", "орындал"};
         const Cues returned{"возвра", "верн", "разблок", "қайтар"};
-        const Cues time{"срок",
-                        "когда",
-                        "долго",
-                        "=дней",
-                        "=дня",
-                        "=день",
-                        "=дни",
-                        "недел",
-                        "месяц",
-                        "=лет",
-                        "числ",
-                        "қашан",
-                        "мерзім",
-                        "=күн",
-                        "күнде",
-                        "ұзақ",
-                        "=ай",
-                        "айға",
-                        "айдан"};
+        const Cues& time = PeriodCues();
         // "Сколько" asks for a period only where the subject has no percentage to give.
-        const Cues time_or_how_many{"срок",  "когда", "долго", "=дней", "=дня",  "=день",   "=дни",
-                                    "недел", "месяц", "=лет",  "числ",  "қашан", "мерзім",  "=күн",
-                                    "күнде", "ұзақ",  "=ай",   "айға",  "айдан", "сколько", "қанша"};
+        Cues time_or_how_many = time;
+        time_or_how_many.insert(time_or_how_many.end(), {"сколько", "қанша"});
         return std::vector<TermCue>{
             {"rnu_court", {rnu, {"суд", "=сот", "сотқа"}}, {}},
             {"rnu_removal", {rnu, {"исключ", "шығар", "выход", "удал"}, time_or_how_many}, {}},
@@ -260,7 +241,7 @@ std::optional<Fact> FactBook::Term(const Question& q) const {
                                           "Соңғы күн — {} ({} бастап {} жұмыс күні; демалыс және мереке "
                                           "күндері есептелмейді).",
                                           WriteDate(*last, q.language),
-                                          WriteDate(*q.date, q.language, DateCase::kAblative),
+                                          WriteDate(*q.date, q.language, KazakhCase::kAblative),
                                           term->count)
                                     : fmt::format(
                                           "Последний день — {}: {} после того, как {} {}; выходные и "
@@ -384,13 +365,13 @@ std::optional<Fact> FactBook::Vat(const Question& q) const {
         // The rate before matters only in the year it changed: in March 2027 the 12 % of 2025 is history.
         if (other.to && sys_days{*other.to} + std::chrono::days{1} == sys_days{rate->from} &&
             on.year() == rate->from.year()) {
-            text +=
-                Kz(q) ? fmt::format(
-                            " {} дейін — {}.", WriteDate(*other.to, q.language, DateCase::kDative), Percent(other.rate))
-                      : fmt::format(" По {} — {}.", WriteDate(*other.to, q.language), Percent(other.rate));
+            text += Kz(q) ? fmt::format(" {} дейін — {}.",
+                                        WriteDate(*other.to, q.language, KazakhCase::kDative),
+                                        Percent(other.rate))
+                          : fmt::format(" По {} — {}.", WriteDate(*other.to, q.language), Percent(other.rate));
         } else if (rate->to && sys_days{*rate->to} + std::chrono::days{1} == sys_days{other.from}) {
             text += Kz(q) ? fmt::format(" {} бастап — {}.",
-                                        WriteDate(other.from, q.language, DateCase::kAblative),
+                                        WriteDate(other.from, q.language, KazakhCase::kAblative),
                                         Percent(other.rate))
                           : fmt::format(" С {} — {}.", WriteDate(other.from, q.language), Percent(other.rate));
         }

@@ -12,57 +12,9 @@ namespace zakupai::llm {
 
 namespace {
 
+// Russian month names by their beginnings, for every case a date can be written in.
 constexpr std::array<std::string_view, 12> kMonthsRu{
     "январ", "феврал", "март", "апрел", "ма", "июн", "июл", "август", "сентябр", "октябр", "ноябр", "декабр"};
-constexpr std::array<std::string_view, 12> kMonthsKz{"қаңтар",
-                                                     "ақпан",
-                                                     "наурыз",
-                                                     "сәуір",
-                                                     "мамыр",
-                                                     "маусым",
-                                                     "шілде",
-                                                     "тамыз",
-                                                     "қыркүйек",
-                                                     "қазан",
-                                                     "қараша",
-                                                     "желтоқсан"};
-// Kazakh suffixes follow the word's last sound and vowels; twelve words, so written out.
-constexpr std::array<std::string_view, 12> kMonthsKzDative{"қаңтарға",
-                                                           "ақпанға",
-                                                           "наурызға",
-                                                           "сәуірге",
-                                                           "мамырға",
-                                                           "маусымға",
-                                                           "шілдеге",
-                                                           "тамызға",
-                                                           "қыркүйекке",
-                                                           "қазанға",
-                                                           "қарашаға",
-                                                           "желтоқсанға"};
-constexpr std::array<std::string_view, 12> kMonthsKzAblative{"қаңтардан",
-                                                             "ақпаннан",
-                                                             "наурыздан",
-                                                             "сәуірден",
-                                                             "мамырдан",
-                                                             "маусымнан",
-                                                             "шілдеден",
-                                                             "тамыздан",
-                                                             "қыркүйектен",
-                                                             "қазаннан",
-                                                             "қарашадан",
-                                                             "желтоқсаннан"};
-constexpr std::array<std::string_view, 12> kMonthsRuGenitive{"января",
-                                                             "февраля",
-                                                             "марта",
-                                                             "апреля",
-                                                             "мая",
-                                                             "июня",
-                                                             "июля",
-                                                             "августа",
-                                                             "сентября",
-                                                             "октября",
-                                                             "ноября",
-                                                             "декабря"};
 
 std::optional<int> Number(std::string_view word) {
     int value = 0;
@@ -82,7 +34,7 @@ std::optional<unsigned> MonthOf(std::string_view word) {
             }
             continue;
         }
-        if (word.starts_with(kMonthsRu[m]) || word.starts_with(kMonthsKz[m])) {
+        if (word.starts_with(kMonthsRu[m]) || word.starts_with(MonthKz(m + 1))) {
             return m + 1;
         }
     }
@@ -208,21 +160,8 @@ Question Understand(std::string_view text, Date today, std::optional<Language> l
     q.yes_no = q.HasAny({"=ли", "=ма", "=ме", "=ба", "=бе", "=па", "=пе"});
     if (q.yes_no) {
         q.kind = AnswerKind::kYesNo;
-    } else if (q.HasAny({"срок",
-                         "когда",
-                         "долго",
-                         "=дней",
-                         "=дня",
-                         "=день",
-                         "=дни",
-                         "недел",
-                         "месяц",
-                         "=лет",
-                         "қашан",
-                         "мерзім",
-                         "=күн",
-                         "күнде",
-                         "ұзақ"})) {
+    } else if (std::any_of(
+                   PeriodCues().begin(), PeriodCues().end(), [&q](std::string_view cue) { return q.Has(cue); })) {
         q.kind = AnswerKind::kPeriod;
     } else if (q.HasAny({"сколько",
                          "размер",
@@ -275,17 +214,39 @@ LotReference ReferredLots(const Question& question) {
                : LotReference::kRecentLots;
 }
 
-std::string WriteDate(Date date, Language language, DateCase date_case) {
-    const auto month = static_cast<unsigned>(date.month()) - 1;
+std::string WriteDate(Date date, Language language, KazakhCase kazakh_case) {
+    const auto month = static_cast<unsigned>(date.month());
     if (language == Language::kKazakh) {
-        const auto& names = date_case == DateCase::kDative     ? kMonthsKzDative
-                            : date_case == DateCase::kAblative ? kMonthsKzAblative
-                                                               : kMonthsKz;
-        return fmt::format(
-            "{} жылғы {} {}", static_cast<int>(date.year()), static_cast<unsigned>(date.day()), names.at(month));
+        return fmt::format("{} жылғы {} {}",
+                           static_cast<int>(date.year()),
+                           static_cast<unsigned>(date.day()),
+                           MonthKz(month, kazakh_case));
     }
     return fmt::format(
-        "{} {} {} года", static_cast<unsigned>(date.day()), kMonthsRuGenitive.at(month), static_cast<int>(date.year()));
+        "{} {} {} года", static_cast<unsigned>(date.day()), MonthGenitiveRu(month), static_cast<int>(date.year()));
+}
+
+const std::vector<std::string_view>& PeriodCues() {
+    static const std::vector<std::string_view> kCues{"срок",
+                                                     "когда",
+                                                     "долго",
+                                                     "=дней",
+                                                     "=дня",
+                                                     "=день",
+                                                     "=дни",
+                                                     "недел",
+                                                     "месяц",
+                                                     "=лет",
+                                                     "числ",
+                                                     "қашан",
+                                                     "мерзім",
+                                                     "=күн",
+                                                     "күнде",
+                                                     "ұзақ",
+                                                     "=ай",
+                                                     "айға",
+                                                     "айдан"};
+    return kCues;
 }
 
 }  // namespace zakupai::llm

@@ -44,10 +44,10 @@ LotReference ReferredLots(const Question& question);
 // `language` forces the answer's language; without it a question with Kazakh letters is Kazakh.
 Question Understand(std::string_view text, Date today, std::optional<Language> language = std::nullopt);
 
-// How a date stands in a Kazakh sentence; Russian writes the same genitive everywhere.
-enum class DateCase { kNominative, kDative, kAblative };  // 6 қаңтар, 6 қаңтарға, 6 қаңтардан
+// 6 января 2026 года / 2026 жылғы 6 қаңтар (қаңтарға, қаңтардан: Russian keeps the genitive).
+std::string WriteDate(Date date, Language language, KazakhCase kazakh_case = KazakhCase::kNominative);
 
-// 6 января 2026 года / 2026 жылғы 6 қаңтар
-std::string WriteDate(Date date, Language language, DateCase date_case = DateCase::kNominative);
+// The words that ask "how long" or "by when" ("срок", "сколько дней", "қашан", "мерзім").
+const std::vector<std::string_view>& PeriodCues();
 
 }  // namespace zakupai::llm
