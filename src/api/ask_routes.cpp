@@ -51,9 +51,11 @@ void RegisterAskRoutes(http::Router& router,
             if (lang) {
                 asked_language = *lang == "ru" ? llm::Language::kRussian : llm::Language::kKazakh;
             }
-            const auto language =
-                asked_language == llm::Language::kKazakh ? docs::Language::kKazakh : docs::Language::kRussian;
             const llm::AskContext context{AlmatyDate(clock.Now()), asked_language};
+            // The lots' facts in the answer's language: asked for, or the question's own.
+            const auto understood = llm::Understand(*question, context.today, asked_language);
+            const auto language =
+                understood.language == llm::Language::kKazakh ? docs::Language::kKazakh : docs::Language::kRussian;
             std::vector<llm::LotFacts> lots;
             for (std::size_t i = 0; i < lot_ids.size(); ++i) {
                 auto summary = tldr.ForLot(lot_ids[i], language);
@@ -67,7 +69,7 @@ void RegisterAskRoutes(http::Router& router,
             // No lot named but one meant ("этот лот", "по моим лотам"): the ones this key opened last.
             std::vector<std::int64_t> context_lots;
             if (ids == nullptr || ids->is_null()) {
-                const auto reference = llm::ReferredLots(llm::Understand(*question, context.today, asked_language));
+                const auto reference = llm::ReferredLots(understood);
                 if (reference != llm::LotReference::kNone) {
                     for (const auto id :
                          views.Recent(request.caller, reference == llm::LotReference::kThisLot ? 1 : 5)) {
