@@ -97,13 +97,11 @@ struct AskService::Retrieved {
 // The article the index ranks first (title and keywords count), if it covers the question; then
 // its passages by shared words, the index's BM25 and whether they hold the kind of answer asked
 // for (a number for "сколько", a period for "как долго").
-AskService::Retrieved AskService::Passages(const Question& question) const {
+AskService::Retrieved AskService::Passages(const Question& question, const std::set<std::string>& asked) const {
     Retrieved out;
-    const auto asked = text::Stems(question.text);
-    const std::set<std::string> asked_set(asked.begin(), asked.end());
     const auto passages = kb_.Search(question.text, 20);
     if (passages.empty() || passages.front().percent < kMinPercent ||
-        !Covers(kb_.articles()[passages.front().article], asked_set)) {
+        !Covers(kb_.articles()[passages.front().article], asked)) {
         return out;
     }
     out.article = &kb_.articles()[passages.front().article];
@@ -116,19 +114,13 @@ AskService::Retrieved AskService::Passages(const Question& question) const {
     std::vector<Ranked> ranked;
     for (std::size_t p = 0; p < out.article->paragraphs.size(); ++p) {
         const auto& paragraph = out.article->paragraphs[p];
-        std::set<std::string> shared;
-        for (const auto* part : {&paragraph.heading, &paragraph.text}) {
-            for (const auto& stem : text::Stems(*part)) {
-                if (asked_set.contains(stem)) {
-                    shared.insert(stem);
-                }
-            }
-        }
-        Ranked r{static_cast<int>(shared.size()) * 10, passages.size(), p, shared.size()};
+        const auto shared = static_cast<std::size_t>(std::count_if(
+            asked.begin(), asked.end(), [&](const std::string& stem) { return paragraph.stems.contains(stem); }));
+        Ranked r{static_cast<int>(shared) * 10, passages.size(), p, shared};
         // A heading that reads like the question ("Что должно быть в жалобе") names the passage
         // that answers it, stop words and all: up to 10 points for the share of its words asked.
-        if (!paragraph.heading.empty()) {
-            const auto heading = text::Words(paragraph.heading);
+        const auto& heading = paragraph.heading_words;
+        if (!heading.empty()) {
             const auto asked_words = std::count_if(heading.begin(), heading.end(), [&](const std::string& w) {
                 return std::find(question.words.begin(), question.words.end(), w) != question.words.end();
             });
@@ -215,7 +207,7 @@ Answer AskService::Ask(const std::string& question,
         if (const auto* article = kb_.Find(fact->article)) {
             answer.sources.push_back(Source{article->id, article->title, article->sources});
         }
-    } else if (const auto retrieved = Passages(q); retrieved.article != nullptr) {
+    } else if (const auto retrieved = Passages(q, asked_set); retrieved.article != nullptr) {
         const auto& article = *retrieved.article;
         for (const auto p : retrieved.paragraphs) {
             const auto& paragraph = article.paragraphs[p];

@@ -7,6 +7,7 @@
 // an answer that drops or changes a stated number, or any failure, falls back to the offline one.
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -53,7 +54,7 @@ public:
 
 private:
     struct Retrieved;
-    Retrieved Passages(const Question& question) const;
+    Retrieved Passages(const Question& question, const std::set<std::string>& asked) const;
 
     const KnowledgeBase& kb_;
     const FactBook* facts_;

@@ -29,6 +29,13 @@ bool All(const Question& q, const std::vector<Cues>& groups) {
     return std::all_of(groups.begin(), groups.end(), [&q](const Cues& group) { return Any(q, group); });
 }
 
+// The first row whose cues the question has; the last row (with none) is the default.
+template <class Row>
+const Row& FirstAsked(const Question& q, const std::vector<Row>& rows) {
+    const auto it = std::find_if(rows.begin(), rows.end(), [&q](const Row& row) { return Any(q, row.cues); });
+    return it != rows.end() ? *it : rows.back();
+}
+
 std::string Percent(calc::BasisPoints bp) {
     return FormatPercentRu(bp) + "%";
 }
@@ -334,13 +341,7 @@ std::optional<Fact> FactBook::Vat(const Question& q) const {
         {"exempt", {"освобожд", "босат", "льгот"}, " для освобождённых оборотов", "босатылған айналымдар үшін "},
         {"standard", {}, "", ""},
     };
-    const Category* category = &kCategories.back();
-    for (const auto& c : kCategories) {
-        if (Any(q, c.cues)) {
-            category = &c;
-            break;
-        }
-    }
+    const Category* category = &FirstAsked(q, kCategories);
     const bool now = !q.date && !q.year;
     const Date on =
         q.date.value_or(q.year ? Date{std::chrono::year{*q.year}, std::chrono::January, std::chrono::day{1}} : q.today);
@@ -787,13 +788,7 @@ std::optional<Fact> FactBook::Penalty(const Question& q) const {
         {"works", {"работ", "жұмыс"}, "по договору о выполнении работ", "жұмыстарды орындау шарты бойынша"},
         {"other", {}, "по договору о госзакупках", "мемлекеттік сатып алу шарты бойынша"},
     };
-    const ContractType* type = &kTypes.back();
-    for (const auto& t : kTypes) {
-        if (Any(q, t.cues)) {
-            type = &t;
-            break;
-        }
-    }
+    const ContractType* type = &FirstAsked(q, kTypes);
     const auto row = std::find_if(rules_.penalty_caps.begin(), rules_.penalty_caps.end(), [&](const auto& c) {
         return c.contract_type == type->id;
     });

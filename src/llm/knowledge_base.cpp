@@ -87,8 +87,18 @@ Result<Parsed> ParseArticle(const std::string& name, std::string_view text) {
             block = Trim(std::string_view(block).substr(line_end));
         }
         if (!block.empty()) {
-            parsed.article.paragraphs.push_back(Paragraph{
-                heading, block, std::regex_search(block, NumberPattern()), std::regex_search(block, PeriodPattern())});
+            Paragraph paragraph{heading,
+                                block,
+                                std::regex_search(block, NumberPattern()),
+                                std::regex_search(block, PeriodPattern()),
+                                {},
+                                text::Words(heading)};
+            for (const auto* part : {&paragraph.heading, &paragraph.text}) {
+                for (auto& stem : text::Stems(*part)) {
+                    paragraph.stems.insert(std::move(stem));
+                }
+            }
+            parsed.article.paragraphs.push_back(std::move(paragraph));
         }
         if (gap == std::string_view::npos) {
             break;
@@ -159,11 +169,7 @@ Result<std::unique_ptr<KnowledgeBase>> KnowledgeBase::FromFiles(
             }
         }
         for (const auto& paragraph : parsed->article.paragraphs) {
-            for (const auto* part : {&paragraph.heading, &paragraph.text}) {
-                for (auto& stem : text::Stems(*part)) {
-                    parsed->article.vocabulary.insert(std::move(stem));
-                }
-            }
+            parsed->article.vocabulary.insert(paragraph.stems.begin(), paragraph.stems.end());
         }
         articles.push_back(std::move(parsed->article));
     }

@@ -18,6 +18,9 @@ struct Paragraph {
     std::string text;
     bool states_number = false;  // a percentage, a sum or МРП: what "сколько", "какой размер" want
     bool states_period = false;  // so many days, months or years: what "как долго", "в какой срок" want
+    // Cut once at load, compared with every question.
+    std::set<std::string> stems;             // of the heading and the text
+    std::vector<std::string> heading_words;  // folded, stop words kept
 };
 
 struct Article {
