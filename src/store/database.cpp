@@ -121,6 +121,13 @@ std::unique_ptr<Database> Database::Open(const DatabaseConfig& config, const std
             s << "PRAGMA cache_size=-65536";
             s << "PRAGMA foreign_keys=ON";
         }
+        // SOCI's SQLite backend builds a static map of column types the first time it describes a
+        // row. Built here, before any other thread can lease a connection, every later reader sees
+        // it through the thread start or the pool's lock; built lazily by two threads at once, the
+        // uninstrumented library's guard hides the ordering and ThreadSanitizer reports a race.
+        soci::rowset<soci::row> describe_once = (db->pool_->at(0).prepare << "SELECT name FROM sqlite_master LIMIT 1");
+        for ([[maybe_unused]] const auto& row : describe_once) {
+        }
     } else {
         db->description_ = "postgresql";
         for (int i = 0; i < config.pool_size; ++i) {
