@@ -27,6 +27,10 @@
 #include "store/records_repository.hpp"
 #include "store/search_repository.hpp"
 
+namespace zakupai::notify {
+class BotRunner;
+}
+
 namespace zakupai::api {
 
 struct SystemInfo {
@@ -110,6 +114,10 @@ void RegisterSemanticRoutes(http::Router& router,
                             const Clock& clock);
 // Kazakhstan's working-day calendar: GET /calendar/{year}, GET /calendar/working-days.
 void RegisterCalendarRoutes(http::Router& router, const WorkCalendar& calendar, const Clock& clock);
+
+// POST /telegram/webhook: Telegram's calls, checked by their secret token (403 otherwise), kept
+// and answered 200 at once; the bot answers from its own thread.
+void RegisterTelegramRoutes(http::Router& router, notify::BotRunner& bot, const std::string& secret);
 // POST /ask: answers from the rule book, the knowledge base and the asked-about lots' TL;DR facts
 // (named, or the ones the key looked at last when the question is about "этот лот").
 void RegisterAskRoutes(http::Router& router,

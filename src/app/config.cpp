@@ -36,6 +36,7 @@ std::vector<Setting> Bind(Config& c) {
     section("risk", c.risk);
     section("search", c.search);
     section("llm", c.llm);
+    section("telegram", c.telegram);
     section("", c.billing);
     return settings;
 }
@@ -50,7 +51,7 @@ Result<Config> LoadConfig(const std::string& file_path, const std::map<std::stri
     if (!applied && problems.empty()) {
         return Fail(applied.error());
     }
-    for (auto more : {llm::Check(config.llm), billing::Check(config.billing)}) {
+    for (auto more : {llm::Check(config.llm), billing::Check(config.billing), notify::Check(config.telegram)}) {
         problems.insert(problems.end(), more.begin(), more.end());
     }
     if (!problems.empty()) {

@@ -10,6 +10,7 @@
 #include "http/config.hpp"
 #include "ingest/config.hpp"
 #include "llm/config.hpp"
+#include "notify/config.hpp"
 #include "risk/config.hpp"
 #include "search/config.hpp"
 #include "store/config.hpp"
@@ -29,6 +30,7 @@ struct Config {
     risk::RiskConfig risk;
     search::SearchConfig search;
     llm::LlmConfig llm;
+    notify::TelegramConfig telegram;
     billing::BillingConfig billing;
 };
 

@@ -17,6 +17,11 @@
 #include "llm/ask.hpp"
 #include "llm/chat.hpp"
 #include "net/transport.hpp"
+#include "notify/alerts.hpp"
+#include "notify/bot.hpp"
+#include "notify/bot_api.hpp"
+#include "notify/runner.hpp"
+#include "notify/sender.hpp"
 #include "risk/risk_service.hpp"
 #include "search/embedder.hpp"
 #include "search/indexer.hpp"
@@ -27,6 +32,7 @@
 #include "store/database.hpp"
 #include "store/import_repository.hpp"
 #include "store/lot_repository.hpp"
+#include "store/notify_repository.hpp"
 #include "store/records_repository.hpp"
 #include "store/risk_repository.hpp"
 #include "store/search_repository.hpp"
@@ -66,6 +72,16 @@ struct Modules::Parts {
     std::unique_ptr<llm::KnowledgeBase> knowledge;
     std::unique_ptr<llm::FactBook> facts;
     std::unique_ptr<llm::AskService> ask;
+    std::unique_ptr<store::NotifyRepository> notify_repository;
+    std::unique_ptr<net::CurlTransport> bot_transport;   // answers at once
+    std::unique_ptr<net::CurlTransport> poll_transport;  // holds a long poll
+    std::unique_ptr<notify::BotApi> bot_api;
+    std::unique_ptr<notify::BotApi> poll_api;
+    std::unique_ptr<notify::Bot> bot;
+    std::unique_ptr<notify::AlertMatcher> alerts;
+    std::unique_ptr<notify::OutboxSender> sender;
+    std::unique_ptr<notify::BotRunner> bot_runner;
+    bool bot_opened = false;
 };
 
 Modules::Modules(const Config& config, bool migrate) : config_(config), parts_(std::make_unique<Parts>()) {
@@ -84,6 +100,9 @@ Modules::~Modules() {
 }
 
 void Modules::Stop() {
+    if (parts_->bot_runner) {
+        parts_->bot_runner->Stop();
+    }
     if (parts_->portal && parts_->portal->sync()) {
         // A sync started over HTTP runs on the server's blocking pool; end it at its next page.
         parts_->portal->sync()->RequestStop();
@@ -322,6 +341,39 @@ llm::AskService& Modules::Ask() {
     return *parts_->ask;
 }
 
+notify::BotRunner* Modules::Bot() {
+    if (!parts_->bot_opened) {
+        parts_->bot_opened = true;
+        const auto& c = config_.telegram;
+        if (!c.enabled()) {
+            return nullptr;
+        }
+        // The token is the path's secret: part of the base URL, never of a log line.
+        const std::string base = c.api_url + "/bot" + c.token;
+        parts_->notify_repository = std::make_unique<store::NotifyRepository>(*parts_->db);
+        parts_->bot_transport = std::make_unique<net::CurlTransport>(net::CurlOptions{base, "", c.send_timeout_ms});
+        parts_->poll_transport = std::make_unique<net::CurlTransport>(
+            net::CurlOptions{base, "", c.poll_timeout_s * 1000 + c.send_timeout_ms});
+        parts_->bot_api = std::make_unique<notify::BotApi>(*parts_->bot_transport);
+        parts_->poll_api = std::make_unique<notify::BotApi>(*parts_->poll_transport);
+        parts_->bot = std::make_unique<notify::Bot>(notify::BotServices{*parts_->notify_repository,
+                                                                        Billing(),
+                                                                        Tldr(),
+                                                                        Risk(),
+                                                                        Search(),
+                                                                        Portal().rnu(),
+                                                                        Ask(),
+                                                                        clock_,
+                                                                        c.max_subscriptions});
+        parts_->alerts =
+            std::make_unique<notify::AlertMatcher>(*parts_->notify_repository, SearchRepository(), LotIndex(), clock_);
+        parts_->sender = std::make_unique<notify::OutboxSender>(*parts_->notify_repository, *parts_->bot_api, clock_);
+        parts_->bot_runner = std::make_unique<notify::BotRunner>(
+            c, *parts_->bot, *parts_->alerts, *parts_->sender, *parts_->poll_api, *parts_->notify_repository, clock_);
+    }
+    return parts_->bot_runner.get();
+}
+
 std::vector<std::string> Modules::Describe() {
     std::vector<std::string> out{
         "core", "store:" + std::string(parts_->db->dialect() == store::Dialect::kSqlite ? "sqlite" : "postgresql")};
@@ -340,6 +392,7 @@ std::vector<std::string> Modules::Describe() {
     add(parts_->semantic != nullptr && config_.search.semantic, "search:semantic");
     add(parts_->ask != nullptr, "llm");
     add(parts_->chat != nullptr, "llm:" + (parts_->chat ? parts_->chat->Name() : std::string()));
+    add(parts_->bot_runner != nullptr, "notify:telegram_" + config_.telegram.mode);
     return out;
 }
 

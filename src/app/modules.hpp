@@ -53,6 +53,9 @@ namespace llm {
 class AskService;
 class ChatProvider;
 }  // namespace llm
+namespace notify {
+class BotRunner;
+}
 }  // namespace zakupai
 
 namespace zakupai::app {
@@ -98,6 +101,8 @@ public:
     llm::AskService& Ask();
     // Null when no provider is configured.
     const llm::ChatProvider* ChatProvider();
+    // The Telegram bot and the alerts; null without a bot token. Started by the caller.
+    notify::BotRunner* Bot();
 
     // The names of the modules built so far and what they run on, for /info.
     std::vector<std::string> Describe();

@@ -83,8 +83,11 @@ TransportResult CurlTransport::Exchange(const std::string& path, const std::stri
     const std::string url = options_.base_url + path;
     const std::string auth = "Authorization: Bearer " + options_.token;
     std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(nullptr, &curl_slist_free_all);
-    curl_slist* list = curl_slist_append(nullptr, auth.c_str());
-    list = curl_slist_append(list, "Accept: application/json");
+    // The Bot API carries its token in the path, not in a header.
+    curl_slist* list = curl_slist_append(nullptr, "Accept: application/json");
+    if (!options_.token.empty()) {
+        list = curl_slist_append(list, auth.c_str());
+    }
     list = curl_slist_append(list, "User-Agent: ZakupAI/0.1 (+https://zakupai.kz)");
     if (post_body != nullptr) {
         list = curl_slist_append(list, "Content-Type: application/json");

@@ -447,25 +447,28 @@ LotResults LotIndex::SearchShared(const LotQuery& q) const {
 
     std::vector<DocId> rows;
     Xapian::Query text;
-    if (!q.only_ids.empty()) {
-        for (auto id : q.only_ids) {
-            const std::string term = IdTerm(id);
-            if (auto it = db.postlist_begin(term); it != db.postlist_end(term) && wanted(*it)) {
-                rows.push_back(*it);
-            }
+    // The index rows of q.only_ids, sorted: the lots a search is limited to.
+    std::vector<DocId> only;
+    for (auto id : q.only_ids) {
+        const std::string term = IdTerm(id);
+        if (auto it = db.postlist_begin(term); it != db.postlist_end(term)) {
+            only.push_back(*it);
         }
-        std::sort(rows.begin(), rows.end());
-        rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
-    } else if (!q.text.empty()) {
+    }
+    std::sort(only.begin(), only.end());
+    only.erase(std::unique(only.begin(), only.end()), only.end());
+    if (!q.text.empty()) {
         text = ParseText(db, parser, q.text);
         EachMatch(db, text, [&](DocId doc) {
-            if (wanted(doc)) {
+            if (wanted(doc) && (q.only_ids.empty() || std::binary_search(only.begin(), only.end(), doc))) {
                 rows.push_back(doc);
             }
         });
         if (!std::is_sorted(rows.begin(), rows.end())) {
             std::sort(rows.begin(), rows.end());
         }
+    } else if (!q.only_ids.empty()) {
+        std::copy_if(only.begin(), only.end(), std::back_inserter(rows), wanted);
     } else {
         rows = columns.Scan(filter, excluded);
     }
@@ -482,7 +485,7 @@ LotResults LotIndex::SearchShared(const LotQuery& q) const {
     std::vector<double> scores;
     std::vector<std::uint16_t> terms_matched;
     double percent_per_score = 0;
-    if (!q.text.empty() && q.only_ids.empty()) {
+    if (!q.text.empty()) {
         Score(db, text, columns, rows, scores, terms_matched);
         // As Xapian's percentages: the best row gets the share of the query's terms it has,
         // the others in proportion to their scores.

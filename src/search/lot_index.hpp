@@ -46,8 +46,9 @@ struct LotQuery {
     bool facets = true;
     bool semantic = false;   // also by meaning (HybridSearch); relevance order only
     bool match_any = false;  // any of the words (ranked by how many and how rare), not all
-    // When set, only these lots are considered (in place of the text): how a hybrid search
-    // applies the filters to the lots found by meaning.
+    // When set, only these lots are considered (with the text, those of them that have its
+    // words): how a hybrid search applies the filters to the lots found by meaning, and how an
+    // alert finds which of the newly published lots a subscription's words match.
     std::vector<std::int64_t> only_ids;
 };
 

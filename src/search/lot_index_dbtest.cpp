@@ -168,6 +168,13 @@ TEST_F(LotIndexTest, RanksTitleMatchesFirstAndTakesAnUnknownLastWordAsAPrefix) {
     q.only_ids = {4, 2, 99, 3};
     q.max_amount = 3'000'00;
     EXPECT_EQ(Ordered(q), (std::vector<std::int64_t>{3, 2}));
+    // Words within given lots (an alert over the newly published ones).
+    q = LotQuery{};
+    q.only_ids = {1, 3, 4};
+    q.text = "бумага";
+    EXPECT_EQ(Ids(q), (std::vector<std::int64_t>{1, 3}));
+    q.exclude = {"принтера"};
+    EXPECT_EQ(Ids(q), (std::vector<std::int64_t>{1}));
 }
 
 TEST_F(LotIndexTest, AReopenedIndexAnswersTheSame) {

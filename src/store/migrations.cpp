@@ -398,6 +398,57 @@ CREATE TABLE lot_views (
 CREATE INDEX lot_views_recent_idx ON lot_views (api_key_id, viewed_at);
 CREATE INDEX lot_views_viewed_idx ON lot_views (viewed_at)
 )SQL"},
+        {8,
+         "the Telegram bot: chats, updates kept before they are handled, alert subscriptions, the outbox",
+         R"SQL(
+CREATE TABLE telegram_chats (
+    chat_id BIGINT PRIMARY KEY,
+    user_tg_id BIGINT NOT NULL,
+    chat_type TEXT NOT NULL,
+    language TEXT NOT NULL,
+    key_id BIGINT NOT NULL DEFAULT 0,
+    blocked INTEGER NOT NULL DEFAULT 0,
+    created_at {TS} NOT NULL,
+    updated_at {TS} NOT NULL
+);
+CREATE TABLE telegram_updates (
+    update_id BIGINT PRIMARY KEY,
+    payload TEXT NOT NULL,
+    received_at {TS} NOT NULL,
+    handled_at {TS}
+);
+CREATE INDEX telegram_updates_handled_idx ON telegram_updates (handled_at);
+CREATE TABLE bot_state (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE alert_subscriptions (
+    id {PK},
+    chat_id BIGINT NOT NULL REFERENCES telegram_chats (chat_id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    target TEXT NOT NULL,
+    paused INTEGER NOT NULL DEFAULT 0,
+    last_state TEXT,
+    created_at {TS} NOT NULL,
+    UNIQUE (chat_id, kind, target)
+);
+CREATE INDEX alert_subscriptions_kind_idx ON alert_subscriptions (kind, target);
+CREATE TABLE telegram_outbox (
+    id {PK},
+    dedup_key TEXT NOT NULL UNIQUE,
+    chat_id BIGINT NOT NULL,
+    method TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    created_at {TS} NOT NULL,
+    due_at {TS} NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL DEFAULT 'pending',
+    sent_at {TS},
+    last_error TEXT
+);
+CREATE INDEX telegram_outbox_due_idx ON telegram_outbox (status, due_at, id);
+CREATE INDEX telegram_outbox_chat_idx ON telegram_outbox (chat_id, status)
+)SQL"},
     };
     return kMigrations;
 }

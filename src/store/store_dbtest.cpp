@@ -33,9 +33,9 @@ TEST(PostgresUrl, BecomesKeywordConnectString) {
 
 TEST_P(StoreTest, MigrationsApplyOnceAndAreIdempotent) {
     auto db = backend_->Open();
-    EXPECT_EQ(Migrate(*db), 7);
+    EXPECT_EQ(Migrate(*db), 8);
     EXPECT_EQ(Migrate(*db), 0);
-    EXPECT_EQ(SchemaVersion(*db), 7);
+    EXPECT_EQ(SchemaVersion(*db), 8);
     EXPECT_TRUE(db->Ping());
 }
 

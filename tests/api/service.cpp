@@ -275,7 +275,7 @@ void FakeServer::Kill() {
 }
 
 std::string FakeServer::Control(const std::string& what, const std::string& body) const {
-    auto result = Send(port_, what == "stats" ? "GET" : "POST", "/__control/" + what, body);
+    auto result = Send(port_, what == "stats" || what == "calls" ? "GET" : "POST", "/__control/" + what, body);
     if (result.status != 200) {
         throw std::runtime_error(name_ + " control " + what + ": " + std::to_string(result.status) + " " + result.body);
     }
@@ -286,6 +286,8 @@ FakeOws::FakeOws(int lots, int rnu)
     : FakeServer(ZAKUPAI_FAKE_OWS, {"--lots", std::to_string(lots), "--rnu", std::to_string(rnu), "--token", kToken}) {}
 
 FakeLlm::FakeLlm(int dim) : FakeServer(ZAKUPAI_FAKE_LLM, {"--key", kKey, "--dim", std::to_string(dim)}) {}
+
+FakeTelegram::FakeTelegram() : FakeServer(ZAKUPAI_FAKE_TELEGRAM, {"--token", kToken}) {}
 
 CliResult RunCli(const TestDatabase& db,
                  const std::vector<std::string>& args,

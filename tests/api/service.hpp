@@ -138,6 +138,13 @@ public:
     explicit FakeLlm(int dim = 16);
 };
 
+// The fake Telegram Bot API (tests/fake_telegram).
+class FakeTelegram : public FakeServer {
+public:
+    static constexpr const char* kToken = "123456:TEST-token_abcdefghijklmnopqrstuvwxyz";
+    FakeTelegram();
+};
+
 struct CliResult {
     int exit_code = -1;  // -signal when killed
     std::string output;  // stdout and stderr

@@ -13,6 +13,7 @@
 #include "core/calendar.hpp"
 #include "http/server.hpp"
 #include "ingest/portal.hpp"
+#include "notify/runner.hpp"
 #include "search/indexer.hpp"
 #include "search/semantic_index.hpp"
 #include "store/database.hpp"
@@ -73,6 +74,15 @@ int Serve(const Config& config) {
     for (const auto& component : components) {
         component.add_routes(router);
     }
+    notify::BotRunner* bot = m.Bot();
+    if (bot == nullptr) {
+        spdlog::info("telegram bot off (no ZAKUPAI_TELEGRAM_TOKEN)");
+    } else {
+        if (config.telegram.webhook()) {
+            api::RegisterTelegramRoutes(router, *bot, config.telegram.webhook_secret);
+        }
+        spdlog::info("telegram bot on ({}) at {}", config.telegram.mode, config.telegram.api_url);
+    }
     const api::SystemInfo info{kVersion, kBuildType, m.Describe()};
     api::RegisterSystemRoutes(router, m.Database(), m.metrics(), info, clock);
 
@@ -90,6 +100,9 @@ int Serve(const Config& config) {
     }
     std::optional<Scheduler> scheduler;
     scheduler.emplace(m);
+    if (bot != nullptr) {
+        bot->Start();
+    }
 
     // The upload route lets a whole file through (plus the multipart framing) so it can answer
     // its own, clearer 413; every other route keeps the small limit.

@@ -1,0 +1,183 @@
+#include "notify/alerts.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+
+#include "docs/locale.hpp"
+#include "docs/tldr.hpp"
+#include "notify/bot.hpp"
+#include "notify/telegram_text.hpp"
+#include "search/lot_index.hpp"
+
+namespace zakupai::notify {
+
+namespace {
+
+constexpr const char* kCursor = "alerts_cursor";
+constexpr const char* kMaxLotId = "alerts_max_lot_id";
+
+std::string FormatCursor(const store::IndexCursor& c) {
+    return fmt::format("{}|{}", c.id, c.updated_at);
+}
+
+store::IndexCursor ParseCursor(const std::string& text) {
+    store::IndexCursor c;
+    const auto bar = text.find('|');
+    if (bar != std::string::npos) {
+        std::from_chars(text.data(), text.data() + bar, c.id);
+        c.updated_at = text.substr(bar + 1);
+    }
+    return c;
+}
+
+bool Kazakh(const store::SubscriptionRecord& s) {
+    return s.language == "kz";
+}
+
+std::string LotLines(const store::IndexableLot& lot) {
+    return fmt::format("<b>{}</b> · {}\n{}{}",
+                       lot.id,
+                       EscapeHtml(docs::FormatMoney(lot.price)),
+                       EscapeHtml(Clip(lot.title, 200)),
+                       lot.customer_name.empty() ? "" : "\n" + EscapeHtml(Clip(lot.customer_name, 120)));
+}
+
+std::vector<std::vector<Button>> LotButtons(const store::SubscriptionRecord& s, std::int64_t lot_id) {
+    return {{{Kazakh(s) ? "Лот карточкасы" : "Карточка лота", fmt::format("lot:{}", lot_id)},
+             {Kazakh(s) ? "Тәуекелдер" : "Риски", fmt::format("risk:{}", lot_id)}}};
+}
+
+std::string LotState(const store::IndexableLot& lot) {
+    return fmt::format("{}|{}", lot.status, lot.price);
+}
+
+}  // namespace
+
+AlertPass AlertMatcher::RunOnce(int batch) {
+    AlertPass pass;
+    const store::IndexCursor indexed = index_.Cursor();
+    const auto stored = repository_.State(kCursor);
+    if (!stored) {
+        repository_.SetState(kMaxLotId, std::to_string(repository_.MaxLotId()));
+        repository_.SetState(kCursor, FormatCursor(indexed));
+        return pass;
+    }
+    store::IndexCursor cursor = ParseCursor(*stored);
+    std::int64_t max_id = 0;
+    if (auto text = repository_.State(kMaxLotId)) {
+        std::from_chars(text->data(), text->data() + text->size(), max_id);
+    }
+    const Instant now = clock_.Now();
+    for (;;) {
+        auto changed = lots_.ChangedAfter(cursor, batch);
+        // Only what the index has taken in: the words are matched there.
+        std::erase_if(changed, [&](const store::IndexableLot& lot) {
+            return lot.updated_at > indexed.updated_at || (lot.updated_at == indexed.updated_at && lot.id > indexed.id);
+        });
+        if (changed.empty()) {
+            break;
+        }
+        std::vector<store::OutboxMessage> messages;
+        // Stored after the messages: a crash in between repeats the alert's key, not loses it.
+        std::vector<std::pair<std::int64_t, std::string>> states;
+        std::vector<std::int64_t> new_ids;
+        std::int64_t batch_max = max_id;
+        for (const auto& lot : changed) {
+            if (lot.id > max_id) {
+                new_ids.push_back(lot.id);
+                batch_max = std::max(batch_max, lot.id);
+                continue;
+            }
+            for (const auto& sub : repository_.ActiveSubscriptions("lot", std::to_string(lot.id))) {
+                const std::string state = LotState(lot);
+                if (sub.last_state == state) {
+                    continue;
+                }
+                if (!sub.last_state.empty()) {
+                    const auto bar = sub.last_state.find('|');
+                    const std::string old_status = sub.last_state.substr(0, bar);
+                    Tiyn old_price = 0;
+                    const std::string old_amount = bar == std::string::npos ? "" : sub.last_state.substr(bar + 1);
+                    std::from_chars(old_amount.data(), old_amount.data() + old_amount.size(), old_price);
+                    std::string text = fmt::format(
+                        fmt::runtime(Kazakh(sub) ? "🔔 <b>{} лоты өзгерді</b>\n" : "🔔 <b>Лот {} изменился</b>\n"),
+                        lot.id);
+                    if (old_status != lot.status) {
+                        const auto language = Kazakh(sub) ? docs::Language::kKazakh : docs::Language::kRussian;
+                        text += fmt::format("{}: {} → {}\n",
+                                            Kazakh(sub) ? "Мәртебе" : "Статус",
+                                            EscapeHtml(docs::StatusName(old_status, language)),
+                                            EscapeHtml(docs::StatusName(lot.status, language)));
+                    }
+                    if (old_price != lot.price) {
+                        text += fmt::format("{}: {} → {}\n",
+                                            Kazakh(sub) ? "Сома" : "Сумма",
+                                            EscapeHtml(docs::FormatMoney(old_price)),
+                                            EscapeHtml(docs::FormatMoney(lot.price)));
+                    }
+                    text += "\n" + LotLines(lot);
+                    messages.push_back({0,
+                                        fmt::format("chg:{}:{}:{}", sub.id, lot.id, state),
+                                        sub.chat_id,
+                                        "sendMessage",
+                                        MessageBody(sub.chat_id, text, LotButtons(sub, lot.id)),
+                                        0});
+                }
+                states.emplace_back(sub.id, state);
+            }
+        }
+        if (!new_ids.empty()) {
+            std::unordered_map<std::int64_t, const store::IndexableLot*> by_id;
+            for (const auto& lot : changed) {
+                by_id[lot.id] = &lot;
+            }
+            for (const auto& sub : repository_.ActiveSubscriptions("words")) {
+                search::LotQuery q = WordsQuery(sub.target);
+                q.only_ids = new_ids;
+                q.limit = static_cast<int>(new_ids.size());
+                q.facets = false;
+                auto found = index_.Search(q);
+                if (!found) {
+                    continue;
+                }
+                std::int64_t since = 0;  // the last lot stored when the subscription was made
+                std::from_chars(sub.last_state.data(), sub.last_state.data() + sub.last_state.size(), since);
+                for (const auto& hit : found->hits) {
+                    if (hit.id <= since) {
+                        continue;
+                    }
+                    const auto* lot = by_id.at(hit.id);
+                    const std::string text =
+                        fmt::format(fmt::runtime(Kazakh(sub) ? "🆕 <b>Жаңа лот</b> «{}» бойынша\n\n{}"
+                                                             : "🆕 <b>Новый лот</b> по подписке «{}»\n\n{}"),
+                                    EscapeHtml(sub.target),
+                                    LotLines(*lot));
+                    messages.push_back({0,
+                                        fmt::format("new:{}:{}", sub.id, hit.id),
+                                        sub.chat_id,
+                                        "sendMessage",
+                                        MessageBody(sub.chat_id, text, LotButtons(sub, hit.id)),
+                                        0});
+                }
+            }
+        }
+        pass.lots_seen += static_cast<std::int64_t>(changed.size());
+        pass.new_lots += static_cast<std::int64_t>(new_ids.size());
+        pass.enqueued += repository_.EnqueueAll(messages, now);
+        for (const auto& [id, state] : states) {
+            repository_.SetSubscriptionState(id, state);
+        }
+        cursor = store::IndexCursor{changed.back().updated_at, changed.back().id};
+        max_id = batch_max;
+        repository_.SetState(kMaxLotId, std::to_string(max_id));
+        repository_.SetState(kCursor, FormatCursor(cursor));
+        if (static_cast<int>(changed.size()) < batch) {
+            break;
+        }
+    }
+    return pass;
+}
+
+}  // namespace zakupai::notify

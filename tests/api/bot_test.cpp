@@ -1,0 +1,257 @@
+// The Telegram bot end to end: the real binary against the fake Bot API and the fake portal.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <functional>
+#include <regex>
+#include <thread>
+
+#include "api/service.hpp"
+
+namespace zakupai::test {
+namespace {
+
+namespace json = boost::json;
+
+constexpr std::int64_t kUser = 777001;
+
+// Every call the fake recorded, as {method, body}.
+json::array Calls(const FakeTelegram& tg) {
+    return json::parse(tg.Control("calls")).at("calls").as_array();
+}
+
+// The texts sent to a chat, in order.
+std::vector<std::string> Texts(const FakeTelegram& tg, std::int64_t chat) {
+    std::vector<std::string> out;
+    for (const auto& call : Calls(tg)) {
+        const auto& body = call.at("body").as_object();
+        if (call.at("method").as_string() == "sendMessage" && body.at("chat_id").as_int64() == chat) {
+            out.emplace_back(body.at("text").as_string());
+        }
+    }
+    return out;
+}
+
+std::size_t CountContaining(const std::vector<std::string>& texts, const std::string& part) {
+    return static_cast<std::size_t>(std::count_if(
+        texts.begin(), texts.end(), [&](const std::string& t) { return t.find(part) != std::string::npos; }));
+}
+
+bool WaitUntil(const std::function<bool()>& done, int timeout_ms = 20'000) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (std::chrono::steady_clock::now() < until) {
+        if (done()) {
+            return true;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return done();
+}
+
+std::string Message(std::int64_t chat, const std::string& text, const std::string& language = "ru") {
+    return json::serialize(json::object{
+        {"message",
+         json::object{
+             {"message_id", 1},
+             {"date", 1764900000},
+             {"chat", json::object{{"id", chat}, {"type", chat > 0 ? "private" : "group"}}},
+             {"from",
+              json::object{{"id", kUser}, {"is_bot", false}, {"first_name", "Айгуль"}, {"language_code", language}}},
+             {"text", text}}}});
+}
+
+std::string Callback(std::int64_t chat, const std::string& data) {
+    return json::serialize(
+        json::object{{"callback_query",
+                      json::object{{"id", "cb-" + data},
+                                   {"from", json::object{{"id", kUser}, {"is_bot", false}, {"first_name", "Айгуль"}}},
+                                   {"data", data},
+                                   {"message",
+                                    json::object{{"message_id", 5},
+                                                 {"date", 1764900000},
+                                                 {"chat", json::object{{"id", chat}, {"type", "private"}}}}}}}});
+}
+
+class BotTest : public BackendApiTest {
+protected:
+    std::map<std::string, std::string> Env(const FakeTelegram& tg, const FakeOws& ows) {
+        return {{"ZAKUPAI_TELEGRAM_TOKEN", FakeTelegram::kToken},
+                {"ZAKUPAI_TELEGRAM_API_URL", tg.url()},
+                {"ZAKUPAI_TELEGRAM_POLL_TIMEOUT_S", "1"},
+                {"ZAKUPAI_TELEGRAM_ALERT_INTERVAL_MS", "100"},
+                {"ZAKUPAI_SEARCH_INDEX_INTERVAL_MS", "100"},
+                {"ZAKUPAI_GOSZAKUP_URL", ows.url()},
+                {"ZAKUPAI_GOSZAKUP_TOKEN", FakeOws::kToken},
+                {"ZAKUPAI_GOSZAKUP_SYNC_INTERVAL_S", "0"},
+                {"ZAKUPAI_GOSZAKUP_RPS", "1000"},
+                {"ZAKUPAI_GOSZAKUP_TIMEOUT_MS", "2000"}};
+    }
+    void Sync() {
+        auto r = service_->Call("POST", "/etl/goszakup/sync", "", service_->admin_key());
+        ASSERT_EQ(r.status, 200) << r.body;
+    }
+    // The lots the search index has taken in.
+    long long Indexed() {
+        auto r = service_->Call("GET", "/search/lots?limit=1", "", service_->admin_key());
+        return r.status == 200 ? json::parse(r.body).at("total_count").to_number<long long>() : -1;
+    }
+};
+
+TEST_P(BotTest, StartLotSubscribeAndAlertsArriveOnceAlsoAfterARestart) {
+    FakeTelegram tg;
+    FakeOws ows(30);
+    StartService(Env(tg, ows));
+    Sync();
+    ASSERT_TRUE(WaitUntil([&] { return Indexed() == 30; }));
+
+    // /start registers the user and shows a Free key once; the key works on the API.
+    tg.Control("update", Message(kUser, "/start"));
+    ASSERT_TRUE(WaitUntil([&] { return CountContaining(Texts(tg, kUser), "<code>") == 1; })) << service_->Log();
+    const auto start = Texts(tg, kUser).front();
+    std::smatch key;
+    ASSERT_TRUE(std::regex_search(start, key, std::regex("<code>([^<]+)</code>")));
+    EXPECT_NE(start.find("тариф free"), std::string::npos) << start;
+    EXPECT_EQ(service_->Call("POST", "/calc/vat", R"({"amount": 1160})", key[1].str()).status, 200);
+    EXPECT_EQ(QueryNumber(*db_, "SELECT COUNT(*) FROM users WHERE tg_id = 777001"), 1);
+
+    // /lot: the card with its buttons.
+    const long long lot_id = QueryNumber(*db_, "SELECT MIN(id) FROM lots");
+    tg.Control("update", Message(kUser, "/lot " + std::to_string(lot_id)));
+    ASSERT_TRUE(WaitUntil([&] { return CountContaining(Texts(tg, kUser), "<b>Лот " + std::to_string(lot_id)) == 1; }));
+    json::object card;
+    for (const auto& call : Calls(tg)) {
+        const auto& body = call.at("body").as_object();
+        if (body.contains("reply_markup")) {
+            card = body;
+        }
+    }
+    const auto& buttons = card.at("reply_markup").at("inline_keyboard").at(0).as_array();
+    EXPECT_EQ(buttons.at(0).at("callback_data").as_string(), "risk:" + std::to_string(lot_id));
+    EXPECT_EQ(buttons.at(1).at("callback_data").as_string(), "sublot:" + std::to_string(lot_id));
+    EXPECT_EQ(card.at("parse_mode").as_string(), "HTML");
+
+    // Subscriptions: words by command, the lot by its button (answered, so the spinner stops).
+    const long long watched = QueryNumber(
+        *db_, "SELECT l.id FROM lots l JOIN goszakup_lots g ON g.lot_id = l.id WHERE g.source_id = 40000007");
+    tg.Control("update", Message(kUser, "/subscribe бумага"));
+    tg.Control("update", Callback(kUser, "sublot:" + std::to_string(watched)));
+    ASSERT_TRUE(WaitUntil([&] { return CountContaining(Texts(tg, kUser), "Буду") == 2; }));
+    std::size_t answered = 0;
+    for (const auto& call : Calls(tg)) {
+        answered += call.at("method").as_string() == "answerCallbackQuery" ? 1 : 0;
+    }
+    EXPECT_EQ(answered, 1u);
+    const long long before = QueryNumber(*db_, "SELECT MAX(id) FROM lots");
+
+    // The portal publishes lots and changes the watched one: each alert arrives once.
+    long long paper = 0;
+    for (int round = 0; round < 5 && paper == 0; ++round) {
+        ows.Control("add", R"({"count": 12})");
+        if (round == 0) {
+            ows.Control("change", R"({"id": 40000007, "status": 370, "amount": 1234.5})");
+        }
+        Sync();
+        paper = QueryNumber(
+            *db_, "SELECT COUNT(*) FROM lots WHERE id > " + std::to_string(before) + " AND title LIKE 'Бумага%'");
+    }
+    ASSERT_GT(paper, 0);
+    ASSERT_TRUE(WaitUntil([&] {
+        const auto texts = Texts(tg, kUser);
+        return CountContaining(texts, "Новый лот") == static_cast<std::size_t>(paper) &&
+               CountContaining(texts, "изменился") == 1;
+    })) << service_->Log();
+    const auto texts = Texts(tg, kUser);
+    const auto changed = std::find_if(
+        texts.begin(), texts.end(), [](const auto& t) { return t.find("изменился") != std::string::npos; });
+    EXPECT_NE(changed->find("Статус: приём заявок → не состоялся\nСумма: "), std::string::npos) << *changed;
+    EXPECT_NE(changed->find("→ 1\u00A0234,50\u00A0₸"), std::string::npos) << *changed;
+    EXPECT_EQ(QueryNumber(*db_, "SELECT COUNT(*) FROM telegram_outbox WHERE status <> 'sent'"), 0);
+
+    // A restart neither repeats an alert nor an answer, and goes on answering.
+    const auto sent_before = Calls(tg).size();
+    service_->Stop();
+    service_->Start();
+    tg.Control("update", Message(kUser, "/help"));
+    ASSERT_TRUE(WaitUntil([&] { return CountContaining(Texts(tg, kUser), "/subscriptions — ваши подписки") >= 2; }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    EXPECT_EQ(Calls(tg).size(), sent_before + 1);
+
+    // Kazakh by /lang; the list of subscriptions with its buttons.
+    tg.Control("update", Message(kUser, "/lang kz"));
+    tg.Control("update", Message(kUser, "/subscriptions"));
+    ASSERT_TRUE(WaitUntil([&] { return CountContaining(Texts(tg, kUser), "Жазылымдарыңыз") == 1; }));
+    EXPECT_EQ(CountContaining(Texts(tg, kUser), "Тіл: қазақша."), 1u);
+}
+
+TEST_P(BotTest, WebhookChecksItsSecretAndEveryUpdateIsAnsweredOnce) {
+    FakeTelegram tg;
+    FakeOws ows(5);
+    auto env = Env(tg, ows);
+    env["ZAKUPAI_TELEGRAM_MODE"] = "webhook";
+    env["ZAKUPAI_TELEGRAM_WEBHOOK_SECRET"] = "s3cret_Token-1";
+    Service& s = StartService(env);
+    const std::string update = R"({"update_id": 5001, )" + Message(kUser, "/rnu 123").substr(1);
+    EXPECT_EQ(s.Call("POST", "/telegram/webhook", update, "", {{"X-Telegram-Bot-Api-Secret-Token", "wrong"}}).status,
+              403);
+    EXPECT_EQ(s.Call("POST", "/telegram/webhook", update).status, 403);
+    auto bad = s.Call(
+        "POST", "/telegram/webhook", R"({"message": {}})", "", {{"X-Telegram-Bot-Api-Secret-Token", "s3cret_Token-1"}});
+    EXPECT_EQ(bad.status, 422) << bad.body;
+    EXPECT_NE(bad.body.find("update_id"), std::string::npos);
+    for (int i = 0; i < 2; ++i) {  // Telegram repeats an update it saw no answer to
+        auto r =
+            s.Call("POST", "/telegram/webhook", update, "", {{"X-Telegram-Bot-Api-Secret-Token", "s3cret_Token-1"}});
+        EXPECT_EQ(r.status, 200) << r.body;
+    }
+    ASSERT_TRUE(WaitUntil([&] { return !Texts(tg, kUser).empty(); }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(700));
+    const auto texts = Texts(tg, kUser);
+    ASSERT_EQ(texts.size(), 1u);
+    EXPECT_NE(texts[0].find("БИН не принят"), std::string::npos) << texts[0];
+
+    // Hostile payloads never crash it and are answered with help where there is a chat.
+    int id = 6000;
+    for (const std::string& hostile :
+         {std::string(R"({"message": {"chat": {"id": "x"}}})"),
+          std::string(R"({"message": {"chat": {"id": 777001}, "text": 42}})"),
+          std::string(R"({"callback_query": {"id": 5, "data": "pause:abc"}})"),
+          std::string(
+              R"({"message": {"chat": {"id": 777001, "type": "private"}, "text": "/subscribe lot 999999999"}})"),
+          std::string(R"({"message": {"chat": {"id": 777001, "type": "private"}, "text": "<b>&amp;"}})")}) {
+        const std::string body = R"({"update_id": )" + std::to_string(++id) + ", " + hostile.substr(1);
+        EXPECT_EQ(s.Call("POST", "/telegram/webhook", body, "", {{"X-Telegram-Bot-Api-Secret-Token", "s3cret_Token-1"}})
+                      .status,
+                  200);
+    }
+    ASSERT_TRUE(WaitUntil([&] { return Texts(tg, kUser).size() == 4; })) << service_->Log();
+    EXPECT_EQ(CountContaining(Texts(tg, kUser), "Такого лота нет."), 1u);
+    EXPECT_EQ(s.Call("GET", "/health").status, 200);
+
+    // A 429 waits its retry_after; a 403 (blocked) pauses the chat and is not retried.
+    tg.Control("fault", R"({"kind": "429", "retry_after": 1})");
+    const auto t0 = std::chrono::steady_clock::now();
+    s.Call("POST",
+           "/telegram/webhook",
+           R"({"update_id": 7001, )" + Message(kUser, "/help").substr(1),
+           "",
+           {{"X-Telegram-Bot-Api-Secret-Token", "s3cret_Token-1"}});
+    ASSERT_TRUE(WaitUntil([&] { return Texts(tg, kUser).size() == 5; }));
+    EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(900));
+    tg.Control("fault", R"({"kind": "403"})");
+    s.Call("POST",
+           "/telegram/webhook",
+           R"({"update_id": 7002, )" + Message(kUser, "/key").substr(1),
+           "",
+           {{"X-Telegram-Bot-Api-Secret-Token", "s3cret_Token-1"}});
+    ASSERT_TRUE(
+        WaitUntil([&] { return QueryNumber(*db_, "SELECT blocked FROM telegram_chats WHERE chat_id = 777001") == 1; }));
+    EXPECT_EQ(QueryNumber(*db_, "SELECT COUNT(*) FROM telegram_outbox WHERE status = 'failed'"), 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, BotTest, ::testing::Values(false, true), [](const auto& backend) {
+    return backend.param ? std::string("PostgreSQL") : std::string("SQLite");
+});
+
+}  // namespace
+}  // namespace zakupai::test
