@@ -1,0 +1,176 @@
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <deque>
+
+#include "notify/bot.hpp"
+#include "notify/bot_api.hpp"
+#include "notify/sender.hpp"
+#include "notify/telegram_text.hpp"
+#include "notify/webhook.hpp"
+
+namespace zakupai::notify {
+namespace {
+
+namespace json = boost::json;
+using std::chrono::milliseconds;
+
+TEST(TelegramText, HtmlSpecialsAreEscapedAndNothingElse) {
+    EXPECT_EQ(EscapeHtml("ТОО \"Альфа & Co\" <b>*_[]()~`>#+-=|{}.!"),
+              "ТОО \"Альфа &amp; Co\" &lt;b&gt;*_[]()~`&gt;#+-=|{}.!");
+}
+
+TEST(TelegramText, LengthCountsCharactersAsTelegramDoes) {
+    EXPECT_EQ(TelegramLength("abc"), 3u);
+    EXPECT_EQ(TelegramLength("Лот"), 3u);
+    EXPECT_EQ(TelegramLength("₸"), 1u);
+    EXPECT_EQ(TelegramLength("🆕"), 2u);  // outside the BMP: two UTF-16 units
+}
+
+TEST(TelegramText, LongMessagesSplitAtLinesThenSpacesNeverInsideACharacter) {
+    EXPECT_EQ(SplitMessage("short"), std::vector<std::string>{"short"});
+    EXPECT_EQ(SplitMessage("строка один\nстрока два", 15), (std::vector<std::string>{"строка один", "строка два"}));
+    EXPECT_EQ(SplitMessage("один два три", 8), (std::vector<std::string>{"один два", "три"}));
+    // No break anywhere: cut between characters.
+    EXPECT_EQ(SplitMessage("ааааа", 2), (std::vector<std::string>{"аа", "аа", "а"}));
+    std::string big;
+    for (int i = 0; i < 600; ++i) {
+        big += (i == 0 ? "" : "\n") + ("Лот " + std::to_string(i) + ": бумага офисная");
+    }
+    const auto parts = SplitMessage(big);
+    ASSERT_EQ(parts.size(), 4u);  // 14 290 characters
+    std::string joined;
+    for (const auto& p : parts) {
+        EXPECT_LE(TelegramLength(p), kMaxMessageCharacters);
+        EXPECT_TRUE(p.ends_with("офисная"));  // every part ends with a whole line
+        joined += (joined.empty() ? "" : "\n") + p;
+    }
+    EXPECT_EQ(joined, big);
+    EXPECT_EQ(Clip("Бумага для офисной техники", 12), "Бумага для…");
+    EXPECT_EQ(Clip("Бумага", 12), "Бумага");
+}
+
+TEST(Words, ExclusionsAreSeparatedFromTheWords) {
+    const auto q = WordsQuery("  бумага  А4 -картридж -тонер ");
+    EXPECT_EQ(q.text, "бумага А4");
+    EXPECT_EQ(q.exclude, (std::vector<std::string>{"картридж", "тонер"}));
+    EXPECT_TRUE(WordsQuery("-только").text.empty());
+    EXPECT_EQ(WordsQuery("-").text, "-");
+}
+
+TEST(Webhook, TheSecretMustMatchWholly) {
+    EXPECT_TRUE(WebhookSecretMatches("s3cret_Token-1", "s3cret_Token-1"));
+    EXPECT_FALSE(WebhookSecretMatches("s3cret_Token-2", "s3cret_Token-1"));
+    EXPECT_FALSE(WebhookSecretMatches("s3cret_Token", "s3cret_Token-1"));
+    EXPECT_FALSE(WebhookSecretMatches("", ""));  // no secret configured: nothing matches
+    EXPECT_EQ(ReadWebhookUpdate(R"({"update_id": 12, "message": {}})")->update_id, 12);
+    EXPECT_EQ(ReadWebhookUpdate("{").error().code, ErrorCode::kMalformed);
+    EXPECT_EQ(ReadWebhookUpdate("[1]").error().code, ErrorCode::kInvalidArgument);
+    EXPECT_EQ(ReadWebhookUpdate(R"({"update_id": -1})").error().details.at(0).field, "update_id");
+    EXPECT_EQ(ReadWebhookUpdate(R"({"update_id": "12"})").error().details.at(0).field, "update_id");
+}
+
+TEST(Pacer, KeepsOneASecondPerChatThirtyASecondAndTwentyAMinutePerGroup) {
+    SendPacer pacer;
+    const Instant t0{};
+    EXPECT_TRUE(pacer.TryAcquire(1, t0));
+    EXPECT_FALSE(pacer.TryAcquire(1, t0 + milliseconds(999)));
+    EXPECT_TRUE(pacer.TryAcquire(1, t0 + milliseconds(1000)));
+
+    SendPacer all;
+    int sent = 0;
+    for (int chat = 100; chat < 200; ++chat) {
+        sent += all.TryAcquire(chat, t0) ? 1 : 0;
+    }
+    EXPECT_EQ(sent, 30);
+    EXPECT_FALSE(all.TryAcquire(500, t0 + milliseconds(999)));
+    EXPECT_TRUE(all.TryAcquire(500, t0 + milliseconds(1000)));
+
+    SendPacer group;
+    int to_group = 0;
+    for (int s = 0; s < 120; ++s) {
+        to_group += group.TryAcquire(-100, t0 + std::chrono::seconds(s)) ? 1 : 0;
+    }
+    EXPECT_EQ(to_group, 40);  // 20 in each of the two minutes
+
+    SendPacer held;
+    held.HoldAll(t0 + std::chrono::seconds(5));
+    EXPECT_FALSE(held.TryAcquire(1, t0 + std::chrono::seconds(4)));
+    EXPECT_TRUE(held.TryAcquire(1, t0 + std::chrono::seconds(5)));
+}
+
+class ScriptedTransport : public net::Transport {
+public:
+    std::deque<net::TransportResult> replies;
+    std::vector<std::pair<std::string, std::string>> calls;
+    net::TransportResult Get(const std::string& path) override { return PostJson(path, ""); }
+    net::TransportResult PostJson(const std::string& path, const std::string& body) override {
+        calls.emplace_back(path, body);
+        auto r = replies.front();
+        replies.pop_front();
+        return r;
+    }
+};
+
+TEST(BotApi, AnswersErrorsAndParametersAreRead) {
+    ScriptedTransport t;
+    BotApi api(t);
+    t.replies.push_back(net::HttpReply{200, R"({"ok":true,"result":{"message_id":7}})", std::nullopt});
+    auto ok = api.Call("sendMessage", "{}");
+    EXPECT_TRUE(ok.ok);
+    EXPECT_EQ(ok.result.at("message_id").as_int64(), 7);
+    EXPECT_EQ(t.calls.at(0).first, "/sendMessage");
+
+    t.replies.push_back(net::HttpReply{
+        429,
+        R"({"ok":false,"error_code":429,"description":"Too Many Requests: retry after 7","parameters":{"retry_after":7}})",
+        std::nullopt});
+    auto limited = api.Call("sendMessage", "{}");
+    EXPECT_EQ(limited.error_code, 429);
+    EXPECT_EQ(limited.retry_after, 7);
+    EXPECT_FALSE(limited.Outage());
+
+    t.replies.push_back(net::HttpReply{
+        400,
+        R"({"ok":false,"error_code":400,"description":"Bad Request: group chat was upgraded","parameters":{"migrate_to_chat_id":-1001234}})",
+        std::nullopt});
+    EXPECT_EQ(api.Call("sendMessage", "{}").migrate_to_chat_id, -1001234);
+
+    t.replies.push_back(net::HttpReply{
+        403, R"({"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"})", std::nullopt});
+    EXPECT_TRUE(api.Call("sendMessage", "{}").Blocked());
+
+    t.replies.push_back(net::HttpReply{502, "<html>Bad Gateway</html>", std::nullopt});
+    auto gateway = api.Call("sendMessage", "{}");
+    EXPECT_EQ(gateway.error_code, 502);
+    EXPECT_TRUE(gateway.Outage());
+
+    t.replies.push_back(tl::unexpected(net::TransportFailure{"timeout", "Operation timed out"}));
+    auto timeout = api.Call("sendMessage", "{}");
+    EXPECT_EQ(timeout.error_code, 0);
+    EXPECT_TRUE(timeout.Outage());
+    EXPECT_EQ(timeout.description, "timeout: Operation timed out");
+}
+
+TEST(BotApi, UpdatesWithoutAnIdAreLeftOut) {
+    const auto updates = ReadUpdates(json::parse(
+        R"([{"update_id": 5, "message": {"text": "/start"}}, {"message": {}}, 7, {"update_id": "8"}, {"update_id": 9}])"));
+    ASSERT_EQ(updates.size(), 2u);
+    EXPECT_EQ(updates[0].update_id, 5);
+    EXPECT_EQ(json::parse(updates[0].payload).at("message").at("text").as_string(), "/start");
+    EXPECT_EQ(updates[1].update_id, 9);
+    EXPECT_TRUE(ReadUpdates(json::parse(R"({"not": "an array"})")).empty());
+}
+
+TEST(Messages, BodiesCarryHtmlAndButtons) {
+    const auto body = json::parse(MessageBody(42, "<b>Лот</b>", {{{"Риски", "risk:7"}, {"Следить", "sublot:7"}}}));
+    EXPECT_EQ(body.at("chat_id").as_int64(), 42);
+    EXPECT_EQ(body.at("parse_mode").as_string(), "HTML");
+    EXPECT_EQ(body.at("link_preview_options").at("is_disabled").as_bool(), true);
+    const auto& row = body.at("reply_markup").at("inline_keyboard").at(0).as_array();
+    EXPECT_EQ(row.at(1).at("callback_data").as_string(), "sublot:7");
+    EXPECT_FALSE(json::parse(MessageBody(42, "x")).as_object().contains("reply_markup"));
+}
+
+}  // namespace
+}  // namespace zakupai::notify
