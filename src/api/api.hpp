@@ -116,8 +116,9 @@ void RegisterSemanticRoutes(http::Router& router,
 void RegisterCalendarRoutes(http::Router& router, const WorkCalendar& calendar, const Clock& clock);
 
 // POST /telegram/webhook: Telegram's calls, checked by their secret token (403 otherwise), kept
-// and answered 200 at once; the bot answers from its own thread.
-void RegisterTelegramRoutes(http::Router& router, notify::BotRunner& bot, const std::string& secret);
+// and answered 200 at once; the bot answers from its own thread. `bot` is null unless the bot
+// runs in webhook mode: the route then answers 404 saying so.
+void RegisterTelegramRoutes(http::Router& router, notify::BotRunner* bot, const std::string& secret);
 // POST /ask: answers from the rule book, the knowledge base and the asked-about lots' TL;DR facts
 // (named, or the ones the key looked at last when the question is about "этот лот").
 void RegisterAskRoutes(http::Router& router,

@@ -78,11 +78,10 @@ int Serve(const Config& config) {
     if (bot == nullptr) {
         spdlog::info("telegram bot off (no ZAKUPAI_TELEGRAM_TOKEN)");
     } else {
-        if (config.telegram.webhook()) {
-            api::RegisterTelegramRoutes(router, *bot, config.telegram.webhook_secret);
-        }
         spdlog::info("telegram bot on ({}) at {}", config.telegram.mode, config.telegram.api_url);
     }
+    api::RegisterTelegramRoutes(
+        router, bot != nullptr && config.telegram.webhook() ? bot : nullptr, config.telegram.webhook_secret);
     const api::SystemInfo info{kVersion, kBuildType, m.Describe()};
     api::RegisterSystemRoutes(router, m.Database(), m.metrics(), info, clock);
 
