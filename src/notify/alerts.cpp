@@ -8,6 +8,7 @@
 #include "docs/locale.hpp"
 #include "docs/tldr.hpp"
 #include "notify/bot.hpp"
+#include "notify/delivery.hpp"
 #include "notify/telegram_text.hpp"
 #include "search/lot_index.hpp"
 
@@ -47,6 +48,19 @@ std::string LotLines(const store::IndexableLot& lot) {
 std::vector<std::vector<Button>> LotButtons(const store::SubscriptionRecord& s, std::int64_t lot_id) {
     return {{{Kazakh(s) ? "Лот карточкасы" : "Карточка лота", fmt::format("lot:{}", lot_id)},
              {Kazakh(s) ? "Тәуекелдер" : "Риски", fmt::format("risk:{}", lot_id)}}};
+}
+
+// An alert as the chat wants it: now, after its quiet hours, or in its digest.
+store::OutboxMessage Alert(
+    const store::SubscriptionRecord& sub, std::string key, const std::string& text, std::int64_t lot_id, Instant now) {
+    const Delivery delivery = PlanDelivery(sub, now);
+    return {0,
+            std::move(key),
+            sub.chat_id,
+            delivery.method,
+            MessageBody(sub.chat_id, text, LotButtons(sub, lot_id)),
+            0,
+            delivery.due};
 }
 
 std::string LotState(const store::IndexableLot& lot) {
@@ -118,12 +132,8 @@ AlertPass AlertMatcher::RunOnce(int batch) {
                                             EscapeHtml(docs::FormatMoney(lot.price)));
                     }
                     text += "\n" + LotLines(lot);
-                    messages.push_back({0,
-                                        fmt::format("chg:{}:{}:{}", sub.id, lot.id, state),
-                                        sub.chat_id,
-                                        "sendMessage",
-                                        MessageBody(sub.chat_id, text, LotButtons(sub, lot.id)),
-                                        0});
+                    messages.push_back(
+                        Alert(sub, fmt::format("chg:{}:{}:{}", sub.id, lot.id, state), text, lot.id, now));
                 }
                 states.emplace_back(sub.id, state);
             }
@@ -133,8 +143,16 @@ AlertPass AlertMatcher::RunOnce(int batch) {
             for (const auto& lot : changed) {
                 by_id[lot.id] = &lot;
             }
-            for (const auto& sub : repository_.ActiveSubscriptions("words")) {
-                search::LotQuery q = WordsQuery(sub.target);
+            auto subscriptions = repository_.ActiveSubscriptions("words");
+            auto by_customer = repository_.ActiveSubscriptions("customer");
+            subscriptions.insert(subscriptions.end(), by_customer.begin(), by_customer.end());
+            for (const auto& sub : subscriptions) {
+                search::LotQuery q;
+                if (sub.kind == "customer") {
+                    q.customer_bin = sub.target;
+                } else {
+                    q = WordsQuery(sub.target);
+                }
                 q.only_ids = new_ids;
                 q.limit = static_cast<int>(new_ids.size());
                 q.facets = false;
@@ -149,17 +167,15 @@ AlertPass AlertMatcher::RunOnce(int batch) {
                         continue;
                     }
                     const auto* lot = by_id.at(hit.id);
+                    const std::string what = sub.kind == "customer"
+                                                 ? (Kazakh(sub) ? "тапсырыс беруші " : "заказчик ") + sub.target
+                                                 : sub.target;
                     const std::string text =
                         fmt::format(fmt::runtime(Kazakh(sub) ? "🆕 <b>Жаңа лот</b> «{}» бойынша\n\n{}"
                                                              : "🆕 <b>Новый лот</b> по подписке «{}»\n\n{}"),
-                                    EscapeHtml(sub.target),
+                                    EscapeHtml(what),
                                     LotLines(*lot));
-                    messages.push_back({0,
-                                        fmt::format("new:{}:{}", sub.id, hit.id),
-                                        sub.chat_id,
-                                        "sendMessage",
-                                        MessageBody(sub.chat_id, text, LotButtons(sub, hit.id)),
-                                        0});
+                    messages.push_back(Alert(sub, fmt::format("new:{}:{}", sub.id, hit.id), text, hit.id, now));
                 }
             }
         }
@@ -177,7 +193,38 @@ AlertPass AlertMatcher::RunOnce(int batch) {
             break;
         }
     }
+    pass.enqueued += RemindDeadlines(now);
     return pass;
+}
+
+std::int64_t AlertMatcher::RemindDeadlines(Instant now) {
+    // A minute's precision is plenty for a reminder a day ahead.
+    if (now - deadlines_checked_ < std::chrono::minutes(1)) {
+        return 0;
+    }
+    deadlines_checked_ = now;
+    std::vector<store::OutboxMessage> messages;
+    for (const auto& closing : repository_.WatchedLotsClosing(now, now + std::chrono::hours(24))) {
+        const auto& sub = closing.subscription;
+        const Instant local = closing.deadline + AlmatyUtcOffset(closing.deadline);
+        const auto day = std::chrono::floor<std::chrono::days>(local);
+        const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(local - day).count();
+        const std::string when = fmt::format("{} {:02}:{:02}", FormatDottedDate(Date{day}), minutes / 60, minutes % 60);
+        const std::string text = fmt::format(
+            fmt::runtime(Kazakh(sub)
+                             ? "⏰ <b>{} лоты</b>: өтінімдер қабылдау {} (Астана) аяқталады, бір тәуліктен аз қалды\n{}"
+                             : "⏰ <b>Лот {}</b>: приём заявок заканчивается {} (Астана), осталось меньше суток\n{}"),
+            closing.lot_id,
+            when,
+            EscapeHtml(Clip(closing.title, 200)));
+        messages.push_back(
+            Alert(sub,
+                  fmt::format("ddl:{}:{}:{}", sub.id, closing.lot_id, FormatUtcTimestamp(closing.deadline)),
+                  text,
+                  closing.lot_id,
+                  now));
+    }
+    return repository_.EnqueueAll(messages, now);
 }
 
 }  // namespace zakupai::notify

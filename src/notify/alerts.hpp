@@ -35,10 +35,14 @@ public:
     AlertPass RunOnce(int batch = 1000);
 
 private:
+    // A reminder a day before the bid deadline of each watched lot, once per lot and deadline.
+    std::int64_t RemindDeadlines(Instant now);
+
     store::NotifyRepository& repository_;
     store::SearchRepository& lots_;
     const search::LotIndex& index_;
     const Clock& clock_;
+    Instant deadlines_checked_{};
 };
 
 }  // namespace zakupai::notify

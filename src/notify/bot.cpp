@@ -11,6 +11,7 @@
 #include "docs/tldr.hpp"
 #include "ingest/rnu.hpp"
 #include "llm/ask.hpp"
+#include "notify/delivery.hpp"
 #include "notify/telegram_text.hpp"
 #include "risk/risk_service.hpp"
 #include "search/lot_search.hpp"
@@ -46,7 +47,10 @@ constexpr Phrase kHelp{
     "/rnu &lt;БИН&gt; — проверка по реестру недобросовестных поставщиков\n"
     "/ask &lt;вопрос&gt; — вопрос о закупках\n"
     "/subscribe &lt;слова&gt; или /subscribe lot &lt;номер&gt; — уведомления о новых лотах и изменениях\n"
+    "/subscribe customer &lt;БИН&gt; — новые лоты заказчика\n"
     "/subscriptions — ваши подписки\n"
+    "/quiet 22-08 — тихие часы (по Астане), /quiet off — без них\n"
+    "/digest 09:00 — уведомления одной сводкой в это время, /digest off — сразу\n"
     "/key — ваш ключ API, тариф и запросы за сегодня\n"
     "/lang — язык: русский или қазақша",
     "<b>ZakupAI</b> — мемлекеттік сатып алудағы өнім берушінің көмекшісі.\n"
@@ -55,7 +59,10 @@ constexpr Phrase kHelp{
     "/rnu &lt;БСН&gt; — жосықсыз өнім берушілер тізілімі бойынша тексеру\n"
     "/ask &lt;сұрақ&gt; — сатып алу туралы сұрақ\n"
     "/subscribe &lt;сөздер&gt; немесе /subscribe lot &lt;нөмір&gt; — жаңа лоттар мен өзгерістер туралы хабарлама\n"
+    "/subscribe customer &lt;БСН&gt; — тапсырыс берушінің жаңа лоттары\n"
     "/subscriptions — жазылымдарыңыз\n"
+    "/quiet 22-08 — тыныш сағаттар (Астана уақыты), /quiet off — оларсыз\n"
+    "/digest 09:00 — хабарламалар осы уақытта бір жинақпен, /digest off — бірден\n"
     "/key — API кілті, тариф және бүгінгі сұраулар\n"
     "/lang — тіл: орысша немесе қазақша"};
 
@@ -241,9 +248,14 @@ bool Bot::Handle(const store::PendingUpdate& update) {
             // Telegram shows a spinner on the button until the query is answered, whatever it did.
             if (id != nullptr && id->is_string()) {
                 json::object body{{"callback_query_id", id->get_string()}};
-                s_.repository.Enqueue(
-                    {0, fmt::format("cb:{}", c.update_id), c.chat_id, "answerCallbackQuery", json::serialize(body), 0},
-                    now);
+                s_.repository.Enqueue({0,
+                                       fmt::format("cb:{}", c.update_id),
+                                       c.chat_id,
+                                       "answerCallbackQuery",
+                                       json::serialize(body),
+                                       0,
+                                       std::nullopt},
+                                      now);
             }
             OnCallback(c, data != nullptr && data->is_string() ? std::string(data->get_string()) : "");
             return true;
@@ -288,6 +300,10 @@ void Bot::OnMessage(Context& c, const std::string& text) {
         Subscribe(c, argument);
     } else if (command == "/subscriptions") {
         ListSubscriptions(c);
+    } else if (command == "/quiet") {
+        Quiet(c, argument);
+    } else if (command == "/digest") {
+        Digest(c, argument);
     } else if (!text.empty() && text[0] != '/' && LotIdFrom(text)) {
         Lot(c, text);  // a pasted number or portal link
     } else {
@@ -332,8 +348,9 @@ void Bot::Reply(Context& c, const std::string& html, const std::vector<std::vect
         // The keyboard goes under the last part; the key makes a re-handled update send nothing twice.
         const std::string body =
             MessageBody(c.chat_id, parts[i], i + 1 == parts.size() ? keyboard : std::vector<std::vector<Button>>{});
-        s_.repository.Enqueue({0, fmt::format("u:{}:{}", c.update_id, c.replies++), c.chat_id, "sendMessage", body, 0},
-                              now);
+        s_.repository.Enqueue(
+            {0, fmt::format("u:{}:{}", c.update_id, c.replies++), c.chat_id, "sendMessage", body, 0, std::nullopt},
+            now);
     }
 }
 
@@ -579,7 +596,18 @@ void Bot::Subscribe(Context& c, const std::string& argument) {
     std::string kind = "words";
     std::string target = argument;
     std::string state;
-    if (argument.rfind("lot ", 0) == 0) {
+    if (argument.rfind("customer ", 0) == 0) {
+        auto bin = NormalizeBin(argument.substr(9));
+        if (!bin) {
+            Reply(c,
+                  fmt::format(Sayf(c.language, {"БИН не принят: {}.", "БСН қабылданбады: {}."}),
+                              EscapeHtml(bin.error().message)));
+            return;
+        }
+        kind = "customer";
+        target = *bin;
+        state = std::to_string(s_.repository.MaxLotId());
+    } else if (argument.rfind("lot ", 0) == 0) {
         const auto id = LotIdFrom(Trim(argument.substr(4)));
         auto tldr = id ? s_.tldr.ForLot(*id, c.language) : Result<docs::LotTldr>(Fail(Error::NotFound("")));
         if (!tldr) {
@@ -607,6 +635,14 @@ void Bot::Subscribe(Context& c, const std::string& argument) {
     if (!state.empty()) {
         s_.repository.SetSubscriptionState(id, state);
     }
+    if (kind == "customer") {
+        Reply(c,
+              fmt::format(
+                  Sayf(c.language,
+                       {"Буду присылать новые лоты заказчика {}.", "{} тапсырыс берушінің жаңа лоттарын жіберемін."}),
+                  target));
+        return;
+    }
     Reply(
         c,
         kind == "lot"
@@ -619,6 +655,53 @@ void Bot::Subscribe(Context& c, const std::string& argument) {
                   EscapeHtml(target)));
 }
 
+void Bot::Quiet(Context& c, const std::string& argument) {
+    const Instant now = s_.clock.Now();
+    if (argument == "off" || argument == "выкл" || argument == "өшіру") {
+        s_.repository.SetChatQuiet(c.chat_id, -1, -1, now);
+        Reply(c, Say(c.language, {"Тихие часы выключены.", "Тыныш сағаттар өшірілді."}));
+        return;
+    }
+    const auto hours = ParseQuietHours(argument);
+    if (!hours) {
+        Reply(c,
+              Say(c.language,
+                  {"Укажите часы по Астане: /quiet 22-08 или /quiet 22:30-07:00",
+                   "Астана уақытымен көрсетіңіз: /quiet 22-08 немесе /quiet 22:30-07:00"}));
+        return;
+    }
+    s_.repository.SetChatQuiet(c.chat_id, hours->first, hours->second, now);
+    Reply(c,
+          fmt::format(Sayf(c.language,
+                           {"Тихие часы: {}–{} (Астана). Уведомления придут после них.",
+                            "Тыныш сағаттар: {}–{} (Астана). Хабарламалар олардан кейін келеді."}),
+                      FormatTimeOfDay(hours->first),
+                      FormatTimeOfDay(hours->second)));
+}
+
+void Bot::Digest(Context& c, const std::string& argument) {
+    const Instant now = s_.clock.Now();
+    if (argument == "off" || argument == "выкл" || argument == "өшіру") {
+        s_.repository.SetChatDigest(c.chat_id, -1, now);
+        Reply(c,
+              Say(c.language,
+                  {"Сводка выключена: уведомления приходят сразу.", "Жинақ өшірілді: хабарламалар бірден келеді."}));
+        return;
+    }
+    const auto minute = ParseTimeOfDay(argument);
+    if (!minute) {
+        Reply(c,
+              Say(c.language, {"Укажите время по Астане: /digest 09:00", "Астана уақытын көрсетіңіз: /digest 09:00"}));
+        return;
+    }
+    s_.repository.SetChatDigest(c.chat_id, *minute, now);
+    Reply(c,
+          fmt::format(Sayf(c.language,
+                           {"Уведомления придут одной сводкой в {} (Астана).",
+                            "Хабарламалар {} кезінде бір жинақпен келеді (Астана)."}),
+                      FormatTimeOfDay(*minute)));
+}
+
 void Bot::ListSubscriptions(Context& c) {
     const auto subscriptions = s_.repository.Subscriptions(c.chat_id);
     if (subscriptions.empty()) {
@@ -628,8 +711,11 @@ void Bot::ListSubscriptions(Context& c) {
     std::string text = Say(c.language, {"<b>Ваши подписки</b>\n", "<b>Жазылымдарыңыз</b>\n"});
     std::vector<std::vector<Button>> keyboard;
     for (const auto& sub : subscriptions) {
-        const std::string what = sub.kind == "lot" ? fmt::format("{} {}", Say(c.language, {"лот", "лот"}), sub.target)
-                                                   : "«" + EscapeHtml(sub.target) + "»";
+        const std::string what =
+            sub.kind == "lot" ? fmt::format("{} {}", Say(c.language, {"лот", "лот"}), sub.target)
+            : sub.kind == "customer"
+                ? fmt::format("{} {}", Say(c.language, {"заказчик", "тапсырыс беруші"}), sub.target)
+                : "«" + EscapeHtml(sub.target) + "»";
         text += fmt::format("\n{}. {}{}", sub.id, what, sub.paused ? Say(c.language, {" (пауза)", " (үзіліс)"}) : "");
         keyboard.push_back({{fmt::format("{} {}", sub.paused ? "▶" : "⏸", sub.id),
                              fmt::format("{}:{}", sub.paused ? "resume" : "pause", sub.id)},

@@ -84,6 +84,8 @@ private:
     void Ask(Context& c, const std::string& question);
     void Subscribe(Context& c, const std::string& argument);
     void ListSubscriptions(Context& c);
+    void Quiet(Context& c, const std::string& argument);
+    void Digest(Context& c, const std::string& argument);
     void Reply(Context& c, const std::string& html, const std::vector<std::vector<Button>>& keyboard = {});
 
     BotServices s_;

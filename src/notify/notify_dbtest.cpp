@@ -175,8 +175,8 @@ TEST_P(NotifyTest, TheSenderWaitsOnA429StopsForABlockedChatAndFollowsAMovedGroup
     const auto sub = SubscribeWords(group, "бумага");
     Chat(7);
     for (int i = 0; i < 3; ++i) {
-        repository_->Enqueue({0, "m" + std::to_string(i), 7, "sendMessage", R"({"chat_id":7,"text":"t"})", 0},
-                             clock_.now);
+        repository_->Enqueue(
+            {0, "m" + std::to_string(i), 7, "sendMessage", R"({"chat_id":7,"text":"t"})", 0, std::nullopt}, clock_.now);
     }
     // One a second to a chat.
     EXPECT_EQ(sender.RunOnce().sent, 1);
@@ -202,7 +202,8 @@ TEST_P(NotifyTest, TheSenderWaitsOnA429StopsForABlockedChatAndFollowsAMovedGroup
     EXPECT_EQ(telegram.TextsTo(7).size(), 3u);
 
     // A group that became a supergroup: its subscription and its message follow it.
-    repository_->Enqueue({0, "g1", group, "sendMessage", R"({"chat_id":-500,"text":"g"})", 0}, clock_.now);
+    repository_->Enqueue({0, "g1", group, "sendMessage", R"({"chat_id":-500,"text":"g"})", 0, std::nullopt},
+                         clock_.now);
     telegram.faults.push_back(
         {400,
          R"({"ok":false,"error_code":400,"description":"Bad Request: group chat was upgraded to a )"
@@ -217,7 +218,8 @@ TEST_P(NotifyTest, TheSenderWaitsOnA429StopsForABlockedChatAndFollowsAMovedGroup
 
     // 403: the chat is blocked, the message failed for good, its alerts stop.
     clock_.now += seconds(2);
-    repository_->Enqueue({0, "g2", -1009000, "sendMessage", R"({"chat_id":-1009000,"text":"g2"})", 0}, clock_.now);
+    repository_->Enqueue({0, "g2", -1009000, "sendMessage", R"({"chat_id":-1009000,"text":"g2"})", 0, std::nullopt},
+                         clock_.now);
     telegram.faults.push_back(
         {403,
          R"({"ok":false,"error_code":403,"description":"Forbidden: bot was kicked from the group chat"})",
@@ -260,6 +262,65 @@ TEST_P(NotifyTest, OneLotFannedOutToAThousandChatsIsEnqueuedInOnePassAndSentWith
     for (std::size_t i = 30; i < sent_at.size(); ++i) {
         EXPECT_GE(sent_at[i] - sent_at[i - 30], seconds(1)) << i;
     }
+}
+
+TEST_P(NotifyTest, QuietHoursWaitDigestsGatherCustomersAlertAndDeadlinesRemindOnce) {
+    // 06:00 UTC: 11:00 in Astana.
+    auto closing = Lot("Ремонт спортзала", 900'000'00);
+    closing.deadline = clock_.now + std::chrono::hours(20);
+    Publish({Lot("Молоко", 1'000'00), closing});
+    AlertMatcher alerts(*repository_, *search_, *index_, clock_);
+    alerts.RunOnce();
+
+    const auto quiet = Chat(1);
+    repository_->SetChatQuiet(quiet, 10 * 60, 12 * 60, clock_.now);
+    SubscribeWords(quiet, "бумага");
+    const auto digest = Chat(2);
+    repository_->SetChatDigest(digest, 18 * 60, clock_.now);
+    SubscribeWords(digest, "бумага");
+    const auto customer = Chat(3);
+    repository_->SetSubscriptionState(repository_->Subscribe(customer, "customer", "990440001234", clock_.now),
+                                      std::to_string(repository_->MaxLotId()));
+    const auto watcher = Chat(4, "kz");
+    repository_->Subscribe(watcher, "lot", "2", clock_.now);
+
+    auto from_customer = Lot("Бумага для школы", 30'000'00);
+    from_customer.customer_bin = "990440001234";
+    Publish({Lot("Бумага А4", 10'000'00), Lot("Бумага А3", 20'000'00), from_customer});
+    EXPECT_EQ(alerts.RunOnce().enqueued, 3 + 3 + 1 + 1);
+
+    ScriptedTelegram telegram;
+    BotApi api(telegram);
+    OutboxSender sender(*repository_, api, clock_);
+    EXPECT_EQ(sender.RunOnce().sent, 2);  // the customer's lot and the deadline; the others wait
+    ASSERT_EQ(telegram.TextsTo(watcher).size(), 1u);
+    EXPECT_NE(telegram.TextsTo(watcher)[0].find("2 лоты</b>: өтінімдер қабылдау"), std::string::npos)
+        << telegram.TextsTo(watcher)[0];
+    EXPECT_NE(telegram.TextsTo(customer).at(0).find("заказчик 990440001234"), std::string::npos);
+
+    // 12:00 in Astana: the quiet chat gets its three, a second apart.
+    clock_.now = std::chrono::sys_days{std::chrono::year{2026} / 12 / 5} + std::chrono::hours{7};
+    for (int i = 0; i < 3; ++i) {
+        EXPECT_EQ(sender.RunOnce().sent, 1);
+        clock_.now += seconds(1);
+    }
+    EXPECT_EQ(telegram.TextsTo(quiet).size(), 3u);
+    EXPECT_TRUE(telegram.TextsTo(digest).empty());
+
+    // 18:00: one digest message carries all three.
+    clock_.now = std::chrono::sys_days{std::chrono::year{2026} / 12 / 5} + std::chrono::hours{13};
+    EXPECT_EQ(sender.RunOnce().sent, 3);
+    ASSERT_EQ(telegram.TextsTo(digest).size(), 1u);
+    const std::string text = telegram.TextsTo(digest)[0];
+    EXPECT_EQ(text.find("📬 <b>Сводка за день</b>: 3 уведомл."), 0u) << text;
+    for (const char* title : {"Бумага А4", "Бумага А3", "Бумага для школы"}) {
+        EXPECT_NE(text.find(title), std::string::npos) << title;
+    }
+    EXPECT_EQ(repository_->CountOutbox().pending, 0);
+
+    // The reminder is not repeated for the same deadline.
+    clock_.now += std::chrono::minutes(5);
+    EXPECT_EQ(alerts.RunOnce().enqueued, 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, NotifyTest, ::testing::Values(false, true), [](const auto& backend) {

@@ -5,6 +5,7 @@
 
 #include "notify/bot.hpp"
 #include "notify/bot_api.hpp"
+#include "notify/delivery.hpp"
 #include "notify/sender.hpp"
 #include "notify/telegram_text.hpp"
 #include "notify/webhook.hpp"
@@ -170,6 +171,53 @@ TEST(Messages, BodiesCarryHtmlAndButtons) {
     const auto& row = body.at("reply_markup").at("inline_keyboard").at(0).as_array();
     EXPECT_EQ(row.at(1).at("callback_data").as_string(), "sublot:7");
     EXPECT_FALSE(json::parse(MessageBody(42, "x")).as_object().contains("reply_markup"));
+}
+
+}  // namespace
+}  // namespace zakupai::notify
+
+namespace zakupai::notify {
+namespace {
+
+Instant Utc(int day, int hour, int minute) {
+    return std::chrono::sys_days{std::chrono::year{2026} / 12 / day} + std::chrono::hours{hour} +
+           std::chrono::minutes{minute};
+}
+
+TEST(Delivery, QuietHoursAndDigestTimesAreAstanaTimes) {
+    EXPECT_EQ(ParseQuietHours("22-08"), (std::pair{22 * 60, 8 * 60}));
+    EXPECT_EQ(ParseQuietHours("22:30-7:15"), (std::pair{22 * 60 + 30, 7 * 60 + 15}));
+    for (const char* bad : {"", "22", "22-22", "24-08", "22-08:60", "a-b", "22--08", "-1-08", "220-08"}) {
+        EXPECT_FALSE(ParseQuietHours(bad)) << bad;
+    }
+    EXPECT_EQ(ParseTimeOfDay("09:00"), 540);
+    EXPECT_EQ(ParseTimeOfDay("9"), 540);
+    EXPECT_FALSE(ParseTimeOfDay("9:5:0"));
+    EXPECT_EQ(FormatTimeOfDay(7 * 60 + 5), "07:05");
+
+    EXPECT_TRUE(InQuietHours(23 * 60, 22 * 60, 8 * 60));
+    EXPECT_TRUE(InQuietHours(3 * 60, 22 * 60, 8 * 60));
+    EXPECT_FALSE(InQuietHours(8 * 60, 22 * 60, 8 * 60));
+    EXPECT_TRUE(InQuietHours(13 * 60, 13 * 60, 14 * 60));
+    EXPECT_FALSE(InQuietHours(14 * 60, 13 * 60, 14 * 60));
+    EXPECT_FALSE(InQuietHours(3 * 60, -1, -1));
+
+    // 18:00 UTC is 23:00 in Astana (UTC+5).
+    EXPECT_EQ(AlmatyMinute(Utc(5, 18, 0)), 23 * 60);
+    EXPECT_EQ(NextAlmatyMinute(Utc(5, 18, 0), 8 * 60), Utc(6, 3, 0));
+    EXPECT_EQ(NextAlmatyMinute(Utc(5, 2, 0), 8 * 60), Utc(5, 3, 0));
+    EXPECT_EQ(NextAlmatyMinute(Utc(5, 3, 0), 8 * 60), Utc(6, 3, 0));  // the same minute: tomorrow's
+
+    store::SubscriptionRecord chat;
+    EXPECT_EQ(PlanDelivery(chat, Utc(5, 18, 0)).method, "sendMessage");
+    EXPECT_FALSE(PlanDelivery(chat, Utc(5, 18, 0)).due);
+    chat.quiet_from = 22 * 60;
+    chat.quiet_to = 8 * 60;
+    EXPECT_EQ(PlanDelivery(chat, Utc(5, 18, 0)).due, Utc(6, 3, 0));
+    EXPECT_FALSE(PlanDelivery(chat, Utc(5, 10, 0)).due);  // 15:00 in Astana
+    chat.digest_at = 9 * 60;
+    EXPECT_EQ(PlanDelivery(chat, Utc(5, 10, 0)).method, "digest");
+    EXPECT_EQ(PlanDelivery(chat, Utc(5, 10, 0)).due, Utc(6, 4, 0));
 }
 
 }  // namespace

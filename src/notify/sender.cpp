@@ -1,9 +1,13 @@
 #include "notify/sender.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/json.hpp>
 #include <unordered_set>
+
+#include "notify/bot.hpp"
+#include "notify/telegram_text.hpp"
 
 namespace zakupai::notify {
 
@@ -42,31 +46,87 @@ bool SendPacer::TryAcquire(std::int64_t chat_id, Instant now) {
     return true;
 }
 
+namespace {
+
+// A digest's parts stay under Telegram's limit with room for the header.
+constexpr std::size_t kDigestBudget = kMaxMessageCharacters - 200;
+
+}  // namespace
+
+std::optional<OutboxSender::Call> OutboxSender::Prepare(const store::OutboxMessage& message,
+                                                        std::unordered_set<std::int64_t>& taken,
+                                                        Instant now) {
+    Call call{message.method, "", {message.id}, message.attempts};
+    if (message.method == "digest") {
+        // Every entry of the chat's digest that is due, in one message (more go in the next).
+        const auto chat = repository_.FindChat(message.chat_id);
+        const bool kz = chat && chat->language == "kz";
+        std::string text;
+        int count = 0;
+        call.ids.clear();
+        for (const auto& entry : repository_.DueDigest(message.chat_id, now)) {
+            boost::system::error_code ec;
+            const json::value body = json::parse(entry.payload, ec);
+            const auto* entry_text = ec || !body.is_object() ? nullptr : body.get_object().if_contains("text");
+            const std::string piece =
+                entry_text != nullptr && entry_text->is_string() ? std::string(entry_text->get_string()) : "";
+            if (count > 0 && TelegramLength(text) + TelegramLength(piece) + 2 > kDigestBudget) {
+                break;
+            }
+            text += (count == 0 ? "" : "\n\n") + piece;
+            ++count;
+            call.ids.push_back(entry.id);
+            taken.insert(entry.id);
+        }
+        if (call.ids.empty()) {
+            return std::nullopt;
+        }
+        const std::string header = fmt::format(fmt::runtime(kz ? "📬 <b>Күнделікті жинақ</b>: {} хабарлама\n\n"
+                                                               : "📬 <b>Сводка за день</b>: {} уведомл.\n\n"),
+                                               count);
+        call.method = "sendMessage";
+        call.body = MessageBody(message.chat_id, header + text);
+        return call;
+    }
+    // The row's chat id wins over the stored body's: the chat may have moved since.
+    boost::system::error_code ec;
+    json::value body = json::parse(message.payload, ec);
+    if (ec || !body.is_object()) {
+        return std::nullopt;
+    }
+    if (message.method != "answerCallbackQuery") {
+        body.get_object()["chat_id"] = message.chat_id;
+    }
+    call.body = json::serialize(body);
+    return call;
+}
+
 SendPass OutboxSender::RunOnce(int limit) {
     SendPass pass;
     Instant now = clock_.Now();
-    std::unordered_set<std::int64_t> held;  // chats that got a 429 in this pass
+    std::unordered_set<std::int64_t> held;   // chats that got a 429 in this pass
+    std::unordered_set<std::int64_t> taken;  // digest entries sent with an earlier one
     for (auto& message : repository_.DueMessages(now, limit)) {
+        if (taken.contains(message.id)) {
+            continue;
+        }
         if (held.contains(message.chat_id) || !pacer_.TryAcquire(message.chat_id, now)) {
             ++pass.deferred;
             continue;
         }
-        // The row's chat id wins over the stored body's: the chat may have moved since.
-        boost::system::error_code ec;
-        json::value body = json::parse(message.payload, ec);
-        if (ec || !body.is_object()) {
+        const auto call = Prepare(message, taken, now);
+        if (!call) {
             repository_.MarkFailed(message.id, "unreadable payload", now);
             ++pass.failed;
             continue;
         }
-        if (message.method != "answerCallbackQuery") {
-            body.get_object()["chat_id"] = message.chat_id;
-        }
-        const BotReply reply = api_.Call(message.method, json::serialize(body));
+        const BotReply reply = api_.Call(call->method, call->body);
         now = clock_.Now();
         if (reply.ok) {
-            repository_.MarkSent(message.id, now);
-            ++pass.sent;
+            for (const auto id : call->ids) {
+                repository_.MarkSent(id, now);
+            }
+            pass.sent += static_cast<int>(call->ids.size());
             continue;
         }
         if (reply.error_code == 429) {
@@ -87,20 +147,21 @@ SendPass OutboxSender::RunOnce(int limit) {
         if (reply.Blocked()) {
             // The user blocked the bot (or it left the group): its alerts pause until it writes again.
             repository_.SetChatBlocked(message.chat_id, true, now);
-            repository_.MarkFailed(message.id, reply.description, now);
-            ++pass.failed;
-            continue;
-        }
-        if (reply.Outage() && message.attempts + 1 < kMaxAttempts) {
-            const auto wait = std::chrono::seconds(std::min(600, 1 << std::min(message.attempts, 9)));
-            repository_.Postpone(message.id, now + wait, reply.description);
+        } else if (reply.Outage() && call->attempts + 1 < kMaxAttempts) {
+            const auto wait = std::chrono::seconds(std::min(600, 1 << std::min(call->attempts, 9)));
+            for (const auto id : call->ids) {
+                repository_.Postpone(id, now + wait, reply.description);
+            }
             ++pass.deferred;
             continue;
+        } else {
+            spdlog::warn(
+                "telegram: {} to {} failed: {} {}", call->method, message.chat_id, reply.error_code, reply.description);
         }
-        spdlog::warn(
-            "telegram: {} to {} failed: {} {}", message.method, message.chat_id, reply.error_code, reply.description);
-        repository_.MarkFailed(message.id, std::to_string(reply.error_code) + " " + reply.description, now);
-        ++pass.failed;
+        for (const auto id : call->ids) {
+            repository_.MarkFailed(id, std::to_string(reply.error_code) + " " + reply.description, now);
+        }
+        pass.failed += static_cast<int>(call->ids.size());
     }
     return pass;
 }

@@ -6,7 +6,11 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <optional>
+#include <string>
 #include <unordered_map>
+#include <unordered_set>
+#include <vector>
 
 #include "core/time.hpp"
 #include "notify/bot_api.hpp"
@@ -53,6 +57,18 @@ public:
     SendPass RunOnce(int limit = 200);
 
 private:
+    // One Bot API call and the outbox rows it carries (a digest carries several).
+    struct Call {
+        std::string method;
+        std::string body;
+        std::vector<std::int64_t> ids;
+        int attempts = 0;
+    };
+    // Nullopt when the stored row cannot be read (or a digest has nothing left to send).
+    std::optional<Call> Prepare(const store::OutboxMessage& message,
+                                std::unordered_set<std::int64_t>& taken,
+                                Instant now);
+
     store::NotifyRepository& repository_;
     BotApi& api_;
     const Clock& clock_;

@@ -408,6 +408,9 @@ CREATE TABLE telegram_chats (
     language TEXT NOT NULL,
     key_id BIGINT NOT NULL DEFAULT 0,
     blocked INTEGER NOT NULL DEFAULT 0,
+    quiet_from INTEGER NOT NULL DEFAULT -1,
+    quiet_to INTEGER NOT NULL DEFAULT -1,
+    digest_at INTEGER NOT NULL DEFAULT -1,
     created_at {TS} NOT NULL,
     updated_at {TS} NOT NULL
 );

@@ -26,11 +26,20 @@ SubscriptionRecord ReadSubscription(const soci::row& r) {
     out.last_state = Text(r, 5);
     out.language = Text(r, 6);
     out.chat_blocked = ToLong(r, 7) != 0;
+    out.quiet_from = static_cast<int>(ToLong(r, 8));
+    out.quiet_to = static_cast<int>(ToLong(r, 9));
+    out.digest_at = static_cast<int>(ToLong(r, 10));
     return out;
 }
 
+OutboxMessage ReadMessage(const soci::row& r) {
+    return {
+        ToLong(r, 0), Text(r, 1), ToLong(r, 2), Text(r, 3), Text(r, 4), static_cast<int>(ToLong(r, 5)), std::nullopt};
+}
+
 constexpr const char* kSubscriptionColumns =
-    "SELECT s.id, s.chat_id, s.kind, s.target, s.paused, s.last_state, c.language, c.blocked FROM "
+    "SELECT s.id, s.chat_id, s.kind, s.target, s.paused, s.last_state, c.language, c.blocked, c.quiet_from, "
+    "c.quiet_to, c.digest_at FROM "
     "alert_subscriptions s JOIN telegram_chats c ON c.chat_id = s.chat_id ";
 
 }  // namespace
@@ -38,11 +47,20 @@ constexpr const char* kSubscriptionColumns =
 std::optional<ChatRecord> NotifyRepository::FindChat(std::int64_t chat_id) {
     Database::Lease s(db_);
     const long long id = chat_id;
-    soci::rowset<soci::row> rows = (s->prepare << "SELECT chat_id, user_tg_id, chat_type, language, key_id, blocked "
-                                                  "FROM telegram_chats WHERE chat_id = :id",
-                                    soci::use(id));
+    soci::rowset<soci::row> rows =
+        (s->prepare << "SELECT chat_id, user_tg_id, chat_type, language, key_id, blocked, "
+                       "quiet_from, quiet_to, digest_at FROM telegram_chats WHERE chat_id = :id",
+         soci::use(id));
     for (const auto& r : rows) {
-        return ChatRecord{ToLong(r, 0), ToLong(r, 1), Text(r, 2), Text(r, 3), ToLong(r, 4), ToLong(r, 5) != 0};
+        return ChatRecord{ToLong(r, 0),
+                          ToLong(r, 1),
+                          Text(r, 2),
+                          Text(r, 3),
+                          ToLong(r, 4),
+                          ToLong(r, 5) != 0,
+                          static_cast<int>(ToLong(r, 6)),
+                          static_cast<int>(ToLong(r, 7)),
+                          static_cast<int>(ToLong(r, 8))};
     }
     return std::nullopt;
 }
@@ -67,6 +85,22 @@ void NotifyRepository::SetChatLanguage(std::int64_t chat_id, const std::string& 
     const long long id = chat_id;
     const std::string ts = FormatUtcTimestamp(now);
     *s << "UPDATE telegram_chats SET language = :l, updated_at = :u WHERE chat_id = :id", soci::use(language),
+        soci::use(ts), soci::use(id);
+}
+
+void NotifyRepository::SetChatQuiet(std::int64_t chat_id, int from_minute, int to_minute, Instant now) {
+    Database::Lease s(db_);
+    const long long id = chat_id;
+    const std::string ts = FormatUtcTimestamp(now);
+    *s << "UPDATE telegram_chats SET quiet_from = :f, quiet_to = :t, updated_at = :u WHERE chat_id = :id",
+        soci::use(from_minute), soci::use(to_minute), soci::use(ts), soci::use(id);
+}
+
+void NotifyRepository::SetChatDigest(std::int64_t chat_id, int minute, Instant now) {
+    Database::Lease s(db_);
+    const long long id = chat_id;
+    const std::string ts = FormatUtcTimestamp(now);
+    *s << "UPDATE telegram_chats SET digest_at = :d, updated_at = :u WHERE chat_id = :id", soci::use(minute),
         soci::use(ts), soci::use(id);
 }
 
@@ -257,10 +291,32 @@ void NotifyRepository::SetSubscriptionState(std::int64_t id, const std::string& 
     *s << "UPDATE alert_subscriptions SET last_state = :s WHERE id = :id", soci::use(last_state), soci::use(sub);
 }
 
+std::vector<ClosingLot> NotifyRepository::WatchedLotsClosing(Instant from, Instant to) {
+    Database::Lease s(db_);
+    const std::string a = FormatUtcTimestamp(from);
+    const std::string b = FormatUtcTimestamp(to);
+    soci::rowset<soci::row> rows =
+        (s->prepare << "SELECT s.id, s.chat_id, s.kind, s.target, s.paused, s.last_state, c.language, c.blocked, "
+                       "c.quiet_from, c.quiet_to, c.digest_at, l.id, l.title, l.deadline FROM alert_subscriptions s "
+                       "JOIN telegram_chats c ON c.chat_id = s.chat_id JOIN lots l ON l.id = CAST(s.target AS BIGINT) "
+                       "WHERE s.kind = 'lot' AND s.paused = 0 AND c.blocked = 0 AND l.deadline >= :a AND l.deadline < "
+                       ":b ORDER BY s.id",
+         soci::use(a),
+         soci::use(b));
+    std::vector<ClosingLot> out;
+    for (const auto& r : rows) {
+        if (const auto deadline = ParseStoredInstant(TimestampText(r, 13))) {
+            out.push_back({ReadSubscription(r), ToLong(r, 11), Text(r, 12), *deadline});
+        }
+    }
+    return out;
+}
+
 namespace {
 
 long long InsertMessage(soci::session& s, const OutboxMessage& m, const std::string& ts) {
     const long long chat = m.chat_id;
+    const std::string due = m.due ? FormatUtcTimestamp(*m.due) : ts;
     return Affected(s,
                     "INSERT INTO telegram_outbox (dedup_key, chat_id, method, payload, created_at, due_at, attempts, "
                     "status) VALUES (:k, :c, :m, :p, :ts, :due, 0, 'pending') ON CONFLICT (dedup_key) DO NOTHING",
@@ -269,7 +325,7 @@ long long InsertMessage(soci::session& s, const OutboxMessage& m, const std::str
                     soci::use(m.method),
                     soci::use(m.payload),
                     soci::use(ts),
-                    soci::use(ts));
+                    soci::use(due));
 }
 
 }  // namespace
@@ -301,7 +357,24 @@ std::vector<OutboxMessage> NotifyRepository::DueMessages(Instant now, int limit)
          soci::use(limit));
     std::vector<OutboxMessage> out;
     for (const auto& r : rows) {
-        out.push_back({ToLong(r, 0), Text(r, 1), ToLong(r, 2), Text(r, 3), Text(r, 4), static_cast<int>(ToLong(r, 5))});
+        out.push_back(ReadMessage(r));
+    }
+    return out;
+}
+
+std::vector<OutboxMessage> NotifyRepository::DueDigest(std::int64_t chat_id, Instant now) {
+    Database::Lease s(db_);
+    const long long chat = chat_id;
+    const std::string ts = FormatUtcTimestamp(now);
+    soci::rowset<soci::row> rows =
+        (s->prepare
+             << "SELECT id, dedup_key, chat_id, method, payload, attempts FROM telegram_outbox WHERE chat_id = :c "
+                "AND method = 'digest' AND status = 'pending' AND due_at <= :now ORDER BY id",
+         soci::use(chat),
+         soci::use(ts));
+    std::vector<OutboxMessage> out;
+    for (const auto& r : rows) {
+        out.push_back(ReadMessage(r));
     }
     return out;
 }

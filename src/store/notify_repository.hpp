@@ -20,6 +20,10 @@ struct ChatRecord {
     std::string language;   // ru | kz
     std::int64_t key_id = 0;
     bool blocked = false;
+    // Minutes of the day in Asia/Almaty; -1 when not set.
+    int quiet_from = -1;
+    int quiet_to = -1;
+    int digest_at = -1;
 };
 
 struct PendingUpdate {
@@ -36,6 +40,17 @@ struct SubscriptionRecord {
     std::string last_state;  // a lot's "status|price" as last alerted; words: the last lot id before it
     std::string language;    // the chat's
     bool chat_blocked = false;
+    int quiet_from = -1;  // the chat's, minutes of the day in Asia/Almaty
+    int quiet_to = -1;
+    int digest_at = -1;
+};
+
+// A watched lot whose bid deadline is near.
+struct ClosingLot {
+    SubscriptionRecord subscription;
+    std::int64_t lot_id = 0;
+    std::string title;
+    Instant deadline;
 };
 
 struct OutboxMessage {
@@ -45,6 +60,7 @@ struct OutboxMessage {
     std::string method;   // sendMessage | answerCallbackQuery
     std::string payload;  // the Bot API call's JSON body, chat_id included
     int attempts = 0;
+    std::optional<Instant> due;  // not before (quiet hours, a digest's time); now when unset
 };
 
 struct OutboxCounts {
@@ -61,6 +77,8 @@ public:
     // Creates the chat or updates its user, type and language (the key only when given).
     void SaveChat(const ChatRecord& chat, Instant now);
     void SetChatLanguage(std::int64_t chat_id, const std::string& language, Instant now);
+    void SetChatQuiet(std::int64_t chat_id, int from_minute, int to_minute, Instant now);
+    void SetChatDigest(std::int64_t chat_id, int minute, Instant now);
     // A chat that blocked the bot: nothing more is sent until it writes again.
     void SetChatBlocked(std::int64_t chat_id, bool blocked, Instant now);
     // A group that became a supergroup: its subscriptions and pending messages follow it.
@@ -86,6 +104,8 @@ public:
     bool SetSubscriptionPaused(std::int64_t chat_id, std::int64_t id, bool paused);
     bool RemoveSubscription(std::int64_t chat_id, std::int64_t id);
     void SetSubscriptionState(std::int64_t id, const std::string& last_state);
+    // Lots watched by an active subscription whose deadline falls in [from, to).
+    std::vector<ClosingLot> WatchedLotsClosing(Instant from, Instant to);
 
     // False when a message with this key was enqueued before (sent or not).
     bool Enqueue(const OutboxMessage& message, Instant now);
@@ -93,6 +113,8 @@ public:
     int EnqueueAll(const std::vector<OutboxMessage>& messages, Instant now);
     // Pending messages due by `now`, oldest first.
     std::vector<OutboxMessage> DueMessages(Instant now, int limit);
+    // A chat's pending digest entries due by `now`, oldest first.
+    std::vector<OutboxMessage> DueDigest(std::int64_t chat_id, Instant now);
     void MarkSent(std::int64_t id, Instant now);
     void Postpone(std::int64_t id, Instant due, const std::string& error);
     void MarkFailed(std::int64_t id, const std::string& error, Instant now);

@@ -182,6 +182,12 @@ TEST_P(BotTest, StartLotSubscribeAndAlertsArriveOnceAlsoAfterARestart) {
     tg.Control("update", Message(kUser, "/subscriptions"));
     ASSERT_TRUE(WaitUntil([&] { return CountContaining(Texts(tg, kUser), "Жазылымдарыңыз") == 1; }));
     EXPECT_EQ(CountContaining(Texts(tg, kUser), "Тіл: қазақша."), 1u);
+    tg.Control("update", Message(kUser, "/digest 9:00"));
+    tg.Control("update", Message(kUser, "/quiet 25-08"));
+    ASSERT_TRUE(WaitUntil([&] { return CountContaining(Texts(tg, kUser), "09:00 кезінде бір жинақпен") == 1; }));
+    ASSERT_TRUE(WaitUntil([&] { return CountContaining(Texts(tg, kUser), "/quiet 22:30-07:00") == 1; }));
+    EXPECT_EQ(QueryNumber(*db_, "SELECT digest_at FROM telegram_chats WHERE chat_id = 777001"), 540);
+    EXPECT_EQ(QueryNumber(*db_, "SELECT quiet_from FROM telegram_chats WHERE chat_id = 777001"), -1);
 }
 
 TEST_P(BotTest, WebhookChecksItsSecretAndEveryUpdateIsAnsweredOnce) {
