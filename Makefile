@@ -4,7 +4,7 @@
 DATA_DIR ?= $(CURDIR)/var
 PORT ?= 8080
 
-.PHONY: run test setup build build-release bench bench-ingest bench-risk bench-search bench-docs bench-ask format format-check tidy clean
+.PHONY: run test setup build build-release bench bench-ingest bench-risk bench-search bench-docs bench-ask bench-bot format format-check tidy clean
 
 setup:
 	@scripts/setup
@@ -45,6 +45,9 @@ bench-docs: build-release
 
 bench-ask: build-release
 	@bench/ask/run
+
+bench-bot: setup
+	@bench/bot/run
 
 bench-ingest: build-release
 	cmake --build --preset release --target fake_ows

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <thread>
 
@@ -82,6 +83,7 @@ struct Modules::Parts {
     std::unique_ptr<notify::OutboxSender> sender;
     std::unique_ptr<notify::BotRunner> bot_runner;
     bool bot_opened = false;
+    std::atomic<bool> bot_stopping{false};  // ends the long poll in progress
 };
 
 Modules::Modules(const Config& config, bool migrate) : config_(config), parts_(std::make_unique<Parts>()) {
@@ -101,6 +103,7 @@ Modules::~Modules() {
 
 void Modules::Stop() {
     if (parts_->bot_runner) {
+        parts_->bot_stopping = true;
         parts_->bot_runner->Stop();
     }
     if (parts_->portal && parts_->portal->sync()) {
@@ -353,7 +356,7 @@ notify::BotRunner* Modules::Bot() {
         parts_->notify_repository = std::make_unique<store::NotifyRepository>(*parts_->db);
         parts_->bot_transport = std::make_unique<net::CurlTransport>(net::CurlOptions{base, "", c.send_timeout_ms});
         parts_->poll_transport = std::make_unique<net::CurlTransport>(
-            net::CurlOptions{base, "", c.poll_timeout_s * 1000 + c.send_timeout_ms});
+            net::CurlOptions{base, "", c.poll_timeout_s * 1000 + c.send_timeout_ms, &parts_->bot_stopping});
         parts_->bot_api = std::make_unique<notify::BotApi>(*parts_->bot_transport);
         parts_->poll_api = std::make_unique<notify::BotApi>(*parts_->poll_transport);
         parts_->bot = std::make_unique<notify::Bot>(notify::BotServices{*parts_->notify_repository,

@@ -26,6 +26,11 @@ struct ExchangeState {
     std::optional<int> retry_after;
 };
 
+// libcurl calls this about once a second and whenever data moves; non-zero aborts the transfer.
+int OnProgress(void* cancel, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+    return static_cast<const std::atomic<bool>*>(cancel)->load() ? 1 : 0;
+}
+
 std::size_t OnBody(char* data, std::size_t size, std::size_t count, void* user) {
     static_cast<ExchangeState*>(user)->body.append(data, size * count);
     return size * count;
@@ -106,6 +111,11 @@ TransportResult CurlTransport::Exchange(const std::string& path, const std::stri
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &state);
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &OnHeader);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, &state);
+    if (options_.cancel != nullptr) {
+        curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+        curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &OnProgress);
+        curl_easy_setopt(h, CURLOPT_XFERINFODATA, options_.cancel);
+    }
     if (post_body != nullptr) {
         curl_easy_setopt(h, CURLOPT_POSTFIELDS, post_body->data());
         curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(post_body->size()));
@@ -117,6 +127,8 @@ TransportResult CurlTransport::Exchange(const std::string& path, const std::stri
             kind = "timeout";
         } else if (code == CURLE_PARTIAL_FILE) {  // fewer body bytes than Content-Length said
             kind = "truncated";
+        } else if (code == CURLE_ABORTED_BY_CALLBACK) {
+            kind = "cancelled";
         }
         return tl::unexpected(TransportFailure{kind, curl_easy_strerror(code)});
     }

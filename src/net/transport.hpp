@@ -1,6 +1,7 @@
 #pragma once
 // The wire under the OWS client: one HTTP exchange, no retries. The real one is libcurl;
 // tests of the retry logic substitute a scripted one.
+#include <atomic>
 #include <optional>
 #include <string>
 #include <tl/expected.hpp>
@@ -15,7 +16,7 @@ struct HttpReply {
 
 // A transport-level failure: no HTTP status was received (or the body was cut short).
 struct TransportFailure {
-    std::string kind;  // "timeout", "connection", "truncated"
+    std::string kind;  // "timeout", "connection", "truncated", "cancelled"
     std::string message;
 };
 
@@ -33,6 +34,9 @@ struct CurlOptions {
     std::string base_url;  // https://ows.goszakup.gov.kz
     std::string token;     // sent as "Authorization: Bearer <token>", never logged
     int timeout_ms = 30'000;
+    // When set and true, an exchange in progress ends at once as a "cancelled" failure: a long
+    // poll must not hold up the process's shutdown.
+    const std::atomic<bool>* cancel = nullptr;
 };
 
 // libcurl; safe to use from several threads (one easy handle per exchange).

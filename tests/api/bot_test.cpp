@@ -255,6 +255,18 @@ TEST_P(BotTest, WebhookChecksItsSecretAndEveryUpdateIsAnsweredOnce) {
     EXPECT_EQ(QueryNumber(*db_, "SELECT COUNT(*) FROM telegram_outbox WHERE status = 'failed'"), 1);
 }
 
+TEST_P(BotTest, ALongPollInProgressDoesNotHoldUpTheShutdown) {
+    FakeTelegram tg;
+    FakeOws ows(1);
+    auto env = Env(tg, ows);
+    env["ZAKUPAI_TELEGRAM_POLL_TIMEOUT_S"] = "25";
+    Service& s = StartService(env);
+    ASSERT_TRUE(WaitUntil([&] { return json::parse(tg.Control("calls")).at("polls").as_int64() >= 1; }));
+    const auto t0 = std::chrono::steady_clock::now();
+    EXPECT_EQ(s.Stop(), 0);
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5));
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, BotTest, ::testing::Values(false, true), [](const auto& backend) {
     return backend.param ? std::string("PostgreSQL") : std::string("SQLite");
 });

@@ -125,7 +125,7 @@ private:
             updates_.pop_front();
         }
         arrived_.wait_for(
-            lock, std::chrono::seconds(std::min<std::int64_t>(timeout, 2)), [this] { return !updates_.empty(); });
+            lock, std::chrono::seconds(std::min<std::int64_t>(timeout, 30)), [this] { return !updates_.empty(); });
         json::array result;
         for (const auto& u : updates_) {
             result.push_back(u);
