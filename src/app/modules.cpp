@@ -359,15 +359,18 @@ notify::BotRunner* Modules::Bot() {
             net::CurlOptions{base, "", c.poll_timeout_s * 1000 + c.send_timeout_ms, &parts_->bot_stopping});
         parts_->bot_api = std::make_unique<notify::BotApi>(*parts_->bot_transport);
         parts_->poll_api = std::make_unique<notify::BotApi>(*parts_->poll_transport);
-        parts_->bot = std::make_unique<notify::Bot>(notify::BotServices{*parts_->notify_repository,
-                                                                        Billing(),
-                                                                        Tldr(),
-                                                                        Risk(),
-                                                                        Search(),
-                                                                        Portal().rnu(),
-                                                                        Ask(),
-                                                                        clock_,
-                                                                        c.max_subscriptions});
+        parts_->bot = std::make_unique<notify::Bot>(notify::BotServices{
+            *parts_->notify_repository,
+            Billing(),
+            Tldr(),
+            Risk(),
+            Search(),
+            Portal().rnu(),
+            Ask(),
+            Complaints(),
+            clock_,
+            c.max_subscriptions,
+            docs::RenderLimits{config_.docs.max_pages, std::chrono::milliseconds(config_.docs.render_budget_ms)}});
         parts_->alerts =
             std::make_unique<notify::AlertMatcher>(*parts_->notify_repository, SearchRepository(), LotIndex(), clock_);
         parts_->sender = std::make_unique<notify::OutboxSender>(*parts_->notify_repository, *parts_->bot_api, clock_);

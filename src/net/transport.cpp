@@ -80,7 +80,17 @@ TransportResult CurlTransport::PostJson(const std::string& path, const std::stri
     return Exchange(path, &body);
 }
 
-TransportResult CurlTransport::Exchange(const std::string& path, const std::string* post_body) {
+TransportResult Transport::PostForm(const std::string& /*path*/, const std::vector<FormPart>& /*parts*/) {
+    return tl::unexpected(TransportFailure{"connection", "this transport does not upload files"});
+}
+
+TransportResult CurlTransport::PostForm(const std::string& path, const std::vector<FormPart>& parts) {
+    return Exchange(path, nullptr, &parts);
+}
+
+TransportResult CurlTransport::Exchange(const std::string& path,
+                                        const std::string* post_body,
+                                        const std::vector<FormPart>* form) {
     std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
     if (!curl) {
         return tl::unexpected(TransportFailure{"connection", "curl_easy_init failed"});
@@ -119,6 +129,23 @@ TransportResult CurlTransport::Exchange(const std::string& path, const std::stri
     if (post_body != nullptr) {
         curl_easy_setopt(h, CURLOPT_POSTFIELDS, post_body->data());
         curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(post_body->size()));
+    }
+    // libcurl writes the multipart body and its boundary; the parts' data is copied into it.
+    std::unique_ptr<curl_mime, decltype(&curl_mime_free)> mime(nullptr, &curl_mime_free);
+    if (form != nullptr) {
+        mime.reset(curl_mime_init(h));
+        for (const auto& part : *form) {
+            curl_mimepart* field = curl_mime_addpart(mime.get());
+            curl_mime_name(field, part.name.c_str());
+            curl_mime_data(field, part.value.data(), part.value.size());
+            if (!part.filename.empty()) {
+                curl_mime_filename(field, part.filename.c_str());
+            }
+            if (!part.content_type.empty()) {
+                curl_mime_type(field, part.content_type.c_str());
+            }
+        }
+        curl_easy_setopt(h, CURLOPT_MIMEPOST, mime.get());
     }
     const CURLcode code = curl_easy_perform(h);
     if (code != CURLE_OK) {

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <tl/expected.hpp>
+#include <vector>
 
 namespace zakupai::net {
 
@@ -22,12 +23,22 @@ struct TransportFailure {
 
 using TransportResult = tl::expected<HttpReply, TransportFailure>;
 
+// One part of a multipart/form-data body: a field, or a file when `filename` is set.
+struct FormPart {
+    std::string name;
+    std::string value;
+    std::string filename;
+    std::string content_type;
+};
+
 class Transport {
 public:
     virtual ~Transport() = default;
     // `path` is server-relative and may carry a query string (REST next_page values do).
     virtual TransportResult Get(const std::string& path) = 0;
     virtual TransportResult PostJson(const std::string& path, const std::string& body) = 0;
+    // A file upload; transports that never carry one (scripted test doubles) need not have it.
+    virtual TransportResult PostForm(const std::string& path, const std::vector<FormPart>& parts);
 };
 
 struct CurlOptions {
@@ -45,9 +56,12 @@ public:
     explicit CurlTransport(CurlOptions options);
     TransportResult Get(const std::string& path) override;
     TransportResult PostJson(const std::string& path, const std::string& body) override;
+    TransportResult PostForm(const std::string& path, const std::vector<FormPart>& parts) override;
 
 private:
-    TransportResult Exchange(const std::string& path, const std::string* post_body);
+    TransportResult Exchange(const std::string& path,
+                             const std::string* post_body,
+                             const std::vector<FormPart>* form = nullptr);
     CurlOptions options_;
 };
 

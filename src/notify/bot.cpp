@@ -8,9 +8,11 @@
 
 #include "billing/billing_service.hpp"
 #include "core/bin.hpp"
+#include "docs/complaint.hpp"
 #include "docs/tldr.hpp"
 #include "ingest/rnu.hpp"
 #include "llm/ask.hpp"
+#include "notify/attachment.hpp"
 #include "notify/delivery.hpp"
 #include "notify/telegram_text.hpp"
 #include "risk/risk_service.hpp"
@@ -49,6 +51,7 @@ constexpr Phrase kHelp{
     "/subscribe &lt;слова&gt; или /subscribe lot &lt;номер&gt; — уведомления о новых лотах и изменениях\n"
     "/subscribe customer &lt;БИН&gt; — новые лоты заказчика\n"
     "/subscriptions — ваши подписки\n"
+    "/complaint &lt;номер&gt; &lt;нарушение&gt; — жалоба на итоги (PDF)\n"
     "/quiet 22-08 — тихие часы (по Астане), /quiet off — без них\n"
     "/digest 09:00 — уведомления одной сводкой в это время, /digest off — сразу\n"
     "/key — ваш ключ API, тариф и запросы за сегодня\n"
@@ -61,6 +64,7 @@ constexpr Phrase kHelp{
     "/subscribe &lt;сөздер&gt; немесе /subscribe lot &lt;нөмір&gt; — жаңа лоттар мен өзгерістер туралы хабарлама\n"
     "/subscribe customer &lt;БСН&gt; — тапсырыс берушінің жаңа лоттары\n"
     "/subscriptions — жазылымдарыңыз\n"
+    "/complaint &lt;нөмір&gt; &lt;бұзушылық&gt; — қорытындыға шағым (PDF)\n"
     "/quiet 22-08 — тыныш сағаттар (Астана уақыты), /quiet off — оларсыз\n"
     "/digest 09:00 — хабарламалар осы уақытта бір жинақпен, /digest off — бірден\n"
     "/key — API кілті, тариф және бүгінгі сұраулар\n"
@@ -304,6 +308,8 @@ void Bot::OnMessage(Context& c, const std::string& text) {
         Quiet(c, argument);
     } else if (command == "/digest") {
         Digest(c, argument);
+    } else if (command == "/complaint") {
+        Complaint(c, argument);
     } else if (!text.empty() && text[0] != '/' && LotIdFrom(text)) {
         Lot(c, text);  // a pasted number or portal link
     } else {
@@ -320,6 +326,8 @@ void Bot::OnCallback(Context& c, const std::string& data) {
         RiskDetails(c, *id);
     } else if (action == "lot" && id) {
         Lot(c, value);
+    } else if ((action == "cmp" || action == "cmw") && id) {
+        ComplaintFile(c, *id, "", action == "cmp");
     } else if (action == "sublot" && id) {
         Subscribe(c, "lot " + value);
     } else if (action == "page") {
@@ -357,7 +365,12 @@ void Bot::Reply(Context& c, const std::string& html, const std::vector<std::vect
 void Bot::Start(Context& c) {
     const Instant now = s_.clock.Now();
     std::string key_line;
-    if (c.chat.key_id == 0 && c.user_id > 0) {
+    if (c.chat_type != "private") {
+        // A key shown in a group is shown to everyone in it.
+        key_line = Say(c.language,
+                       {"\n\nКлюч API выдаётся только в личном чате: напишите мне /start лично.",
+                        "\n\nAPI кілті тек жеке чатта беріледі: маған жеке /start жазыңыз."});
+    } else if (c.chat.key_id == 0 && c.user_id > 0) {
         auto key = s_.billing.CreateKey(c.user_id, "", Plan::kFree, "telegram", std::nullopt);
         if (key) {
             c.chat.key_id = key->key_id;
@@ -434,7 +447,9 @@ void Bot::Lot(Context& c, const std::string& argument) {
     Reply(c,
           text,
           {{{Say(c.language, {"Риски подробно", "Тәуекелдер толығырақ"}), fmt::format("risk:{}", *id)},
-            {Say(c.language, {"Следить за лотом", "Лотты бақылау"}), fmt::format("sublot:{}", *id)}}});
+            {Say(c.language, {"Следить за лотом", "Лотты бақылау"}), fmt::format("sublot:{}", *id)}},
+           {{Say(c.language, {"Жалоба PDF", "Шағым PDF"}), fmt::format("cmp:{}", *id)},
+            {Say(c.language, {"Жалоба DOCX (правка)", "Шағым DOCX (өңдеу)"}), fmt::format("cmw:{}", *id)}}});
 }
 
 void Bot::RiskDetails(Context& c, std::int64_t lot_id) {
@@ -722,6 +737,82 @@ void Bot::ListSubscriptions(Context& c) {
                             {fmt::format("✖ {}", sub.id), fmt::format("remove:{}", sub.id)}});
     }
     Reply(c, text, keyboard);
+}
+
+void Bot::Complaint(Context& c, const std::string& argument) {
+    const auto space = argument.find_first_of(" \n");
+    const auto id = LotIdFrom(argument.substr(0, space));
+    const std::string reason = space == std::string::npos ? "" : Trim(std::string_view(argument).substr(space + 1));
+    if (!id || reason.size() < 5) {
+        Reply(c,
+              Say(c.language,
+                  {"Укажите лот и суть нарушения: /complaint 12345 Заявку отклонили без оснований",
+                   "Лот пен бұзушылықты көрсетіңіз: /complaint 12345 Өтінім негізсіз қабылданбады"}));
+        return;
+    }
+    ComplaintFile(c, *id, Clip(reason, 5000), true);
+}
+
+// Documents are a Premium feature, as in the API: a Free user gets the complaint's text to
+// copy, and the offer of the plan that sends the file.
+void Bot::ComplaintFile(Context& c, std::int64_t lot_id, const std::string& reason, bool pdf) {
+    const bool kz = c.language == docs::Language::kKazakh;
+    docs::ComplaintRequest request;
+    request.lot_id = lot_id;
+    request.reason =
+        reason.empty() ? (kz ? "[бұзушылықтың мән-жайын баяндаңыз]" : "[изложите обстоятельства нарушения]") : reason;
+    request.date = AlmatyDate(s_.clock.Now());
+    request.language = kz ? "kz" : "ru";
+    auto complaint = s_.complaints.Generate(request);
+    if (!complaint) {
+        Reply(c,
+              complaint.error().code == ErrorCode::kNotFound
+                  ? fmt::format(Sayf(c.language, {"Лот {} не найден.", "{} лоты табылмады."}), lot_id)
+                  : EscapeHtml(complaint.error().message));
+        return;
+    }
+    std::string notes;
+    for (const auto& deadline : complaint->letter.deadlines) {
+        notes += fmt::format(Sayf(c.language, {"\nСрок подачи: {}{}", "\nБеру мерзімі: {}{}"}),
+                             FormatIsoDate(deadline.date),
+                             deadline.passed ? Say(c.language, {" (прошёл)", " (өтті)"}) : "");
+    }
+    for (const auto& warning : complaint->warnings) {
+        notes += "\n⚠️ " + EscapeHtml(warning);
+    }
+    const auto stats =
+        c.user_id > 0 ? s_.billing.Stats(c.user_id) : Result<billing::UserStats>(Fail(Error::NotFound("")));
+    if (!stats || stats->user.plan != Plan::kPremium) {
+        Reply(c,
+              fmt::format(Sayf(c.language,
+                               {"<b>Жалоба по лоту {}</b>{}\n\n{}\n\nФайл PDF или DOCX — на тарифе Premium.",
+                                "<b>{} лоты бойынша шағым</b>{}\n\n{}\n\nPDF немесе DOCX файлы — Premium тарифінде."}),
+                          lot_id,
+                          notes,
+                          EscapeHtml(complaint->text)));
+        return;
+    }
+    auto bytes = pdf ? docs::RenderPdf(complaint->document, c.language, s_.render_limits)
+                     : docs::RenderDocx(complaint->document, c.language, s_.render_limits);
+    if (!bytes || bytes->size() > kMaxAttachmentBytes) {
+        Reply(c, EscapeHtml(bytes ? std::string("document too large") : bytes.error().message));
+        return;
+    }
+    const std::string name =
+        fmt::format("complaint_{}_{}.{}", lot_id, FormatIsoDate(request.date), pdf ? "pdf" : "docx");
+    json::object body{
+        {"chat_id", c.chat_id},
+        {"caption", fmt::format(Sayf(c.language, {"Жалоба по лоту {}{}", "{} лоты бойынша шағым{}"}), lot_id, notes)},
+        {"parse_mode", "HTML"},
+        {"document", AttachmentJson({name, pdf ? docs::kPdfType : docs::kDocxType, std::move(*bytes)})}};
+    s_.repository.Enqueue({0,
+                           fmt::format("u:{}:{}", c.update_id, c.replies++),
+                           c.chat_id,
+                           "sendDocument",
+                           json::serialize(body),
+                           0,
+                           std::nullopt},
+                          s_.clock.Now());
 }
 
 }  // namespace zakupai::notify

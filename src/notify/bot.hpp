@@ -1,14 +1,15 @@
 #pragma once
 // The bot's conversation: one update in, the replies written to the outbox (never sent from
 // here). Commands in Russian and Kazakh, by the user's Telegram language until /lang changes it:
-// /start, /help, /lang, /key, /lot, /search, /rnu, /ask, /subscribe, /subscriptions, and the
-// inline buttons they show. It calls the same typed domain services the HTTP API calls.
+// /start, /help, /lang, /key, /lot, /search, /rnu, /ask, /subscribe, /subscriptions,
+// /complaint, and the inline buttons they show. It calls the same typed domain services the HTTP API calls.
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "core/time.hpp"
 #include "docs/locale.hpp"
+#include "docs/render.hpp"
 #include "search/lot_index.hpp"
 #include "store/notify_repository.hpp"
 
@@ -18,7 +19,8 @@ class BillingService;
 }
 namespace docs {
 class TldrService;
-}
+class ComplaintService;
+}  // namespace docs
 namespace search {
 class LotSearch;
 }
@@ -43,8 +45,10 @@ struct BotServices {
     search::LotSearch& search;
     ingest::RnuService& rnu;
     llm::AskService& ask;
+    docs::ComplaintService& complaints;
     const Clock& clock;
     int max_subscriptions = 50;
+    docs::RenderLimits render_limits{};
 };
 
 // One inline keyboard button: its label and its callback data (at most 64 bytes).
@@ -86,6 +90,8 @@ private:
     void ListSubscriptions(Context& c);
     void Quiet(Context& c, const std::string& argument);
     void Digest(Context& c, const std::string& argument);
+    void Complaint(Context& c, const std::string& argument);
+    void ComplaintFile(Context& c, std::int64_t lot_id, const std::string& reason, bool pdf);
     void Reply(Context& c, const std::string& html, const std::vector<std::vector<Button>>& keyboard = {});
 
     BotServices s_;

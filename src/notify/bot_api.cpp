@@ -3,13 +3,56 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
+#include "notify/attachment.hpp"
+
 namespace zakupai::notify {
 
 namespace json = boost::json;
 
+namespace {
+
+// sendDocument's JSON body with its stored file, as the form Telegram takes for an upload: the
+// scalar fields as text parts, the file as the "document" part. Nullopt for a body that is not.
+std::optional<std::vector<net::FormPart>> DocumentForm(const std::string& json_body) {
+    boost::system::error_code ec;
+    const json::value parsed = json::parse(json_body, ec);
+    const auto* object = ec ? nullptr : parsed.if_object();
+    const auto* document = object != nullptr ? object->if_contains("document") : nullptr;
+    if (document == nullptr || !document->is_object()) {
+        return std::nullopt;
+    }
+    auto file = ReadAttachment(document->get_object());
+    if (!file) {
+        return std::nullopt;
+    }
+    std::vector<net::FormPart> parts;
+    for (const auto& [name, value] : *object) {
+        if (name == "document") {
+            continue;
+        }
+        parts.push_back(
+            {std::string(name), value.is_string() ? std::string(value.get_string()) : json::serialize(value), "", ""});
+    }
+    parts.push_back({"document", std::move(file->bytes), file->filename, file->content_type});
+    return parts;
+}
+
+}  // namespace
+
 BotReply BotApi::Call(const std::string& method, const std::string& json_body) {
     BotReply reply;
-    auto answer = transport_.PostJson("/" + method, json_body);
+    net::TransportResult answer;
+    if (method == "sendDocument") {
+        auto form = DocumentForm(json_body);
+        if (!form) {
+            reply.error_code = 400;
+            reply.description = "sendDocument without a readable document";
+            return reply;
+        }
+        answer = transport_.PostForm("/" + method, *form);
+    } else {
+        answer = transport_.PostJson("/" + method, json_body);
+    }
     if (!answer) {
         reply.description = answer.error().kind + ": " + answer.error().message;
         return reply;

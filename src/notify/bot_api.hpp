@@ -32,6 +32,7 @@ class BotApi {
 public:
     explicit BotApi(net::Transport& transport) : transport_(transport) {}
 
+    // sendDocument's body carries its file as notify::AttachmentJson and goes as multipart.
     BotReply Call(const std::string& method, const std::string& json_body);
     // Long polling: updates after `offset`, waiting up to `timeout_s` for one.
     BotReply GetUpdates(std::int64_t offset, int timeout_s);

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <deque>
 
+#include "notify/attachment.hpp"
 #include "notify/bot.hpp"
 #include "notify/bot_api.hpp"
 #include "notify/delivery.hpp"
@@ -19,6 +20,31 @@ using std::chrono::milliseconds;
 TEST(TelegramText, HtmlSpecialsAreEscapedAndNothingElse) {
     EXPECT_EQ(EscapeHtml("ТОО \"Альфа & Co\" <b>*_[]()~`>#+-=|{}.!"),
               "ТОО \"Альфа &amp; Co\" &lt;b&gt;*_[]()~`&gt;#+-=|{}.!");
+}
+
+TEST(Attachment, BytesSurviveTheOutboxAndHostileRowsAreRefused) {
+    for (const std::string& bytes : {std::string("%PDF-1.7\n\0\xff", 11), std::string("PK\x03"), std::string("a")}) {
+        EXPECT_EQ(Base64Decode(Base64Encode(bytes)), bytes);
+    }
+    EXPECT_EQ(Base64Encode("Лот"), "0JvQvtGC");
+    const auto stored = AttachmentJson({"complaint_7.pdf", "application/pdf", "%PDF-1.7"});
+    const auto back = ReadAttachment(stored);
+    ASSERT_TRUE(back.has_value());
+    EXPECT_EQ(back->filename, "complaint_7.pdf");
+    EXPECT_EQ(back->content_type, "application/pdf");
+    EXPECT_EQ(back->bytes, "%PDF-1.7");
+    EXPECT_EQ(Base64Decode("abc"), std::nullopt);  // not a multiple of four
+    EXPECT_EQ(Base64Decode("ab$="), std::nullopt);
+    json::object broken = stored;
+    broken["base64"] = "!!!!";
+    EXPECT_FALSE(ReadAttachment(broken).has_value());
+    broken = stored;
+    broken["filename"] = "";
+    EXPECT_FALSE(ReadAttachment(broken).has_value());
+    broken = stored;
+    broken["base64"] = 5;
+    EXPECT_FALSE(ReadAttachment(broken).has_value());
+    EXPECT_FALSE(ReadAttachment(json::object{}).has_value());
 }
 
 TEST(TelegramText, LengthCountsCharactersAsTelegramDoes) {

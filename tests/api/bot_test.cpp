@@ -3,6 +3,8 @@
 
 #include <boost/json.hpp>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <regex>
 #include <thread>
@@ -188,6 +190,83 @@ TEST_P(BotTest, StartLotSubscribeAndAlertsArriveOnceAlsoAfterARestart) {
     ASSERT_TRUE(WaitUntil([&] { return CountContaining(Texts(tg, kUser), "/quiet 22:30-07:00") == 1; }));
     EXPECT_EQ(QueryNumber(*db_, "SELECT digest_at FROM telegram_chats WHERE chat_id = 777001"), 540);
     EXPECT_EQ(QueryNumber(*db_, "SELECT quiet_from FROM telegram_chats WHERE chat_id = 777001"), -1);
+}
+
+// The sendDocument calls recorded by the fake, in order.
+std::vector<json::object> Documents(const FakeTelegram& tg, std::int64_t chat) {
+    std::vector<json::object> out;
+    for (const auto& call : Calls(tg)) {
+        const auto& body = call.at("body").as_object();
+        if (call.at("method").as_string() == "sendDocument" && body.at("chat_id").as_int64() == chat) {
+            out.push_back(body);
+        }
+    }
+    return out;
+}
+
+TEST_P(BotTest, KeysOnlyInPrivateAndComplaintsAsFilesOnPremium) {
+    FakeTelegram tg;
+    FakeOws ows(10);
+    StartService(Env(tg, ows));
+    Sync();
+    const long long lot_id = QueryNumber(*db_, "SELECT MIN(id) FROM lots");
+    const std::string lot = std::to_string(lot_id);
+
+    // In a group, /start shows no key: everyone in the group would see it.
+    constexpr std::int64_t kGroup = -100500;
+    tg.Control("update", Message(kGroup, "/start@ZakupAIBot"));
+    ASSERT_TRUE(WaitUntil([&] { return CountContaining(Texts(tg, kGroup), "только в личном чате") == 1; }));
+    EXPECT_EQ(CountContaining(Texts(tg, kGroup), "<code>"), 0u);
+    EXPECT_EQ(QueryNumber(*db_, "SELECT COUNT(*) FROM users WHERE tg_id = 777001"), 0);
+    tg.Control("update", Message(kUser, "/start"));
+    ASSERT_TRUE(WaitUntil([&] { return CountContaining(Texts(tg, kUser), "<code>") == 1; }));
+
+    // On Free, the complaint comes as text with the deadline, and no file.
+    tg.Control("update", Message(kUser, "/complaint " + lot + " Заявку отклонили без оснований"));
+    tg.Control("update", Message(kUser, "/complaint " + lot));
+    ASSERT_TRUE(WaitUntil([&] { return CountContaining(Texts(tg, kUser), "на тарифе Premium") == 1; }));
+    ASSERT_TRUE(WaitUntil([&] { return CountContaining(Texts(tg, kUser), "Укажите лот и суть нарушения") == 1; }));
+    const auto texts = Texts(tg, kUser);
+    const auto free =
+        *std::find_if(texts.begin(), texts.end(), [](const auto& t) { return t.find("Premium") != std::string::npos; });
+    EXPECT_NE(free.find("<b>Жалоба по лоту " + lot + "</b>\nСрок подачи: "), std::string::npos) << free;
+    EXPECT_NE(free.find("Заявку отклонили без оснований"), std::string::npos) << free;
+    EXPECT_TRUE(Documents(tg, kUser).empty());
+
+    // On Premium: the PDF by command, the PDF and the DOCX by the card's buttons.
+    auto paid =
+        service_->Call("POST",
+                       "/billing/payments",
+                       R"({"tg_id":777001,"amount":4990,"plan":"premium","method":"kaspi","external_id":"tg-1"})",
+                       service_->admin_key());
+    ASSERT_EQ(paid.status, 201) << paid.body;
+    tg.Control("update", Message(kUser, "/complaint " + lot + " Заявку отклонили без оснований"));
+    ASSERT_TRUE(WaitUntil([&] { return Documents(tg, kUser).size() == 1; })) << service_->Log();
+    tg.Control("update", Callback(kUser, "cmw:" + lot));
+    tg.Control("update", Callback(kUser, "cmp:999999999"));
+    ASSERT_TRUE(WaitUntil([&] { return Documents(tg, kUser).size() == 2; }));
+    ASSERT_TRUE(WaitUntil([&] { return CountContaining(Texts(tg, kUser), "Лот 999999999 не найден.") == 1; }));
+    const auto files = Documents(tg, kUser);
+    const auto& pdf = files[0].at("document").as_object();
+    EXPECT_EQ(pdf.at("content_type").as_string(), "application/pdf");
+    EXPECT_EQ(std::string(pdf.at("filename").as_string()).rfind("complaint_" + lot + "_", 0), 0u) << pdf;
+    EXPECT_NE(std::string(files[0].at("caption").as_string()).find("Жалоба по лоту " + lot), std::string::npos);
+    EXPECT_EQ(files[0].at("parse_mode").as_string(), "HTML");
+    const auto& docx = files[1].at("document").as_object();
+    EXPECT_EQ(docx.at("content_type").as_string(),
+              "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+    EXPECT_EQ(std::string(docx.at("filename").as_string()).substr(docx.at("filename").as_string().size() - 5), ".docx");
+
+    // The bytes are the documents: pdftotext reads the reason back; the DOCX is a zip package.
+    const auto pdf_path = (std::filesystem::temp_directory_path() / ("bot-complaint-" + lot + ".pdf")).string();
+    std::ofstream(pdf_path, std::ios::binary) << tg.Control("file/0");
+    const auto text = Shell("pdftotext -enc UTF-8 '" + pdf_path + "' -");
+    std::filesystem::remove(pdf_path);
+    EXPECT_EQ(text.exit_code, 0) << text.output;
+    EXPECT_NE(text.output.find("Заявку отклонили без оснований"), std::string::npos) << text.output;
+    EXPECT_EQ(tg.Control("file/1").substr(0, 2), "PK");
+    EXPECT_EQ(
+        QueryNumber(*db_, "SELECT COUNT(*) FROM telegram_outbox WHERE method = 'sendDocument' AND status = 'sent'"), 2);
 }
 
 TEST_P(BotTest, WebhookChecksItsSecretAndEveryUpdateIsAnsweredOnce) {

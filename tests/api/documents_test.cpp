@@ -23,27 +23,6 @@ namespace {
 
 namespace json = boost::json;
 
-struct Command {
-    int exit_code = -1;
-    std::string output;
-};
-
-Command Shell(const std::string& command) {
-    Command result;
-    FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-    if (pipe == nullptr) {
-        return result;
-    }
-    char buffer[4096];
-    std::size_t n = 0;
-    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) {
-        result.output.append(buffer, n);
-    }
-    const int status = ::pclose(pipe);
-    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return result;
-}
-
 class DocumentsTest : public BackendApiTest {
 protected:
     void SetUp() override {

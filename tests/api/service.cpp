@@ -275,7 +275,10 @@ void FakeServer::Kill() {
 }
 
 std::string FakeServer::Control(const std::string& what, const std::string& body) const {
-    auto result = Send(port_, what == "stats" || what == "calls" ? "GET" : "POST", "/__control/" + what, body);
+    auto result = Send(port_,
+                       what == "stats" || what == "calls" || what.rfind("file/", 0) == 0 ? "GET" : "POST",
+                       "/__control/" + what,
+                       body);
     if (result.status != 200) {
         throw std::runtime_error(name_ + " control " + what + ": " + std::to_string(result.status) + " " + result.body);
     }
@@ -408,6 +411,22 @@ long long ProcessMemory(pid_t pid, const std::string& field) {
 
 void ResetPeakMemory(pid_t pid) {
     std::ofstream("/proc/" + std::to_string(pid) + "/clear_refs") << "5";  // VmHWM back to VmRSS
+}
+
+CliResult Shell(const std::string& command) {
+    CliResult result;
+    FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+    if (pipe == nullptr) {
+        return result;
+    }
+    char buffer[4096];
+    std::size_t n = 0;
+    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) {
+        result.output.append(buffer, n);
+    }
+    const int status = ::pclose(pipe);
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return result;
 }
 
 }  // namespace zakupai::test

@@ -162,4 +162,7 @@ CliResult RunCli(const TestDatabase& db,
                  const std::map<std::string, std::string>& env,
                  const std::function<bool()>& kill_when);
 
+// `command` through /bin/sh, stdout and stderr together (pdftotext, pdfinfo, soffice).
+CliResult Shell(const std::string& command);
+
 }  // namespace zakupai::test

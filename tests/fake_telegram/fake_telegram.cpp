@@ -7,6 +7,9 @@
 //   POST /__control/fault   {"kind": "429|403|500|migrate", "count": 1, "retry_after": 1,
 //                            "migrate_to_chat_id": -100123}   applied to the next calls but getUpdates
 //   GET  /__control/calls   {"calls": [{"method", "body", "at_ms"}], "max_per_second", "max_per_chat_second"}
+//   GET  /__control/file/N  the bytes of the N-th uploaded document (0-based)
+// An upload (multipart/form-data, as sendDocument takes a file) is recorded with its text fields
+// as the body and the file as "document": {"filename", "content_type", "size", "index"}.
 #include <CLI/CLI.hpp>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -19,6 +22,8 @@
 #include <map>
 #include <mutex>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "support/fake_listener.hpp"
 
@@ -29,6 +34,66 @@ namespace json = boost::json;
 using tcp = asio::ip::tcp;
 
 namespace {
+
+struct UploadedFile {
+    std::string filename;
+    std::string content_type;
+    std::string bytes;
+};
+
+// A multipart/form-data body: its text fields (chat_id as a number) and its files. Empty when
+// the body does not follow the boundary it declared.
+std::pair<json::object, std::vector<std::pair<std::string, UploadedFile>>> ReadMultipart(
+    const std::string& content_type, const std::string& body) {
+    std::pair<json::object, std::vector<std::pair<std::string, UploadedFile>>> out;
+    const auto b = content_type.find("boundary=");
+    if (b == std::string::npos) {
+        return out;
+    }
+    std::string boundary = content_type.substr(b + 9);
+    if (!boundary.empty() && boundary.front() == '"') {
+        boundary = boundary.substr(1, boundary.find('"', 1) - 1);
+    }
+    const std::string delimiter = "--" + boundary;
+    std::size_t at = body.find(delimiter);
+    while (at != std::string::npos) {
+        at += delimiter.size();
+        if (body.compare(at, 2, "--") == 0) {
+            break;
+        }
+        at += 2;  // CRLF
+        const auto headers_end = body.find("\r\n\r\n", at);
+        const auto next = body.find("\r\n" + delimiter, at);
+        if (headers_end == std::string::npos || next == std::string::npos || headers_end > next) {
+            break;
+        }
+        const std::string headers = body.substr(at, headers_end - at);
+        const std::string data = body.substr(headers_end + 4, next - headers_end - 4);
+        auto quoted = [&headers](const std::string& key) -> std::string {
+            const auto k = headers.find(key + "=\"");
+            if (k == std::string::npos) {
+                return "";
+            }
+            const auto start = k + key.size() + 2;
+            return headers.substr(start, headers.find('"', start) - start);
+        };
+        std::string type;
+        if (const auto t = headers.find("Content-Type: "); t != std::string::npos) {
+            type = headers.substr(t + 14, headers.find("\r\n", t) - t - 14);
+        }
+        const std::string name = quoted("name");
+        const std::string filename = quoted("filename");
+        if (!filename.empty()) {
+            out.second.push_back({name, UploadedFile{filename, type, data}});
+        } else if (name == "chat_id") {
+            out.first[name] = std::stoll(data);
+        } else {
+            out.first[name] = data;
+        }
+        at = next + 2;
+    }
+    return out;
+}
 
 struct Fault {
     std::string kind;
@@ -56,7 +121,16 @@ public:
         }
         const std::string method = target.substr(prefix.size());
         boost::system::error_code ec;
-        json::value body = json::parse(req.body(), ec);
+        json::value body;
+        const std::string content_type(req[http::field::content_type]);
+        std::vector<std::pair<std::string, UploadedFile>> files;
+        if (content_type.rfind("multipart/form-data", 0) == 0) {
+            auto form = ReadMultipart(content_type, req.body());
+            body = std::move(form.first);
+            files = std::move(form.second);
+        } else {
+            body = json::parse(req.body(), ec);
+        }
         if (ec || !body.is_object()) {
             return Reply(400, R"({"ok":false,"error_code":400,"description":"Bad Request: invalid JSON"})");
         }
@@ -89,7 +163,20 @@ public:
             }
             return Reply(500, R"({"ok":false,"error_code":500,"description":"Internal Server Error"})");
         }
-        const auto& object = body.as_object();
+        auto& object = body.as_object();
+        if (method == "sendDocument") {
+            if (files.size() != 1 || files[0].first != "document" || files[0].second.bytes.empty()) {
+                return Reply(
+                    400,
+                    R"({"ok":false,"error_code":400,"description":"Bad Request: there is no document in the request"})");
+            }
+            const auto& file = files[0].second;
+            object["document"] = json::object{{"filename", file.filename},
+                                              {"content_type", file.content_type},
+                                              {"size", file.bytes.size()},
+                                              {"index", uploads_.size()}};
+            uploads_.push_back(file);
+        }
         if (method == "sendMessage") {
             const auto* text = object.if_contains("text");
             if (text == nullptr || !text->is_string() || text->as_string().empty()) {
@@ -162,6 +249,17 @@ private:
             }
             return Reply(200, R"({"ok":true})");
         }
+        if (target.rfind("/__control/file/", 0) == 0) {
+            const auto index = std::stoul(target.substr(16));
+            if (index >= uploads_.size()) {
+                return Reply(404, R"({"error":"no such upload"})");
+            }
+            http::response<http::string_body> res{http::status::ok, 11};
+            res.set(http::field::content_type, uploads_[index].content_type);
+            res.body() = uploads_[index].bytes;
+            res.prepare_payload();
+            return res;
+        }
         if (target == "/__control/calls") {
             // The most messages in any one second, overall and to one chat: the sender's limits.
             std::int64_t max_second = 0;
@@ -200,6 +298,7 @@ private:
     std::deque<json::object> updates_;
     std::deque<Fault> faults_;
     json::array calls_;
+    std::vector<UploadedFile> uploads_;
     std::int64_t last_update_id_ = 1000;
     std::int64_t message_id_ = 0;
     std::int64_t polls_ = 0;
