@@ -371,8 +371,12 @@ notify::BotRunner* Modules::Bot() {
             clock_,
             c.max_subscriptions,
             docs::RenderLimits{config_.docs.max_pages, std::chrono::milliseconds(config_.docs.render_budget_ms)}});
-        parts_->alerts =
-            std::make_unique<notify::AlertMatcher>(*parts_->notify_repository, SearchRepository(), LotIndex(), clock_);
+        parts_->alerts = std::make_unique<notify::AlertMatcher>(*parts_->notify_repository,
+                                                                SearchRepository(),
+                                                                LotIndex(),
+                                                                &Portal().rnu(),
+                                                                WorkCalendar::BuiltIn(),
+                                                                clock_);
         parts_->sender = std::make_unique<notify::OutboxSender>(*parts_->notify_repository, *parts_->bot_api, clock_);
         parts_->bot_runner = std::make_unique<notify::BotRunner>(
             c, *parts_->bot, *parts_->alerts, *parts_->sender, *parts_->poll_api, *parts_->notify_repository, clock_);

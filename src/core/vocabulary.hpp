@@ -40,13 +40,14 @@ template <>
 struct Vocabulary<ProcurementMethod> {
     static constexpr std::string_view kWhat = "procurement method";
     static constexpr std::array<Word<ProcurementMethod>, 6> kWords{{
-        {ProcurementMethod::kTender, "tender", {"open_tender", "konkurs"}},
-        {ProcurementMethod::kAuction, "auction", {}},
+        // The Russian and Kazakh words are what a bot user types ("способ:аукцион").
+        {ProcurementMethod::kTender, "tender", {"open_tender", "konkurs", "конкурс"}},
+        {ProcurementMethod::kAuction, "auction", {"аукцион"}},
         // "rfq" is what the seed's bot sent.
-        {ProcurementMethod::kPriceOffers, "price_offers", {"rfq", "request_for_quotations"}, true},
-        {ProcurementMethod::kTurnkey, "turnkey", {}},
-        {ProcurementMethod::kEshop, "eshop", {"e_shop", "internet_shop"}},
-        {ProcurementMethod::kSingleSource, "single_source", {"one_source"}},
+        {ProcurementMethod::kPriceOffers, "price_offers", {"rfq", "request_for_quotations", "цп", "зцп"}, true},
+        {ProcurementMethod::kTurnkey, "turnkey", {"под_ключ"}},
+        {ProcurementMethod::kEshop, "eshop", {"e_shop", "internet_shop", "магазин", "дүкен"}},
+        {ProcurementMethod::kSingleSource, "single_source", {"one_source", "оии"}},
     }};
 };
 

@@ -7,6 +7,7 @@
 
 #include "docs/locale.hpp"
 #include "docs/tldr.hpp"
+#include "ingest/rnu.hpp"
 #include "notify/bot.hpp"
 #include "notify/delivery.hpp"
 #include "notify/telegram_text.hpp"
@@ -45,22 +46,41 @@ std::string LotLines(const store::IndexableLot& lot) {
                        lot.customer_name.empty() ? "" : "\n" + EscapeHtml(Clip(lot.customer_name, 120)));
 }
 
-std::vector<std::vector<Button>> LotButtons(const store::SubscriptionRecord& s, std::int64_t lot_id) {
-    return {{{Kazakh(s) ? "Лот карточкасы" : "Карточка лота", fmt::format("lot:{}", lot_id)},
-             {Kazakh(s) ? "Тәуекелдер" : "Риски", fmt::format("risk:{}", lot_id)}}};
+std::vector<std::vector<Button>> LotButtons(const store::SubscriptionRecord& s, std::int64_t lot_id, bool results) {
+    if (lot_id == 0) {
+        return {};
+    }
+    std::vector<std::vector<Button>> rows{
+        {{Kazakh(s) ? "Лот карточкасы" : "Карточка лота", fmt::format("lot:{}", lot_id)},
+         {Kazakh(s) ? "Тәуекелдер" : "Риски", fmt::format("risk:{}", lot_id)}}};
+    if (results) {
+        rows.push_back({{Kazakh(s) ? "Шағым PDF" : "Жалоба PDF", fmt::format("cmp:{}", lot_id)}});
+    }
+    return rows;
 }
 
-// An alert as the chat wants it: now, after its quiet hours, or in its digest.
-store::OutboxMessage Alert(
-    const store::SubscriptionRecord& sub, std::string key, const std::string& text, std::int64_t lot_id, Instant now) {
+// An alert as the chat wants it: now, after its quiet hours, or in its digest. `lot_id` 0: an
+// alert about no one lot (a supplier's RNU status).
+store::OutboxMessage Alert(const store::SubscriptionRecord& sub,
+                           std::string key,
+                           const std::string& text,
+                           std::int64_t lot_id,
+                           Instant now,
+                           bool results = false) {
     const Delivery delivery = PlanDelivery(sub, now);
     return {0,
             std::move(key),
             sub.chat_id,
             delivery.method,
-            MessageBody(sub.chat_id, text, LotButtons(sub, lot_id)),
+            MessageBody(sub.chat_id, text, LotButtons(sub, lot_id, results)),
             0,
             delivery.due};
+}
+
+// The results protocol is out: the lot completed, or did not take place.
+bool ResultsOut(const std::string& status) {
+    const auto parsed = Parse<LotStatus>(status);
+    return parsed == LotStatus::kCompleted || parsed == LotStatus::kFailed;
 }
 
 std::string LotState(const store::IndexableLot& lot) {
@@ -131,9 +151,24 @@ AlertPass AlertMatcher::RunOnce(int batch) {
                                             EscapeHtml(docs::FormatMoney(old_price)),
                                             EscapeHtml(docs::FormatMoney(lot.price)));
                     }
+                    const bool results = old_status != lot.status && ResultsOut(lot.status);
+                    if (results) {
+                        // Law 106-VIII Art. 25 p.1: within 3 working days of the protocol's posting,
+                        // which the sync saw today (Astana).
+                        if (auto last = calendar_.AddWorkingDays(AlmatyDate(now), 3)) {
+                            text += fmt::format(
+                                fmt::runtime(Kazakh(sub) ? "⚖️ Қорытындыға шағым: {} дейін (хаттамадан кейін "
+                                                           "3 "
+                                                           "жұмыс күні, 106-VIII Заң, 25-бап)\n"
+                                                         : "⚖️ Обжаловать итоги можно до {} включительно "
+                                                           "(3 "
+                                                           "рабочих дня после протокола, ст. 25 Закона 106-VIII)\n"),
+                                FormatDottedDate(*last));
+                        }
+                    }
                     text += "\n" + LotLines(lot);
                     messages.push_back(
-                        Alert(sub, fmt::format("chg:{}:{}:{}", sub.id, lot.id, state), text, lot.id, now));
+                        Alert(sub, fmt::format("chg:{}:{}:{}", sub.id, lot.id, state), text, lot.id, now, results));
                 }
                 states.emplace_back(sub.id, state);
             }
@@ -150,8 +185,10 @@ AlertPass AlertMatcher::RunOnce(int batch) {
                 search::LotQuery q;
                 if (sub.kind == "customer") {
                     q.customer_bin = sub.target;
+                } else if (auto parsed = WordsQuery(sub.target)) {
+                    q = std::move(*parsed);
                 } else {
-                    q = WordsQuery(sub.target);
+                    continue;  // checked when subscribed; a filter word since dropped
                 }
                 q.only_ids = new_ids;
                 q.limit = static_cast<int>(new_ids.size());
@@ -194,7 +231,60 @@ AlertPass AlertMatcher::RunOnce(int batch) {
         }
     }
     pass.enqueued += RemindDeadlines(now);
+    pass.enqueued += WatchSuppliers(now);
     return pass;
+}
+
+std::int64_t AlertMatcher::WatchSuppliers(Instant now) {
+    // The register changes a few times a day. The RNU service answers from its cache and asks
+    // the portal once an answer is older than its cache period (ZAKUPAI_RNU_CACHE_HOURS), so a
+    // change is told within that period, without a portal call per subscriber per pass.
+    if (rnu_ == nullptr || now - suppliers_checked_ < std::chrono::minutes(5)) {
+        return 0;
+    }
+    suppliers_checked_ = now;
+    std::vector<store::OutboxMessage> messages;
+    std::vector<std::pair<std::int64_t, std::string>> states;
+    for (const auto& sub : repository_.ActiveSubscriptions("supplier")) {
+        auto answer = rnu_->Check(sub.target);
+        if (!answer) {
+            continue;  // the portal is down and nothing is cached: asked again next time
+        }
+        const std::string state = answer->listed ? "listed" : "clear";
+        if (state == sub.last_state) {
+            continue;
+        }
+        if (!sub.last_state.empty()) {
+            std::string text =
+                answer->listed
+                    ? fmt::format(fmt::runtime(Kazakh(sub) ? "⚠️ <b>{}</b> жосықсыз өнім берушілер тізіліміне "
+                                                             "енгізілді"
+                                                           : "⚠️ <b>{}</b> внесён в реестр недобросовестных "
+                                                             "поставщиков"),
+                                  sub.target)
+                    : fmt::format(
+                          fmt::runtime(Kazakh(sub) ? "✅ <b>{}</b> жосықсыз өнім берушілер тізілімінен шығарылды"
+                                                   : "✅ <b>{}</b> исключён из реестра недобросовестных поставщиков"),
+                          sub.target);
+            for (const auto& listing : answer->listings) {
+                if (listing.active) {
+                    text += fmt::format("\n{} {} — {}{}",
+                                        EscapeHtml(listing.supplier_name),
+                                        EscapeHtml(listing.since),
+                                        EscapeHtml(listing.until),
+                                        listing.reason.empty() ? "" : "\n" + EscapeHtml(Clip(listing.reason, 300)));
+                }
+            }
+            messages.push_back(
+                Alert(sub, fmt::format("rnu:{}:{}:{}", sub.id, state, FormatIsoDate(AlmatyDate(now))), text, 0, now));
+        }
+        states.emplace_back(sub.id, state);
+    }
+    const auto enqueued = repository_.EnqueueAll(messages, now);
+    for (const auto& [id, state] : states) {
+        repository_.SetSubscriptionState(id, state);
+    }
+    return enqueued;
 }
 
 std::int64_t AlertMatcher::RemindDeadlines(Instant now) {

@@ -10,7 +10,7 @@ namespace zakupai::notify {
 
 // Telegram's limit for a bot's upload is 50 MB; our documents are a few dozen kilobytes, so a
 // larger one is a bug in a renderer, refused before it is stored.
-inline constexpr std::size_t kMaxAttachmentBytes = 10 * 1024 * 1024;
+inline constexpr std::size_t kMaxAttachmentBytes = std::size_t{10} * 1024 * 1024;
 
 struct Attachment {
     std::string filename;

@@ -26,6 +26,8 @@ namespace {
 
 constexpr int kSearchPage = 5;
 constexpr std::size_t kMaxQuestion = 500;
+// A bound beyond any lot (a trillion tenge), so that tiyn never overflow.
+constexpr std::int64_t kMaxTenge = 1'000'000'000'000;
 
 // The bot's phrases: [0] Russian, [1] Kazakh.
 struct Phrase {
@@ -50,6 +52,8 @@ constexpr Phrase kHelp{
     "/ask &lt;вопрос&gt; — вопрос о закупках\n"
     "/subscribe &lt;слова&gt; или /subscribe lot &lt;номер&gt; — уведомления о новых лотах и изменениях\n"
     "/subscribe customer &lt;БИН&gt; — новые лоты заказчика\n"
+    "/subscribe supplier &lt;БИН&gt; — внесение в реестр недобросовестных и исключение\n"
+    "Фильтры в поиске и подписке: регион:75 способ:auction от:100000 до:5000000\n"
     "/subscriptions — ваши подписки\n"
     "/complaint &lt;номер&gt; &lt;нарушение&gt; — жалоба на итоги (PDF)\n"
     "/quiet 22-08 — тихие часы (по Астане), /quiet off — без них\n"
@@ -63,6 +67,8 @@ constexpr Phrase kHelp{
     "/ask &lt;сұрақ&gt; — сатып алу туралы сұрақ\n"
     "/subscribe &lt;сөздер&gt; немесе /subscribe lot &lt;нөмір&gt; — жаңа лоттар мен өзгерістер туралы хабарлама\n"
     "/subscribe customer &lt;БСН&gt; — тапсырыс берушінің жаңа лоттары\n"
+    "/subscribe supplier &lt;БСН&gt; — жосықсыздар тізіліміне енгізу және шығару\n"
+    "Іздеу мен жазылымдағы сүзгілер: өңір:75 тәсіл:auction бастап:100000 дейін:5000000\n"
     "/subscriptions — жазылымдарыңыз\n"
     "/complaint &lt;нөмір&gt; &lt;бұзушылық&gt; — қорытындыға шағым (PDF)\n"
     "/quiet 22-08 — тыныш сағаттар (Астана уақыты), /quiet off — оларсыз\n"
@@ -109,7 +115,26 @@ std::optional<std::int64_t> LotIdFrom(const std::string& argument) {
 
 }  // namespace
 
-search::LotQuery WordsQuery(const std::string& words) {
+namespace {
+
+// A filter word's value, when `word` is "<one of names>:<value>".
+std::optional<std::string> FilterValue(const std::string& word, std::initializer_list<std::string_view> names) {
+    const auto colon = word.find(':');
+    if (colon == std::string::npos || colon + 1 == word.size()) {
+        return std::nullopt;
+    }
+    const std::string_view name(word.data(), colon);
+    for (const auto candidate : names) {
+        if (name == candidate) {
+            return word.substr(colon + 1);
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+Result<search::LotQuery> WordsQuery(const std::string& words) {
     search::LotQuery q;
     std::string text;
     std::size_t at = 0;
@@ -121,12 +146,32 @@ search::LotQuery WordsQuery(const std::string& words) {
         auto end = words.find(' ', start);
         end = end == std::string::npos ? words.size() : end;
         const std::string word = words.substr(start, end - start);
-        if (word.size() > 1 && word[0] == '-') {
+        at = end;
+        if (auto region = FilterValue(word, {"region", "регион", "өңір", "kato", "като"})) {
+            q.region = *region;
+        } else if (auto method = FilterValue(word, {"method", "способ", "тәсіл"})) {
+            const auto parsed = Parse<ProcurementMethod>(*method);
+            if (!parsed) {
+                return Fail(Error::Invalid(
+                    "method", "must be one of: " + NameList<ProcurementMethod>() + ", аукцион, конкурс, цп, магазин"));
+            }
+            q.methods.emplace_back(Name(*parsed));
+        } else if (auto lower = FilterValue(word, {"from", "от", "min", "бастап"}),
+                   upper = FilterValue(word, {"to", "до", "max", "дейін"});
+                   lower || upper) {
+            const auto tenge = ParseId(lower ? *lower : *upper);
+            if (!tenge || *tenge > kMaxTenge) {
+                return Fail(Error::Invalid("amount", "must be a whole number of tenge: от:100000 до:5000000"));
+            }
+            (lower ? q.min_amount : q.max_amount) = *tenge * kTiynPerTenge;
+        } else if (word.size() > 1 && word[0] == '-') {
             q.exclude.push_back(word.substr(1));
         } else {
             text += (text.empty() ? "" : " ") + word;
         }
-        at = end;
+    }
+    if (q.min_amount && q.max_amount && *q.min_amount > *q.max_amount) {
+        return Fail(Error::Invalid("amount", "the lower bound is above the upper one"));
     }
     q.text = text;
     return q;
@@ -141,6 +186,14 @@ std::string LotLine(const search::FoundLot& found) {
                        EscapeHtml(docs::FormatMoney(lot.price)),
                        EscapeHtml(Clip(lot.title, 200)),
                        lot.customer_name.empty() ? "" : "\n" + EscapeHtml(Clip(lot.customer_name, 120)));
+}
+
+std::string FilterProblem(docs::Language language, const Error& error) {
+    return fmt::format(
+        Sayf(language,
+             {"Фильтр не принят: {}\nПример: /search бумага регион:75 способ:auction от:100000 до:5000000",
+              "Сүзгі қабылданбады: {}\nМысал: /search қағаз өңір:75 тәсіл:auction бастап:100000 дейін:5000000"}),
+        EscapeHtml(error.message));
 }
 
 docs::Language LanguageOf(const std::string& code) {
@@ -489,7 +542,12 @@ void Bot::RiskDetails(Context& c, std::int64_t lot_id) {
 }
 
 void Bot::Search(Context& c, const std::string& words, int offset) {
-    search::LotQuery q = WordsQuery(words);
+    auto parsed = WordsQuery(words);
+    if (!parsed) {
+        Reply(c, FilterProblem(c.language, parsed.error()));
+        return;
+    }
+    search::LotQuery q = std::move(*parsed);
     if (q.text.empty()) {
         Reply(c,
               Say(c.language,
@@ -611,7 +669,20 @@ void Bot::Subscribe(Context& c, const std::string& argument) {
     std::string kind = "words";
     std::string target = argument;
     std::string state;
-    if (argument.rfind("customer ", 0) == 0) {
+    if (argument.rfind("supplier ", 0) == 0 || argument.rfind("поставщик ", 0) == 0) {
+        auto bin = NormalizeBin(argument.substr(argument.find(' ') + 1));
+        if (!bin) {
+            Reply(c,
+                  fmt::format(Sayf(c.language, {"БИН не принят: {}.", "БСН қабылданбады: {}."}),
+                              EscapeHtml(bin.error().message)));
+            return;
+        }
+        // Entering or leaving the register is told from the state seen now.
+        auto answer = s_.rnu.Check(*bin);
+        kind = "supplier";
+        target = *bin;
+        state = answer ? (answer->listed ? "listed" : "clear") : "";
+    } else if (argument.rfind("customer ", 0) == 0) {
         auto bin = NormalizeBin(argument.substr(9));
         if (!bin) {
             Reply(c,
@@ -635,8 +706,15 @@ void Bot::Subscribe(Context& c, const std::string& argument) {
         state = fmt::format("{}|{}", tldr->status, tldr->amount_without_vat);
     } else {
         const auto q = WordsQuery(argument);
-        if (q.text.empty()) {
-            Reply(c, Say(c.language, {"Нужны слова, не только исключения.", "Тек алып тастау емес, сөздер керек."}));
+        if (!q) {
+            Reply(c, FilterProblem(c.language, q.error()));
+            return;
+        }
+        if (q->text.empty() && q->region.empty() && q->methods.empty() && !q->min_amount && !q->max_amount) {
+            Reply(c,
+                  Say(c.language,
+                      {"Нужны слова или фильтр, не только исключения.",
+                       "Тек алып тастау емес, сөздер немесе сүзгі керек."}));
             return;
         }
         // Lots published from now on: those stored already are found by /search.
@@ -649,6 +727,15 @@ void Bot::Subscribe(Context& c, const std::string& argument) {
     }
     if (!state.empty()) {
         s_.repository.SetSubscriptionState(id, state);
+    }
+    if (kind == "supplier") {
+        Reply(c,
+              fmt::format(Sayf(c.language,
+                               {"Сообщу, если {} внесут в реестр недобросовестных поставщиков или исключат из него.{}",
+                                "{} жосықсыз өнім берушілер тізіліміне енгізілсе не одан шығарылса, хабарлаймын.{}"}),
+                          target,
+                          state == "listed" ? Say(c.language, {" Сейчас он в реестре.", " Қазір тізілімде."}) : ""));
+        return;
     }
     if (kind == "customer") {
         Reply(c,
@@ -728,6 +815,8 @@ void Bot::ListSubscriptions(Context& c) {
     for (const auto& sub : subscriptions) {
         const std::string what =
             sub.kind == "lot" ? fmt::format("{} {}", Say(c.language, {"лот", "лот"}), sub.target)
+            : sub.kind == "supplier"
+                ? fmt::format("{} {}", Say(c.language, {"поставщик в РНУ", "ЖӨТ-тегі өнім беруші"}), sub.target)
             : sub.kind == "customer"
                 ? fmt::format("{} {}", Say(c.language, {"заказчик", "тапсырыс беруші"}), sub.target)
                 : "«" + EscapeHtml(sub.target) + "»";

@@ -62,8 +62,10 @@ std::string MessageBody(std::int64_t chat_id,
                         const std::string& html,
                         const std::vector<std::vector<Button>>& keyboard = {});
 
-// Words and -exclusions as a search takes them: "бумага А4 -картридж".
-search::LotQuery WordsQuery(const std::string& words);
+// Words, -exclusions and filters as a search takes them: "бумага А4 -картридж регион:75
+// способ:auction от:100000 до:5000000" (amounts in tenge; Kazakh names өңір, тәсіл, бастап,
+// дейін). 422 naming the filter whose value is not one.
+Result<search::LotQuery> WordsQuery(const std::string& words);
 
 class Bot {
 public:

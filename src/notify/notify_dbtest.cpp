@@ -7,10 +7,13 @@
 #include <filesystem>
 #include <map>
 
+#include "core/bin.hpp"
+#include "ingest/rnu.hpp"
 #include "notify/alerts.hpp"
 #include "notify/sender.hpp"
 #include "search/indexer.hpp"
 #include "search/lot_index.hpp"
+#include "store/goszakup_repository.hpp"
 #include "store/lot_repository.hpp"
 #include "store/notify_repository.hpp"
 #include "store/search_repository.hpp"
@@ -115,7 +118,7 @@ protected:
 
 TEST_P(NotifyTest, NewLotsAlertTheirSubscribersOnceAndChangesAlertTheWatchers) {
     Publish({Lot("Бумага офисная А4", 100'000'00), Lot("Ремонт кровли школы", 5'000'000'00)});
-    AlertMatcher alerts(*repository_, *search_, *index_, clock_);
+    AlertMatcher alerts(*repository_, *search_, *index_, nullptr, WorkCalendar::BuiltIn(), clock_);
     EXPECT_EQ(alerts.RunOnce().enqueued, 0);  // the first pass marks where alerts start
 
     SubscribeWords(Chat(11), "бумаги -картридж");
@@ -162,6 +165,15 @@ TEST_P(NotifyTest, NewLotsAlertTheirSubscribersOnceAndChangesAlertTheWatchers) {
     ASSERT_EQ(telegram.TextsTo(33).size(), 1u);
     EXPECT_NE(telegram.TextsTo(33)[0].find("Статус: приём заявок → не состоялся"), std::string::npos)
         << telegram.TextsTo(33)[0];
+    // Saturday 5 December in Astana: three working days are Monday to Wednesday.
+    EXPECT_NE(telegram.TextsTo(33)[0].find("Обжаловать итоги можно до 09.12.2026 включительно"), std::string::npos)
+        << telegram.TextsTo(33)[0];
+    for (const auto& [path, body] : telegram.calls) {
+        if (body.at("chat_id").as_int64() == 33) {
+            EXPECT_EQ(body.at("reply_markup").at("inline_keyboard").at(1).at(0).at("callback_data").as_string(),
+                      "cmp:2");
+        }
+    }
     EXPECT_TRUE(telegram.TextsTo(44).empty());
     EXPECT_EQ(sender.RunOnce().sent, 0);
     EXPECT_EQ(repository_->CountOutbox().sent, 3);
@@ -238,7 +250,7 @@ TEST_P(NotifyTest, TheSenderWaitsOnA429StopsForABlockedChatAndFollowsAMovedGroup
 
 TEST_P(NotifyTest, OneLotFannedOutToAThousandChatsIsEnqueuedInOnePassAndSentWithinTheLimits) {
     Publish({Lot("Молоко питьевое", 10'000'00)});
-    AlertMatcher alerts(*repository_, *search_, *index_, clock_);
+    AlertMatcher alerts(*repository_, *search_, *index_, nullptr, WorkCalendar::BuiltIn(), clock_);
     alerts.RunOnce();
     for (std::int64_t chat = 1; chat <= 1000; ++chat) {
         SubscribeWords(Chat(chat), chat % 2 == 0 ? "бумага" : "бумага -офисная");
@@ -269,7 +281,7 @@ TEST_P(NotifyTest, QuietHoursWaitDigestsGatherCustomersAlertAndDeadlinesRemindOn
     auto closing = Lot("Ремонт спортзала", 900'000'00);
     closing.deadline = clock_.now + std::chrono::hours(20);
     Publish({Lot("Молоко", 1'000'00), closing});
-    AlertMatcher alerts(*repository_, *search_, *index_, clock_);
+    AlertMatcher alerts(*repository_, *search_, *index_, nullptr, WorkCalendar::BuiltIn(), clock_);
     alerts.RunOnce();
 
     const auto quiet = Chat(1);
@@ -321,6 +333,65 @@ TEST_P(NotifyTest, QuietHoursWaitDigestsGatherCustomersAlertAndDeadlinesRemindOn
     // The reminder is not repeated for the same deadline.
     clock_.now += std::chrono::minutes(5);
     EXPECT_EQ(alerts.RunOnce().enqueued, 0);
+}
+
+TEST_P(NotifyTest, AWatchedSupplierEnteringOrLeavingTheRegisterIsToldOnce) {
+    store::GoszakupRepository registers(*db_);
+    const store::RnuEntry other{1, "160440007161", "ТОО \"Другой\"", "", "2026-01-10", "2028-01-10", "Ст. 12", "", ""};
+    registers.ReplaceRnu({other}, clock_.now);
+    ingest::RnuService rnu(nullptr, registers, clock_, 24);
+    AlertMatcher alerts(*repository_, *search_, *index_, &rnu, WorkCalendar::BuiltIn(), clock_);
+    alerts.RunOnce();
+
+    const std::string watched = "191240012426";
+    ASSERT_TRUE(NormalizeBin(watched)) << "the test's BIN must carry a valid check digit";
+    repository_->Subscribe(Chat(5), "supplier", watched, clock_.now);
+    repository_->Subscribe(Chat(6, "kz"), "supplier", watched, clock_.now);
+    EXPECT_EQ(alerts.RunOnce().enqueued, 0);  // the first look only notes the state
+    EXPECT_EQ(repository_->Subscriptions(5).at(0).last_state, "clear");
+
+    const store::RnuEntry listed{2,
+                                 watched,
+                                 "ТОО \"Недобросовестный <Поставщик>\"",
+                                 "",
+                                 "2026-12-04",
+                                 "2028-12-04",
+                                 "Уклонение от договора",
+                                 "",
+                                 ""};
+    registers.ReplaceRnu({other, listed}, clock_.now);
+    clock_.now += std::chrono::minutes(1);
+    EXPECT_EQ(alerts.RunOnce().enqueued, 0);  // looked at every five minutes, not every pass
+    clock_.now += std::chrono::minutes(5);
+    EXPECT_EQ(alerts.RunOnce().enqueued, 2);
+    clock_.now += std::chrono::minutes(5);
+    EXPECT_EQ(alerts.RunOnce().enqueued, 0);  // still listed: nothing new
+
+    registers.ReplaceRnu({other}, clock_.now);
+    clock_.now += std::chrono::minutes(5);
+    EXPECT_EQ(alerts.RunOnce().enqueued, 2);
+
+    ScriptedTelegram telegram;
+    BotApi api(telegram);
+    OutboxSender sender(*repository_, api, clock_);
+    for (int i = 0; i < 4 && sender.RunOnce().sent > 0; ++i) {
+        clock_.now += seconds(1);
+    }
+    const auto ru = telegram.TextsTo(5);
+    ASSERT_EQ(ru.size(), 2u);
+    EXPECT_EQ(ru[0].find("⚠️ <b>191240012426</b> внесён в реестр недобросовестных "
+                         "поставщиков\n"),
+              0u)
+        << ru[0];
+    EXPECT_NE(ru[0].find("&lt;Поставщик&gt;"), std::string::npos) << ru[0];
+    EXPECT_NE(ru[0].find("Уклонение от договора"), std::string::npos) << ru[0];
+    EXPECT_EQ(ru[1].find("✅ <b>191240012426</b> исключён из реестра"), 0u) << ru[1];
+    const auto kz = telegram.TextsTo(6);
+    ASSERT_EQ(kz.size(), 2u);
+    EXPECT_NE(kz[0].find("тізіліміне енгізілді"), std::string::npos) << kz[0];
+    for (const auto& [path, body] : telegram.calls) {
+        EXPECT_FALSE(body.contains("reply_markup")) << "an alert about no one lot has no lot buttons";
+    }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, NotifyTest, ::testing::Values(false, true), [](const auto& backend) {

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 #include <deque>
+#include <fstream>
 
 #include "notify/attachment.hpp"
 #include "notify/bot.hpp"
@@ -77,12 +78,45 @@ TEST(TelegramText, LongMessagesSplitAtLinesThenSpacesNeverInsideACharacter) {
     EXPECT_EQ(Clip("Бумага", 12), "Бумага");
 }
 
-TEST(Words, ExclusionsAreSeparatedFromTheWords) {
-    const auto q = WordsQuery("  бумага  А4 -картридж -тонер ");
-    EXPECT_EQ(q.text, "бумага А4");
-    EXPECT_EQ(q.exclude, (std::vector<std::string>{"картридж", "тонер"}));
-    EXPECT_TRUE(WordsQuery("-только").text.empty());
-    EXPECT_EQ(WordsQuery("-").text, "-");
+TEST(Words, WordsExclusionsAndFiltersAsInTheCasesFile) {
+    std::ifstream file(std::string(ZAKUPAI_SOURCE_DIR) + "/tests/cases/notify/words.json");
+    const std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    const auto cases = json::parse(text).at("cases").as_array();
+    ASSERT_GE(cases.size(), 10u);
+    for (const auto& item : cases) {
+        const auto& c = item.as_object();
+        const std::string input(c.at("input").as_string());
+        const auto q = WordsQuery(input);
+        if (const auto* error = c.if_contains("error")) {
+            ASSERT_FALSE(q.has_value()) << input;
+            ASSERT_EQ(q.error().details.size(), 1u) << input;
+            EXPECT_EQ(q.error().details[0].field, error->as_string()) << input;
+            continue;
+        }
+        ASSERT_TRUE(q.has_value()) << input << ": " << q.error().message;
+        EXPECT_EQ(q->text, c.at("text").as_string()) << input;
+        std::vector<std::string> exclude;
+        if (const auto* e = c.if_contains("exclude")) {
+            for (const auto& word : e->as_array()) {
+                exclude.emplace_back(word.as_string());
+            }
+        }
+        EXPECT_EQ(q->exclude, exclude) << input;
+        std::vector<std::string> methods;
+        if (const auto* m = c.if_contains("methods")) {
+            for (const auto& method : m->as_array()) {
+                methods.emplace_back(method.as_string());
+            }
+        }
+        EXPECT_EQ(q->methods, methods) << input;
+        EXPECT_EQ(q->region, c.contains("region") ? std::string(c.at("region").as_string()) : "") << input;
+        EXPECT_EQ(q->min_amount,
+                  c.contains("min_amount") ? std::optional<Tiyn>(c.at("min_amount").as_int64()) : std::nullopt)
+            << input;
+        EXPECT_EQ(q->max_amount,
+                  c.contains("max_amount") ? std::optional<Tiyn>(c.at("max_amount").as_int64()) : std::nullopt)
+            << input;
+    }
 }
 
 TEST(Webhook, TheSecretMustMatchWholly) {

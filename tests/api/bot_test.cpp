@@ -269,6 +269,37 @@ TEST_P(BotTest, KeysOnlyInPrivateAndComplaintsAsFilesOnPremium) {
         QueryNumber(*db_, "SELECT COUNT(*) FROM telegram_outbox WHERE method = 'sendDocument' AND status = 'sent'"), 2);
 }
 
+TEST_P(BotTest, SubscriptionsTakeFiltersAndSuppliersAndRefuseWhatTheyCannotWatch) {
+    FakeTelegram tg;
+    FakeOws ows(10);
+    ows.Control("rnu", R"({"biin": "191240012426", "name": "ТОО \"Срыв\""})");
+    StartService(Env(tg, ows));
+
+    tg.Control("update", Message(kUser, "/subscribe способ:аукцион от:5000000 -ремонт"));
+    tg.Control("update", Message(kUser, "/subscribe бумага до:сто"));
+    tg.Control("update", Message(kUser, "/subscribe поставщик 191240012426"));
+    tg.Control("update", Message(kUser, "/subscribe supplier 191240012427"));
+    tg.Control("update", Message(kUser, "/subscribe -ремонт"));
+    ASSERT_TRUE(WaitUntil([&] { return Texts(tg, kUser).size() == 5; })) << service_->Log();
+    const auto texts = Texts(tg, kUser);  // answered in the order sent, one chat at a time
+    EXPECT_NE(texts[0].find("Буду присылать новые лоты"), std::string::npos) << texts[0];
+    EXPECT_EQ(texts[1].find("Фильтр не принят: "), 0u) << texts[1];
+    EXPECT_NE(texts[1].find("Пример: /search бумага регион:75"), std::string::npos) << texts[1];
+    EXPECT_EQ(texts[2],
+              "Сообщу, если 191240012426 внесут в реестр недобросовестных поставщиков или исключат из него. "
+              "Сейчас он в реестре.");
+    EXPECT_EQ(texts[3].find("БИН не принят: "), 0u) << texts[3];
+    EXPECT_EQ(texts[4], "Нужны слова или фильтр, не только исключения.");
+    EXPECT_EQ(QueryNumber(*db_, "SELECT COUNT(*) FROM alert_subscriptions WHERE kind = 'supplier'"), 1);
+    EXPECT_EQ(QueryNumber(*db_, "SELECT COUNT(*) FROM alert_subscriptions"), 2);
+
+    tg.Control("update", Message(kUser, "/subscriptions"));
+    ASSERT_TRUE(WaitUntil([&] { return Texts(tg, kUser).size() == 6; }));
+    const auto list = Texts(tg, kUser).back();
+    EXPECT_NE(list.find("способ:аукцион от:5000000 -ремонт"), std::string::npos) << list;
+    EXPECT_NE(list.find("поставщик в РНУ"), std::string::npos) << list;
+}
+
 TEST_P(BotTest, WebhookChecksItsSecretAndEveryUpdateIsAnsweredOnce) {
     FakeTelegram tg;
     FakeOws ows(5);
