@@ -77,6 +77,14 @@ store::OutboxMessage Alert(const store::SubscriptionRecord& sub,
             delivery.due};
 }
 
+// clang-format off
+// (it breaks long Cyrillic literals differently on every run)
+constexpr const char* kAppealRu = "⚖️ Обжаловать итоги можно до {} включительно "
+                                  "(3 рабочих дня после протокола, ст. 25 Закона 106-VIII)\n";
+constexpr const char* kAppealKz = "⚖️ Қорытындыға шағым: {} дейін "
+                                  "(хаттамадан кейін 3 жұмыс күні, 106-VIII Заң, 25-бап)\n";
+// clang-format on
+
 // The results protocol is out: the lot completed, or did not take place.
 bool ResultsOut(const std::string& status) {
     const auto parsed = Parse<LotStatus>(status);
@@ -156,14 +164,8 @@ AlertPass AlertMatcher::RunOnce(int batch) {
                         // Law 106-VIII Art. 25 p.1: within 3 working days of the protocol's posting,
                         // which the sync saw today (Astana).
                         if (auto last = calendar_.AddWorkingDays(AlmatyDate(now), 3)) {
-                            text += fmt::format(
-                                fmt::runtime(Kazakh(sub) ? "⚖️ Қорытындыға шағым: {} дейін (хаттамадан кейін "
-                                                           "3 "
-                                                           "жұмыс күні, 106-VIII Заң, 25-бап)\n"
-                                                         : "⚖️ Обжаловать итоги можно до {} включительно "
-                                                           "(3 "
-                                                           "рабочих дня после протокола, ст. 25 Закона 106-VIII)\n"),
-                                FormatDottedDate(*last));
+                            text +=
+                                fmt::format(fmt::runtime(Kazakh(sub) ? kAppealKz : kAppealRu), FormatDottedDate(*last));
                         }
                     }
                     text += "\n" + LotLines(lot);
@@ -257,11 +259,15 @@ std::int64_t AlertMatcher::WatchSuppliers(Instant now) {
         if (!sub.last_state.empty()) {
             std::string text =
                 answer->listed
-                    ? fmt::format(fmt::runtime(Kazakh(sub) ? "⚠️ <b>{}</b> жосықсыз өнім берушілер тізіліміне "
-                                                             "енгізілді"
-                                                           : "⚠️ <b>{}</b> внесён в реестр недобросовестных "
-                                                             "поставщиков"),
-                                  sub.target)
+                    ? fmt::format(
+                          fmt::runtime(
+                              Kazakh(sub)
+                                  ? "⚠️ <b>{}</b> жосықсыз өнім берушілер "
+                                    "тізіліміне "
+                                    "енгізілді"
+                                  : "⚠️ <b>{}</b> внесён в реестр недобросовестных "
+                                    "поставщиков"),
+                          sub.target)
                     : fmt::format(
                           fmt::runtime(Kazakh(sub) ? "✅ <b>{}</b> жосықсыз өнім берушілер тізілімінен шығарылды"
                                                    : "✅ <b>{}</b> исключён из реестра недобросовестных поставщиков"),
