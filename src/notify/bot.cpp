@@ -669,7 +669,8 @@ void Bot::Subscribe(Context& c, const std::string& argument) {
     std::string kind = "words";
     std::string target = argument;
     std::string state;
-    if (argument.rfind("supplier ", 0) == 0 || argument.rfind("поставщик ", 0) == 0) {
+    const bool supplier = argument.rfind("supplier ", 0) == 0 || argument.rfind("поставщик ", 0) == 0;
+    if (supplier || argument.rfind("customer ", 0) == 0) {
         auto bin = NormalizeBin(argument.substr(argument.find(' ') + 1));
         if (!bin) {
             Reply(c,
@@ -677,22 +678,15 @@ void Bot::Subscribe(Context& c, const std::string& argument) {
                               EscapeHtml(bin.error().message)));
             return;
         }
-        // Entering or leaving the register is told from the state seen now.
-        auto answer = s_.rnu.Check(*bin);
-        kind = "supplier";
+        kind = supplier ? "supplier" : "customer";
         target = *bin;
-        state = answer ? (answer->listed ? "listed" : "clear") : "";
-    } else if (argument.rfind("customer ", 0) == 0) {
-        auto bin = NormalizeBin(argument.substr(9));
-        if (!bin) {
-            Reply(c,
-                  fmt::format(Sayf(c.language, {"БИН не принят: {}.", "БСН қабылданбады: {}."}),
-                              EscapeHtml(bin.error().message)));
-            return;
+        if (supplier) {
+            // Entering or leaving the register is told from the state seen now.
+            auto answer = s_.rnu.Check(*bin);
+            state = answer ? (answer->listed ? "listed" : "clear") : "";
+        } else {
+            state = std::to_string(s_.repository.MaxLotId());
         }
-        kind = "customer";
-        target = *bin;
-        state = std::to_string(s_.repository.MaxLotId());
     } else if (argument.rfind("lot ", 0) == 0) {
         const auto id = LotIdFrom(Trim(argument.substr(4)));
         auto tldr = id ? s_.tldr.ForLot(*id, c.language) : Result<docs::LotTldr>(Fail(Error::NotFound("")));
