@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <deque>
 #include <fstream>
+#include <sstream>
 
 #include "notify/attachment.hpp"
 #include "notify/bot.hpp"
@@ -80,8 +81,9 @@ TEST(TelegramText, LongMessagesSplitAtLinesThenSpacesNeverInsideACharacter) {
 
 TEST(Words, WordsExclusionsAndFiltersAsInTheCasesFile) {
     std::ifstream file(std::string(ZAKUPAI_SOURCE_DIR) + "/tests/cases/notify/words.json");
-    const std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-    const auto cases = json::parse(text).at("cases").as_array();
+    std::stringstream text;
+    text << file.rdbuf();
+    const auto cases = json::parse(text.str()).at("cases").as_array();
     ASSERT_GE(cases.size(), 10u);
     for (const auto& item : cases) {
         const auto& c = item.as_object();
