@@ -4,7 +4,6 @@
 
 namespace zakupai::embedded {
 extern const std::string_view kOpenApi;
-extern const std::string_view kDocsPage;
 }  // namespace zakupai::embedded
 
 namespace zakupai::api {
@@ -51,13 +50,6 @@ void RegisterSystemRoutes(
         "GET",
         "/openapi.json",
         [](http::Request&) { return http::Response::Json(std::string(OpenApiDocument())); },
-        open);
-    router.Add(
-        "GET",
-        "/docs",
-        [](http::Request&) {
-            return http::Response::Text(std::string(embedded::kDocsPage), "text/html; charset=utf-8");
-        },
         open);
     router.Add(
         "GET",

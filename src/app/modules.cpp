@@ -37,6 +37,7 @@
 #include "store/records_repository.hpp"
 #include "store/risk_repository.hpp"
 #include "store/search_repository.hpp"
+#include "store/web_repository.hpp"
 #include "store/write_behind.hpp"
 
 namespace zakupai::app {
@@ -51,6 +52,7 @@ struct Modules::Parts {
     std::unique_ptr<store::BillingRepository> billing_repository;
     std::unique_ptr<store::RiskRepository> risk_repository;
     std::unique_ptr<store::ImportRepository> import_repository;
+    std::unique_ptr<store::WebRepository> web_repository;
     std::unique_ptr<store::RecordsRepository> records;
     std::unique_ptr<billing::BillingService> billing;
     std::unique_ptr<calc::CalcService> calc;
@@ -132,6 +134,20 @@ store::LotRepository& Modules::Lots() {
         parts_->lots = std::make_unique<store::LotRepository>(*parts_->db);
     }
     return *parts_->lots;
+}
+
+store::WebRepository& Modules::WebSessions() {
+    if (!parts_->web_repository) {
+        parts_->web_repository = std::make_unique<store::WebRepository>(*parts_->db);
+    }
+    return *parts_->web_repository;
+}
+
+store::ImportRepository& Modules::ImportRecords() {
+    if (!parts_->import_repository) {
+        parts_->import_repository = std::make_unique<store::ImportRepository>(*parts_->db);
+    }
+    return *parts_->import_repository;
 }
 
 store::SearchRepository& Modules::SearchRepository() {
@@ -256,9 +272,8 @@ docs::ComplaintService& Modules::Complaints() {
 
 ingest::ImportService& Modules::Imports() {
     if (!parts_->imports) {
-        parts_->import_repository = std::make_unique<store::ImportRepository>(*parts_->db);
-        parts_->imports = std::make_unique<ingest::ImportService>(
-            *parts_->import_repository, Lots(), Calc().rules(), clock_, config_.import);
+        parts_->imports =
+            std::make_unique<ingest::ImportService>(ImportRecords(), Lots(), Calc().rules(), clock_, config_.import);
     }
     return *parts_->imports;
 }

@@ -21,6 +21,7 @@ class LotRepository;
 class RiskRepository;
 class SearchRepository;
 class ImportRepository;
+class WebRepository;
 class RecordsRepository;
 class BillingRepository;
 }  // namespace store
@@ -83,6 +84,8 @@ public:
     store::WriteBehind& Recorder();
     store::LotRepository& Lots();
     store::SearchRepository& SearchRepository();
+    store::WebRepository& WebSessions();
+    store::ImportRepository& ImportRecords();
     store::RecordsRepository& Records();
     billing::BillingService& Billing();
     calc::CalcService& Calc();

@@ -107,7 +107,14 @@ Result<Principal> BillingService::Authenticate(std::string_view raw_key) {
     if (!LooksLikeApiKey(raw_key)) {
         return Fail(Unauthenticated("invalid API key"));
     }
-    auto key = LookupKey(HashApiKey(raw_key));
+    return Admissible(LookupKey(HashApiKey(raw_key)));
+}
+
+Result<Principal> BillingService::AuthenticateKeyId(std::int64_t key_id) {
+    return Admissible(repository_.FindKey(key_id));
+}
+
+Result<Principal> BillingService::Admissible(const std::optional<store::KeyRecord>& key) const {
     if (!key) {
         return Fail(Unauthenticated("invalid API key"));
     }
@@ -121,6 +128,37 @@ Result<Principal> BillingService::Authenticate(std::string_view raw_key) {
         return Fail(Unauthenticated("API key has expired"));
     }
     return Principal{key->id, key->user_id, key->plan, key->tg_id};
+}
+
+Result<Principal> BillingService::PrincipalOfTelegramUser(std::int64_t tg_id) {
+    if (const auto user = repository_.FindUserByTg(tg_id)) {
+        auto keys = repository_.KeysOfUser(user->id);
+        for (auto key = keys.rbegin(); key != keys.rend(); ++key) {
+            if (auto principal = Admissible(*key)) {
+                return principal;
+            }
+        }
+    }
+    auto created = CreateKey(tg_id, "", Plan::kFree, "web login", std::nullopt);
+    if (!created) {
+        return Fail(created.error());
+    }
+    return Principal{created->key_id, created->user_id, created->plan, tg_id};
+}
+
+Result<CreatedKey> BillingService::RotateKey(const Principal& principal) {
+    auto old = repository_.FindKey(principal.key_id);
+    if (!old || old->status != "active") {
+        return Fail(Unauthenticated("API key has been revoked"));
+    }
+    const Instant now = clock_.Now();
+    const std::string key = GenerateApiKey();
+    const std::string name = old->name.empty() ? "rotated key" : old->name;
+    const std::int64_t id =
+        repository_.InsertKey(old->user_id, name, KeyPrefix(key), HashApiKey(key), old->plan, old->expires_at, now);
+    repository_.RevokeKey(old->id, now);
+    Forget(old->id);
+    return CreatedKey{id, old->user_id, key, old->plan, old->expires_at};
 }
 
 Result<QuotaDecision> BillingService::Admit(const Principal& principal, std::string_view endpoint) {

@@ -81,6 +81,14 @@ public:
     void EnsureConfiguredKey(const std::string& raw_key, Plan plan);
 
     Result<Principal> Authenticate(std::string_view raw_key);
+    // The key a web session acts for, held to the same rules as a presented key (revoked,
+    // expired, blocked user). Not cached: a session's page does more work than this lookup.
+    Result<Principal> AuthenticateKeyId(std::int64_t key_id);
+    // The Telegram user's newest usable key, or a Free key issued now (as the bot's /start
+    // does): how a Telegram login reaches the same user as the bot.
+    Result<Principal> PrincipalOfTelegramUser(std::int64_t tg_id);
+    // A new key for the principal's user, plan and expiry; the old one is revoked at once.
+    Result<CreatedKey> RotateKey(const Principal& principal);
     // Counts one request of the principal against its plan; kQuotaExceeded with Retry-After when over.
     Result<QuotaDecision> Admit(const Principal& principal, std::string_view endpoint);
 
@@ -98,6 +106,7 @@ private:
         Instant fetched;
     };
     std::optional<store::KeyRecord> LookupKey(const std::string& hash);
+    Result<Principal> Admissible(const std::optional<store::KeyRecord>& key) const;
     void Forget(std::int64_t key_id);
     // Clears the cache when api_key_changes grew since the last look (at most once a second).
     void NoticeKeyChanges(Instant now);

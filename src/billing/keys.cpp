@@ -1,10 +1,11 @@
 #include "billing/internal/keys.hpp"
 
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include <array>
 #include <stdexcept>
+
+#include "billing/secrets.hpp"
 
 namespace zakupai::billing {
 
@@ -32,19 +33,7 @@ std::string GenerateApiKey() {
 }
 
 std::string HashApiKey(std::string_view key) {
-    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-    unsigned int length = 0;
-    if (EVP_Digest(key.data(), key.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1) {
-        throw std::runtime_error("OpenSSL SHA-256 failed");
-    }
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string hex;
-    hex.reserve(std::size_t{length} * 2);
-    for (unsigned int i = 0; i < length; ++i) {
-        hex += kHex[digest[i] >> 4];
-        hex += kHex[digest[i] & 0x0F];
-    }
-    return hex;
+    return Sha256Hex(key);
 }
 
 std::string KeyPrefix(std::string_view key) {

@@ -343,4 +343,31 @@ std::vector<MatchedPrice> ImportRepository::LotPrices(std::int64_t lot_id, int l
     return out;
 }
 
+std::vector<std::pair<BatchRecord, std::string>> ImportRepository::BatchesOfUser(std::int64_t user_id, int limit) {
+    Database::Lease s(db_);
+    const long long user = user_id;
+    std::vector<std::pair<BatchRecord, std::string>> batches;
+    soci::rowset<soci::row> rows =
+        (s->prepare << "SELECT b.id, b.kind, b.file_name, b.format, b.encoding, b.rows_total, b.rows_accepted, "
+                       "b.rows_rejected, b.strict, b.api_key_id, b.created_at FROM import_batches b "
+                       "JOIN api_keys k ON k.id = b.api_key_id WHERE k.user_id = :u "
+                       "ORDER BY b.created_at DESC, b.id LIMIT :n",
+         soci::use(user),
+         soci::use(limit));
+    for (const auto& r : rows) {
+        batches.emplace_back(BatchRecord{Text(r, 0),
+                                         Text(r, 1),
+                                         Text(r, 2),
+                                         Text(r, 3),
+                                         Text(r, 4),
+                                         ToLong(r, 5),
+                                         ToLong(r, 6),
+                                         ToLong(r, 7),
+                                         ToLong(r, 8) != 0,
+                                         ToLong(r, 9)},
+                             TimestampText(r, 10));
+    }
+    return batches;
+}
+
 }  // namespace zakupai::store

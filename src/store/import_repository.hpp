@@ -81,6 +81,8 @@ class ImportRepository {
 public:
     explicit ImportRepository(Database& db) : db_(db) {}
     std::vector<LotForMatching> LotsForMatching();
+    // The user's latest uploads (through any of its keys), newest first, with when they came.
+    std::vector<std::pair<BatchRecord, std::string>> BatchesOfUser(std::int64_t user_id, int limit);
     // `matches` is called once the price rows are in (matching can run meanwhile on another
     // thread); its rows refer to prices by index.
     SavedPrices SavePrices(const BatchRecord& batch,

@@ -452,6 +452,20 @@ CREATE TABLE telegram_outbox (
 CREATE INDEX telegram_outbox_due_idx ON telegram_outbox (status, due_at, id);
 CREATE INDEX telegram_outbox_chat_idx ON telegram_outbox (chat_id, status)
 )SQL"},
+        {9,
+         "the web panel's sessions: a cookie's hash, the key it acts for, its CSRF token",
+         R"SQL(
+CREATE TABLE web_sessions (
+    token_hash TEXT PRIMARY KEY,
+    key_id BIGINT NOT NULL REFERENCES api_keys (id) ON DELETE CASCADE,
+    user_id BIGINT NOT NULL,
+    csrf TEXT NOT NULL,
+    language TEXT NOT NULL,
+    created_at {TS} NOT NULL,
+    expires_at {TS} NOT NULL
+);
+CREATE INDEX web_sessions_user_idx ON web_sessions (user_id)
+)SQL"},
     };
     return kMigrations;
 }

@@ -43,7 +43,10 @@ TEST_P(ApiTest, PublicEndpointsNeedNoKey) {
     auto docs = s.Call("GET", "/docs");
     EXPECT_EQ(docs.status, 200);
     EXPECT_EQ(docs.Header("content-type"), "text/html; charset=utf-8");
-    EXPECT_NE(docs.body.find("/openapi.json"), std::string::npos);
+    EXPECT_NE(docs.body.find("/static/swagger-ui-bundle.js"), std::string::npos);
+    auto docs_script = s.Call("GET", "/static/docs.js");
+    EXPECT_EQ(docs_script.status, 200);
+    EXPECT_NE(docs_script.body.find("url: \"/openapi.json\""), std::string::npos);
     auto metrics = s.Call("GET", "/metrics");
     EXPECT_EQ(metrics.status, 200);
     EXPECT_NE(metrics.body.find("http_requests_total{method=\"GET\",route=\"/calc/health\",status=\"200\"} 1"),

@@ -17,6 +17,7 @@
 #include "search/indexer.hpp"
 #include "search/semantic_index.hpp"
 #include "store/database.hpp"
+#include "web/web.hpp"
 
 namespace zakupai::app {
 
@@ -82,6 +83,25 @@ int Serve(const Config& config) {
     }
     api::RegisterTelegramRoutes(
         router, bot != nullptr && config.telegram.webhook() ? bot : nullptr, config.telegram.webhook_secret);
+    // The web panel on the same services; it outlives the server below.
+    const web::WebServices web_services{m.Billing(),
+                                        m.WebSessions(),
+                                        m.SearchRepository(),
+                                        m.Search(),
+                                        m.Tldr(),
+                                        m.Risk(),
+                                        m.Complaints(),
+                                        m.Ask(),
+                                        m.Imports(),
+                                        m.ImportRecords(),
+                                        m.Calc().rules(),
+                                        clock};
+    web::WebConfig web_config;
+    web_config.render_limits = {config.docs.max_pages, std::chrono::milliseconds(config.docs.render_budget_ms)};
+    web_config.max_upload_bytes = config.import.max_bytes;
+    web_config.telegram_bot_token = config.telegram.token;
+    const web::WebPanel panel(web_services, web_config);
+    panel.Register(router);
     const api::SystemInfo info{kVersion, kBuildType, m.Describe()};
     api::RegisterSystemRoutes(router, m.Database(), m.metrics(), info, clock);
 
@@ -106,7 +126,7 @@ int Serve(const Config& config) {
     // The upload route lets a whole file through (plus the multipart framing) so it can answer
     // its own, clearer 413; every other route keeps the small limit.
     http::HttpConfig http_config = config.http;
-    http_config.upload_paths = {"/etl/upload-batch"};
+    http_config.upload_paths = {"/etl/upload-batch", "/app/prices"};
     http_config.upload_body_limit_bytes = config.import.max_bytes + std::size_t{64} * 1024;
     http::Server server(
         http_config,
@@ -115,7 +135,10 @@ int Serve(const Config& config) {
         api::MakeAccessHooks(
             m.Billing(), m.Recorder(), m.Records(), m.metrics(), clock, config.http.anonymous_per_ip_per_minute));
     server.Run(config.port_file, [&](int port) {
-        spdlog::info("ZakupAI {} listening on http://{}:{} (docs at /docs)", kVersion, config.http.host, port);
+        spdlog::info("ZakupAI {} listening on http://{}:{} (web panel at /, API docs at /docs)",
+                     kVersion,
+                     config.http.host,
+                     port);
     });
     scheduler.reset();
     m.Stop();
