@@ -21,7 +21,7 @@ run: build-release
 	@ZAKUPAI_DATA_DIR=$(DATA_DIR) build/release/zakupai migrate
 	@ZAKUPAI_DATA_DIR=$(DATA_DIR) build/release/zakupai seed-demo --if-empty --key-file $(DATA_DIR)/demo-api-key
 	@echo
-	@echo "  ZakupAI:      http://127.0.0.1:$(PORT)   (interactive docs: http://127.0.0.1:$(PORT)/docs)"
+	@echo "  ZakupAI:      http://127.0.0.1:$(PORT)   (web panel: log in with the demo key; API docs: http://127.0.0.1:$(PORT)/docs)"
 	@echo "  Demo API key: $$(cat $(DATA_DIR)/demo-api-key)"
 	@echo "  Try:          curl -s -X POST http://127.0.0.1:$(PORT)/calc/vat -H 'X-API-Key: '\"$$(cat $(DATA_DIR)/demo-api-key)\" -d '{\"amount\":1160}'"
 	@echo

@@ -108,7 +108,7 @@ std::string Panel::Language(const http::Request& request, const Session* session
     if (session != nullptr && labels_.contains(session->record.language)) {
         return session->record.language;
     }
-    const std::string cookie = CookieValue(request, kLanguageCookie);
+    std::string cookie = CookieValue(request, kLanguageCookie);
     if (labels_.contains(cookie)) {
         return cookie;
     }

@@ -231,7 +231,9 @@ void RegisterSearchPages(http::Router& router, const Panel& panel) {
                     for (const auto& [value, count] : counts) {
                         mustache::data item;
                         const bool active = params.contains(facet) && params[facet] == value;
-                        item.set("label", Text(facet == "region" ? value : panel.Label(language, facet + "_" + value)));
+                        std::string label_key = facet;
+                        label_key.append("_").append(value);
+                        item.set("label", Text(facet == "region" ? value : panel.Label(language, label_key)));
                         item.set("count", Text(std::to_string(count)));
                         item.set("href", Text(Href(params, facet, active ? "" : value)));
                         item.set("active", mustache::data{active});

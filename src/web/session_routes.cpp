@@ -79,7 +79,10 @@ Result<std::int64_t> CheckTelegramLogin(const std::map<std::string, std::string>
         if (name == "hash" || name == "next") {
             continue;
         }
-        check += (check.empty() ? "" : "\n") + name + "=" + value;
+        if (!check.empty()) {
+            check += '\n';
+        }
+        check.append(name).append("=").append(value);
     }
     if (!billing::ConstantTimeEquals(billing::HmacSha256Hex(billing::Sha256Raw(bot_token), check), hash->second)) {
         return Fail(Error{ErrorCode::kUnauthenticated, "Telegram's login signature does not match", {}});

@@ -27,8 +27,8 @@ struct Session {
 };
 
 // A mustache value from text. (A string literal passed to mustache::data becomes a bool.)
-inline mustache::data Text(std::string text) {
-    return mustache::data{std::move(text)};
+inline mustache::data Text(const std::string& text) {
+    return mustache::data{text};
 }
 
 // The value of one cookie from the Cookie header; empty when absent.
