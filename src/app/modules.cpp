@@ -359,6 +359,13 @@ llm::AskService& Modules::Ask() {
     return *parts_->ask;
 }
 
+store::NotifyRepository& Modules::NotifyRecords() {
+    if (!parts_->notify_repository) {
+        parts_->notify_repository = std::make_unique<store::NotifyRepository>(*parts_->db);
+    }
+    return *parts_->notify_repository;
+}
+
 notify::BotRunner* Modules::Bot() {
     if (!parts_->bot_opened) {
         parts_->bot_opened = true;
@@ -368,7 +375,7 @@ notify::BotRunner* Modules::Bot() {
         }
         // The token is the path's secret: part of the base URL, never of a log line.
         const std::string base = c.api_url + "/bot" + c.token;
-        parts_->notify_repository = std::make_unique<store::NotifyRepository>(*parts_->db);
+        NotifyRecords();
         parts_->bot_transport = std::make_unique<net::CurlTransport>(net::CurlOptions{base, "", c.send_timeout_ms});
         parts_->poll_transport = std::make_unique<net::CurlTransport>(
             net::CurlOptions{base, "", c.poll_timeout_s * 1000 + c.send_timeout_ms, &parts_->bot_stopping});

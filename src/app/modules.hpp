@@ -22,6 +22,7 @@ class RiskRepository;
 class SearchRepository;
 class ImportRepository;
 class WebRepository;
+class NotifyRepository;
 class RecordsRepository;
 class BillingRepository;
 }  // namespace store
@@ -86,6 +87,7 @@ public:
     store::SearchRepository& SearchRepository();
     store::WebRepository& WebSessions();
     store::ImportRepository& ImportRecords();
+    store::NotifyRepository& NotifyRecords();
     store::RecordsRepository& Records();
     billing::BillingService& Billing();
     calc::CalcService& Calc();

@@ -14,6 +14,7 @@
 #include "llm/ask.hpp"
 #include "notify/attachment.hpp"
 #include "notify/delivery.hpp"
+#include "notify/subscriptions.hpp"
 #include "notify/telegram_text.hpp"
 #include "risk/risk_service.hpp"
 #include "search/lot_search.hpp"
@@ -704,7 +705,7 @@ void Bot::Subscribe(Context& c, const std::string& argument) {
             Reply(c, FilterProblem(c.language, q.error()));
             return;
         }
-        if (q->text.empty() && q->region.empty() && q->methods.empty() && !q->min_amount && !q->max_amount) {
+        if (!HasWordsOrFilter(*q)) {
             Reply(c,
                   Say(c.language,
                       {"Нужны слова или фильтр, не только исключения.",

@@ -85,4 +85,21 @@ std::vector<std::pair<Instant, std::int64_t>> WebRepository::UsageWindows(std::i
     return windows;
 }
 
+std::vector<std::pair<Instant, std::int64_t>> WebRepository::CustomerLotAmounts(const std::string& customer_bin,
+                                                                                Instant since) {
+    Database::Lease s(db_);
+    const std::string ts = FormatUtcTimestamp(since);
+    std::vector<std::pair<Instant, std::int64_t>> lots;
+    soci::rowset<soci::row> rows = (s->prepare << "SELECT deadline, price FROM lots WHERE customer_bin = :b "
+                                                  "AND deadline >= :since ORDER BY deadline",
+                                    soci::use(customer_bin),
+                                    soci::use(ts));
+    for (const auto& r : rows) {
+        if (const auto at = ParseStoredInstant(TimestampText(r, 0))) {
+            lots.emplace_back(*at, ToLong(r, 1));
+        }
+    }
+    return lots;
+}
+
 }  // namespace zakupai::store

@@ -37,6 +37,10 @@ public:
     // stored, the count): the account page's usage chart buckets them by Almaty day.
     std::vector<std::pair<Instant, std::int64_t>> UsageWindows(std::int64_t user_id, Instant since);
 
+    // A customer's lots whose bid deadline falls on or after `since`: (deadline, amount), for
+    // the customer page's spending by month.
+    std::vector<std::pair<Instant, std::int64_t>> CustomerLotAmounts(const std::string& customer_bin, Instant since);
+
 private:
     Database& db_;
 };

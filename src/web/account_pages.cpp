@@ -51,7 +51,7 @@ http::Response AccountPage(const Panel& panel,
     std::string counts;
     for (int i = 0; i < kUsageDays; ++i) {
         const Date day = std::chrono::sys_days{first} + std::chrono::days{i};
-        days += (i == 0 ? "" : ",") + FormatIsoDate(day);
+        days += (i == 0 ? "" : ",") + FormatIsoDate(day).substr(5);  // "12-06": the chart's x labels
         counts += (i == 0 ? "" : ",") + std::to_string(per_day[static_cast<std::size_t>(i)]);
     }
     context.set("usage_days", Text(days));
@@ -74,6 +74,7 @@ http::Response AccountPage(const Panel& panel,
     }
     context.set("saved_searches", saved);
     context.set("has_saved", mustache::data{!saved.is_empty_list()});
+    context.set("charts", mustache::data{true});
     return panel.Page(request, &session, "account", std::move(context));
 }
 

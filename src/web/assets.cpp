@@ -55,6 +55,9 @@ void RegisterAssets(http::Router& router) {
             return response;
         },
         options);
+    // Browsers ask for it on every site; an empty answer keeps their consoles clean.
+    router.Add(
+        "GET", "/favicon.ico", [](http::Request&) { return http::Response::Text("", "image/x-icon", 204); }, options);
     // Swagger UI on /openapi.json. Its styles set inline style attributes: this page alone
     // allows inline styles; scripts stay files of this site.
     router.Add(

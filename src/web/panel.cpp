@@ -263,6 +263,7 @@ void WebPanel::Register(http::Router& router) const {
     RegisterSearchPages(router, *panel_);
     RegisterLotPages(router, *panel_);
     RegisterAccountPages(router, *panel_);
+    RegisterPartyPages(router, *panel_);
     RegisterAssets(router);
 }
 

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "docs/locale.hpp"
+#include "notify/subscriptions.hpp"
 #include "search/lot_query_json.hpp"
 #include "search/lot_search.hpp"
 #include "store/search_repository.hpp"
@@ -22,7 +23,7 @@ constexpr std::size_t kSuggestions = 8;
 std::map<std::string, std::string> SearchParams(const http::Request& request) {
     std::map<std::string, std::string> params;
     for (const auto& [key, value] : request.query) {
-        if (!value.empty() && key != "saved") {
+        if (!value.empty() && key != "saved" && key != "alerted" && key != "not_watched") {
             params[key] = value;
         }
     }
@@ -95,6 +96,7 @@ mustache::data LotRow(const Panel& panel, const std::string& language, const sto
     row.set("title", Text(language == "kk" && !lot.name_kz.empty() ? lot.name_kz : lot.title));
     row.set("amount", Text(docs::FormatMoney(lot.price)));
     row.set("customer", Text(lot.customer_name));
+    row.set("customer_bin", Text(lot.customer_bin));
     row.set("method", Text(panel.Label(language, "method_" + lot.method)));
     row.set("status", Text(panel.Label(language, "status_" + lot.status)));
     row.set("region", Text(lot.region));
@@ -284,6 +286,51 @@ void RegisterSearchPages(http::Router& router, const Panel& panel) {
                            }),
                page);
 
+    // "Alert me": the search as the bot's words subscription, in the user's private chat with
+    // the bot. What the bot cannot watch (status, deadlines, customer) is named on the page.
+    router.Add("POST",
+               "/app/alerts",
+               WithSessionAndCsrf(
+                   panel,
+                   [&panel](http::Request& request, Session& session, std::map<std::string, std::string>& form) {
+                       const auto& s = panel.services();
+                       const std::string language = panel.Language(request, &session);
+                       auto params = http::ParseQuery(form["query"]);
+                       std::erase_if(params, [](const auto& field) { return field.second.empty(); });
+                       std::string words = params["q"];
+                       const std::vector<std::pair<std::string, std::string>> carried{
+                           {"region", "регион:"}, {"method", "способ:"}, {"min_amount", "от:"}, {"max_amount", "до:"}};
+                       for (const auto& [field, prefix] : carried) {
+                           if (const auto value = params.find(field); value != params.end() && !value->second.empty()) {
+                               words += (words.empty() ? "" : " ") + prefix + value->second;
+                           }
+                       }
+                       std::string dropped;
+                       for (const char* field : {"status", "deadline_from", "deadline_to", "customer_bin"}) {
+                           if (params.contains(field)) {
+                               dropped += (dropped.empty() ? "" : ", ") + std::string(field);
+                           }
+                       }
+                       const auto chat =
+                           session.principal.tg_id ? s.notify.FindChat(*session.principal.tg_id) : std::nullopt;
+                       if (!chat || chat->chat_type != "private") {
+                           return panel.ErrorPage(request, &session, 409, panel.Label(language, "alert_me_no_chat"));
+                       }
+                       auto made =
+                           notify::SubscribeToWords(s.notify, chat->chat_id, words, s.max_subscriptions, s.clock.Now());
+                       if (!made) {
+                           std::string message = made.error().message;
+                           for (const auto& problem : made.error().details) {
+                               message += "; " + problem.field + ": " + problem.problem;
+                           }
+                           return panel.ErrorPage(
+                               request, &session, made.error().code == ErrorCode::kConflict ? 409 : 422, message);
+                       }
+                       return panel.Redirect("/app/search?" + form["query"] + "&alerted=1" +
+                                             (dropped.empty() ? "" : "&not_watched=" + UrlEncode(dropped)));
+                   }),
+               page);
+
     router.Add("POST",
                "/app/searches",
                WithSessionAndCsrf(
@@ -292,7 +339,8 @@ void RegisterSearchPages(http::Router& router, const Panel& panel) {
                        const auto& s = panel.services();
                        auto params = http::ParseQuery(form["query"]);
                        std::erase_if(params, [](const auto& field) {
-                           return field.second.empty() || field.first == "page" || field.first == "saved";
+                           return field.second.empty() || field.first == "page" || field.first == "saved" ||
+                                  field.first == "alerted" || field.first == "not_watched";
                        });
                        SplitExclusions(params);
                        auto json = search::QueryAsJson(params);

@@ -38,6 +38,7 @@ namespace store {
 class WebRepository;
 class SearchRepository;
 class ImportRepository;
+class NotifyRepository;
 }  // namespace store
 }  // namespace zakupai
 
@@ -54,8 +55,10 @@ struct WebServices {
     llm::AskService& ask;
     ingest::ImportService& imports;
     store::ImportRepository& uploads;
+    store::NotifyRepository& notify;  // the bot's chats and subscriptions ("alert me")
     const calc::RuleBook& rules;
     const Clock& clock;
+    int max_subscriptions = 50;  // per chat, as the bot's /subscribe
 };
 
 struct WebConfig {

@@ -18,6 +18,7 @@ const env = { ...process.env, ZAKUPAI_DATA_DIR: work, ZAKUPAI_LOG_LEVEL: "warn",
               ASAN_OPTIONS: "detect_leaks=0" };
 let server;
 let base;
+let portNumber = 0;
 let key;
 let browser;
 
@@ -30,13 +31,33 @@ async function waitForFile(file, ms) {
   throw new Error(`${file} did not appear`);
 }
 
+async function startServer() {
+  const portFile = path.join(work, "port");
+  fs.rmSync(portFile, { force: true });
+  server = spawn(bin, ["serve", "--port", String(portNumber), "--port-file", portFile], { env, stdio: "ignore" });
+  portNumber = Number(await waitForFile(portFile, 60000));
+  base = `http://127.0.0.1:${portNumber}`;
+  // The search index catches up with the database in the background: wait until it has.
+  for (let i = 0; i < 300; ++i) {
+    const answer = await fetch(`${base}/search/lots?q=бумага`, { headers: { "X-API-Key": key } });
+    if (answer.ok && (await answer.json()).total_count > 0) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("the search index did not catch up within 30 s");
+}
+
+async function stopServer() {
+  const exited = new Promise((resolve) => server.once("exit", resolve));
+  server.kill("SIGTERM");
+  await exited;
+}
+
 before(async () => {
   fs.mkdirSync(artifacts, { recursive: true });
   execFileSync(bin, ["migrate"], { env, stdio: "ignore" });
   execFileSync(bin, ["seed-demo", "--if-empty", "--key-file", path.join(work, "key")], { env, stdio: "ignore" });
   key = fs.readFileSync(path.join(work, "key"), "utf8").trim();
-  server = spawn(bin, ["serve", "--port", "0", "--port-file", path.join(work, "port")], { env, stdio: "ignore" });
-  base = `http://127.0.0.1:${await waitForFile(path.join(work, "port"), 60000)}`;
+  await startServer();
   browser = await chromium.launch({
     executablePath: browserPath,
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -221,5 +242,41 @@ test("/docs is Swagger UI on /openapi.json, served from the binary", async () =>
   assert.match(await page.locator(".swagger-ui .info .title").textContent(), /ZakupAI/);
   assert.deepEqual(outside, []);
   await shot(page, "docs");
+  await context.close();
+});
+
+test("customer and supplier pages: lots, risk distribution and spending drawn as charts; a bad BIN is named", async () => {
+  const { context, page } = await login();
+  await page.goto(`${base}/app/search?q=бумага`);
+  await page.locator("#results li > a").first().click();
+  await page.locator("#customer-link").click();
+  await page.waitForURL(/\/app\/customers\/\d{12}$/);
+  assert.match(await page.locator("#party-title").textContent(), /Заказчик: .+ \(\d{12}\)/);
+  assert.ok(Number(await page.locator("#lots-total").textContent()) > 0);
+  assert.ok(await page.locator("#results li").count() > 0);
+  await page.waitForFunction(() => document.getElementById("spending-chart").dataset.drawn === "true");
+  await page.waitForFunction(() => document.getElementById("risk-chart").dataset.drawn === "true");
+  await shot(page, "customer");
+  await page.goto(`${base}/app/suppliers/123456789012`);
+  assert.match(await page.locator("#error-message").textContent(), /12 цифр/);
+  assert.deepEqual(page.errors.filter((e) => !/status of 422/.test(e)), []);
+  await context.close();
+});
+
+test("alert me needs the user's chat with the bot and says so", async () => {
+  const { context, page } = await login();
+  await page.goto(`${base}/app/search?q=бумага&status=published`);
+  await page.locator("#alert-me").click();
+  assert.match(await page.locator("#error-message").textContent(), /\/start/);
+  await context.close();
+});
+
+test("a session survives a restart of the server", async () => {
+  const { context, page } = await login();
+  await stopServer();
+  await startServer();
+  await page.goto(`${base}/app/account`);
+  assert.match(page.url(), /\/app\/account$/);
+  assert.equal(await page.locator("#plan").textContent(), "premium");
   await context.close();
 });

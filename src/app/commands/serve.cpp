@@ -94,8 +94,10 @@ int Serve(const Config& config) {
                                         m.Ask(),
                                         m.Imports(),
                                         m.ImportRecords(),
+                                        m.NotifyRecords(),
                                         m.Calc().rules(),
-                                        clock};
+                                        clock,
+                                        config.telegram.max_subscriptions};
     web::WebConfig web_config;
     web_config.render_limits = {config.docs.max_pages, std::chrono::milliseconds(config.docs.render_budget_ms)};
     web_config.max_upload_bytes = config.import.max_bytes;

@@ -117,6 +117,7 @@ void RegisterSessionRoutes(http::Router& router, const Panel& panel);
 void RegisterSearchPages(http::Router& router, const Panel& panel);
 void RegisterLotPages(http::Router& router, const Panel& panel);
 void RegisterAccountPages(http::Router& router, const Panel& panel);
+void RegisterPartyPages(http::Router& router, const Panel& panel);
 void RegisterAssets(http::Router& router);
 
 }  // namespace zakupai::web
