@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 
 #include "billing/secrets.hpp"
 #include "web/internal/panel.hpp"
@@ -35,8 +36,8 @@ http::Response StartSession(const Panel& panel,
                              now,
                              now + ttl);
     http::Response response = panel.Redirect(SafeNext(next));
-    response.headers.emplace_back("Set-Cookie", SetCookie(kSessionCookie, token, ttl.count(), panel.Secure(request)));
     response.headers.emplace_back("Set-Cookie", SetCookie(kLoginCsrfCookie, "", 0, panel.Secure(request)));
+    response.headers.emplace_back("Set-Cookie", SetCookie(kSessionCookie, token, ttl.count(), panel.Secure(request)));
     return response;
 }
 
@@ -87,19 +88,23 @@ Result<std::int64_t> CheckTelegramLogin(const std::map<std::string, std::string>
     if (!billing::ConstantTimeEquals(billing::HmacSha256Hex(billing::Sha256Raw(bot_token), check), hash->second)) {
         return Fail(Error{ErrorCode::kUnauthenticated, "Telegram's login signature does not match", {}});
     }
-    std::int64_t signed_at = 0;
-    std::int64_t tg_id = 0;
-    try {
-        signed_at = std::stoll(auth_date->second);
-        tg_id = std::stoll(id->second);
-    } catch (const std::exception&) {
+    const auto whole = [](const std::string& text) -> std::optional<std::int64_t> {
+        std::int64_t value = 0;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+        return ec == std::errc{} && end == text.data() + text.size() && !text.empty() ? std::optional(value)
+                                                                                      : std::nullopt;
+    };
+    const auto signed_at_seconds = whole(auth_date->second);
+    const auto tg_id = whole(id->second);
+    if (!signed_at_seconds || !tg_id) {
         return Fail(Error::Invalid("auth_date", "must be whole numbers (auth_date and id)"));
     }
+    const std::int64_t signed_at = *signed_at_seconds;
     const auto age = now - Instant{std::chrono::seconds{signed_at}};
     if (age > std::chrono::hours{24} || age < -std::chrono::minutes{5}) {
         return Fail(Error{ErrorCode::kUnauthenticated, "Telegram's login is older than a day: log in again", {}});
     }
-    return tg_id;
+    return *tg_id;
 }
 
 void RegisterSessionRoutes(http::Router& router, const Panel& panel) {
