@@ -4,7 +4,7 @@
 DATA_DIR ?= $(CURDIR)/var
 PORT ?= 8080
 
-.PHONY: run test setup build build-release bench bench-ingest bench-risk bench-search bench-docs bench-ask bench-bot format format-check tidy clean
+.PHONY: run test setup build build-release bench bench-ingest bench-risk bench-search bench-docs bench-ask bench-bot bench-web format format-check tidy clean
 
 setup:
 	@scripts/setup
@@ -48,6 +48,9 @@ bench-ask: build-release
 
 bench-bot: setup
 	@bench/bot/run
+
+bench-web: build-release
+	@bench/web/run
 
 bench-ingest: build-release
 	cmake --build --preset release --target fake_ows
