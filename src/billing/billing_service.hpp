@@ -87,6 +87,8 @@ public:
     // The Telegram user's newest usable key, or a Free key issued now (as the bot's /start
     // does): how a Telegram login reaches the same user as the bot.
     Result<Principal> PrincipalOfTelegramUser(std::int64_t tg_id);
+    // The user's keys as listings show them (prefixes only; the keys themselves are not kept).
+    std::vector<store::KeyRecord> KeysOfUser(std::int64_t user_id) { return repository_.KeysOfUser(user_id); }
     // A new key for the principal's user, plan and expiry; the old one is revoked at once.
     Result<CreatedKey> RotateKey(const Principal& principal);
     // Counts one request of the principal against its plan; kQuotaExceeded with Retry-After when over.

@@ -9,6 +9,7 @@
 #include "http/multipart.hpp"
 #include "ingest/batch_import.hpp"
 #include "store/import_repository.hpp"
+#include "store/notify_repository.hpp"
 #include "store/search_repository.hpp"
 #include "web/internal/panel.hpp"
 
@@ -73,6 +74,30 @@ http::Response AccountPage(const Panel& panel,
         saved.push_back(item);
     }
     context.set("saved_searches", saved);
+    mustache::data keys{mustache::data::type::list};
+    for (const auto& key : s.billing.KeysOfUser(session.principal.user_id)) {
+        mustache::data item;
+        item.set("prefix", Text(key.prefix + "…"));
+        item.set("name", Text(key.name));
+        item.set("status", Text(key.status));
+        item.set("created", Text(key.created_at.substr(0, 10)));
+        item.set("current", mustache::data{key.id == session.principal.key_id});
+        keys.push_back(item);
+    }
+    context.set("keys", keys);
+    // The bot's subscriptions of the user's private chat (managed there: /subscriptions).
+    mustache::data subscriptions{mustache::data::type::list};
+    if (session.principal.tg_id) {
+        for (const auto& subscription : s.notify.Subscriptions(*session.principal.tg_id)) {
+            mustache::data item;
+            item.set("kind", Text(panel.Label(panel.Language(request, &session), "kind_" + subscription.kind)));
+            item.set("target", Text(subscription.target));
+            item.set("paused", mustache::data{subscription.paused});
+            subscriptions.push_back(item);
+        }
+    }
+    context.set("has_subscriptions", mustache::data{!subscriptions.is_empty_list()});
+    context.set("subscriptions", subscriptions);
     context.set("has_saved", mustache::data{!saved.is_empty_list()});
     context.set("charts", mustache::data{true});
     return panel.Page(request, &session, "account", std::move(context));

@@ -26,20 +26,6 @@ docs::Language DocsLanguage(const std::string& language) {
     return language == "kk" ? docs::Language::kKazakh : docs::Language::kRussian;
 }
 
-std::optional<std::int64_t> LotId(const http::Request& request) {
-    const auto found = request.path_params.find("id");
-    if (found == request.path_params.end()) {
-        return std::nullopt;
-    }
-    try {
-        std::size_t used = 0;
-        const auto id = std::stoll(found->second, &used);
-        return used == found->second.size() && id > 0 ? std::optional(id) : std::nullopt;
-    } catch (const std::exception&) {
-        return std::nullopt;
-    }
-}
-
 // A tenge amount typed by a person ("1 234 567,89"); nullopt when blank, a problem when not a sum.
 Result<std::optional<Tiyn>> TypedTenge(const http::Request& request, const std::string& field) {
     std::string text(request.Query(field));
@@ -173,7 +159,7 @@ void RegisterLotPages(http::Router& router, const Panel& panel) {
                     [&panel](http::Request& request, Session& session) {
                         const auto& s = panel.services();
                         const std::string language = panel.Language(request, &session);
-                        const auto id = LotId(request);
+                        const auto id = PositiveId(request, "id");
                         if (!id) {
                             return panel.ErrorPage(request, &session, 404, panel.Label(language, "not_found"));
                         }
@@ -206,6 +192,7 @@ void RegisterLotPages(http::Router& router, const Panel& panel) {
                             context.set("closing", mustache::data{*lot->days_left >= 0 && *lot->days_left <= 3});
                         }
                         AddRisk(panel, language, *id, context);
+                        context.set("letters", LetterLinks(panel, *id, language));
                         std::vector<std::string> problems;
                         AddBidCard(panel, request, *lot, context, problems);
                         if (!problems.empty()) {
@@ -258,7 +245,7 @@ void RegisterLotPages(http::Router& router, const Panel& panel) {
                        [&panel, pdf](http::Request& request, Session& session) {
                            const auto& s = panel.services();
                            const std::string language = panel.Language(request, &session);
-                           const auto id = LotId(request);
+                           const auto id = PositiveId(request, "id");
                            if (!id) {
                                return panel.ErrorPage(request, &session, 404, panel.Label(language, "not_found"));
                            }
@@ -303,7 +290,7 @@ void RegisterLotPages(http::Router& router, const Panel& panel) {
                    [&panel](http::Request& request, Session& session, std::map<std::string, std::string>& form) {
                        const auto& s = panel.services();
                        const std::string language = panel.Language(request, &session);
-                       const auto id = LotId(request);
+                       const auto id = PositiveId(request, "id");
                        const std::string question = form["question"];
                        mustache::data context;
                        if (!id || question.empty() || text::Length(question) > llm::kMaxAnswerCharacters) {

@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 #include <boost/url.hpp>
+#include <charconv>
 #include <stdexcept>
 
 #include "billing/secrets.hpp"
@@ -51,6 +52,18 @@ std::string SetCookie(std::string_view name, std::string_view value, std::int64_
 
 std::map<std::string, std::string> FormFields(const http::Request& request) {
     return http::ParseQuery(request.body);
+}
+
+std::optional<std::int64_t> WholeNumber(std::string_view text) {
+    std::int64_t value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    return ec == std::errc{} && end == text.data() + text.size() && !text.empty() ? std::optional(value) : std::nullopt;
+}
+
+std::optional<std::int64_t> PositiveId(const http::Request& request, const std::string& name) {
+    const auto found = request.path_params.find(name);
+    const auto id = found == request.path_params.end() ? std::nullopt : WholeNumber(found->second);
+    return id && *id > 0 ? id : std::nullopt;
 }
 
 std::string UrlEncode(std::string_view text) {
@@ -264,6 +277,7 @@ void WebPanel::Register(http::Router& router) const {
     RegisterLotPages(router, *panel_);
     RegisterAccountPages(router, *panel_);
     RegisterPartyPages(router, *panel_);
+    RegisterLetterPages(router, *panel_);
     RegisterAssets(router);
 }
 

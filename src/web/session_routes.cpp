@@ -2,7 +2,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <charconv>
 
 #include "billing/secrets.hpp"
 #include "web/internal/panel.hpp"
@@ -88,14 +87,8 @@ Result<std::int64_t> CheckTelegramLogin(const std::map<std::string, std::string>
     if (!billing::ConstantTimeEquals(billing::HmacSha256Hex(billing::Sha256Raw(bot_token), check), hash->second)) {
         return Fail(Error{ErrorCode::kUnauthenticated, "Telegram's login signature does not match", {}});
     }
-    const auto whole = [](const std::string& text) -> std::optional<std::int64_t> {
-        std::int64_t value = 0;
-        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-        return ec == std::errc{} && end == text.data() + text.size() && !text.empty() ? std::optional(value)
-                                                                                      : std::nullopt;
-    };
-    const auto signed_at_seconds = whole(auth_date->second);
-    const auto tg_id = whole(id->second);
+    const auto signed_at_seconds = WholeNumber(auth_date->second);
+    const auto tg_id = WholeNumber(id->second);
     if (!signed_at_seconds || !tg_id) {
         return Fail(Error::Invalid("auth_date", "must be whole numbers (auth_date and id)"));
     }

@@ -21,6 +21,7 @@ struct RuleBook;
 namespace docs {
 class TldrService;
 class ComplaintService;
+class LetterTemplates;
 }  // namespace docs
 namespace ingest {
 class ImportService;
@@ -52,6 +53,7 @@ struct WebServices {
     docs::TldrService& tldr;
     risk::RiskService& risk;
     docs::ComplaintService& complaints;
+    const docs::LetterTemplates& letters;
     llm::AskService& ask;
     ingest::ImportService& imports;
     store::ImportRepository& uploads;

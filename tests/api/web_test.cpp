@@ -129,6 +129,24 @@ TEST_P(WebTest, LoginPagesSessionsAndTheirEnd) {
     EXPECT_EQ(Post(s, "/app/searches", "name=paper2&query=q%3Dx", session).status, 403);
     EXPECT_EQ(Post(s, "/app/searches", "csrf=" + std::string(64, '0') + "&name=p3&query=q%3Dx", session).status, 403);
 
+    // "Alert me" needs the user's private chat with the bot; then the search becomes its words
+    // subscription, with what the bot cannot watch named.
+    const std::string alert_form = "csrf=" + csrf + "&query=" +
+                                   PercentEncode("q=бумага -картридж&method=auction&min_amount=1000&status=published");
+    EXPECT_EQ(Post(s, "/app/alerts", alert_form, session).status, 409);
+    ExecuteSql(*db_,
+               "INSERT INTO telegram_chats (chat_id, user_tg_id, chat_type, language, created_at, updated_at) "
+               "VALUES (8101, 8101, 'private', 'ru', '2026-12-01T00:00:00Z', '2026-12-01T00:00:00Z')");
+    auto alert = Post(s, "/app/alerts", alert_form, session);
+    EXPECT_EQ(alert.status, 303);
+    EXPECT_NE(alert.Header("location").find("alerted=1&not_watched=status"), std::string::npos)
+        << alert.Header("location");
+    EXPECT_EQ(QueryText(*db_, "SELECT target FROM alert_subscriptions WHERE chat_id = 8101"),
+              "бумага -картридж способ:auction от:1000");
+    EXPECT_EQ(Post(s, "/app/alerts", "csrf=" + csrf + "&query=" + PercentEncode("q=-картридж"), session).status, 422);
+    EXPECT_NE(Page(s, "/app/account", session).body.find("слова: бумага -картридж способ:auction от:1000"),
+              std::string::npos);
+
     // A price list with a bad row: the table names its line, column and reason.
     const std::string boundary = "zkboundary";
     const std::string multipart =

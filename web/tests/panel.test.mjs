@@ -166,6 +166,24 @@ test("lot page: flags with evidence, the bid card for a price, the complaint PDF
   const text = execFileSync("pdftotext", [pdf, "-"], { encoding: "utf8" });
   assert.match(text, /ЖАЛОБА|Жалоба/);
   assert.match(text, /без оснований/);
+  // A letter about the lot: the form comes filled from the lot; a missing field is named.
+  await page.goto(`${base}/app/lots/${id}`);
+  await page.locator("#letters a", { hasText: "Запрос на разъяснение" }).click();
+  assert.ok((await page.getByLabel("Заказчик *").inputValue()).length > 0, "customer filled from the lot");
+  await page.getByLabel("Поставщик (ваша организация) *").fill("ТОО «Ромашка»");
+  await page.getByLabel("БИН поставщика *").fill("031040621944");
+  await page.getByLabel("Номер объявления *").fill("15234567-1");
+  await page.getByLabel("Вопросы *").fill("Допускается ли эквивалент?\nКакой срок поставки?");
+  await page.getByLabel("Подписант (Ф. И. О.) *").fill("Иванов И. И.");
+  const [letter] = await Promise.all([page.waitForEvent("download"), page.locator("#letter-pdf").click()]);
+  const letterPdf = path.join(work, "letter.pdf");
+  await letter.saveAs(letterPdf);
+  const letterText = execFileSync("pdftotext", [letterPdf, "-"], { encoding: "utf8" });
+  assert.match(letterText, /Ромашка/);
+  assert.match(letterText, /Допускается ли эквивалент/);
+  const missing = await page.request.get(`${base}/app/lots/${id}/letters/clarification_request.pdf?supplier_name=x`);
+  assert.equal(missing.status(), 422);
+  assert.match(await missing.text(), /БИН поставщика/);
   await page.goto(`${base}/app/lots/${id}`);
   await page.getByLabel("Спросить об этом лоте").fill("Какое обеспечение заявки?");
   await page.locator("#ask").click();

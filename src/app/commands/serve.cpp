@@ -91,6 +91,7 @@ int Serve(const Config& config) {
                                         m.Tldr(),
                                         m.Risk(),
                                         m.Complaints(),
+                                        m.Letters(),
                                         m.Ask(),
                                         m.Imports(),
                                         m.ImportRecords(),

@@ -41,6 +41,10 @@ std::string Sha256Hex(std::string_view text);
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
 // An application/x-www-form-urlencoded body (or a query string) as fields.
 std::map<std::string, std::string> FormFields(const http::Request& request);
+// A whole decimal number and nothing else ("12", not "12a", " 12" or "").
+std::optional<std::int64_t> WholeNumber(std::string_view text);
+// A path parameter that must be a positive id.
+std::optional<std::int64_t> PositiveId(const http::Request& request, const std::string& name);
 // A query-string value: unreserved characters as they are, the rest percent-encoded.
 std::string UrlEncode(std::string_view text);
 
@@ -118,6 +122,9 @@ void RegisterSearchPages(http::Router& router, const Panel& panel);
 void RegisterLotPages(http::Router& router, const Panel& panel);
 void RegisterAccountPages(http::Router& router, const Panel& panel);
 void RegisterPartyPages(http::Router& router, const Panel& panel);
+void RegisterLetterPages(http::Router& router, const Panel& panel);
+// Links to the letters a lot page offers (every template but the complaint).
+mustache::data LetterLinks(const Panel& panel, std::int64_t lot_id, const std::string& language);
 void RegisterAssets(http::Router& router);
 
 }  // namespace zakupai::web
