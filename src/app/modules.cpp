@@ -392,7 +392,8 @@ notify::BotRunner* Modules::Bot() {
             Complaints(),
             clock_,
             c.max_subscriptions,
-            docs::RenderLimits{config_.docs.max_pages, std::chrono::milliseconds(config_.docs.render_budget_ms)}});
+            docs::RenderLimits{config_.docs.max_pages, std::chrono::milliseconds(config_.docs.render_budget_ms)},
+            c.web_url.empty() ? "" : c.web_url + "/login/telegram"});
         parts_->alerts = std::make_unique<notify::AlertMatcher>(*parts_->notify_repository,
                                                                 SearchRepository(),
                                                                 LotIndex(),

@@ -219,6 +219,11 @@ std::string MessageBody(std::int64_t chat_id,
         for (const auto& row : keyboard) {
             json::array buttons;
             for (const auto& b : row) {
+                if (!b.login_url.empty()) {
+                    buttons.push_back(
+                        json::object{{"text", b.text}, {"login_url", json::object{{"url", b.login_url}}}});
+                    continue;
+                }
                 assert(b.data.size() <= kMaxCallbackBytes && "callback data is at most 64 bytes");
                 buttons.push_back(json::object{{"text", b.text}, {"callback_data", b.data}});
             }
@@ -439,7 +444,12 @@ void Bot::Start(Context& c) {
                 EscapeHtml(key->api_key));
         }
     }
-    Reply(c, std::string(Say(c.language, kHelp)) + key_line);
+    std::vector<std::vector<Button>> keyboard;
+    if (c.chat_type == "private" && !s_.web_login_url.empty()) {
+        keyboard.push_back(
+            {{std::string(Say(c.language, {"Открыть веб-панель", "Веб-панельді ашу"})), "", s_.web_login_url}});
+    }
+    Reply(c, std::string(Say(c.language, kHelp)) + key_line, keyboard);
 }
 
 void Bot::Help(Context& c) {

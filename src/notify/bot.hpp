@@ -5,6 +5,7 @@
 // /complaint, and the inline buttons they show. It calls the same typed domain services the HTTP API calls.
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/time.hpp"
@@ -49,12 +50,17 @@ struct BotServices {
     const Clock& clock;
     int max_subscriptions = 50;
     docs::RenderLimits render_limits{};
+    std::string web_login_url;  // <panel>/login/telegram, or empty (no login button)
 };
 
-// One inline keyboard button: its label and its callback data (at most 64 bytes).
+// One inline keyboard button: its label and its callback data (at most 64 bytes), or a
+// login_url that opens the web panel logged in as the user (Telegram signs the redirect).
 struct Button {
+    Button(std::string text_, std::string data_, std::string login_url_ = "")
+        : text(std::move(text_)), data(std::move(data_)), login_url(std::move(login_url_)) {}
     std::string text;
     std::string data;
+    std::string login_url;
 };
 
 // A sendMessage call's JSON body: HTML text, no link previews, buttons in rows.

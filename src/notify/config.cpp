@@ -17,6 +17,17 @@ void DescribeSettings(SettingsSection<TelegramConfig>& s) {
     s.Int("send_timeout_ms", &TelegramConfig::send_timeout_ms, 100, 120'000);
     s.Int("max_subscriptions", &TelegramConfig::max_subscriptions, 1, 1'000);
     s.Int("alert_interval_ms", &TelegramConfig::alert_interval_ms, 50, 600'000);
+    s.Custom("web_url", [](TelegramConfig& c, const std::string& v) -> std::optional<std::string> {
+        // Empty: no login button. Telegram opens login_url links only over https.
+        if (!v.empty() && !v.starts_with("https://")) {
+            return "must be the panel's https:// address";
+        }
+        c.web_url = v;
+        while (c.web_url.ends_with('/')) {
+            c.web_url.pop_back();
+        }
+        return std::nullopt;
+    });
 }
 
 std::vector<FieldProblem> Check(const TelegramConfig& config) {

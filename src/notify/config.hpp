@@ -16,6 +16,9 @@ struct TelegramConfig {
     int send_timeout_ms = 10'000;
     int max_subscriptions = 50;  // per chat
     int alert_interval_ms = 1'000;
+    // The web panel's public address (https://zakupai.example): /start then offers a button that
+    // logs the user into the panel by Telegram's signed login_url (the domain set in BotFather).
+    std::string web_url;
 
     bool enabled() const { return !token.empty(); }
     bool webhook() const { return mode == "webhook"; }

@@ -53,9 +53,7 @@ http::Response LoginPage(const Panel& panel, const http::Request& request, const
     if (!problem.empty()) {
         context.set("problem", Text(problem));
     }
-    if (!panel.config().telegram_bot_name.empty()) {
-        context.set("telegram_bot", Text(panel.config().telegram_bot_name));
-    }
+    context.set("telegram_login", mustache::data{!panel.config().telegram_bot_token.empty()});
     http::Response response = panel.Page(request, nullptr, "login", std::move(context), status);
     response.headers.emplace_back("Set-Cookie", SetCookie(kLoginCsrfCookie, token, 3600, panel.Secure(request)));
     return response;

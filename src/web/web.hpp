@@ -70,9 +70,9 @@ struct WebConfig {
     bool secure_cookies = false;
     docs::RenderLimits render_limits{};
     std::size_t max_upload_bytes = std::size_t{20} * 1024 * 1024;
-    // Telegram login: the bot's token checks the signature; its @name shows the login link.
+    // Telegram login (the bot's login_url button, or the widget's redirect): the bot's token
+    // checks the signature. Empty: no Telegram login.
     std::string telegram_bot_token;
-    std::string telegram_bot_name;
 };
 
 class Panel;

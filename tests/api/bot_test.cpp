@@ -1,5 +1,7 @@
 // The Telegram bot end to end: the real binary against the fake Bot API and the fake portal.
 #include <gtest/gtest.h>
+#include <openssl/hmac.h>
+#include <openssl/sha.h>
 
 #include <boost/json.hpp>
 #include <chrono>
@@ -375,6 +377,83 @@ TEST_P(BotTest, ALongPollInProgressDoesNotHoldUpTheShutdown) {
     const auto t0 = std::chrono::steady_clock::now();
     EXPECT_EQ(s.Stop(), 0);
     EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5));
+}
+
+// Telegram's login signature as Telegram makes it: HMAC-SHA256 of the sorted fields, keyed by
+// SHA-256 of the bot token.
+std::string TelegramSignature(const std::map<std::string, std::string>& fields, const std::string& token) {
+    std::string check;
+    for (const auto& [name, value] : fields) {
+        check += (check.empty() ? "" : "\n") + name + "=" + value;
+    }
+    unsigned char key[SHA256_DIGEST_LENGTH];
+    SHA256(reinterpret_cast<const unsigned char*>(token.data()), token.size(), key);
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    HMAC(EVP_sha256(),
+         key,
+         sizeof key,
+         reinterpret_cast<const unsigned char*>(check.data()),
+         check.size(),
+         mac,
+         &length);
+    std::string hex;
+    for (unsigned int i = 0; i < length; ++i) {
+        hex += "0123456789abcdef"[mac[i] >> 4];
+        hex += "0123456789abcdef"[mac[i] & 0x0F];
+    }
+    return hex;
+}
+
+TEST_P(BotTest, StartOffersTheWebPanelAndTelegramsSignedLoginReachesTheSameUser) {
+    FakeTelegram tg;
+    FakeOws ows(5);
+    auto env = Env(tg, ows);
+    env["ZAKUPAI_TELEGRAM_WEB_URL"] = "https://panel.example/";
+    StartService(env);
+    tg.Control("update", Message(kUser, "/start"));
+    ASSERT_TRUE(WaitUntil([&] { return CountContaining(Texts(tg, kUser), "<code>") == 1; })) << service_->Log();
+    std::smatch key;
+    const auto start = Texts(tg, kUser).front();
+    ASSERT_TRUE(std::regex_search(start, key, std::regex("<code>([^<]+)</code>")));
+    json::object reply;
+    for (const auto& call : Calls(tg)) {
+        if (call.at("body").as_object().contains("reply_markup")) {
+            reply = call.at("body").as_object();
+        }
+    }
+    const auto& button = reply.at("reply_markup").at("inline_keyboard").at(0).at(0).as_object();
+    EXPECT_EQ(button.at("text").as_string(), "Открыть веб-панель");
+    EXPECT_EQ(button.at("login_url").at("url").as_string(), "https://panel.example/login/telegram");
+
+    // Telegram redirects the browser with the signed fields; the session acts for the bot's user.
+    const auto now =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    std::map<std::string, std::string> fields{
+        {"id", std::to_string(kUser)}, {"first_name", "Айгуль"}, {"auth_date", std::to_string(now)}};
+    const std::string signature = TelegramSignature(fields, FakeTelegram::kToken);
+    std::string query;
+    for (const auto& [name, value] : fields) {
+        query += name + "=" + PercentEncode(value) + "&";
+    }
+    auto forged = service_->Call("GET", "/login/telegram?" + query + "hash=" + std::string(64, '0'));
+    EXPECT_EQ(forged.status, 401);
+    EXPECT_NE(forged.body.find("signature does not match"), std::string::npos);
+    auto login = service_->Call("GET", "/login/telegram?" + query + "hash=" + signature);
+    ASSERT_EQ(login.status, 303) << login.body;
+    EXPECT_EQ(login.Header("location"), "/app/search");
+    const std::string cookie = login.Header("set-cookie");
+    const auto value = cookie.find("zk_session=");
+    ASSERT_NE(value, std::string::npos);
+    const std::string session = cookie.substr(value + 11, 64);
+    auto account = service_->Call("GET", "/app/account", "", "", {{"Cookie", "zk_session=" + session}});
+    ASSERT_EQ(account.status, 200);
+    // The bot's key (by its prefix) is the session's: one user, no second key made.
+    EXPECT_NE(account.body.find("<code>" + key[1].str().substr(0, 9) + "…</code> (этот вход)"), std::string::npos)
+        << account.body;
+    EXPECT_EQ(
+        QueryNumber(*db_, "SELECT COUNT(*) FROM api_keys k JOIN users u ON u.id = k.user_id WHERE u.tg_id = 777001"),
+        1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, BotTest, ::testing::Values(false, true), [](const auto& backend) {
