@@ -13,6 +13,7 @@
 #include "store/database.hpp"
 #include "store/lot_repository.hpp"
 #include "store/records_repository.hpp"
+#include "store/web_repository.hpp"
 #include "store/write_behind.hpp"
 #include "support/db_backend.hpp"
 
@@ -33,10 +34,37 @@ TEST(PostgresUrl, BecomesKeywordConnectString) {
 
 TEST_P(StoreTest, MigrationsApplyOnceAndAreIdempotent) {
     auto db = backend_->Open();
-    EXPECT_EQ(Migrate(*db), 8);
+    EXPECT_EQ(Migrate(*db), 9);
     EXPECT_EQ(Migrate(*db), 0);
-    EXPECT_EQ(SchemaVersion(*db), 8);
+    EXPECT_EQ(SchemaVersion(*db), 9);
     EXPECT_TRUE(db->Ping());
+}
+
+TEST_P(StoreTest, WebSessionsExpireMoveWithTheirKeyAndEndEverywhere) {
+    auto db = backend_->Open();
+    Migrate(*db);
+    BillingRepository billing(*db);
+    WebRepository web(*db);
+    const auto user = billing.EnsureUser(9001, "", Plan::kPremium, kNow);
+    const auto key = billing.InsertKey(user.id, "k", "zk_web", "hash-web", Plan::kPremium, std::nullopt, kNow);
+    const auto other_key = billing.InsertKey(user.id, "k2", "zk_web2", "hash-web2", Plan::kPremium, std::nullopt, kNow);
+    web.CreateSession({"h1", key, user.id, "csrf-1", "ru"}, kNow, kNow + std::chrono::hours{1});
+    web.CreateSession({"h2", key, user.id, "csrf-2", "kk"}, kNow, kNow + std::chrono::hours{48});
+    const auto found = web.FindSession("h1", kNow + std::chrono::minutes{59});
+    ASSERT_TRUE(found.has_value());
+    EXPECT_EQ(found->key_id, key);
+    EXPECT_EQ(found->csrf, "csrf-1");
+    EXPECT_EQ(found->language, "ru");
+    // Past its expiry a session is gone (and deleted on the way).
+    EXPECT_FALSE(web.FindSession("h1", kNow + std::chrono::hours{1}).has_value());
+    EXPECT_FALSE(web.FindSession("h1", kNow).has_value());
+    web.SetLanguage("h2", "ru");
+    web.MoveSessions(key, other_key);
+    EXPECT_EQ(web.FindSession("h2", kNow)->key_id, other_key);
+    EXPECT_EQ(web.FindSession("h2", kNow)->language, "ru");
+    EXPECT_EQ(web.DeleteUserSessions(user.id), 1);
+    EXPECT_FALSE(web.FindSession("h2", kNow).has_value());
+    EXPECT_FALSE(web.FindSession("nothing", kNow).has_value());
 }
 
 TEST_P(StoreTest, KeysUsersAndPaymentsRoundTrip) {
