@@ -193,12 +193,8 @@ void RegisterAccountPages(http::Router& router, const Panel& panel) {
                        auto report = s.imports.Import(file, options);
                        int status = 200;
                        if (!report) {
-                           status = report.error().code == ErrorCode::kUnavailable ? 503 : 422;
-                           std::string message = report.error().message;
-                           for (const auto& problem : report.error().details) {
-                               message += "; " + problem.field + ": " + problem.problem;
-                           }
-                           context.set("problem", Text(message));
+                           status = http::HttpStatus(report.error().code);
+                           context.set("problem", Text(Describe(report.error())));
                        } else {
                            context.set("report", mustache::data{true});
                            context.set("file", Text(options.file_name));

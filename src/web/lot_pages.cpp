@@ -256,12 +256,7 @@ void RegisterLotPages(http::Router& router, const Panel& panel) {
                            ask.language = language == "kk" ? "kz" : "ru";
                            auto complaint = s.complaints.Generate(ask);
                            if (!complaint) {
-                               const int status = complaint.error().code == ErrorCode::kNotFound ? 404 : 422;
-                               std::string message = complaint.error().message;
-                               for (const auto& problem : complaint.error().details) {
-                                   message += "; " + problem.field + ": " + problem.problem;
-                               }
-                               return panel.ErrorPage(request, &session, status, message);
+                               return panel.ErrorPage(request, &session, complaint.error());
                            }
                            const auto docs_language = DocsLanguage(language);
                            auto bytes =

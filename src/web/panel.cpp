@@ -208,6 +208,18 @@ http::Response Panel::ErrorPage(const http::Request& request,
     return Page(request, session, "error", std::move(context), status);
 }
 
+http::Response Panel::ErrorPage(const http::Request& request, const Session* session, const Error& error) const {
+    return ErrorPage(request, session, http::HttpStatus(error.code), Describe(error));
+}
+
+std::string Describe(const Error& error) {
+    std::string message = error.message;
+    for (const auto& problem : error.details) {
+        message.append("; ").append(problem.field).append(": ").append(problem.problem);
+    }
+    return message;
+}
+
 http::Response Panel::Redirect(const std::string& location) const {
     http::Response response = http::Response::Text("", "text/plain", 303);
     response.headers.emplace_back("Location", location);

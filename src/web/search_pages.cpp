@@ -319,12 +319,7 @@ void RegisterSearchPages(http::Router& router, const Panel& panel) {
                        auto made =
                            notify::SubscribeToWords(s.notify, chat->chat_id, words, s.max_subscriptions, s.clock.Now());
                        if (!made) {
-                           std::string message = made.error().message;
-                           for (const auto& problem : made.error().details) {
-                               message += "; " + problem.field + ": " + problem.problem;
-                           }
-                           return panel.ErrorPage(
-                               request, &session, made.error().code == ErrorCode::kConflict ? 409 : 422, message);
+                           return panel.ErrorPage(request, &session, made.error());
                        }
                        return panel.Redirect("/app/search?" + form["query"] + "&alerted=1" +
                                              (dropped.empty() ? "" : "&not_watched=" + UrlEncode(dropped)));

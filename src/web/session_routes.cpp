@@ -151,28 +151,24 @@ void RegisterSessionRoutes(http::Router& router, const Panel& panel) {
             return StartSession(panel, request, *principal, std::string(request.Query("next")));
         },
         page);
-    router.Add("POST",
-               "/logout",
-               WithSessionAndCsrf(panel,
-                                  [&panel](http::Request& request, Session& session, auto&) {
-                                      panel.services().sessions.DeleteSession(session.record.token_hash);
-                                      http::Response response = panel.Redirect("/login");
-                                      response.headers.emplace_back(
-                                          "Set-Cookie", SetCookie(kSessionCookie, "", 0, panel.Secure(request)));
-                                      return response;
-                                  }),
-               page);
-    router.Add("POST",
-               "/logout-all",
-               WithSessionAndCsrf(panel,
-                                  [&panel](http::Request& request, Session& session, auto&) {
-                                      panel.services().sessions.DeleteUserSessions(session.principal.user_id);
-                                      http::Response response = panel.Redirect("/login");
-                                      response.headers.emplace_back(
-                                          "Set-Cookie", SetCookie(kSessionCookie, "", 0, panel.Secure(request)));
-                                      return response;
-                                  }),
-               page);
+    // Log out here, or everywhere (every session of the user, on any device).
+    for (const bool everywhere : {false, true}) {
+        router.Add("POST",
+                   everywhere ? "/logout-all" : "/logout",
+                   WithSessionAndCsrf(panel,
+                                      [&panel, everywhere](http::Request& request, Session& session, auto&) {
+                                          if (everywhere) {
+                                              panel.services().sessions.DeleteUserSessions(session.principal.user_id);
+                                          } else {
+                                              panel.services().sessions.DeleteSession(session.record.token_hash);
+                                          }
+                                          http::Response response = panel.Redirect("/login");
+                                          response.headers.emplace_back(
+                                              "Set-Cookie", SetCookie(kSessionCookie, "", 0, panel.Secure(request)));
+                                          return response;
+                                      }),
+                   page);
+    }
     router.Add(
         "POST",
         "/lang",

@@ -41,6 +41,8 @@ std::string Sha256Hex(std::string_view text);
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
 // An application/x-www-form-urlencoded body (or a query string) as fields.
 std::map<std::string, std::string> FormFields(const http::Request& request);
+// An error's message followed by each field it names: "… ; price: must be a number".
+std::string Describe(const Error& error);
 // A whole decimal number and nothing else ("12", not "12a", " 12" or "").
 std::optional<std::int64_t> WholeNumber(std::string_view text);
 // A path parameter that must be a positive id.
@@ -80,6 +82,8 @@ public:
                              const Session* session,
                              int status,
                              const std::string& message) const;
+    // A domain error's page: its HTTP status, its message and every field it names.
+    http::Response ErrorPage(const http::Request& request, const Session* session, const Error& error) const;
     http::Response Redirect(const std::string& location) const;
     // The label `key` in the language (the key itself when missing: a test catches that).
     std::string Label(const std::string& language, const std::string& key) const;
