@@ -56,8 +56,8 @@ struct BotServices {
 // One inline keyboard button: its label and its callback data (at most 64 bytes), or a
 // login_url that opens the web panel logged in as the user (Telegram signs the redirect).
 struct Button {
-    Button(std::string text_, std::string data_, std::string login_url_ = "")
-        : text(std::move(text_)), data(std::move(data_)), login_url(std::move(login_url_)) {}
+    Button(std::string label, std::string callback, std::string url = "")
+        : text(std::move(label)), data(std::move(callback)), login_url(std::move(url)) {}
     std::string text;
     std::string data;
     std::string login_url;
@@ -75,7 +75,7 @@ Result<search::LotQuery> WordsQuery(const std::string& words);
 
 class Bot {
 public:
-    explicit Bot(BotServices services) : s_(services) {}
+    explicit Bot(BotServices services) : s_(std::move(services)) {}
     // Never throws for a payload, however malformed: an update that cannot be understood is
     // logged and answered with help when it came from a chat. False when an outage (the
     // database) stopped it: the update is tried again.
