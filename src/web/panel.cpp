@@ -1,7 +1,5 @@
 #include "web/internal/panel.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <boost/json.hpp>
 #include <boost/url.hpp>
 #include <charconv>

@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 #include "web/internal/panel.hpp"
@@ -81,6 +83,65 @@ TEST(Astana, DeadlinesInAstanaTime) {
     const Instant at =
         std::chrono::sys_days{std::chrono::year{2026} / 12 / 19} + std::chrono::hours{5} + std::chrono::minutes{51};
     EXPECT_EQ(FormatAstana(at), "19.12.2026 10:51");
+}
+
+std::string ReadSource(const std::string& path) {
+    std::ifstream file(std::string(ZAKUPAI_SOURCE_DIR) + "/" + path);
+    std::stringstream text;
+    text << file.rdbuf();
+    return text.str();
+}
+
+// Every label a template or the code asks for exists in Russian and in Kazakh (a missing one
+// would render as nothing, or as its key).
+TEST(Labels, EveryLabelAskedForExistsInBothLanguages) {
+    const auto labels = json::parse(ReadSource("web/i18n.json")).as_object();
+    const auto& ru = labels.at("ru").as_object();
+    const auto& kk = labels.at("kk").as_object();
+    EXPECT_EQ(ru.size(), kk.size());
+    std::vector<std::string> asked;
+    const std::regex in_template(R"(\{\{[#^/]?t\.([a-z_]+)\}\})");
+    for (const auto& entry : std::filesystem::directory_iterator(std::string(ZAKUPAI_SOURCE_DIR) + "/web/templates")) {
+        const std::string text = ReadSource("web/templates/" + entry.path().filename().string());
+        for (auto m = std::sregex_iterator(text.begin(), text.end(), in_template); m != std::sregex_iterator(); ++m) {
+            asked.push_back((*m)[1].str());
+        }
+    }
+    const std::regex in_code(R"re(Label\([a-z_]+, "([a-z_]+)"\))re");
+    for (const auto& entry : std::filesystem::directory_iterator(std::string(ZAKUPAI_SOURCE_DIR) + "/src/web")) {
+        if (entry.path().extension() != ".cpp") {
+            continue;
+        }
+        const std::string text = ReadSource("src/web/" + entry.path().filename().string());
+        for (auto m = std::sregex_iterator(text.begin(), text.end(), in_code); m != std::sregex_iterator(); ++m) {
+            asked.push_back((*m)[1].str());
+        }
+    }
+    ASSERT_GT(asked.size(), 100U);
+    // Labels made from a prefix and a vocabulary word.
+    for (const auto method : AllOf<ProcurementMethod>()) {
+        asked.push_back("method_" + std::string(Name(method)));
+    }
+    for (const auto status : AllOf<LotStatus>()) {
+        asked.push_back("status_" + std::string(Name(status)));
+    }
+    for (const auto level : AllOf<RiskLevel>()) {
+        asked.push_back("level_" + std::string(Name(level)));
+    }
+    for (const char* name :
+         {"facet_status", "facet_method", "facet_region", "kind_words", "kind_lot", "kind_customer", "kind_supplier"}) {
+        asked.emplace_back(name);
+    }
+    const auto manifest = json::parse(ReadSource("data/templates/letters/manifest.json")).as_object();
+    for (const auto& [name, letter] : manifest.at("templates").as_object()) {
+        for (const auto& field : letter.at("fields").as_array()) {
+            asked.push_back("field_" + std::string(field.at("name").as_string()));
+        }
+    }
+    for (const auto& key : asked) {
+        EXPECT_TRUE(ru.contains(key)) << "ru lacks " << key;
+        EXPECT_TRUE(kk.contains(key)) << "kk lacks " << key;
+    }
 }
 
 }  // namespace
