@@ -1,16 +1,14 @@
 #include "notify/webhook.hpp"
 
-#include <openssl/crypto.h>
-
 #include <boost/json.hpp>
 
+#include "billing/secrets.hpp"
 #include "core/json.hpp"
 
 namespace zakupai::notify {
 
 bool WebhookSecretMatches(std::string_view given, std::string_view secret) {
-    return !secret.empty() && given.size() == secret.size() &&
-           CRYPTO_memcmp(given.data(), secret.data(), secret.size()) == 0;
+    return !secret.empty() && billing::ConstantTimeEquals(given, secret);
 }
 
 Result<store::PendingUpdate> ReadWebhookUpdate(std::string_view body) {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "billing/quota.hpp"
 #include "billing/secrets.hpp"
 #include "web/internal/panel.hpp"
 
@@ -98,8 +99,23 @@ Result<std::int64_t> CheckTelegramLogin(const std::map<std::string, std::string>
     return *tg_id;
 }
 
+// Login attempts a browser (an IP address) may make a minute: ample for people, a wall for a
+// script guessing keys or signatures.
+constexpr std::int64_t kLoginAttemptsPerMinute = 30;
+
 void RegisterSessionRoutes(http::Router& router, const Panel& panel) {
     const http::RouteOptions page{.is_public = true, .counts_usage = false};
+    auto attempts = std::make_shared<billing::IpLimiter>(kLoginAttemptsPerMinute);
+    // The page that says to wait, or nothing when this attempt may go on.
+    auto too_many = [&panel, attempts](const http::Request& request) -> std::optional<http::Response> {
+        const auto decision = attempts->Consume(request.remote_ip, panel.services().clock.Now());
+        if (decision.allowed) {
+            return std::nullopt;
+        }
+        http::Response response = panel.ErrorPage(request, nullptr, 429, decision.reason);
+        response.headers.emplace_back("Retry-After", std::to_string(decision.retry_after_seconds));
+        return response;
+    };
     router.Add(
         "GET",
         "/",
@@ -112,7 +128,10 @@ void RegisterSessionRoutes(http::Router& router, const Panel& panel) {
     router.Add(
         "POST",
         "/login",
-        [&panel](http::Request& request) {
+        [&panel, too_many](http::Request& request) {
+            if (auto refused = too_many(request)) {
+                return *refused;
+            }
             auto form = FormFields(request);
             const std::string cookie = CookieValue(request, kLoginCsrfCookie);
             if (cookie.size() != 64 || !billing::ConstantTimeEquals(cookie, form["csrf"])) {
@@ -133,7 +152,10 @@ void RegisterSessionRoutes(http::Router& router, const Panel& panel) {
     router.Add(
         "GET",
         "/login/telegram",
-        [&panel](http::Request& request) {
+        [&panel, too_many](http::Request& request) {
+            if (auto refused = too_many(request)) {
+                return *refused;
+            }
             const auto& s = panel.services();
             const std::string& token = panel.config().telegram_bot_token;
             if (token.empty()) {

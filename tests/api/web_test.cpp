@@ -224,6 +224,20 @@ TEST_P(WebTest, LogoutEverywhereAndHostileInput) {
     EXPECT_EQ(Post(s, "/login", std::string(100'000, '&'), "").status, 403);
     EXPECT_EQ(s.Call("POST", "/lang", "lang=kk", "", {{"Content-Type", "application/x-www-form-urlencoded"}}).status,
               303);
+    // A script guessing keys meets a wall: 30 login attempts a minute from one address (80 in
+    // a second cannot all pass, even across the minute's edge).
+    int refused = 0;
+    for (int i = 0; i < 80; ++i) {
+        const auto r =
+            s.Call("POST", "/login", "api_key=x&csrf=y", "", {{"Content-Type", "application/x-www-form-urlencoded"}});
+        if (r.status == 429) {
+            ++refused;
+            EXPECT_FALSE(r.Header("retry-after").empty());
+        } else {
+            EXPECT_EQ(r.status, 403);  // no CSRF cookie
+        }
+    }
+    EXPECT_GE(refused, 20);
     // The free plan's daily quota counts panel searches too.
     EXPECT_EQ(Page(s, "/app/search?q=x", session).status, 200);
 }
