@@ -130,11 +130,6 @@ void RegisterAskRoutes(http::Router& router,
 // The OpenAPI document served at /openapi.json (compiled in from data/openapi.json).
 std::string_view OpenApiDocument();
 
-// A whole decimal integer, nothing else around it ("12", not "12a" or " 12").
-std::optional<std::int64_t> ParseInteger(std::string_view text);
-// A path parameter that must be a positive id (lot, key, user).
-std::optional<std::int64_t> PositivePathId(const http::Request& request, const std::string& name);
-
 // Who owns what a caller stores (saved searches, documents): its user, else its key.
 std::string OwnerOf(const http::Request& request);
 

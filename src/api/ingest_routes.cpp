@@ -3,6 +3,7 @@
 #include "api/api.hpp"
 #include "calc/calculators.hpp"
 #include "core/json.hpp"
+#include "core/numbers.hpp"
 #include "http/multipart.hpp"
 #include "ingest/batch_import.hpp"
 #include "ingest/rnu.hpp"
@@ -179,10 +180,10 @@ void RegisterIngestRoutes(http::Router& router,
         "GET",
         "/etl/goszakup/events",
         [&repository, &clock](http::Request& request) {
-            const auto after =
-                request.Query("after").empty() ? std::optional<std::int64_t>(0) : ParseInteger(request.Query("after"));
+            const auto after = request.Query("after").empty() ? std::optional<std::int64_t>(0)
+                                                              : ParseWholeNumber(request.Query("after"));
             const auto limit = request.Query("limit").empty() ? std::optional<std::int64_t>(100)
-                                                              : ParseInteger(request.Query("limit"));
+                                                              : ParseWholeNumber(request.Query("limit"));
             std::vector<FieldProblem> problems;
             if (!after || *after < 0) {
                 problems.push_back({"after", "must be a non-negative integer (an event id)"});

@@ -99,6 +99,12 @@ TEST(Time, AlmatyIsUtcPlusFiveSinceMarch2024) {
     EXPECT_EQ(AlmatyUtcOffset(sys_days{Date{year{2023}, month{6}, day{1}}}), hours{6});
     EXPECT_EQ(AlmatyStartOfDay(Date{year{2026}, month{1}, day{1}}), new_year);
     EXPECT_EQ(FormatUtcTimestamp(new_year), "2025-12-31T19:00:00.000Z");
+    EXPECT_EQ(FormatAlmatyMinute(new_year), "01.01.2026 00:00");
+    // 2026-12-19 05:51 UTC is 10:51 in Astana (UTC+5 since 2024).
+    const Instant deadline = sys_days{Date{year{2026}, month{12}, day{19}}} + hours{5} + std::chrono::minutes{51};
+    EXPECT_EQ(FormatAlmatyMinute(deadline), "19.12.2026 10:51");
+    EXPECT_EQ(DaysLeft(deadline, deadline - hours{47}), 1);  // whole days, rounded down
+    EXPECT_EQ(DaysLeft(deadline, deadline + hours{1}), -1);
 }
 
 TEST(Json, ReadsFieldsAndNamesEveryProblem) {

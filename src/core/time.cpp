@@ -96,6 +96,17 @@ std::string FormatUtcTimestamp(Instant instant) {
                        tod.subseconds().count());
 }
 
+std::string FormatAlmatyMinute(Instant instant) {
+    const Instant local = instant + AlmatyUtcOffset(instant);
+    const auto day = std::chrono::floor<days>(local);
+    const std::chrono::hh_mm_ss<std::chrono::milliseconds> time{local - day};
+    return fmt::format("{} {:02}:{:02}", FormatDottedDate(Date{day}), time.hours().count(), time.minutes().count());
+}
+
+std::int64_t DaysLeft(Instant deadline, Instant now) {
+    return std::chrono::floor<days>(deadline - now).count();
+}
+
 Instant SystemClock::Now() const {
     return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
 }

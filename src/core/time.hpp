@@ -2,6 +2,7 @@
 // Dates are civil dates; instants are UTC. Local time is always Asia/Almaty, named explicitly:
 // UTC+6 until 2024-03-01 00:00 local, UTC+5 since (Kazakhstan moved to a single zone).
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,6 +29,10 @@ Date AlmatyDate(Instant instant);
 Instant AlmatyStartOfDay(Date date);
 
 std::string FormatUtcTimestamp(Instant instant);  // 2026-11-25T14:15:01.123Z
+// "25.11.2026 18:00" in Almaty (Astana) time: a deadline as people read it.
+std::string FormatAlmatyMinute(Instant instant);
+// Whole days from `now` to `deadline`, rounded down; negative once it has passed.
+std::int64_t DaysLeft(Instant deadline, Instant now);
 
 // Injected wherever "now" matters, so tests can pin it.
 class Clock {

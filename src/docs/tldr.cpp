@@ -59,13 +59,6 @@ std::string InLanguage(const Names& names, Language language) {
     return std::string(language == Language::kRussian ? names.ru : names.kz);
 }
 
-std::string LocalDeadline(Instant deadline) {
-    const Instant local = deadline + AlmatyUtcOffset(deadline);
-    const auto day = std::chrono::floor<std::chrono::days>(local);
-    const std::chrono::hh_mm_ss<std::chrono::milliseconds> time{local - day};
-    return fmt::format("{} {:02}:{:02}", FormatDottedDate(Date{day}), time.hours().count(), time.minutes().count());
-}
-
 }  // namespace
 
 LotTldr MakeLotTldr(const store::LotRecord& lot,
@@ -105,8 +98,8 @@ LotTldr MakeLotTldr(const store::LotRecord& lot,
         }
     }
     if (lot.deadline) {
-        t.days_left = std::chrono::floor<std::chrono::days>(*lot.deadline - now).count();
-        t.deadline_astana = LocalDeadline(*lot.deadline);
+        t.days_left = DaysLeft(*lot.deadline, now);
+        t.deadline_astana = FormatAlmatyMinute(*lot.deadline);
     }
 
     auto& lines = t.lines;

@@ -4,6 +4,7 @@
 #include <boost/url/pct_string_view.hpp>
 
 #include "core/json.hpp"
+#include "core/numbers.hpp"
 
 namespace zakupai::http {
 
@@ -115,6 +116,12 @@ std::map<std::string, std::string> ParseQuery(std::string_view query) {
             eq == std::string_view::npos ? "" : PercentDecode(pair.substr(eq + 1), true);
     }
     return params;
+}
+
+std::optional<std::int64_t> PositivePathId(const Request& request, const std::string& name) {
+    const auto found = request.path_params.find(name);
+    const auto id = found == request.path_params.end() ? std::nullopt : ParseWholeNumber(found->second);
+    return id && *id > 0 ? id : std::nullopt;
 }
 
 }  // namespace zakupai::http

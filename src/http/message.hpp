@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -58,6 +59,9 @@ Response ErrorResponse(int status,
                        const std::vector<FieldProblem>& details = {});
 Response ErrorResponse(const Error& error, std::string_view request_id);
 int HttpStatus(ErrorCode code);
+
+// A path parameter that must be a positive id (lot, key, user): nullopt for anything else.
+std::optional<std::int64_t> PositivePathId(const Request& request, const std::string& name);
 
 // Query strings use '+' for a space; paths do not.
 std::string PercentDecode(std::string_view text, bool plus_as_space = false);

@@ -1,25 +1,16 @@
 #include "search/lot_query_json.hpp"
 
 #include <algorithm>
-#include <charconv>
 
 #include "core/bin.hpp"
 #include "core/json.hpp"
+#include "core/numbers.hpp"
 
 namespace zakupai::search {
 
 namespace json = boost::json;
 
 namespace {
-
-std::optional<std::int64_t> WholeNumber(std::string_view text) {
-    std::int64_t value = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc{} || end != text.data() + text.size() || text.empty()) {
-        return std::nullopt;
-    }
-    return value;
-}
 
 // "a,b" or ["a","b"] or "a".
 std::vector<std::string> Words(JsonFields& f, const json::object& body, const char* name, std::size_t max) {
@@ -138,7 +129,7 @@ Result<LotQuery> ParseLotQuery(const json::object& body) {
     }
     if (auto cursor = f.String({"cursor"}, 1, 32, false)) {
         // The cursor is the next offset as handed out in next_cursor ("o40").
-        const auto n = cursor->starts_with("o") ? WholeNumber(cursor->substr(1)) : std::nullopt;
+        const auto n = cursor->starts_with("o") ? ParseWholeNumber(cursor->substr(1)) : std::nullopt;
         if (!n || *n < 0 || *n > 10'000) {
             f.Problem("cursor", "is not a cursor this API handed out");
         } else {

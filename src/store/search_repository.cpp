@@ -9,6 +9,10 @@
 
 namespace zakupai::store {
 
+std::string OwnerName(std::int64_t user_id, std::int64_t key_id) {
+    return user_id > 0 ? "u" + std::to_string(user_id) : "k" + std::to_string(key_id);
+}
+
 namespace {
 
 constexpr const char* kColumns =

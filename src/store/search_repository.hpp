@@ -37,6 +37,10 @@ struct IndexCursor {
     std::int64_t id = 0;
 };
 
+// Who owns what a caller stores (saved searches, semantic documents): "u<user id>", else, for a
+// key without a user, "k<key id>". The API and the web panel name owners alike.
+std::string OwnerName(std::int64_t user_id, std::int64_t key_id);
+
 struct SavedSearch {
     std::int64_t id = 0;
     std::string name;

@@ -5,7 +5,6 @@
 #include <boost/json.hpp>
 
 #include "billing/billing_service.hpp"
-#include "docs/locale.hpp"
 #include "http/multipart.hpp"
 #include "ingest/batch_import.hpp"
 #include "store/import_repository.hpp"
@@ -19,11 +18,6 @@ namespace {
 
 constexpr int kUsageDays = 30;
 constexpr int kUploadHistory = 10;
-
-std::string OwnerOf(const Session& session) {
-    return session.principal.user_id > 0 ? "u" + std::to_string(session.principal.user_id)
-                                         : "k" + std::to_string(session.principal.key_id);
-}
 
 http::Response AccountPage(const Panel& panel,
                            const http::Request& request,
@@ -59,7 +53,8 @@ http::Response AccountPage(const Panel& panel,
     context.set("usage_counts", Text(counts));
     context.set("today_requests", Text(std::to_string(per_day.back())));
     mustache::data saved{mustache::data::type::list};
-    for (const auto& search : s.saved_searches.ListSaved(OwnerOf(session))) {
+    for (const auto& search :
+         s.saved_searches.ListSaved(store::OwnerName(session.principal.user_id, session.principal.key_id))) {
         mustache::data item;
         item.set("name", Text(search.name));
         std::string query;
@@ -134,7 +129,7 @@ void RegisterAccountPages(http::Router& router, const Panel& panel) {
                                   [&panel](http::Request& request, Session& session, auto&) {
                                       auto created = panel.services().billing.RotateKey(session.principal);
                                       if (!created) {
-                                          return panel.ErrorPage(request, &session, 409, created.error().message);
+                                          return panel.ErrorPage(request, &session, created.error());
                                       }
                                       // This session (and the user's others on that key) go on with the new key.
                                       panel.services().sessions.MoveSessions(session.principal.key_id, created->key_id);

@@ -8,6 +8,7 @@
 #include "docs/document.hpp"
 #include "docs/letters.hpp"
 #include "docs/tldr.hpp"
+#include "ingest/batch_import.hpp"
 #include "web/internal/panel.hpp"
 
 namespace zakupai::web {
@@ -15,6 +16,12 @@ namespace zakupai::web {
 namespace {
 
 namespace json = boost::json;
+
+// The letter's title in the panel's language (its name when the template has none).
+std::string Title(const docs::LetterTemplate& letter, const std::string& language) {
+    const auto title = letter.titles.find(DocsCode(language));
+    return title == letter.titles.end() ? letter.name : title->second;
+}
 
 // What the lot already tells a letter.
 std::map<std::string, std::string> FromLot(const docs::LotTldr& lot) {
@@ -50,10 +57,9 @@ json::object LetterContext(const docs::LetterTemplate& letter, const std::map<st
             }
             context[field.name] = std::move(items);
         } else if (field.type == docs::FieldType::kMoney) {
-            std::string amount = found->second;
-            std::erase(amount, ' ');
-            std::replace(amount.begin(), amount.end(), ',', '.');
-            context[field.name] = amount;
+            // "1 250 000,50" as people type it; what is not a sum goes on for the template to name.
+            const auto amount = ingest::ParseMoneyText(found->second);
+            context[field.name] = amount ? FormatScaledDecimal(*amount, 2) : found->second;
         } else {
             context[field.name] = found->second;
         }
@@ -71,8 +77,7 @@ mustache::data LetterLinks(const Panel& panel, std::int64_t lot_id, const std::s
         }
         mustache::data item;
         item.set("href", Text(fmt::format("/app/lots/{}/letters/{}", lot_id, letter.name)));
-        const auto title = letter.titles.find(language == "kk" ? "kz" : "ru");
-        item.set("title", Text(title == letter.titles.end() ? letter.name : title->second));
+        item.set("title", Text(Title(letter, language)));
         links.push_back(item);
     }
     return links;
@@ -87,7 +92,7 @@ void RegisterLetterPages(http::Router& router, const Panel& panel) {
             [&panel](http::Request& request, Session& session) {
                 const auto& s = panel.services();
                 const std::string language = panel.Language(request, &session);
-                const auto id = PositiveId(request, "id");
+                const auto id = http::PositivePathId(request, "id");
                 std::string name = request.path_params["name"];
                 std::string format;
                 for (const std::string extension : {".pdf", ".docx"}) {
@@ -103,10 +108,10 @@ void RegisterLetterPages(http::Router& router, const Panel& panel) {
                 if (!id || letter == nullptr) {
                     return panel.ErrorPage(request, &session, 404, panel.Label(language, "not_found"));
                 }
-                const auto docs_language = language == "kk" ? docs::Language::kKazakh : docs::Language::kRussian;
+                const auto docs_language = DocsLanguage(language);
                 auto lot = s.tldr.ForLot(*id, docs_language);
                 if (!lot) {
-                    return panel.ErrorPage(request, &session, 404, lot.error().message);
+                    return panel.ErrorPage(request, &session, lot.error());
                 }
                 if (format.empty()) {
                     // The form: the template's fields, the lot's values filled in.
@@ -129,15 +134,12 @@ void RegisterLetterPages(http::Router& router, const Panel& panel) {
                     mustache::data context;
                     context.set("id", Text(std::to_string(*id)));
                     context.set("name", Text(letter->name));
-                    const auto title = letter->titles.find(language == "kk" ? "kz" : "ru");
-                    context.set("title", Text(title == letter->titles.end() ? letter->name : title->second));
+                    context.set("title", Text(Title(*letter, language)));
                     context.set("fields", fields);
                     return panel.Page(request, &session, "letter", std::move(context));
                 }
-                auto generated = s.letters.Generate(letter->name,
-                                                    language == "kk" ? "kz" : "ru",
-                                                    LetterContext(*letter, request.query),
-                                                    AlmatyDate(s.clock.Now()));
+                auto generated = s.letters.Generate(
+                    letter->name, DocsCode(language), LetterContext(*letter, request.query), AlmatyDate(s.clock.Now()));
                 if (!generated) {
                     std::string message = generated.error().message;
                     for (const auto& problem : generated.error().details) {
@@ -149,13 +151,13 @@ void RegisterLetterPages(http::Router& router, const Panel& panel) {
                 }
                 auto document = docs::ParseHtml(generated->html);
                 if (!document) {
-                    return panel.ErrorPage(request, &session, 422, document.error().message);
+                    return panel.ErrorPage(request, &session, document.error());
                 }
                 const bool pdf = format == "pdf";
                 auto bytes = pdf ? docs::RenderPdf(*document, docs_language, panel.config().render_limits)
                                  : docs::RenderDocx(*document, docs_language, panel.config().render_limits);
                 if (!bytes) {
-                    return panel.ErrorPage(request, &session, 422, bytes.error().message);
+                    return panel.ErrorPage(request, &session, bytes.error());
                 }
                 http::Response response;
                 response.content_type = pdf ? docs::kPdfType : docs::kDocxType;

@@ -4,7 +4,6 @@
 #include <fmt/format.h>
 
 #include "calc/calculators.hpp"
-#include "core/money.hpp"
 #include "docs/complaint.hpp"
 #include "docs/locale.hpp"
 #include "docs/tldr.hpp"
@@ -22,31 +21,17 @@ namespace {
 constexpr int kSimilarLots = 5;
 constexpr int kMatchedPrices = 5;
 
-docs::Language DocsLanguage(const std::string& language) {
-    return language == "kk" ? docs::Language::kKazakh : docs::Language::kRussian;
-}
-
 // A tenge amount typed by a person ("1 234 567,89"); nullopt when blank, a problem when not a sum.
 Result<std::optional<Tiyn>> TypedTenge(const http::Request& request, const std::string& field) {
-    std::string text(request.Query(field));
-    std::erase(text, ' ');
-    std::replace(text.begin(), text.end(), ',', '.');
+    const std::string_view text = request.Query(field);
     if (text.empty()) {
         return std::optional<Tiyn>{};
     }
-    auto amount = ParseScaledDecimal(text, 2);
-    if (!amount || *amount < 0) {
+    auto amount = ingest::ParseMoneyText(text);
+    if (!amount) {
         return Fail(Error::Invalid(field, "must be a sum in tenge, such as 1 250 000 or 99,50"));
     }
     return std::optional<Tiyn>{*amount};
-}
-
-mustache::data Money(Tiyn amount) {
-    return Text(docs::FormatMoney(amount));
-}
-
-mustache::data Percent(calc::BasisPoints bp) {
-    return Text(FormatPercentRu(bp) + " %");
 }
 
 void AddRisk(const Panel& panel, const std::string& language, std::int64_t lot_id, mustache::data& context) {
@@ -159,16 +144,16 @@ void RegisterLotPages(http::Router& router, const Panel& panel) {
                     [&panel](http::Request& request, Session& session) {
                         const auto& s = panel.services();
                         const std::string language = panel.Language(request, &session);
-                        const auto id = PositiveId(request, "id");
+                        const auto id = http::PositivePathId(request, "id");
                         if (!id) {
                             return panel.ErrorPage(request, &session, 404, panel.Label(language, "not_found"));
                         }
                         auto lot = s.tldr.ForLot(*id, DocsLanguage(language));
                         if (!lot) {
-                            return panel.ErrorPage(request, &session, 404, lot.error().message);
+                            return panel.ErrorPage(request, &session, lot.error());
                         }
                         if (auto admitted = s.billing.Admit(session.principal, "web:/app/lots"); !admitted) {
-                            return panel.ErrorPage(request, &session, 429, admitted.error().message);
+                            return panel.ErrorPage(request, &session, admitted.error());
                         }
                         mustache::data context;
                         context.set("id", Text(std::to_string(lot->lot_id)));
@@ -245,7 +230,7 @@ void RegisterLotPages(http::Router& router, const Panel& panel) {
                        [&panel, pdf](http::Request& request, Session& session) {
                            const auto& s = panel.services();
                            const std::string language = panel.Language(request, &session);
-                           const auto id = PositiveId(request, "id");
+                           const auto id = http::PositivePathId(request, "id");
                            if (!id) {
                                return panel.ErrorPage(request, &session, 404, panel.Label(language, "not_found"));
                            }
@@ -253,7 +238,7 @@ void RegisterLotPages(http::Router& router, const Panel& panel) {
                            ask.lot_id = *id;
                            ask.reason = std::string(request.Query("reason"));
                            ask.date = AlmatyDate(s.clock.Now());
-                           ask.language = language == "kk" ? "kz" : "ru";
+                           ask.language = DocsCode(language);
                            auto complaint = s.complaints.Generate(ask);
                            if (!complaint) {
                                return panel.ErrorPage(request, &session, complaint.error());
@@ -263,7 +248,7 @@ void RegisterLotPages(http::Router& router, const Panel& panel) {
                                pdf ? docs::RenderPdf(complaint->document, docs_language, panel.config().render_limits)
                                    : docs::RenderDocx(complaint->document, docs_language, panel.config().render_limits);
                            if (!bytes) {
-                               return panel.ErrorPage(request, &session, 422, bytes.error().message);
+                               return panel.ErrorPage(request, &session, bytes.error());
                            }
                            http::Response response;
                            response.content_type = pdf ? docs::kPdfType : docs::kDocxType;
@@ -285,7 +270,7 @@ void RegisterLotPages(http::Router& router, const Panel& panel) {
                    [&panel](http::Request& request, Session& session, std::map<std::string, std::string>& form) {
                        const auto& s = panel.services();
                        const std::string language = panel.Language(request, &session);
-                       const auto id = PositiveId(request, "id");
+                       const auto id = http::PositivePathId(request, "id");
                        const std::string question = form["question"];
                        mustache::data context;
                        if (!id || question.empty() || text::Length(question) > llm::kMaxAnswerCharacters) {

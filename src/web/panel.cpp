@@ -2,10 +2,10 @@
 
 #include <boost/json.hpp>
 #include <boost/url.hpp>
-#include <charconv>
 #include <stdexcept>
 
 #include "billing/secrets.hpp"
+#include "docs/locale.hpp"
 #include "http/multipart.hpp"
 
 namespace zakupai::embedded {
@@ -48,20 +48,24 @@ std::string SetCookie(std::string_view name, std::string_view value, std::int64_
            "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" + std::to_string(max_age_seconds) + (secure ? "; Secure" : "");
 }
 
+docs::Language DocsLanguage(const std::string& language) {
+    return language == "kk" ? docs::Language::kKazakh : docs::Language::kRussian;
+}
+
+std::string DocsCode(const std::string& language) {
+    return language == "kk" ? "kz" : "ru";
+}
+
+mustache::data Money(Tiyn amount) {
+    return Text(docs::FormatMoney(amount));
+}
+
+mustache::data Percent(std::int64_t basis_points) {
+    return Text(FormatPercentRu(basis_points) + " %");
+}
+
 std::map<std::string, std::string> FormFields(const http::Request& request) {
     return http::ParseQuery(request.body);
-}
-
-std::optional<std::int64_t> WholeNumber(std::string_view text) {
-    std::int64_t value = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    return ec == std::errc{} && end == text.data() + text.size() && !text.empty() ? std::optional(value) : std::nullopt;
-}
-
-std::optional<std::int64_t> PositiveId(const http::Request& request, const std::string& name) {
-    const auto found = request.path_params.find(name);
-    const auto id = found == request.path_params.end() ? std::nullopt : WholeNumber(found->second);
-    return id && *id > 0 ? id : std::nullopt;
 }
 
 std::string UrlEncode(std::string_view text) {

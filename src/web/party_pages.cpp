@@ -4,7 +4,6 @@
 
 #include "core/bin.hpp"
 #include "core/money.hpp"
-#include "docs/locale.hpp"
 #include "risk/risk_service.hpp"
 #include "search/lot_search.hpp"
 #include "web/internal/panel.hpp"
@@ -34,7 +33,7 @@ void AddRiskAggregate(const Panel& panel,
         mustache::data item;
         item.set("id", Text(std::to_string(lot.lot_id)));
         item.set("score", Text(std::to_string(lot.score)));
-        item.set("amount", Text(docs::FormatMoney(lot.price)));
+        item.set("amount", Money(lot.price));
         riskiest.push_back(item);
     }
     context.set("riskiest", riskiest);
@@ -65,7 +64,7 @@ void RegisterPartyPages(http::Router& router, const Panel& panel) {
                            const std::string language = panel.Language(request, &session);
                            auto report = s.risk.Customer(bin);
                            if (!report) {
-                               return panel.ErrorPage(request, &session, 404, report.error().message);
+                               return panel.ErrorPage(request, &session, report.error());
                            }
                            mustache::data context;
                            context.set("bin", Text(bin));
@@ -119,17 +118,17 @@ void RegisterPartyPages(http::Router& router, const Panel& panel) {
                            const std::string language = panel.Language(request, &session);
                            auto report = s.risk.Supplier(bin);
                            if (!report) {
-                               return panel.ErrorPage(request, &session, 404, report.error().message);
+                               return panel.ErrorPage(request, &session, report.error());
                            }
                            mustache::data context;
                            context.set("bin", Text(bin));
                            context.set("contracts", Text(std::to_string(report->contracts)));
-                           context.set("contracts_amount", Text(docs::FormatMoney(report->contracts_amount)));
+                           context.set("contracts_amount", Money(report->contracts_amount));
                            context.set("customers", Text(std::to_string(report->customers)));
                            context.set("bids", Text(std::to_string(report->bids)));
                            context.set("wins", Text(std::to_string(report->wins)));
                            if (report->win_rate_ten_thousandths) {
-                               context.set("win_rate", Text(FormatPercentRu(*report->win_rate_ten_thousandths) + " %"));
+                               context.set("win_rate", Percent(*report->win_rate_ten_thousandths));
                            }
                            context.set("rnu_listed", mustache::data{report->rnu_checked && report->rnu_listed});
                            context.set("rnu_clear", mustache::data{report->rnu_checked && !report->rnu_listed});

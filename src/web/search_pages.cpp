@@ -4,7 +4,6 @@
 
 #include <boost/json.hpp>
 
-#include "docs/locale.hpp"
 #include "notify/subscriptions.hpp"
 #include "search/lot_query_json.hpp"
 #include "search/lot_search.hpp"
@@ -19,15 +18,14 @@ namespace {
 constexpr int kPageSize = 20;
 constexpr std::size_t kSuggestions = 8;
 
-// The page's query string without empty fields (a GET form sends every input).
-std::map<std::string, std::string> SearchParams(const http::Request& request) {
-    std::map<std::string, std::string> params;
-    for (const auto& [key, value] : request.query) {
-        if (!value.empty() && key != "saved" && key != "alerted" && key != "not_watched") {
-            params[key] = value;
-        }
-    }
-    return params;
+// A search's own fields from a query string: no empty ones (a GET form sends every input) and
+// none of the notices the page shows after saving or subscribing.
+std::map<std::string, std::string> SearchFields(std::map<std::string, std::string> query) {
+    std::erase_if(query, [](const auto& field) {
+        return field.second.empty() || field.first == "saved" || field.first == "alerted" ||
+               field.first == "not_watched";
+    });
+    return query;
 }
 
 std::string QueryString(const std::map<std::string, std::string>& params) {
@@ -94,15 +92,15 @@ mustache::data LotRow(const Panel& panel, const std::string& language, const sto
     mustache::data row;
     row.set("id", Text(std::to_string(lot.id)));
     row.set("title", Text(language == "kk" && !lot.name_kz.empty() ? lot.name_kz : lot.title));
-    row.set("amount", Text(docs::FormatMoney(lot.price)));
+    row.set("amount", Money(lot.price));
     row.set("customer", Text(lot.customer_name));
     row.set("customer_bin", Text(lot.customer_bin));
     row.set("method", Text(panel.Label(language, "method_" + lot.method)));
     row.set("status", Text(panel.Label(language, "status_" + lot.status)));
     row.set("region", Text(lot.region));
     if (lot.deadline) {
-        row.set("deadline", Text(FormatAstana(*lot.deadline)));
-        const auto days = DaysBetween(AlmatyDate(now), AlmatyDate(*lot.deadline));
+        row.set("deadline", Text(FormatAlmatyMinute(*lot.deadline)));
+        const auto days = DaysLeft(*lot.deadline, now);
         row.set("days_left", Text(std::to_string(days)));
         row.set("closing", mustache::data{days >= 0 && days <= 3});
     }
@@ -110,16 +108,6 @@ mustache::data LotRow(const Panel& panel, const std::string& language, const sto
 }
 
 }  // namespace
-
-std::string FormatAstana(Instant at) {
-    const Instant local = at + AlmatyUtcOffset(at);
-    const auto day = std::chrono::floor<std::chrono::days>(local);
-    const std::chrono::hh_mm_ss time{local - day};
-    return fmt::format("{} {:02}:{:02}",
-                       FormatDottedDate(std::chrono::year_month_day{day}),
-                       time.hours().count(),
-                       time.minutes().count());
-}
 
 mustache::data LotRows(const Panel& panel,
                        const std::string& language,
@@ -142,7 +130,7 @@ void RegisterSearchPages(http::Router& router, const Panel& panel) {
             [&panel](http::Request& request, Session& session) {
                 const auto& s = panel.services();
                 const std::string language = panel.Language(request, &session);
-                auto params = SearchParams(request);
+                auto params = SearchFields(request.query);
                 mustache::data context;
                 context.set("q", Text(params.contains("q") ? params["q"] : ""));
                 for (const char* field :
@@ -215,11 +203,11 @@ void RegisterSearchPages(http::Router& router, const Panel& panel) {
                     return panel.Page(request, &session, "search", std::move(context), 422);
                 }
                 if (auto admitted = s.billing.Admit(session.principal, "web:/app/search"); !admitted) {
-                    return panel.ErrorPage(request, &session, 429, admitted.error().message);
+                    return panel.ErrorPage(request, &session, admitted.error());
                 }
                 auto found = s.search.Search(*query);
                 if (!found) {
-                    return panel.ErrorPage(request, &session, 422, found.error().message);
+                    return panel.ErrorPage(request, &session, found.error());
                 }
                 const Instant now = s.clock.Now();
                 context.set("searched", mustache::data{true});
@@ -295,13 +283,12 @@ void RegisterSearchPages(http::Router& router, const Panel& panel) {
                    [&panel](http::Request& request, Session& session, std::map<std::string, std::string>& form) {
                        const auto& s = panel.services();
                        const std::string language = panel.Language(request, &session);
-                       auto params = http::ParseQuery(form["query"]);
-                       std::erase_if(params, [](const auto& field) { return field.second.empty(); });
+                       auto params = SearchFields(http::ParseQuery(form["query"]));
                        std::string words = params["q"];
                        const std::vector<std::pair<std::string, std::string>> carried{
                            {"region", "регион:"}, {"method", "способ:"}, {"min_amount", "от:"}, {"max_amount", "до:"}};
                        for (const auto& [field, prefix] : carried) {
-                           if (const auto value = params.find(field); value != params.end() && !value->second.empty()) {
+                           if (const auto value = params.find(field); value != params.end()) {
                                words += (words.empty() ? "" : " ") + prefix + value->second;
                            }
                        }
@@ -332,15 +319,12 @@ void RegisterSearchPages(http::Router& router, const Panel& panel) {
                    panel,
                    [&panel](http::Request& request, Session& session, std::map<std::string, std::string>& form) {
                        const auto& s = panel.services();
-                       auto params = http::ParseQuery(form["query"]);
-                       std::erase_if(params, [](const auto& field) {
-                           return field.second.empty() || field.first == "page" || field.first == "saved" ||
-                                  field.first == "alerted" || field.first == "not_watched";
-                       });
+                       auto params = SearchFields(http::ParseQuery(form["query"]));
+                       params.erase("page");  // paging is given when a saved search runs
                        SplitExclusions(params);
                        auto json = search::QueryAsJson(params);
                        if (auto ok = search::ParseLotQuery(json); !ok) {
-                           return panel.ErrorPage(request, &session, 422, ok.error().message);
+                           return panel.ErrorPage(request, &session, ok.error());
                        }
                        std::string name = form["name"];
                        if (name.empty()) {
@@ -349,13 +333,11 @@ void RegisterSearchPages(http::Router& router, const Panel& panel) {
                        if (text::Length(name) > 100) {
                            return panel.ErrorPage(request, &session, 422, "name: at most 100 characters");
                        }
-                       const std::string owner = session.principal.user_id > 0
-                                                     ? "u" + std::to_string(session.principal.user_id)
-                                                     : "k" + std::to_string(session.principal.key_id);
+                       const std::string owner = store::OwnerName(session.principal.user_id, session.principal.key_id);
                        auto saved = s.saved_searches.CreateSaved(
                            owner, name, boost::json::serialize(json), search::kMaxSavedSearchesPerOwner, s.clock.Now());
                        if (!saved) {
-                           return panel.ErrorPage(request, &session, 409, saved.error().message);
+                           return panel.ErrorPage(request, &session, saved.error());
                        }
                        return panel.Redirect("/app/search?" + form["query"] + "&saved=1");
                    }),

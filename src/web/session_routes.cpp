@@ -5,6 +5,7 @@
 
 #include "billing/quota.hpp"
 #include "billing/secrets.hpp"
+#include "core/numbers.hpp"
 #include "web/internal/panel.hpp"
 
 namespace zakupai::web {
@@ -86,8 +87,8 @@ Result<std::int64_t> CheckTelegramLogin(const std::map<std::string, std::string>
     if (!billing::ConstantTimeEquals(billing::HmacSha256Hex(billing::Sha256Raw(bot_token), check), hash->second)) {
         return Fail(Error{ErrorCode::kUnauthenticated, "Telegram's login signature does not match", {}});
     }
-    const auto signed_at_seconds = WholeNumber(auth_date->second);
-    const auto tg_id = WholeNumber(id->second);
+    const auto signed_at_seconds = ParseWholeNumber(auth_date->second);
+    const auto tg_id = ParseWholeNumber(id->second);
     if (!signed_at_seconds || !tg_id) {
         return Fail(Error::Invalid("auth_date", "must be whole numbers (auth_date and id)"));
     }

@@ -82,7 +82,7 @@ TEST(Astana, DeadlinesInAstanaTime) {
     // 2026-12-19 05:51 UTC is 10:51 in Astana (UTC+5 since 2024).
     const Instant at =
         std::chrono::sys_days{std::chrono::year{2026} / 12 / 19} + std::chrono::hours{5} + std::chrono::minutes{51};
-    EXPECT_EQ(FormatAstana(at), "19.12.2026 10:51");
+    EXPECT_EQ(FormatAlmatyMinute(at), "19.12.2026 10:51");
 }
 
 std::string ReadSource(const std::string& path) {

@@ -8,6 +8,8 @@
 #include <string>
 
 #include "billing/billing_service.hpp"
+#include "core/money.hpp"
+#include "docs/locale.hpp"
 #include "http/message.hpp"
 #include "search/lot_search.hpp"
 #include "store/web_repository.hpp"
@@ -26,6 +28,15 @@ struct Session {
     billing::Principal principal;
 };
 
+// The panel's language (ru | kk) as the document services name it: the enum, and "ru" | "kz"
+// where letters and complaints take the original API's code.
+docs::Language DocsLanguage(const std::string& language);
+std::string DocsCode(const std::string& language);
+
+// "1 234 567,89 ₸" and "12,5 %" as the pages show money and rates.
+mustache::data Money(Tiyn amount);
+mustache::data Percent(std::int64_t basis_points);
+
 // A mustache value from text. (A string literal passed to mustache::data becomes a bool.)
 inline mustache::data Text(const std::string& text) {
     return mustache::data{text};
@@ -43,10 +54,6 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b);
 std::map<std::string, std::string> FormFields(const http::Request& request);
 // An error's message followed by each field it names: "… ; price: must be a number".
 std::string Describe(const Error& error);
-// A whole decimal number and nothing else ("12", not "12a", " 12" or "").
-std::optional<std::int64_t> WholeNumber(std::string_view text);
-// A path parameter that must be a positive id.
-std::optional<std::int64_t> PositiveId(const http::Request& request, const std::string& name);
 // A query-string value: unreserved characters as they are, the rest percent-encoded.
 std::string UrlEncode(std::string_view text);
 
@@ -113,8 +120,6 @@ Result<std::int64_t> CheckTelegramLogin(const std::map<std::string, std::string>
                                         std::string_view bot_token,
                                         Instant now);
 
-// "25.11.2026 18:00" in Astana time.
-std::string FormatAstana(Instant at);
 // Found lots as the result rows of the search page and the lot page's similar lots.
 mustache::data LotRows(const Panel& panel,
                        const std::string& language,
