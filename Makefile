@@ -4,7 +4,7 @@
 DATA_DIR ?= $(CURDIR)/var
 PORT ?= 8080
 
-.PHONY: run test setup build build-release bench bench-ingest bench-risk bench-search bench-docs bench-ask bench-bot bench-web format format-check tidy clean
+.PHONY: run test setup build build-release bench bench-ingest bench-risk bench-search bench-docs bench-ask bench-bot bench-web smoke format format-check tidy clean
 
 setup:
 	@scripts/setup
@@ -55,6 +55,10 @@ bench-web: build-release
 bench-ingest: build-release
 	cmake --build --preset release --target fake_ows
 	@bench/ingest/run
+
+# Checks a deployed instance end to end: make smoke URL=https://... KEY=...
+smoke:
+	@scripts/smoke "$(URL)" "$(KEY)"
 
 format:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

@@ -133,6 +133,15 @@ std::string_view OpenApiDocument();
 // Who owns what a caller stores (saved searches, documents): its user, else its key.
 std::string OwnerOf(const http::Request& request);
 
+// The access-log fields of a request about one lot, for filtering logs by what was asked about:
+// lot_id, procurement_method (when known), risk_level and compliance ("flagged" when any risk
+// indicator fired, "clean" when none did, "unscored" when the lot was never scored).
+void AnnotateLot(http::Response& response,
+                 std::int64_t lot_id,
+                 std::string_view procurement_method,
+                 std::optional<RiskLevel> level,
+                 std::size_t flags);
+
 // The document set as a download, PDF or DOCX named `<base>.pdf|.docx`, or the 422 that says why
 // not (too many pages, over the time budget).
 http::Response FileResponse(const http::Request& request,

@@ -244,7 +244,14 @@ void RegisterDocsRoutes(http::Router& router,
             return http::ErrorResponse(summary.error(), request.request_id);
         }
         views.Saw(request.caller, *lot_id, clock.Now());
-        return JsonAnswer(request, clock.Now(), [&](JsonWriter& w) { WriteLotTldr(w, *summary); });
+        auto response = JsonAnswer(request, clock.Now(), [&](JsonWriter& w) { WriteLotTldr(w, *summary); });
+        const auto& risks = summary->risks;
+        AnnotateLot(response,
+                    *lot_id,
+                    summary->method_code,
+                    risks ? std::optional(risks->level) : std::nullopt,
+                    risks ? risks->flags.size() : 0);
+        return response;
     });
     // Document generation is a premium feature, as in the original plan table.
     const http::RouteOptions premium{.is_public = false, .required_plan = Plan::kPremium, .counts_usage = true};

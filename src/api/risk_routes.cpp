@@ -354,10 +354,13 @@ void RegisterRiskRoutes(http::Router& router, risk::RiskService& risk, LotViews&
             return http::ErrorResponse(Error::Invalid("lang", "must be ru or kk"), request.request_id);
         }
         auto explanation = risk.Explain(*lot_id, lang == "kk");
-        if (explanation) {
-            views.Saw(request.caller, *lot_id, clock.Now());
+        if (!explanation) {
+            return Answer(request, clock, explanation, WriteExplanation);
         }
-        return Answer(request, clock, explanation, WriteExplanation);
+        views.Saw(request.caller, *lot_id, clock.Now());
+        auto response = Answer(request, clock, explanation, WriteExplanation);
+        AnnotateLot(response, *lot_id, {}, explanation->level, explanation->flags.size());
+        return response;
     });
 }
 

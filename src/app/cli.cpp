@@ -168,7 +168,7 @@ int Run(int argc, char** argv) {
         config->http.port = port;
     }
     config->port_file = port_file;
-    SetupLogging(config->log_level);
+    SetupLogging(config->log_level, config->log_format);
     try {
         if (serve->parsed()) {
             return Serve(*config);

@@ -22,6 +22,13 @@ std::vector<Setting> Bind(Config& c) {
         config.log_level = v;
         return std::nullopt;
     });
+    top.Custom("log_format", [](Config& config, const std::string& v) -> std::optional<std::string> {
+        if (v != "text" && v != "json") {
+            return "must be text or json";
+        }
+        config.log_format = v;
+        return std::nullopt;
+    });
     // Each module describes its own section.
     auto section = [&settings](const char* prefix, auto& target) {
         SettingsSection<std::remove_reference_t<decltype(target)>> s(prefix, target, settings);
@@ -51,7 +58,10 @@ Result<Config> LoadConfig(const std::string& file_path, const std::map<std::stri
     if (!applied && problems.empty()) {
         return Fail(applied.error());
     }
-    for (auto more : {llm::Check(config.llm), billing::Check(config.billing), notify::Check(config.telegram)}) {
+    for (auto more : {http::Check(config.http),
+                      llm::Check(config.llm),
+                      billing::Check(config.billing),
+                      notify::Check(config.telegram)}) {
         problems.insert(problems.end(), more.begin(), more.end());
     }
     if (!problems.empty()) {

@@ -20,7 +20,8 @@ namespace zakupai::app {
 struct Config {
     std::string data_dir = "./var";
     std::string log_level = "info";
-    std::string port_file;  // where serve writes the bound port (tests use port 0)
+    std::string log_format = "text";  // text | json (for Loki)
+    std::string port_file;            // where serve writes the bound port (tests use port 0)
     http::HttpConfig http;
     store::DatabaseConfig database;
     ingest::GoszakupConfig goszakup;

@@ -90,6 +90,17 @@ struct Modules::Parts {
 
 Modules::Modules(const Config& config, bool migrate) : config_(config), parts_(std::make_unique<Parts>()) {
     metrics::PublishProcessMetrics(metrics_);
+    // The SQLite file, the search index and the backups live here; the disk alert reads these.
+    metrics_.AddGaugeCallback(
+        "data_dir_filesystem_bytes", "The data directory's file system, by size and free space.", [this] {
+            std::error_code ec;
+            const auto space = std::filesystem::space(config_.data_dir, ec);
+            if (ec) {
+                return std::vector<metrics::Sample>{};
+            }
+            return std::vector<metrics::Sample>{{R"(kind="size")", static_cast<double>(space.capacity)},
+                                                {R"(kind="free")", static_cast<double>(space.available)}};
+        });
     parts_->db = store::Database::Open(config_.database, config_.data_dir);
     if (migrate) {
         store::Migrate(*parts_->db);
@@ -108,9 +119,10 @@ void Modules::Stop() {
         parts_->bot_stopping = true;
         parts_->bot_runner->Stop();
     }
-    if (parts_->portal && parts_->portal->sync()) {
-        // A sync started over HTTP runs on the server's blocking pool; end it at its next page.
-        parts_->portal->sync()->RequestStop();
+    if (parts_->portal) {
+        // A sync started over HTTP runs on the server's blocking pool; end it at its next page,
+        // and end any wait between retries at once.
+        parts_->portal->Stop();
     }
     if (parts_->indexer) {
         parts_->indexer->Stop();
@@ -169,6 +181,7 @@ billing::BillingService& Modules::Billing() {
         parts_->billing_repository = std::make_unique<store::BillingRepository>(*parts_->db);
         parts_->billing = std::make_unique<billing::BillingService>(
             *parts_->billing_repository, *parts_->recorder, clock_, config_.billing.plans);
+        parts_->billing->PublishMetrics(metrics_);
         if (!config_.billing.admin_key.empty()) {
             parts_->billing->EnsureConfiguredKey(config_.billing.admin_key, Plan::kAdmin);
         }
@@ -401,6 +414,15 @@ notify::BotRunner* Modules::Bot() {
                                                                 WorkCalendar::BuiltIn(),
                                                                 clock_);
         parts_->sender = std::make_unique<notify::OutboxSender>(*parts_->notify_repository, *parts_->bot_api, clock_);
+        metrics_.AddGaugeCallback("notify_outbox_messages",
+                                  "Telegram outbox messages by status (a growing pending count is a backlog).",
+                                  [&repository = *parts_->notify_repository] {
+                                      const auto counts = repository.CountOutbox();
+                                      return std::vector<metrics::Sample>{
+                                          {R"(status="pending")", static_cast<double>(counts.pending)},
+                                          {R"(status="sent")", static_cast<double>(counts.sent)},
+                                          {R"(status="failed")", static_cast<double>(counts.failed)}};
+                                  });
         parts_->bot_runner = std::make_unique<notify::BotRunner>(
             c, *parts_->bot, *parts_->alerts, *parts_->sender, *parts_->poll_api, *parts_->notify_repository, clock_);
     }

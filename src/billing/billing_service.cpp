@@ -1,6 +1,9 @@
 #include "billing/billing_service.hpp"
 
+#include <fmt/format.h>
+
 #include "billing/internal/keys.hpp"
+#include "metrics/metrics.hpp"
 
 namespace zakupai::billing {
 
@@ -45,6 +48,19 @@ Result<CreatedKey> BillingService::CreateKey(std::optional<std::int64_t> tg_id,
     const std::int64_t id =
         repository_.InsertKey(user.id, name, KeyPrefix(key), HashApiKey(key), key_plan, expires_at, now);
     return CreatedKey{id, user.id, key, key_plan, expires_at};
+}
+
+void BillingService::PublishMetrics(metrics::Registry& registry) {
+    registry.AddGaugeCallback("api_keys", "API keys by plan and status (active, revoked).", [this] {
+        std::vector<metrics::Sample> out;
+        for (const auto& count : repository_.CountKeys()) {
+            out.push_back(
+                {fmt::format(
+                     R"(plan="{}",status="{}")", metrics::EscapeLabel(count.plan), metrics::EscapeLabel(count.status)),
+                 static_cast<double>(count.keys)});
+        }
+        return out;
+    });
 }
 
 void BillingService::EnsureConfiguredKey(const std::string& raw_key, Plan plan) {

@@ -17,6 +17,10 @@
 #include "store/billing_repository.hpp"
 #include "store/write_behind.hpp"
 
+namespace zakupai::metrics {
+class Registry;
+}
+
 namespace zakupai::billing {
 
 inline constexpr std::chrono::seconds kCacheTtl{30};
@@ -77,6 +81,9 @@ public:
                                  Plan plan,
                                  const std::string& name,
                                  std::optional<Instant> expires_at);
+    // api_keys{plan,status}: read from the table at scrape time, so every instance and the CLI's
+    // keys count, and a restart loses nothing.
+    void PublishMetrics(metrics::Registry& registry);
     // Makes sure a key given in configuration (ZAKUPAI_ADMIN_KEY) exists with the admin plan.
     void EnsureConfiguredKey(const std::string& raw_key, Plan plan);
 

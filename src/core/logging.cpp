@@ -8,6 +8,9 @@
 #include <cstdio>
 #include <mutex>
 
+#include "core/json.hpp"
+#include "core/time.hpp"
+
 namespace zakupai {
 
 namespace {
@@ -37,17 +40,42 @@ protected:
     void flush_() override { std::fflush(stdout); }
 };
 
+// {"ts":"2026-12-06T06:24:35.893Z","level":"info","logger":"zakupai","request_id":"-","msg":"..."}
+class JsonLineFormatter final : public spdlog::formatter {
+public:
+    void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
+        const auto level = spdlog::level::to_string_view(msg.level);
+        JsonWriter line;
+        line.BeginObject()
+            .Field("ts", FormatUtcTimestamp(std::chrono::time_point_cast<std::chrono::milliseconds>(msg.time)))
+            .Field("level", std::string_view(level.data(), level.size()))
+            .Field("logger", std::string_view(msg.logger_name.data(), msg.logger_name.size()))
+            .Field("request_id", t_request_id.empty() ? std::string_view("-") : std::string_view(t_request_id))
+            .Field("msg", std::string_view(msg.payload.data(), msg.payload.size()))
+            .EndObject();
+        const std::string& text = line.str();
+        dest.append(text.data(), text.data() + text.size());
+        dest.push_back('\n');
+    }
+    std::unique_ptr<spdlog::formatter> clone() const override { return std::make_unique<JsonLineFormatter>(); }
+};
+
 std::shared_ptr<spdlog::logger>& AccessLogger() {
     static std::shared_ptr<spdlog::logger> logger;  // NOLINT: owned by spdlog's registry lifetime
     return logger;
 }
 }  // namespace
 
-void SetupLogging(const std::string& level) {
-    auto formatter = std::make_unique<spdlog::pattern_formatter>();
-    formatter->add_flag<RequestIdFlag>('*').set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ [%*] %v");
+void SetupLogging(const std::string& level, const std::string& format) {
     auto app = spdlog::stderr_logger_mt("zakupai");
-    app->set_formatter(std::move(formatter));
+    if (format == "json") {
+        app->set_formatter(std::make_unique<JsonLineFormatter>());
+    } else {
+        // The trailing Z promises UTC: the formatter must not use the machine's zone.
+        auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
+        formatter->add_flag<RequestIdFlag>('*').set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ [%*] %v");
+        app->set_formatter(std::move(formatter));
+    }
     app->set_level(spdlog::level::from_str(level));
     spdlog::set_default_logger(app);
     spdlog::flush_every(std::chrono::seconds(1));

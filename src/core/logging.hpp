@@ -6,7 +6,9 @@
 
 namespace zakupai {
 
-void SetupLogging(const std::string& level);
+// `format`: "text" (a person reads the terminal) or "json" (one object per line with stable
+// keys ts, level, logger, request_id, msg, for Loki and any log shipper). Times are UTC.
+void SetupLogging(const std::string& level, const std::string& format = "text");
 
 // RAII: the request id on this thread's log lines while it lives.
 class LogRequestScope {

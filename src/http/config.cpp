@@ -37,6 +37,33 @@ void DescribeSettings(SettingsSection<HttpConfig>& s) {
              },
              {"ZAKUPAI_CORS_ORIGINS"});
     s.Bool("access_log", &HttpConfig::access_log, {"ZAKUPAI_ACCESS_LOG"});
+    s.OptionalText("tls_cert_file", &HttpConfig::tls_cert_file, {"ZAKUPAI_TLS_CERT_FILE"});
+    s.OptionalText("tls_key_file", &HttpConfig::tls_key_file, {"ZAKUPAI_TLS_KEY_FILE"});
+    s.OptionalText("tls_client_ca_file", &HttpConfig::tls_client_ca_file, {"ZAKUPAI_TLS_CLIENT_CA_FILE"});
+    s.Custom("tls_client_auth",
+             [](HttpConfig& c, const std::string& v) -> std::optional<std::string> {
+                 if (v == "all") {
+                     c.tls_client_auth = ClientAuth::kAll;
+                 } else if (v == "admin") {
+                     c.tls_client_auth = ClientAuth::kPrivileged;
+                 } else {
+                     return "must be all (every connection) or admin (admin and service routes only)";
+                 }
+                 return std::nullopt;
+             },
+             {"ZAKUPAI_TLS_CLIENT_AUTH"});
+}
+
+std::vector<FieldProblem> Check(const HttpConfig& config) {
+    std::vector<FieldProblem> problems;
+    if (config.tls_cert_file.empty() != config.tls_key_file.empty()) {
+        problems.push_back(
+            {"ZAKUPAI_TLS_CERT_FILE", "a TLS certificate and its key (ZAKUPAI_TLS_KEY_FILE) go together"});
+    }
+    if (!config.tls_client_ca_file.empty() && config.tls_cert_file.empty()) {
+        problems.push_back({"ZAKUPAI_TLS_CLIENT_CA_FILE", "client certificates need TLS: set ZAKUPAI_TLS_CERT_FILE"});
+    }
+    return problems;
 }
 
 }  // namespace zakupai::http

@@ -8,6 +8,12 @@
 
 namespace zakupai::http {
 
+// Which requests must come with a client certificate signed by the configured CA (mTLS).
+enum class ClientAuth {
+    kAll,         // every connection: the TLS handshake refuses a client without one
+    kPrivileged,  // admin and service routes only: other routes accept any TLS client
+};
+
 struct HttpConfig {
     std::string host = "127.0.0.1";
     int port = 8080;
@@ -25,8 +31,17 @@ struct HttpConfig {
     // Requests per minute from one IP that carry no valid key (keyed traffic is limited per key).
     std::int64_t anonymous_per_ip_per_minute = 600;
     bool access_log = true;
+    // TLS (Asio SSL on OpenSSL) when a certificate is given; re-read on SIGHUP.
+    std::string tls_cert_file;       // PEM, the server's certificate chain
+    std::string tls_key_file;        // PEM, its private key
+    std::string tls_client_ca_file;  // PEM; when set, client certificates are checked (mTLS)
+    ClientAuth tls_client_auth = ClientAuth::kAll;
+
+    bool Tls() const { return !tls_cert_file.empty(); }
 };
 
 void DescribeSettings(SettingsSection<HttpConfig>& section);
+// Settings that are wrong only together (a certificate without its key).
+std::vector<FieldProblem> Check(const HttpConfig& config);
 
 }  // namespace zakupai::http

@@ -30,6 +30,7 @@ struct Request {
     std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
     std::string body;
     std::string remote_ip;
+    bool client_certificate = false;  // the TLS handshake verified a client certificate
     std::string request_id;
     std::map<std::string, std::string> path_params;  // percent-decoded
     std::map<std::string, std::string> query;        // percent-decoded, last value wins
@@ -45,6 +46,9 @@ struct Response {
     std::string content_type = "application/json";
     std::string body;
     std::vector<std::pair<std::string, std::string>> headers;
+    // Extra fields of this request's access-log line (a lot's procurement method, its risk
+    // level): what operators filter logs by, never sent to the client.
+    std::vector<std::pair<std::string, std::string>> log_fields;
 
     static Response Json(std::string body, int status = 200);
     static Response Text(std::string body, std::string content_type, int status = 200);

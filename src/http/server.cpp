@@ -10,10 +10,12 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <condition_variable>
 #include <fstream>
 #include <limits>
@@ -32,8 +34,45 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
+namespace ssl = asio::ssl;
 
 namespace {
+
+// A TLS context from the configured files; throws with the file and OpenSSL's reason.
+std::shared_ptr<ssl::context> MakeTlsContext(const HttpConfig& config) {
+    auto context = std::make_shared<ssl::context>(ssl::context::tls_server);
+    context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                         ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+    auto load = [](const std::string& what, const std::string& file, auto&& action) {
+        boost::system::error_code ec;
+        action(ec);
+        if (ec) {
+            throw std::runtime_error(fmt::format("tls: cannot use {} {}: {}", what, file, ec.message()));
+        }
+    };
+    load("certificate", config.tls_cert_file, [&](auto& ec) {
+        context->use_certificate_chain_file(config.tls_cert_file, ec);
+    });
+    load("key", config.tls_key_file, [&](auto& ec) {
+        context->use_private_key_file(config.tls_key_file, ssl::context::pem, ec);
+    });
+    if (!config.tls_client_ca_file.empty()) {
+        load("client CA", config.tls_client_ca_file, [&](auto& ec) {
+            context->load_verify_file(config.tls_client_ca_file, ec);
+        });
+        // kAll: no certificate, no connection. kPrivileged: a certificate is asked for and, when
+        // sent, must verify; the routes that need one are checked per request.
+        context->set_verify_mode(config.tls_client_auth == ClientAuth::kAll
+                                     ? ssl::verify_peer | ssl::verify_fail_if_no_peer_cert
+                                     : ssl::verify_peer);
+    }
+    return context;
+}
+
+// Routes for operators and services, which a kPrivileged listener reserves to certificate holders.
+bool Privileged(const Route& route) {
+    return Rank(route.required_plan) >= Rank(Plan::kService);
+}
 
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 
@@ -49,6 +88,22 @@ std::size_t BodyLimitFor(const HttpConfig& config, std::string_view target) {
         }
     }
     return config.body_limit_bytes;
+}
+
+// "/search/lots" -> "search", "/app/lots/{id}" -> "app", "/" -> "root": a label with few values,
+// for log and metric dashboards that cannot afford one series per route.
+std::string_view RouteGroup(std::string_view route) {
+    if (route.empty() || route.front() != '/') {
+        return route;  // "unmatched", "preflight"
+    }
+    const std::string_view rest = route.substr(1);
+    const std::string_view group = rest.substr(0, rest.find('/'));
+    return group.empty() ? std::string_view("root") : group;
+}
+
+std::string_view StatusClass(int status) {
+    static constexpr std::array<std::string_view, 6> kClasses{"0xx", "1xx", "2xx", "3xx", "4xx", "5xx"};
+    return kClasses[static_cast<std::size_t>(std::clamp(status / 100, 0, 5))];
 }
 
 bool OriginAllowed(const std::vector<std::string>& allowed, std::string_view origin) {
@@ -113,6 +168,9 @@ struct Server::Impl {
           metrics(m),
           hooks(std::move(h)),
           blocking_pool(static_cast<std::size_t>(std::max(1, c.blocking_threads))) {
+        if (c.Tls()) {
+            tls = MakeTlsContext(c);
+        }
         const int count =
             c.threads > 0 ? c.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
         for (int i = 0; i < count; ++i) {
@@ -127,12 +185,23 @@ struct Server::Impl {
     std::vector<std::unique_ptr<Worker>> workers;
     asio::thread_pool blocking_pool;  // for blocking routes; joined when the server is destroyed
     std::atomic<bool> draining{false};
+    // The TLS context new connections use; replaced whole on reload, so a connection keeps the
+    // one it started with.
+    mutable std::mutex tls_mutex;
+    std::shared_ptr<ssl::context> tls;
+
+    std::shared_ptr<ssl::context> CurrentTls() const {
+        std::lock_guard lock(tls_mutex);
+        return tls;
+    }
 
     // `match` is router.Find's answer for the request (found once, before choosing the thread).
     Response Dispatch(Request& request, Match match) const;
     void AddCors(const Request& request, Response& response) const;
     asio::awaitable<void> Accept(Worker& worker);
     asio::awaitable<void> Serve(Worker& worker, tcp::socket socket);
+    template <class Stream>
+    asio::awaitable<void> ServeStream(Worker& worker, Stream& stream, bool client_certificate);
     void BeginShutdown();
     static void SetIdle(Worker& worker, std::uint64_t id, bool idle) {
         std::lock_guard lock(worker.mutex);
@@ -196,7 +265,17 @@ Response Server::Impl::Dispatch(Request& request, Match match) const {
             route = match.route;
             route_label = route->pattern;
             request.path_params = std::move(match.params);
-            std::optional<Response> early = hooks.before ? hooks.before(request, *route) : std::nullopt;
+            std::optional<Response> early;
+            if (config.Tls() && !config.tls_client_ca_file.empty() &&
+                config.tls_client_auth == ClientAuth::kPrivileged && Privileged(*route) &&
+                !request.client_certificate) {
+                early = ErrorResponse(403,
+                                      "client_certificate_required",
+                                      "this route needs a client certificate signed by the operators' CA",
+                                      request.request_id);
+            } else if (hooks.before) {
+                early = hooks.before(request, *route);
+            }
             if (early) {
                 response = std::move(*early);
             } else {
@@ -236,13 +315,18 @@ Response Server::Impl::Dispatch(Request& request, Match match) const {
             .Field("method", request.method)
             .Field("path", request.path)
             .Field("route", route_label)
+            .Field("route_group", RouteGroup(route_label))
             .Field("status", response.status)
+            .Field("status_class", StatusClass(response.status))
             .Key("duration_ms")
             .Decimal(micros.count(), 3)
             .Field("bytes", static_cast<std::int64_t>(response.body.size()))
             .Field("ip", request.remote_ip)
-            .Field("key_id", request.caller.key_id)
-            .EndObject();
+            .Field("key_id", request.caller.key_id);
+        for (const auto& [name, value] : response.log_fields) {
+            line.Field(name, value);
+        }
+        line.EndObject();
         WriteAccessLogLine(line.str());
     }
     return response;
@@ -292,15 +376,40 @@ Request FromBeast(bhttp::request<bhttp::string_body>&& req, const std::string& r
 }  // namespace
 
 asio::awaitable<void> Server::Impl::Serve(Worker& worker, tcp::socket socket) {
-    beast::tcp_stream stream(std::move(socket));
+    const auto context = CurrentTls();
+    if (!context) {
+        beast::tcp_stream stream(std::move(socket));
+        co_await ServeStream(worker, stream, false);
+        co_return;
+    }
+    beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), *context);
+    beast::get_lowest_layer(stream).expires_after(std::chrono::milliseconds(config.header_timeout_ms));
+    auto [handshake_ec] = co_await stream.async_handshake(ssl::stream_base::server, kNoThrow);
+    if (handshake_ec) {
+        // No certificate, an untrusted or expired one, plain HTTP on the TLS port: the client
+        // learns it from the TLS alert; the operator from this line.
+        spdlog::debug("TLS handshake refused: {}", handshake_ec.message());
+        boost::system::error_code ignored;
+        beast::get_lowest_layer(stream).socket().close(ignored);
+        co_return;
+    }
+    SSL* ssl_handle = stream.native_handle();
+    const bool verified =
+        SSL_get0_peer_certificate(ssl_handle) != nullptr && SSL_get_verify_result(ssl_handle) == X509_V_OK;
+    co_await ServeStream(worker, stream, verified);
+}
+
+template <class Stream>
+asio::awaitable<void> Server::Impl::ServeStream(Worker& worker, Stream& stream, bool client_certificate) {
+    beast::tcp_stream& tcp_layer = beast::get_lowest_layer(stream);
     std::uint64_t id = 0;
     {
         std::lock_guard lock(worker.mutex);
         id = worker.next_id++;
-        worker.connections[id] = Connection{&stream, true};
+        worker.connections[id] = Connection{&tcp_layer, true};
     }
     boost::system::error_code endpoint_ec;
-    const auto endpoint = stream.socket().remote_endpoint(endpoint_ec);
+    const auto endpoint = tcp_layer.socket().remote_endpoint(endpoint_ec);
     const std::string remote_ip = endpoint_ec ? "unknown" : endpoint.address().to_string();
     beast::flat_buffer buffer;
     bool first = true;
@@ -315,7 +424,7 @@ asio::awaitable<void> Server::Impl::Serve(Worker& worker, tcp::socket socket) {
         if (draining.load() && idle) {
             break;
         }
-        stream.expires_after(std::chrono::milliseconds(first ? config.header_timeout_ms : config.idle_timeout_ms));
+        tcp_layer.expires_after(std::chrono::milliseconds(first ? config.header_timeout_ms : config.idle_timeout_ms));
         auto [ec, bytes] = co_await bhttp::async_read_header(stream, buffer, parser, kNoThrow);
         SetIdle(worker, id, false);
         first = false;
@@ -355,7 +464,7 @@ asio::awaitable<void> Server::Impl::Serve(Worker& worker, tcp::socket socket) {
             co_await bhttp::async_write(stream, cont, kNoThrow);
         }
         parser.body_limit(body_limit);
-        stream.expires_after(std::chrono::milliseconds(config.body_timeout_ms));
+        tcp_layer.expires_after(std::chrono::milliseconds(config.body_timeout_ms));
         auto [body_ec, body_bytes] = co_await bhttp::async_read(stream, buffer, parser, kNoThrow);
         if (body_ec) {
             if (body_ec == bhttp::error::body_limit) {
@@ -380,6 +489,7 @@ asio::awaitable<void> Server::Impl::Serve(Worker& worker, tcp::socket socket) {
         const bool keep_alive = beast_request.keep_alive();
         Request request = FromBeast(std::move(beast_request), remote_ip);
         request.request_id = request_id;
+        request.client_certificate = client_certificate;
         Response response;
         Match match = router.Find(request.method, request.path);
         if (match.route != nullptr && match.route->blocking) {
@@ -393,7 +503,7 @@ asio::awaitable<void> Server::Impl::Serve(Worker& worker, tcp::socket socket) {
             response = Dispatch(request, std::move(match));
         }
         const bool keep = keep_alive && !draining.load();
-        stream.expires_after(std::chrono::milliseconds(config.body_timeout_ms));
+        tcp_layer.expires_after(std::chrono::milliseconds(config.body_timeout_ms));
         auto [write_ec, written] =
             co_await bhttp::async_write(stream, ToBeast(std::move(response), version, keep), kNoThrow);
         if (write_ec || !keep) {
@@ -404,17 +514,23 @@ asio::awaitable<void> Server::Impl::Serve(Worker& worker, tcp::socket socket) {
     // (briefly, boundedly). Closing with unread bytes makes the kernel send a reset, which can
     // destroy a 413 or 400 answer before the client reads it.
     boost::system::error_code ignored;
-    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream.expires_after(std::chrono::milliseconds(500));
-    std::array<char, std::size_t{16} * 1024> discard{};
-    for (std::size_t drained = 0; drained < std::size_t{1024} * 1024;) {
-        auto [drain_ec, n] = co_await stream.async_read_some(asio::buffer(discard), kNoThrow);
-        if (drain_ec) {
-            break;
+    if constexpr (!std::is_same_v<Stream, beast::tcp_stream>) {
+        // TLS says goodbye with close_notify; bounded, since a client may never answer it.
+        tcp_layer.expires_after(std::chrono::milliseconds(500));
+        co_await stream.async_shutdown(kNoThrow);
+    } else {
+        tcp_layer.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        tcp_layer.expires_after(std::chrono::milliseconds(500));
+        std::array<char, std::size_t{16} * 1024> discard{};
+        for (std::size_t drained = 0; drained < std::size_t{1024} * 1024;) {
+            auto [drain_ec, n] = co_await stream.async_read_some(asio::buffer(discard), kNoThrow);
+            if (drain_ec) {
+                break;
+            }
+            drained += n;
         }
-        drained += n;
     }
-    stream.socket().close(ignored);
+    tcp_layer.socket().close(ignored);
     std::lock_guard lock(worker.mutex);
     worker.connections.erase(id);
 }
@@ -468,6 +584,23 @@ Response Server::Handle(Request& request) const {
 
 void Server::Stop() {
     impl_->BeginShutdown();
+}
+
+bool Server::ReloadTls() {
+    Impl& s = *impl_;
+    if (!s.config.Tls()) {
+        return false;
+    }
+    try {
+        auto fresh = MakeTlsContext(s.config);
+        std::lock_guard lock(s.tls_mutex);
+        s.tls = std::move(fresh);
+    } catch (const std::exception& e) {
+        spdlog::error("{}; the certificates in use stay", e.what());
+        return false;
+    }
+    spdlog::info("tls: certificates re-read from {}", s.config.tls_cert_file);
+    return true;
 }
 
 namespace {
@@ -551,6 +684,22 @@ void Server::Run(const std::string& port_file, const std::function<void(int port
             }
         }
     });
+    // SIGHUP: new certificates (and, through the hook, secrets) without a restart.
+    asio::signal_set hangup(control, SIGHUP);
+    std::function<void()> await_hangup = [&] {
+        hangup.async_wait([&](const boost::system::error_code& ec, int) {
+            if (ec) {
+                return;
+            }
+            spdlog::info("received SIGHUP: reloading");
+            ReloadTls();
+            if (s.hooks.reload) {
+                s.hooks.reload();
+            }
+            await_hangup();
+        });
+    };
+    await_hangup();
     std::thread control_thread([&] { control.run(); });
 
     std::vector<std::thread> pool;
@@ -570,6 +719,7 @@ void Server::Run(const std::string& port_file, const std::function<void(int port
     }
     done_cv.notify_all();
     signals.cancel();
+    hangup.cancel();
     control_thread.join();
     spdlog::info("server stopped");
 }

@@ -21,6 +21,8 @@ struct Hooks {
     std::function<std::optional<Response>(Request&)> unmatched;
     // After the response is final.
     std::function<void(const Request&, const Route*, const Response&, std::chrono::microseconds)> after;
+    // On SIGHUP, after the TLS certificates are re-read: re-read other secrets.
+    std::function<void()> reload;
 };
 
 // Throws "cannot listen on host:port: …" when another process listens there, so a second
@@ -38,6 +40,9 @@ public:
     // on_listening, serves until a stop signal or Stop(), drains, and returns.
     void Run(const std::string& port_file, const std::function<void(int port)>& on_listening);
     void Stop();
+    // Re-reads the TLS certificate, key and client CA; a failure is logged and the certificates
+    // in use stay. Called on SIGHUP; returns whether the new files were taken.
+    bool ReloadTls();
 
     // Handles one parsed request through routing, hooks and the handler (no I/O); exposed so
     // the whole pipeline can be unit-tested without sockets.

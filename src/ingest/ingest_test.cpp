@@ -5,8 +5,10 @@
 #include <boost/json.hpp>
 #include <deque>
 #include <fstream>
+#include <future>
 #include <random>
 #include <sstream>
+#include <thread>
 
 #include "ingest/batch_import.hpp"
 #include "ingest/internal/portal_data.hpp"
@@ -218,6 +220,38 @@ struct ClientFixture {
                          sleeps.push_back(d);
                      }};
 };
+
+TEST(OwsClient, StopEndsTheWaitBetweenRetriesAndMakesNoFurtherAttempt) {
+    // The real (interruptible) wait: a portal that is down would otherwise hold a stopping
+    // server for 7 attempts of backoff up to a minute each.
+    struct DownTransport : Transport {
+        std::atomic<int> attempts{0};
+        TransportResult Get(const std::string&) override {
+            ++attempts;
+            return tl::unexpected(TransportFailure{"connection", "refused"});
+        }
+        TransportResult PostJson(const std::string& path, const std::string&) override { return Get(path); }
+    } transport;
+    FailureCounters failures;
+    OwsClient client(transport, ClientOptions{6, 20'000, 60'000, 1000}, failures);
+    std::promise<Result<RestReply>> answered;
+    std::thread caller([&] { answered.set_value(client.Get("/v3/rnu")); });
+    // The first attempt fails at once; the client then waits at least 10 s before the second.
+    while (transport.attempts.load() == 0) {
+        std::this_thread::yield();
+    }
+    const auto stopped_at = std::chrono::steady_clock::now();
+    client.Stop();
+    auto future = answered.get_future();
+    ASSERT_EQ(future.wait_for(std::chrono::seconds(5)), std::future_status::ready);
+    caller.join();
+    EXPECT_LT(std::chrono::steady_clock::now() - stopped_at, std::chrono::seconds(5));
+    const auto answer = future.get();
+    ASSERT_FALSE(answer.has_value());
+    EXPECT_EQ(answer.error().code, ErrorCode::kUnavailable);
+    EXPECT_EQ(answer.error().message, "goszakup: not attempted, the server is shutting down");
+    EXPECT_EQ(transport.attempts.load(), 1);
+}
 
 TEST(OwsClient, RetriesEachTransientFaultWithGrowingBackoff) {
     ClientFixture f;

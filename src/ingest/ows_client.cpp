@@ -31,11 +31,28 @@ OwsClient::OwsClient(Transport& transport, ClientOptions options, FailureCounter
     : transport_(transport),
       options_(options),
       failures_(failures),
-      backoff_(net::RetryPolicy{options.max_retries,
-                                std::chrono::milliseconds(options.backoff_base_ms),
-                                std::chrono::milliseconds(options.backoff_cap_ms),
-                                std::chrono::seconds(300)},
-               std::move(sleep)) {}
+      backoff_(
+          net::RetryPolicy{options.max_retries,
+                           std::chrono::milliseconds(options.backoff_base_ms),
+                           std::chrono::milliseconds(options.backoff_cap_ms),
+                           std::chrono::seconds(300)},
+          sleep ? std::move(sleep) : [this](std::chrono::milliseconds duration) {
+              std::unique_lock lock(stop_mutex_);
+              stop_cv_.wait_for(lock, duration, [this] { return stopping_; });
+          }) {}
+
+void OwsClient::Stop() {
+    {
+        std::lock_guard lock(stop_mutex_);
+        stopping_ = true;
+    }
+    stop_cv_.notify_all();
+}
+
+bool OwsClient::Stopping() {
+    std::lock_guard lock(stop_mutex_);
+    return stopping_;
+}
 
 void OwsClient::WaitForRateSlot() {
     using Clock = std::chrono::steady_clock;
@@ -107,6 +124,9 @@ template <class AttemptFn>
 Result<boost::json::value> OwsClient::WithRetries(const std::string& what, AttemptFn attempt) {
     for (int n = 0;; ++n) {
         WaitForRateSlot();
+        if (Stopping()) {
+            return Fail(Error{ErrorCode::kUnavailable, "goszakup: not attempted, the server is shutting down", {}});
+        }
         Attempted a = attempt();
         if (a.value) {
             return std::move(*a.value);

@@ -4,6 +4,7 @@
 // requests per second, and a count of every failure by kind.
 #include <boost/json/object.hpp>
 #include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -55,8 +56,12 @@ public:
     Result<boost::json::object> GraphQl(const std::string& query, const boost::json::object& variables);
     // A REST GET answered 200 or 404 (a 404 is an answer: "not listed", "no such lot").
     Result<RestReply> Get(const std::string& path);
+    // Shutting down: a wait for a retry or a rate slot ends now, and no further attempt is made
+    // (a stopping server must not sit out a minute of backoff against a portal that is down).
+    void Stop();
 
 private:
+    bool Stopping();
     template <class Attempt>
     Result<boost::json::value> WithRetries(const std::string& what, Attempt attempt);
     void WaitForRateSlot();
@@ -64,6 +69,9 @@ private:
     Transport& transport_;
     ClientOptions options_;
     FailureCounters& failures_;
+    std::mutex stop_mutex_;
+    std::condition_variable stop_cv_;
+    bool stopping_ = false;
     net::Backoff backoff_;  // the one retry policy of every outbound call
     std::mutex mutex_;
     std::chrono::steady_clock::time_point next_slot_{};

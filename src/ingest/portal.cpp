@@ -37,6 +37,17 @@ Portal::Portal(const GoszakupConfig& config, store::Database& db, const Clock& c
 
 Portal::~Portal() = default;
 
+void Portal::Stop() {
+    if (sync_) {
+        sync_->RequestStop();
+    }
+    for (auto* client : {client_.get(), quick_client_.get()}) {
+        if (client != nullptr) {
+            client->Stop();
+        }
+    }
+}
+
 void Portal::PublishMetrics(metrics::Registry& metrics) {
     metrics.AddCounterCallback("goszakup_sync_errors_total", "Failures talking to the portal, by kind.", [this] {
         std::vector<metrics::Sample> out;
@@ -67,6 +78,12 @@ void Portal::PublishMetrics(metrics::Registry& metrics) {
     metrics.AddGaugeCallback("goszakup_sync_rows_last_run", "Rows fetched by the last sync run.", [this] {
         return std::vector<metrics::Sample>{{"", static_cast<double>(sync_->Stats().last_rows)}};
     });
+    metrics.AddGaugeCallback(
+        "goszakup_sync_consecutive_failures",
+        "Sync runs failed in a row since the last good one (alerts at 5).",
+        [this] {
+            return std::vector<metrics::Sample>{{"", static_cast<double>(sync_->Stats().consecutive_failures)}};
+        });
     metrics.AddGaugeCallback("goszakup_sync_running", "1 while a sync runs.", [this] {
         return std::vector<metrics::Sample>{{"", sync_->Stats().running ? 1.0 : 0.0}};
     });

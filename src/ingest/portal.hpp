@@ -24,6 +24,8 @@ public:
 
     // Null when no portal token is configured.
     GoszakupSync* sync() { return sync_.get(); }
+    // Shutting down: a sync in progress ends at its next page, waits between retries end now.
+    void Stop();
     OwsClient* client() { return client_.get(); }
     RnuService& rnu() { return *rnu_; }
     store::GoszakupRepository& repository() { return repository_; }

@@ -204,8 +204,10 @@ void GoszakupSync::Record(const SyncReport& report) {
     ++stats_.runs;
     if (!report.ok) {
         ++stats_.failed_runs;
+        ++stats_.consecutive_failures;
     } else {
         stats_.last_success = clock_.Now();
+        stats_.consecutive_failures = 0;
     }
     stats_.last_rows = report.fetched;
     if (duration_ != nullptr) {

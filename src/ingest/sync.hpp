@@ -60,6 +60,7 @@ struct SyncProgress {
 struct SyncStats {
     std::int64_t runs = 0;
     std::int64_t failed_runs = 0;
+    std::int64_t consecutive_failures = 0;  // failed runs since the last good one
     std::optional<Instant> last_success;
     std::int64_t last_rows = 0;
     std::int64_t lots_total = 0;

@@ -172,6 +172,17 @@ bool BillingRepository::RevokeKey(std::int64_t key_id, Instant now) {
     return revoked;
 }
 
+std::vector<BillingRepository::KeyCount> BillingRepository::CountKeys() {
+    Database::Lease s(db_);
+    std::vector<KeyCount> out;
+    soci::rowset<soci::row> rows =
+        (s->prepare << "SELECT plan, status, COUNT(*) FROM api_keys GROUP BY plan, status ORDER BY plan, status");
+    for (const auto& r : rows) {
+        out.push_back({Text(r, 0), Text(r, 1), ToLong(r, 2)});
+    }
+    return out;
+}
+
 std::int64_t BillingRepository::KeyChangesVersion() {
     Database::Lease s(db_);
     long long version = 0;

@@ -59,6 +59,13 @@ public:
                            Plan plan,
                            std::optional<Instant> expires_at,
                            Instant now);
+    // Keys by plan and status (active | revoked), for the operators' dashboards.
+    struct KeyCount {
+        std::string plan;
+        std::string status;
+        std::int64_t keys = 0;
+    };
+    std::vector<KeyCount> CountKeys();
     std::optional<KeyRecord> FindKeyByHash(const std::string& hash);
     std::optional<KeyRecord> FindKey(std::int64_t key_id);
     std::vector<KeyRecord> KeysOfUser(std::int64_t user_id);

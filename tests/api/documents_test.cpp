@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <set>
 #include <sstream>
@@ -261,6 +262,65 @@ TEST_P(DocumentsTest, LongDocumentsAreSetOffTheRequestThreadsCappedAndNeverCut) 
                           << waits.back() << " ms, over " << waits.size() << " probes";
     EXPECT_LT(waits.back(), 500.0) << "/health took " << waits.back() << " ms at worst, over " << waits.size()
                                    << " probes";
+}
+
+TEST_P(DocumentsTest, JsonLogsCarryStableKeysAndTheLotARequestConcerns) {
+    // What Loki's promtail config (ops/loki/promtail.yml) reads: every line one JSON object;
+    // the access line's low-cardinality labels; the lot's method and compliance as fields.
+    ASSERT_EQ(RunCli(*db_, {"seed-demo", "--lots", "20"}, {}).exit_code, 0);
+    Service& s = StartService({{"ZAKUPAI_LOG_FORMAT", "json"}});
+    const std::string key = s.CreateKey(7102, "free");
+    const std::string method = QueryText(*db_, "SELECT method FROM lots WHERE id = 3");
+    auto r = s.Call("GET", "/tldr/3", "", key, {{"X-Request-Id", "loki-tldr-3"}});
+    ASSERT_EQ(r.status, 200) << r.body;
+    auto missing = s.Call("GET", "/tldr/999999", "", key, {{"X-Request-Id", "loki-tldr-missing"}});
+    ASSERT_EQ(missing.status, 404) << missing.body;
+    std::map<std::string, json::object> access;  // by request id
+    json::object app_line;
+    for (int i = 0; i < 300 && access.size() < 2; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        access.clear();
+        std::istringstream lines(s.Log());
+        for (std::string line; std::getline(lines, line);) {
+            boost::system::error_code ec;
+            auto value = json::parse(line, ec);
+            ASSERT_FALSE(ec) << "not a JSON line: " << line;
+            auto& object = value.as_object();
+            if (object.contains("type") && object.at("type") == "access") {
+                const std::string id(object.at("request_id").as_string());
+                if (id.starts_with("loki-")) {
+                    access[id] = object;
+                }
+            } else if (app_line.empty()) {
+                app_line = object;
+            }
+        }
+    }
+    ASSERT_EQ(access.size(), 2u) << s.Log();
+    std::vector<std::string> app_keys;
+    for (const auto& field : app_line) {
+        app_keys.emplace_back(field.key());
+    }
+    EXPECT_EQ(app_keys, (std::vector<std::string>{"ts", "level", "logger", "request_id", "msg"}));
+    EXPECT_TRUE(app_line.at("ts").as_string().ends_with("Z"));
+    const auto& found = access.at("loki-tldr-3");
+    EXPECT_EQ(found.at("route").as_string(), "/tldr/{lot_id}");
+    EXPECT_EQ(found.at("route_group").as_string(), "tldr");
+    EXPECT_EQ(found.at("status").as_int64(), 200);
+    EXPECT_EQ(found.at("status_class").as_string(), "2xx");
+    EXPECT_EQ(found.at("lot_id").as_string(), "3");
+    EXPECT_EQ(found.at("procurement_method").as_string(), method);
+    const auto risks = json::parse(r.body).as_object().at("risks");
+    const std::string compliance(found.at("compliance").as_string());
+    if (risks.is_null()) {
+        EXPECT_EQ(compliance, "unscored");
+    } else {
+        EXPECT_EQ(compliance, risks.at("flags").as_array().empty() ? "clean" : "flagged");
+        EXPECT_EQ(found.at("risk_level").as_string(), risks.at("level").as_string());
+    }
+    const auto& not_found = access.at("loki-tldr-missing");
+    EXPECT_EQ(not_found.at("status_class").as_string(), "4xx");
+    EXPECT_FALSE(not_found.contains("lot_id"));  // no lot was found to describe
 }
 
 TEST_P(DocumentsTest, TheSeedsComplaintEndpointsKeepTheirContract) {

@@ -126,7 +126,8 @@ TestDatabase::~TestDatabase() {
     std::filesystem::remove_all(data_dir_, ignored);
 }
 
-Service::Service(const TestDatabase& db, std::map<std::string, std::string> env) : db_(db), env_(std::move(env)) {
+Service::Service(const TestDatabase& db, std::map<std::string, std::string> env, std::function<bool(int port)> ready)
+    : db_(db), env_(std::move(env)), ready_(std::move(ready)) {
     log_path_ = db_.data_dir() + "/service-" + RandomName() + ".log";
     port_file_ = db_.data_dir() + "/port";
     Start();
@@ -166,7 +167,7 @@ void Service::Start() {
         std::ifstream in(port_file_);
         if (in >> port_) {
             try {
-                if (Send(port_, "GET", "/health").status == 200)
+                if (ready_ ? ready_(port_) : Send(port_, "GET", "/health").status == 200)
                     return;
             } catch (const std::exception&) {
                 // not accepting yet

@@ -47,7 +47,11 @@ private:
 class Service {
 public:
     // env entries are added to (or override) the defaults: port 0, the database, an admin key.
-    Service(const TestDatabase& db, std::map<std::string, std::string> env = {});
+    // `ready` tells Start() the server is ready (default: GET /health over plain HTTP answers
+    // 200); a TLS server needs a TLS client.
+    Service(const TestDatabase& db,
+            std::map<std::string, std::string> env = {},
+            std::function<bool(int port)> ready = {});
     ~Service();
     void Start();
     // SIGTERM, then waits; returns the exit status (or -signal).
@@ -73,6 +77,7 @@ private:
     std::string port_file_;
     pid_t pid_ = -1;
     int port_ = 0;
+    std::function<bool(int port)> ready_;
 };
 
 bool PostgresConfigured();

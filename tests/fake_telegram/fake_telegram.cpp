@@ -185,15 +185,41 @@ public:
             }
         }
         calls_.push_back(json::object{{"method", method}, {"body", body}, {"at_ms", NowMs() - started_ms_}});
+        if (method != "sendMessage") {
+            return Reply(200, R"({"ok":true,"result":true})");
+        }
+        // The sent Message as Telegram returns it: clients read its chat (Alertmanager's
+        // telebot logs message.Chat.ID and crashes on a message without one).
         return Reply(200,
                      json::serialize(json::object{
                          {"ok", true},
                          {"result",
-                          method == "sendMessage" ? json::value(json::object{{"message_id", ++message_id_}})
-                                                  : json::value(true)}}));
+                          json::object{{"message_id", ++message_id_},
+                                       {"date", NowMs() / 1000},
+                                       {"chat", json::object{{"id", ChatIdOf(object)}, {"type", "private"}}},
+                                       {"text", object.at("text")}}}}));
     }
 
 private:
+    // chat_id arrives as a JSON number, or as text from a form-encoded or multipart body.
+    static std::int64_t ChatIdOf(const json::object& body) {
+        const auto* id = body.if_contains("chat_id");
+        if (id == nullptr) {
+            return 0;
+        }
+        if (id->is_int64()) {
+            return id->as_int64();
+        }
+        if (id->is_string()) {
+            try {
+                return std::stoll(std::string(id->as_string()));
+            } catch (const std::exception&) {
+                return 0;
+            }
+        }
+        return 0;
+    }
+
     static http::response<http::string_body> Reply(int status, std::string body) {
         http::response<http::string_body> res{static_cast<http::status>(status), 11};
         res.set(http::field::content_type, "application/json");

@@ -138,11 +138,19 @@ int Serve(const Config& config) {
         api::MakeAccessHooks(
             m.Billing(), m.Recorder(), m.Records(), m.metrics(), clock, config.http.anonymous_per_ip_per_minute));
     server.Run(config.port_file, [&](int port) {
-        spdlog::info("ZakupAI {} listening on http://{}:{} (web panel at /, API docs at /docs)",
+        spdlog::info("ZakupAI {} listening on {}://{}:{} (web panel at /, API docs at /docs){}",
                      kVersion,
+                     config.http.Tls() ? "https" : "http",
                      config.http.host,
-                     port);
+                     port,
+                     config.http.tls_client_ca_file.empty()
+                         ? ""
+                         : (config.http.tls_client_auth == http::ClientAuth::kAll
+                                ? ", client certificates required"
+                                : ", client certificates required on admin and service routes"));
     });
+    // The scheduler's thread may be inside a sync waiting out a retry: end that wait first.
+    m.Portal().Stop();
     scheduler.reset();
     m.Stop();
     spdlog::info("stopped cleanly");
