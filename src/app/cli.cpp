@@ -144,6 +144,17 @@ int Run(int argc, char** argv) {
                       reindex_semantic,
                       "Also train the word vectors and rebuild the semantic index (or re-embed with the provider)");
 
+    auto* backup = cli.add_subcommand("backup", "Back the database up while it serves (with a verifiable manifest)");
+    BackupArgs backup_args;
+    backup->add_option("--dir", backup_args.dir, "Where backups go (default <data-dir>/backups)");
+    backup->add_option("--keep", backup_args.keep, "Keep only the newest N backups (0 = all)")
+        ->check(CLI::NonNegativeNumber);
+    auto* restore = cli.add_subcommand("restore", "Replace the database with a backup and verify every table");
+    std::string restore_file;
+    bool restore_confirmed = false;
+    restore->add_option("file", restore_file, "The backup file (its .json manifest beside it)")->required();
+    restore->add_flag("--yes", restore_confirmed, "Yes, replace everything in the configured database");
+
     auto* version = cli.add_subcommand("version", "Print the version");
 
     CLI11_PARSE(cli, argc, argv);
@@ -175,6 +186,12 @@ int Run(int argc, char** argv) {
         }
         if (migrate->parsed()) {
             return Migrate(*config);
+        }
+        if (backup->parsed()) {
+            return Backup(*config, backup_args);
+        }
+        if (restore->parsed()) {
+            return Restore(*config, restore_file, restore_confirmed);
         }
         if (seed->parsed()) {
             return SeedDemo(*config, lots, if_empty, key_file);

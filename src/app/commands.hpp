@@ -10,6 +10,14 @@ namespace zakupai::app {
 
 int Serve(const Config& config);
 int Migrate(const Config& config);
+
+struct BackupArgs {
+    std::string dir;  // empty: <data_dir>/backups
+    int keep = 0;     // 0: keep every backup
+};
+int Backup(const Config& config, const BackupArgs& args);
+// Refuses without `confirmed` (it replaces the database); verifies against the manifest.
+int Restore(const Config& config, const std::string& file, bool confirmed);
 int SeedDemo(const Config& config, int lots, bool if_empty, const std::string& key_file);
 
 struct KeyArgs {

@@ -37,13 +37,13 @@ std::string Quote(const std::string& value) {
 }
 }  // namespace
 
-std::string PostgresConnectString(const std::string& url) {
+std::vector<std::pair<std::string, std::string>> PostgresConnectParams(const std::string& url) {
     std::string_view rest(url);
     rest.remove_prefix(rest.find("://") + 3);
-    std::string params;
+    std::vector<std::pair<std::string, std::string>> params;
     auto add = [&](const char* key, std::string_view value) {
         if (!value.empty()) {
-            params += std::string(params.empty() ? "" : " ") + key + "=" + Quote(Unescape(value));
+            params.emplace_back(key, Unescape(value));
         }
     };
     std::string_view query;
@@ -85,6 +85,18 @@ std::string PostgresConnectString(const std::string& url) {
         }
     }
     return params;
+}
+
+std::string PostgresConnectString(const std::string& url) {
+    return PostgresConnectString(PostgresConnectParams(url));
+}
+
+std::string PostgresConnectString(const std::vector<std::pair<std::string, std::string>>& params) {
+    std::string out;
+    for (const auto& [key, value] : params) {
+        out += (out.empty() ? "" : " ") + key + "=" + Quote(value);
+    }
+    return out;
 }
 
 Database::Database(Dialect dialect, int size)

@@ -5,6 +5,8 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "metrics/metrics.hpp"
 #include "store/config.hpp"
@@ -85,6 +87,9 @@ private:
 // postgresql://user:pass@host:port/db?sslmode=require -> libpq "key=value" form, which
 // SOCI 4.0 passes through intact (it mangles URIs). Percent-escapes are decoded.
 std::string PostgresConnectString(const std::string& url);
+// The same as key/value pairs (user, password, host, port, dbname, then the query's), decoded.
+std::vector<std::pair<std::string, std::string>> PostgresConnectParams(const std::string& url);
+std::string PostgresConnectString(const std::vector<std::pair<std::string, std::string>>& params);
 
 // Applies every migration not yet recorded in schema_migrations, each in its own transaction.
 // Returns the number applied. Safe to run concurrently from several processes on PostgreSQL.
