@@ -4,6 +4,23 @@ namespace zakupai::app {
 
 namespace {
 
+void DescribeVault(SettingsSection<net::VaultSettings>& s) {
+    s.Url("addr", &net::VaultSettings::addr);
+    s.Secret("token", &net::VaultSettings::token);
+    s.OptionalText("role_id", &net::VaultSettings::role_id);
+    s.Secret("secret_id", &net::VaultSettings::secret_id);
+    s.Text("mount", &net::VaultSettings::mount);
+    s.Text("path", &net::VaultSettings::path);
+    s.Int("timeout_ms", &net::VaultSettings::timeout_ms, 100, 120'000);
+}
+
+std::string EnvironmentNameOfSecret(const std::string& name) {
+    if (name.rfind("ZAKUPAI_", 0) == 0) {
+        return name;
+    }
+    return EnvironmentName(name);  // "database.url", "database_url", "DATABASE_URL"
+}
+
 std::vector<Setting> Bind(Config& c) {
     std::vector<Setting> settings;
     SettingsSection<Config> top("", c, settings);
@@ -45,13 +62,54 @@ std::vector<Setting> Bind(Config& c) {
     section("llm", c.llm);
     section("telegram", c.telegram);
     section("", c.billing);
+    SettingsSection<net::VaultSettings> vault("vault", c.vault, settings);
+    DescribeVault(vault);
     return settings;
 }
 
 }  // namespace
 
-Result<Config> LoadConfig(const std::string& file_path, const std::map<std::string, std::string>& env) {
+Result<std::map<std::string, std::string>> OverlayVault(const net::VaultSettings& vault,
+                                                        std::map<std::string, std::string> env,
+                                                        std::map<std::string, std::string>* supplied) {
+    if (!vault.Configured()) {
+        return env;
+    }
+    auto secret = net::ReadVaultSecret(vault);
+    if (!secret) {
+        return Fail(secret.error());
+    }
+    for (const auto& [name, value] : *secret) {
+        const std::string variable = EnvironmentNameOfSecret(name);
+        env[variable] = value;
+        env.erase(variable + "_FILE");
+        if (supplied != nullptr) {
+            (*supplied)[variable] = value;
+        }
+    }
+    return env;
+}
+
+Result<Config> LoadConfig(const std::string& file_path, const std::map<std::string, std::string>& process_env) {
+    // Vault's own settings first (from the file and the environment), then its secret over the
+    // environment, then everything.
+    net::VaultSettings vault;
+    {
+        std::vector<Setting> vault_settings;
+        SettingsSection<net::VaultSettings> section("vault", vault, vault_settings);
+        DescribeVault(section);
+        if (auto applied = ApplySettings(vault_settings, file_path, process_env); !applied) {
+            return Fail(applied.error());
+        }
+    }
+    std::map<std::string, std::string> from_vault;
+    auto overlaid = OverlayVault(vault, process_env, &from_vault);
+    if (!overlaid) {
+        return Fail(overlaid.error());
+    }
+    const auto& env = *overlaid;
     Config config;
+    config.from_vault = std::move(from_vault);
     const auto settings = Bind(config);
     auto applied = ApplySettings(settings, file_path, env);
     std::vector<FieldProblem> problems = applied ? std::vector<FieldProblem>{} : applied.error().details;

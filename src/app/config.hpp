@@ -10,6 +10,7 @@
 #include "http/config.hpp"
 #include "ingest/config.hpp"
 #include "llm/config.hpp"
+#include "net/vault.hpp"
 #include "notify/config.hpp"
 #include "risk/config.hpp"
 #include "search/config.hpp"
@@ -33,7 +34,18 @@ struct Config {
     llm::LlmConfig llm;
     notify::TelegramConfig telegram;
     billing::BillingConfig billing;
+    // Where secrets come from when set (ZAKUPAI_VAULT_ADDR): they override the environment.
+    net::VaultSettings vault;
+    // What Vault supplied, by environment name: the log names them, SIGHUP compares with them.
+    std::map<std::string, std::string> from_vault;
 };
+
+// The environment with the Vault secret's values laid over it (a value named "database.url",
+// "DATABASE_URL" or "ZAKUPAI_DATABASE_URL" becomes ZAKUPAI_DATABASE_URL; its *_FILE is dropped).
+// Unchanged when `vault` is not configured; an error when it is and cannot be read.
+Result<std::map<std::string, std::string>> OverlayVault(const net::VaultSettings& vault,
+                                                        std::map<std::string, std::string> env,
+                                                        std::map<std::string, std::string>* supplied = nullptr);
 
 // Reads `file_path` (if non-empty) and then the environment. `env` is injected for tests.
 Result<Config> LoadConfig(const std::string& file_path, const std::map<std::string, std::string>& env);

@@ -103,6 +103,9 @@ TransportResult CurlTransport::Exchange(const std::string& path,
     if (!options_.token.empty()) {
         list = curl_slist_append(list, auth.c_str());
     }
+    for (const auto& header : options_.headers) {
+        list = curl_slist_append(list, header.c_str());
+    }
     list = curl_slist_append(list, "User-Agent: ZakupAI/0.1 (+https://zakupai.kz)");
     if (post_body != nullptr) {
         list = curl_slist_append(list, "Content-Type: application/json");

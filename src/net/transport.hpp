@@ -48,6 +48,7 @@ struct CurlOptions {
     // When set and true, an exchange in progress ends at once as a "cancelled" failure: a long
     // poll must not hold up the process's shutdown.
     const std::atomic<bool>* cancel = nullptr;
+    std::vector<std::string> headers = {};  // more request headers ("X-Vault-Token: ..."), never logged
 };
 
 // libcurl; safe to use from several threads (one easy handle per exchange).

@@ -293,6 +293,15 @@ FakeLlm::FakeLlm(int dim) : FakeServer(ZAKUPAI_FAKE_LLM, {"--key", kKey, "--dim"
 
 FakeTelegram::FakeTelegram() : FakeServer(ZAKUPAI_FAKE_TELEGRAM, {"--token", kToken}) {}
 
+FakeVault::FakeVault()
+    : FakeServer(ZAKUPAI_FAKE_VAULT, {"--token", kToken, "--role-id", kRoleId, "--secret-id", kSecretId}) {}
+
+int FakeVault::Put(const std::string& mount_path, const std::string& data_json) const {
+    const auto slash = mount_path.find('/');
+    const std::string target = "/v1/" + mount_path.substr(0, slash) + "/data/" + mount_path.substr(slash + 1);
+    return Send(port(), "POST", target, R"({"data": )" + data_json + "}", {{"X-Vault-Token", kToken}}).status;
+}
+
 CliResult RunCli(const TestDatabase& db,
                  const std::vector<std::string>& args,
                  const std::map<std::string, std::string>& env,

@@ -150,6 +150,17 @@ public:
     FakeTelegram();
 };
 
+// The fake Vault (tests/fake_vault): KV version 2 with a token and an AppRole.
+class FakeVault : public FakeServer {
+public:
+    static constexpr const char* kToken = "hvs.test-root-token";
+    static constexpr const char* kRoleId = "zakupai-role";
+    static constexpr const char* kSecretId = "zakupai-secret-id";
+    FakeVault();
+    // Writes a new version of <mount>/<path> (as `vault kv put` does); returns the HTTP status.
+    int Put(const std::string& mount_path, const std::string& data_json) const;
+};
+
 struct CliResult {
     int exit_code = -1;  // -signal when killed
     std::string output;  // stdout and stderr

@@ -28,6 +28,44 @@ struct Component {
     std::function<void(http::Router&)> add_routes;
 };
 
+// SIGHUP: Vault is read again and every secret that changed since the start is named. The
+// modules hold their secrets from construction, so a changed one takes effect when the instance
+// restarts (one at a time behind nginx: no request is lost); the log says which and that.
+void RecheckVault(const Config& config) {
+    if (!config.vault.Configured()) {
+        return;
+    }
+    auto fresh = OverlayVault(config.vault, {});
+    if (!fresh) {
+        spdlog::error("{}; the secrets in use stay", fresh.error().message);
+        return;
+    }
+    std::vector<std::string> changed;
+    for (const auto& [name, value] : *fresh) {
+        const auto was = config.from_vault.find(name);
+        if (was == config.from_vault.end() || was->second != value) {
+            changed.push_back(name);
+        }
+    }
+    for (const auto& [name, value] : config.from_vault) {
+        if (!fresh->contains(name)) {
+            changed.push_back(name);
+        }
+    }
+    if (changed.empty()) {
+        spdlog::info("vault: re-read {}/{}, no secret changed", config.vault.mount, config.vault.path);
+        return;
+    }
+    std::string names;
+    for (const auto& name : changed) {
+        names += (names.empty() ? "" : ", ") + name;
+    }
+    spdlog::warn("vault: {} changed in {}/{}; restart this instance to use the new value(s)",
+                 names,
+                 config.vault.mount,
+                 config.vault.path);
+}
+
 }  // namespace
 
 int Serve(const Config& config) {
@@ -37,6 +75,13 @@ int Serve(const Config& config) {
                  m.Database().description(),
                  config.database.Redacted(),
                  store::SchemaVersion(m.Database()));
+    if (!config.from_vault.empty()) {
+        std::string names;
+        for (const auto& [name, value] : config.from_vault) {
+            names += (names.empty() ? "" : ", ") + name;
+        }
+        spdlog::info("vault: {} read from {}/{}", names, config.vault.mount, config.vault.path);
+    }
     const Clock& clock = m.clock();
     http::RequestMetrics request_metrics(m.metrics());
     m.metrics().GetCounter("zakupai_starts_total", "Times this process started serving.").Add();
@@ -131,12 +176,12 @@ int Serve(const Config& config) {
     http::HttpConfig http_config = config.http;
     http_config.upload_paths = {"/etl/upload-batch", "/app/prices"};
     http_config.upload_body_limit_bytes = config.import.max_bytes + std::size_t{64} * 1024;
-    http::Server server(
-        http_config,
-        router,
-        request_metrics,
-        api::MakeAccessHooks(
-            m.Billing(), m.Recorder(), m.Records(), m.metrics(), clock, config.http.anonymous_per_ip_per_minute));
+    http::Server server(http_config, router, request_metrics, [&] {
+        auto hooks = api::MakeAccessHooks(
+            m.Billing(), m.Recorder(), m.Records(), m.metrics(), clock, config.http.anonymous_per_ip_per_minute);
+        hooks.reload = [&config] { RecheckVault(config); };
+        return hooks;
+    }());
     server.Run(config.port_file, [&](int port) {
         spdlog::info("ZakupAI {} listening on {}://{}:{} (web panel at /, API docs at /docs){}",
                      kVersion,
