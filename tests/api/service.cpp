@@ -197,6 +197,16 @@ std::string Service::Log() const {
     return s.str();
 }
 
+bool Service::WaitForLog(const std::string& text) const {
+    for (int i = 0; i < 500; ++i) {
+        if (Log().find(text) != std::string::npos) {
+            return true;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+}
+
 HttpResult Service::Call(const std::string& method,
                          const std::string& target,
                          const std::string& body,

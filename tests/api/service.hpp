@@ -60,6 +60,8 @@ public:
     pid_t pid() const { return pid_; }
     const std::string& admin_key() const { return admin_key_; }
     std::string Log() const;
+    // Whether `text` appears in the log within 5 s (lines are written asynchronously).
+    bool WaitForLog(const std::string& text) const;
 
     HttpResult Call(const std::string& method,
                     const std::string& target,

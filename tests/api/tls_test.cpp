@@ -104,16 +104,6 @@ std::string PresentedSubject(const Certificates& certs, int port) {
         .output;
 }
 
-bool WaitForLog(const Service& service, const std::string& text) {
-    for (int i = 0; i < 500; ++i) {
-        if (service.Log().find(text) != std::string::npos) {
-            return true;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return false;
-}
-
 using TlsTest = BackendApiTest;
 
 TEST_P(TlsTest, MutualTlsRefusesEveryClientButTheOneOurCaSignedAndReloadsOnSighup) {
@@ -159,13 +149,13 @@ TEST_P(TlsTest, MutualTlsRefusesEveryClientButTheOneOurCaSignedAndReloadsOnSighu
     std::filesystem::copy_file(
         certs("reloaded.key"), certs("live.key"), std::filesystem::copy_options::overwrite_existing);
     ASSERT_EQ(::kill(service_->pid(), SIGHUP), 0);
-    ASSERT_TRUE(WaitForLog(*service_, "tls: certificates re-read"));
+    ASSERT_TRUE(service_->WaitForLog("tls: certificates re-read"));
     EXPECT_NE(PresentedSubject(certs, port).find("CN = reloaded"), std::string::npos);
 
     // A broken replacement is refused and the working certificate stays in use.
     std::ofstream(certs("live.key")) << "not a key\n";
     ASSERT_EQ(::kill(service_->pid(), SIGHUP), 0);
-    ASSERT_TRUE(WaitForLog(*service_, "the certificates in use stay"));
+    ASSERT_TRUE(service_->WaitForLog("the certificates in use stay"));
     EXPECT_NE(PresentedSubject(certs, port).find("CN = reloaded"), std::string::npos);
     EXPECT_EQ(Curl(certs, port, "client", "/health").status, "200");
     EXPECT_EQ(service_->Stop(), 0);

@@ -17,16 +17,6 @@ constexpr const char* kVaultAdminKey = "vault-admin-key-0123456789abcdef";
 // Never a database: the environment's URL must lose to Vault's.
 constexpr const char* kUnreachableDatabase = "postgresql://nobody:wrong@127.0.0.1:1/none";
 
-bool WaitForLog(const Service& service, const std::string& text) {
-    for (int i = 0; i < 500; ++i) {
-        if (service.Log().find(text) != std::string::npos) {
-            return true;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return false;
-}
-
 TEST_P(VaultTest, SecretsFromVaultOverrideTheEnvironmentAndSighupNamesWhatChanged) {
     FakeVault vault;
     ASSERT_EQ(
@@ -49,11 +39,11 @@ TEST_P(VaultTest, SecretsFromVaultOverrideTheEnvironmentAndSighupNamesWhatChange
                   R"({"database.url": ")" + db_->url() + R"(", "ZAKUPAI_ADMIN_KEY": "rotated-admin-key-0123456789"})"),
         200);
     ASSERT_EQ(::kill(s.pid(), SIGHUP), 0);
-    ASSERT_TRUE(WaitForLog(s, "vault: ZAKUPAI_ADMIN_KEY changed in secret/zakupai; restart this instance")) << s.Log();
+    ASSERT_TRUE(s.WaitForLog("vault: ZAKUPAI_ADMIN_KEY changed in secret/zakupai; restart this instance")) << s.Log();
     // Vault gone: the next SIGHUP says so and the instance keeps serving with what it has.
     vault.Kill();
     ASSERT_EQ(::kill(s.pid(), SIGHUP), 0);
-    ASSERT_TRUE(WaitForLog(s, "the secrets in use stay"));
+    ASSERT_TRUE(s.WaitForLog("the secrets in use stay"));
     EXPECT_EQ(s.Call("GET", "/health").status, 200);
 }
 

@@ -331,25 +331,6 @@ private:
     std::int64_t started_ms_ = NowMs();
 };
 
-void Serve(FakeTelegram& telegram, tcp::socket socket) {
-    beast::flat_buffer buffer;
-    boost::system::error_code ec;
-    for (;;) {
-        http::request<http::string_body> req;
-        http::read(socket, buffer, req, ec);
-        if (ec) {
-            return;
-        }
-        auto res = telegram.Handle(req);
-        res.keep_alive(req.keep_alive());
-        http::write(socket, res, ec);
-        if (ec || !req.keep_alive()) {
-            socket.shutdown(tcp::socket::shutdown_send, ec);
-            return;
-        }
-    }
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -364,6 +345,6 @@ int main(int argc, char** argv) {
 
     FakeTelegram telegram(token);
     zakupai::test::ListenForever(port, port_file, "fake Telegram Bot API", [&telegram](tcp::socket socket) {
-        Serve(telegram, std::move(socket));
+        zakupai::test::ServeRequests(std::move(socket), [&telegram](const auto& req) { return telegram.Handle(req); });
     });
 }

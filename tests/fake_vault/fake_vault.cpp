@@ -113,25 +113,6 @@ private:
     std::map<std::string, Secret> secrets_;
 };
 
-void Serve(FakeVault& vault, tcp::socket socket) {
-    beast::flat_buffer buffer;
-    boost::system::error_code ec;
-    for (;;) {
-        http::request<http::string_body> req;
-        http::read(socket, buffer, req, ec);
-        if (ec) {
-            return;
-        }
-        auto res = vault.Handle(req);
-        res.keep_alive(req.keep_alive());
-        http::write(socket, res, ec);
-        if (ec || !req.keep_alive()) {
-            socket.shutdown(tcp::socket::shutdown_send, ec);
-            return;
-        }
-    }
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -148,6 +129,7 @@ int main(int argc, char** argv) {
     cli.add_option("--secret-id", secret_id);
     CLI11_PARSE(cli, argc, argv);
     FakeVault vault(token, role_id, secret_id);
-    zakupai::test::ListenForever(
-        port, port_file, "fake Vault", [&vault](tcp::socket socket) { Serve(vault, std::move(socket)); });
+    zakupai::test::ListenForever(port, port_file, "fake Vault", [&vault](tcp::socket socket) {
+        zakupai::test::ServeRequests(std::move(socket), [&vault](const auto& req) { return vault.Handle(req); });
+    });
 }
