@@ -29,6 +29,7 @@ void DescribeSettings(SettingsSection<DatabaseConfig>& s) {
         {},
         true);
     s.Int("pool_size", &DatabaseConfig::pool_size, 1, 256, {"ZAKUPAI_DB_POOL_SIZE"});
+    s.Bool("prepared_statements", &DatabaseConfig::prepared_statements);
 }
 
 }  // namespace zakupai::store

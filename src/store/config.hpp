@@ -9,6 +9,8 @@ namespace zakupai::store {
 struct DatabaseConfig {
     std::string url;  // sqlite:///abs/path.db or postgresql://...; empty = <data_dir>/zakupai.db
     int pool_size = 4;
+    // Off behind PgBouncer in transaction mode, which keeps no named prepared statements.
+    bool prepared_statements = true;
     // The database URL with any password replaced, for logs.
     std::string Redacted() const;
 };

@@ -25,6 +25,98 @@ std::string Unescape(std::string_view text) {
     return out;
 }
 
+// libpq prints NOTICEs ("relation already exists, skipping") to stderr, which breaks the JSON
+// log format and says nothing useful at the default level; they go to the log at debug instead.
+void LogNotice(void* /*unused*/, const char* message) {
+    std::string_view text(message);
+    while (!text.empty() && text.back() == '\n') {
+        text.remove_suffix(1);
+    }
+    spdlog::debug("postgresql: {}", text);
+}
+
+// PgBouncer 1.18 in transaction mode hands each transaction to whichever server connection is
+// free, so a statement SOCI prepared by name ("st_3") on one is missing, or already taken, on the
+// next. Executed as one-time (unnamed, PQexecParams) statements, the same SOCI code needs no
+// server-side state between transactions; each execution is planned afresh. The PostgreSQL
+// backend's classes are not exported from its library, so these wrap them and forward.
+class OneTimeStatementBackend : public soci::details::statement_backend {
+public:
+    explicit OneTimeStatementBackend(soci::details::statement_backend* inner) : inner_(inner) {}
+    void alloc() override { inner_->alloc(); }
+    void clean_up() override { inner_->clean_up(); }
+    void prepare(std::string const& query, soci::details::statement_type /*unused*/) override {
+        inner_->prepare(query, soci::details::st_one_time_query);
+    }
+    exec_fetch_result execute(int number) override { return inner_->execute(number); }
+    exec_fetch_result fetch(int number) override { return inner_->fetch(number); }
+    long long get_affected_rows() override { return inner_->get_affected_rows(); }
+    int get_number_of_rows() override { return inner_->get_number_of_rows(); }
+    std::string get_parameter_name(int index) const override { return inner_->get_parameter_name(index); }
+    std::string rewrite_for_procedure_call(std::string const& query) override {
+        return inner_->rewrite_for_procedure_call(query);
+    }
+    int prepare_for_describe() override { return inner_->prepare_for_describe(); }
+    void describe_column(int column, soci::data_type& type, std::string& name) override {
+        inner_->describe_column(column, type, name);
+    }
+    soci::details::standard_into_type_backend* make_into_type_backend() override {
+        return inner_->make_into_type_backend();
+    }
+    soci::details::standard_use_type_backend* make_use_type_backend() override {
+        return inner_->make_use_type_backend();
+    }
+    soci::details::vector_into_type_backend* make_vector_into_type_backend() override {
+        return inner_->make_vector_into_type_backend();
+    }
+    soci::details::vector_use_type_backend* make_vector_use_type_backend() override {
+        return inner_->make_vector_use_type_backend();
+    }
+
+private:
+    std::unique_ptr<soci::details::statement_backend> inner_;
+};
+
+class OneTimeSessionBackend : public soci::details::session_backend {
+public:
+    explicit OneTimeSessionBackend(soci::details::session_backend* inner) : inner_(inner) {}
+    bool is_connected() override { return inner_->is_connected(); }
+    void begin() override { inner_->begin(); }
+    void commit() override { inner_->commit(); }
+    void rollback() override { inner_->rollback(); }
+    bool get_next_sequence_value(soci::session& s, std::string const& sequence, long long& value) override {
+        return inner_->get_next_sequence_value(s, sequence, value);
+    }
+    std::string get_dummy_from_table() const override { return inner_->get_dummy_from_table(); }
+    std::string get_backend_name() const override { return inner_->get_backend_name(); }
+    soci::details::statement_backend* make_statement_backend() override {
+        return new OneTimeStatementBackend(inner_->make_statement_backend());
+    }
+    soci::details::rowid_backend* make_rowid_backend() override { return inner_->make_rowid_backend(); }
+    soci::details::blob_backend* make_blob_backend() override { return inner_->make_blob_backend(); }
+
+private:
+    std::unique_ptr<soci::details::session_backend> inner_;
+};
+
+class PostgresFactory : public soci::backend_factory {
+public:
+    explicit PostgresFactory(bool named_statements) : named_statements_(named_statements) {}
+    soci::details::session_backend* make_session(const soci::connection_parameters& parameters) const override {
+        // Through the exported entry point: the factory class itself is not exported either.
+        soci::details::session_backend* backend = soci::factory_postgresql()->make_session(parameters);
+        // The layout is public though the symbols are not: reading the connection is safe.
+        PQsetNoticeProcessor(static_cast<soci::postgresql_session_backend*>(backend)->conn_, LogNotice, nullptr);
+        if (named_statements_) {
+            return backend;
+        }
+        return new OneTimeSessionBackend(backend);
+    }
+
+private:
+    bool named_statements_;
+};
+
 std::string Quote(const std::string& value) {
     std::string out = "'";
     for (char c : value) {
@@ -112,6 +204,9 @@ std::unique_ptr<Database> Database::Open(const DatabaseConfig& config, const std
     }
     const bool sqlite = url.rfind("sqlite://", 0) == 0;
     std::unique_ptr<Database> db(new Database(sqlite ? Dialect::kSqlite : Dialect::kPostgres, config.pool_size));
+    if (!sqlite) {
+        db->postgres_factory_ = std::make_unique<PostgresFactory>(config.prepared_statements);
+    }
     if (sqlite) {
         const std::string path = url.substr(std::string("sqlite://").size());
         if (path.empty()) {
@@ -141,10 +236,10 @@ std::unique_ptr<Database> Database::Open(const DatabaseConfig& config, const std
         for ([[maybe_unused]] const auto& row : describe_once) {
         }
     } else {
-        db->description_ = "postgresql";
+        db->description_ = config.prepared_statements ? "postgresql" : "postgresql (no prepared statements)";
         for (int i = 0; i < config.pool_size; ++i) {
             soci::session& s = db->pool_->at(static_cast<std::size_t>(i));
-            s.open(soci::postgresql, PostgresConnectString(url));
+            s.open(*db->postgres_factory_, PostgresConnectString(url));
             s << "SET TIME ZONE 'UTC'";
             s << "SET statement_timeout = 30000";
         }

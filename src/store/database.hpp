@@ -14,6 +14,7 @@
 namespace soci {
 class session;
 class connection_pool;
+class backend_factory;
 }  // namespace soci
 
 namespace zakupai::store {
@@ -64,6 +65,8 @@ private:
     int size_;
     std::atomic<int> in_use_{0};
     std::atomic<int> waiting_{0};
+    // Declared before the pool: the pool's sessions use it until they close.
+    std::unique_ptr<soci::backend_factory> postgres_factory_;
     std::unique_ptr<soci::connection_pool> pool_;
     std::string description_;
 };
