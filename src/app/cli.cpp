@@ -155,6 +155,15 @@ int Run(int argc, char** argv) {
     restore->add_option("file", restore_file, "The backup file (its .json manifest beside it)")->required();
     restore->add_flag("--yes", restore_confirmed, "Yes, replace everything in the configured database");
 
+    auto* audit = cli.add_subcommand("audit", "The audit log's archives");
+    audit->require_subcommand(1);
+    auto* audit_archive =
+        audit->add_subcommand("archive", "Move whole months older than audit.keep_days into gzip JSON-lines archives");
+    auto* audit_read =
+        audit->add_subcommand("read", "Print an archive's rows as JSON lines, verified against its name");
+    std::string audit_file;
+    audit_read->add_option("file", audit_file, "An archive (audit-YYYY-MM.ids-FIRST-LAST.jsonl.gz)")->required();
+
     auto* version = cli.add_subcommand("version", "Print the version");
 
     CLI11_PARSE(cli, argc, argv);
@@ -189,6 +198,12 @@ int Run(int argc, char** argv) {
         }
         if (backup->parsed()) {
             return Backup(*config, backup_args);
+        }
+        if (audit_archive->parsed()) {
+            return ArchiveAudit(*config);
+        }
+        if (audit_read->parsed()) {
+            return ReadAudit(audit_file);
         }
         if (restore->parsed()) {
             return Restore(*config, restore_file, restore_confirmed);

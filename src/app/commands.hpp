@@ -18,6 +18,10 @@ struct BackupArgs {
 int Backup(const Config& config, const BackupArgs& args);
 // Refuses without `confirmed` (it replaces the database); verifies against the manifest.
 int Restore(const Config& config, const std::string& file, bool confirmed);
+// The audit log's whole months older than audit.keep_days into gzip JSON-lines archives, and
+// an archive read back (verified against its name) for an audit.
+int ArchiveAudit(const Config& config);
+int ReadAudit(const std::string& file);
 int SeedDemo(const Config& config, int lots, bool if_empty, const std::string& key_file);
 
 struct KeyArgs {

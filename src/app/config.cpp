@@ -1,5 +1,7 @@
 #include "app/config.hpp"
 
+#include <filesystem>
+
 namespace zakupai::app {
 
 namespace {
@@ -53,6 +55,7 @@ std::vector<Setting> Bind(Config& c) {
     };
     section("http", c.http);
     section("database", c.database);
+    section("audit", c.audit);
     section("goszakup", c.goszakup);
     section("import", c.import);
     section("calc", c.calc);
@@ -137,6 +140,11 @@ std::vector<std::pair<std::string, std::vector<std::string>>> DescribeConfig() {
         out.emplace_back(s.path, std::move(names));
     }
     return out;
+}
+
+std::string AuditArchiveDir(const Config& config) {
+    return config.audit.archive_dir.empty() ? (std::filesystem::path(config.data_dir) / "audit").string()
+                                            : config.audit.archive_dir;
 }
 
 }  // namespace zakupai::app

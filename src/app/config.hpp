@@ -25,6 +25,7 @@ struct Config {
     std::string port_file;            // where serve writes the bound port (tests use port 0)
     http::HttpConfig http;
     store::DatabaseConfig database;
+    store::AuditConfig audit;
     ingest::GoszakupConfig goszakup;
     ingest::ImportConfig import;
     calc::CalcConfig calc;
@@ -49,6 +50,9 @@ Result<std::map<std::string, std::string>> OverlayVault(const net::VaultSettings
 
 // Reads `file_path` (if non-empty) and then the environment. `env` is injected for tests.
 Result<Config> LoadConfig(const std::string& file_path, const std::map<std::string, std::string>& env);
+
+// Where the audit log's archives go: audit.archive_dir, or <data_dir>/audit.
+std::string AuditArchiveDir(const Config& config);
 
 // Every setting's JSON path and environment names (the path's own first), for --help-config.
 std::vector<std::pair<std::string, std::vector<std::string>>> DescribeConfig();

@@ -8,6 +8,7 @@
 #include "app/modules.hpp"
 #include "ingest/portal.hpp"
 #include "risk/risk_service.hpp"
+#include "store/audit_archive.hpp"
 #include "store/records_repository.hpp"
 
 namespace zakupai::app {
@@ -111,6 +112,13 @@ Scheduler::Steady::time_point Scheduler::Step(const std::stop_token& stop) {
                 calcs,
                 config.calc.retention_days,
                 views);
+        }
+        // Whole months of the audit log past audit.keep_days into archives (logged per archive).
+        // A failure (a full disk) waits for tomorrow rather than retrying every minute.
+        try {
+            store::ArchiveAuditLog(modules_.Database(), config.audit, AuditArchiveDir(config), now);
+        } catch (const std::exception& e) {
+            spdlog::error("audit: archiving failed, the rows stay in the table until the next run: {}", e.what());
         }
         next_daily_ = Steady::now() + std::chrono::hours(24);
     }

@@ -32,4 +32,10 @@ void DescribeSettings(SettingsSection<DatabaseConfig>& s) {
     s.Bool("prepared_statements", &DatabaseConfig::prepared_statements);
 }
 
+void DescribeSettings(SettingsSection<AuditConfig>& s) {
+    s.Int("keep_days", &AuditConfig::keep_days, 1, 36'500);
+    s.Int("archive_keep_days", &AuditConfig::archive_keep_days, 0, 36'500);
+    s.OptionalText("archive_dir", &AuditConfig::archive_dir);
+}
+
 }  // namespace zakupai::store

@@ -17,4 +17,13 @@ struct DatabaseConfig {
 
 void DescribeSettings(SettingsSection<DatabaseConfig>& section);
 
+// The audit log's retention: the "audit" section.
+struct AuditConfig {
+    int keep_days = 180;           // in the table; older whole months move to archives
+    int archive_keep_days = 1096;  // three years after the month ends; 0 keeps archives forever
+    std::string archive_dir;       // empty = <data_dir>/audit
+};
+
+void DescribeSettings(SettingsSection<AuditConfig>& section);
+
 }  // namespace zakupai::store

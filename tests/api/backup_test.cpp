@@ -138,6 +138,50 @@ TEST_P(BackupTest, RestoreRefusesWhatIsNotABackupOfThisKind) {
     EXPECT_NE(RunCli(*db_, {"restore", other, "--yes"}, {}).output.find("is not a backup manifest"), std::string::npos);
 }
 
+TEST_P(BackupTest, OldAuditMonthsMoveIntoArchivesThatReadBackForAnAudit) {
+    Service& s = StartService();
+    const std::string key = s.CreateKey(4242, "free");
+    std::vector<std::string> request_ids;
+    for (int i = 0; i < 5; ++i) {
+        const auto r = s.Call("POST", "/calc/vat", R"({"amount": )" + std::to_string(100 + i) + "}", key);
+        ASSERT_EQ(r.status, 200);
+        request_ids.push_back(r.Header("x-request-id"));
+    }
+    ASSERT_EQ(s.Stop(), 0);  // the recorder has written every audit row
+    const long long rows = QueryNumber(*db_, "SELECT COUNT(*) FROM audit_log");
+    ASSERT_GE(rows, 6);  // the key's creation and the five calculations
+    // A year and a half ago, in March 2025 (Almaty).
+    ExecuteSql(*db_, "UPDATE audit_log SET created_at = '2025-03-10T10:00:00.000Z'");
+    const auto archived = RunCli(*db_, {"audit", "archive"}, {});
+    ASSERT_EQ(archived.exit_code, 0) << archived.output;
+    EXPECT_NE(archived.output.find(std::to_string(rows) + " rows moved into 1 archive;"), std::string::npos)
+        << archived.output;
+    EXPECT_EQ(QueryNumber(*db_, "SELECT COUNT(*) FROM audit_log"), 0);
+    std::string archive;
+    for (const auto& entry : std::filesystem::directory_iterator(db_->data_dir() + "/audit")) {
+        archive = entry.path().string();
+    }
+    EXPECT_EQ(std::filesystem::path(archive).filename().string().rfind("audit-2025-03.ids-", 0), 0u) << archive;
+
+    const auto read = RunCli(*db_, {"audit", "read", archive}, {});
+    ASSERT_EQ(read.exit_code, 0) << read.output;
+    for (const auto& id : request_ids) {
+        EXPECT_NE(read.output.find(R"("route":"/calc/vat","status":200,"request_id":")" + id + R"(")"),
+                  std::string::npos)
+            << id << "\n"
+            << read.output;
+    }
+    EXPECT_NE(read.output.find(std::to_string(rows) + " rows"), std::string::npos) << read.output;
+    // Run again: nothing left to move, the archive untouched.
+    EXPECT_NE(RunCli(*db_, {"audit", "archive"}, {}).output.find("0 rows moved into 0 archives"), std::string::npos);
+
+    // A damaged archive is refused with the reason and a failing exit code.
+    std::filesystem::resize_file(archive, std::filesystem::file_size(archive) - 20);
+    const auto damaged = RunCli(*db_, {"audit", "read", archive}, {});
+    EXPECT_EQ(damaged.exit_code, 1);
+    EXPECT_NE(damaged.output.find("damaged gzip data"), std::string::npos) << damaged.output;
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, BackupTest, ::testing::Values(false, true), [](const auto& backend) {
     return backend.param ? "PostgreSQL" : "SQLite";
 });
