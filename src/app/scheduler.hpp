@@ -2,8 +2,8 @@
 // The work `serve` does on its own: the portal sync every interval (new and changed lots scored
 // right after), the slow registers once a day (RNU list, participants, contracts), and the
 // pruning of old risk evaluations, and once a day the retention of answered calculations and of
-// the answers kept for Idempotency-Key retries (a day), and the audit log's archiving. One thread; Stop() ends it at
-// the next step.
+// the answers kept for Idempotency-Key retries (a day), and the audit log's archiving. One
+// thread; Stop() ends it at the next step.
 #include <chrono>
 #include <thread>
 
