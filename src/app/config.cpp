@@ -56,6 +56,9 @@ std::vector<Setting> Bind(Config& c) {
     section("http", c.http);
     section("database", c.database);
     section("audit", c.audit);
+    SettingsSection<ClusterConfig> cluster("cluster", c.cluster, settings);
+    cluster.Int("lease_ttl_ms", &ClusterConfig::lease_ttl_ms, 300, 600'000);
+    cluster.OptionalText("instance", &ClusterConfig::instance);
     section("goszakup", c.goszakup);
     section("import", c.import);
     section("calc", c.calc);

@@ -18,6 +18,12 @@
 
 namespace zakupai::app {
 
+// Several instances on one PostgreSQL: the "cluster" section.
+struct ClusterConfig {
+    int lease_ttl_ms = 15000;  // a dead leader's work moves to another instance within this
+    std::string instance;      // this instance's name in the lease; empty = <hostname>:<data_dir>
+};
+
 struct Config {
     std::string data_dir = "./var";
     std::string log_level = "info";
@@ -26,6 +32,7 @@ struct Config {
     http::HttpConfig http;
     store::DatabaseConfig database;
     store::AuditConfig audit;
+    ClusterConfig cluster;
     ingest::GoszakupConfig goszakup;
     ingest::ImportConfig import;
     calc::CalcConfig calc;

@@ -13,8 +13,9 @@
 
 namespace zakupai::app {
 
-Scheduler::Scheduler(Modules& modules)
+Scheduler::Scheduler(Modules& modules, std::function<bool()> leading)
     : modules_(modules),
+      leading_(std::move(leading)),
       next_sync_(Steady::now()),
       next_registers_(Steady::now()),
       next_prune_(Steady::now() + std::chrono::seconds(30)),  // not in the way of start-up
@@ -52,6 +53,10 @@ void Scheduler::Stop() {
 }
 
 Scheduler::Steady::time_point Scheduler::Step(const std::stop_token& stop) {
+    if (!leading_()) {
+        // A standby: what is due runs as soon as this instance takes the lead.
+        return Steady::now() + std::chrono::seconds(1);
+    }
     const auto& config = modules_.config();
     auto& portal = modules_.Portal();
     auto& risk = modules_.Risk();

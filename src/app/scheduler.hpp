@@ -5,6 +5,7 @@
 // the answers kept for Idempotency-Key retries (a day), and the audit log's archiving. One
 // thread; Stop() ends it at the next step.
 #include <chrono>
+#include <functional>
 #include <thread>
 
 namespace zakupai::app {
@@ -13,7 +14,8 @@ class Modules;
 
 class Scheduler {
 public:
-    explicit Scheduler(Modules& modules);
+    // Runs its work only while `leading` says so (one instance of several does it).
+    Scheduler(Modules& modules, std::function<bool()> leading);
     ~Scheduler();
     Scheduler(const Scheduler&) = delete;
     Scheduler& operator=(const Scheduler&) = delete;
@@ -25,6 +27,7 @@ private:
     Steady::time_point Step(const std::stop_token& stop);
 
     Modules& modules_;
+    std::function<bool()> leading_;
     Steady::time_point next_sync_;
     Steady::time_point next_registers_;
     Steady::time_point next_prune_;

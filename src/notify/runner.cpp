@@ -47,14 +47,28 @@ void BotRunner::WaitFor(const std::stop_token& stop, bool& flag, std::chrono::mi
     flag = false;
 }
 
-void BotRunner::Poll(const std::stop_token& stop) {
+std::int64_t BotRunner::StoredOffset() {
     std::int64_t offset = 0;
     if (auto stored = repository_.State("polling_offset")) {
         std::from_chars(stored->data(), stored->data() + stored->size(), offset);
     }
+    return offset;
+}
+
+void BotRunner::Poll(const std::stop_token& stop) {
+    std::int64_t offset = StoredOffset();
     int failures = 0;
     bool idle = false;  // the poller's own wait flag: only the stop wakes it
     while (!stop.stop_requested()) {
+        if (!active_()) {
+            // Telegram serves getUpdates to one poller; a standby's offset is read again when
+            // it takes over, since the leader moved it on meanwhile.
+            WaitFor(stop, idle, std::chrono::milliseconds(1000));
+            if (active_()) {
+                offset = StoredOffset();
+            }
+            continue;
+        }
         const BotReply reply = api_.GetUpdates(offset, config_.poll_timeout_s);
         if (!reply.ok) {
             ++failures;
@@ -94,7 +108,9 @@ void BotRunner::Work(const std::stop_token& stop) {
     Instant pruned{};
     while (!stop.stop_requested()) {
         try {
-            for (const auto& update : repository_.PendingUpdates(100)) {
+            // A standby keeps webhook updates (Accept) but leaves answering them to the leader.
+            const auto pending = active_() ? repository_.PendingUpdates(100) : std::vector<store::PendingUpdate>{};
+            for (const auto& update : pending) {
                 if (stop.stop_requested()) {
                     return;
                 }
@@ -124,6 +140,10 @@ void BotRunner::Send(const std::stop_token& stop) {
     while (!stop.stop_requested()) {
         int deferred = 0;
         try {
+            if (!active_()) {
+                WaitFor(stop, outbox_waiting_, std::chrono::milliseconds(1000));
+                continue;
+            }
             const Instant now = clock_.Now();
             if (now - matched >= std::chrono::milliseconds(config_.alert_interval_ms)) {
                 const auto pass = alerts_.RunOnce();

@@ -5,6 +5,7 @@
 // within a moment of Stop().
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <stop_token>
 #include <string>
@@ -38,6 +39,9 @@ public:
     BotRunner(const BotRunner&) = delete;
     BotRunner& operator=(const BotRunner&) = delete;
 
+    // `active` says whether this instance does the bot's work (polling, answering, alerts,
+    // sending): one instance of several; set before Start(). Unset: always.
+    void SetActive(std::function<bool()> active) { active_ = std::move(active); }
     void Start();
     void Stop();
     // An update from the webhook: kept before the answer is sent (a crash after the 200 loses
@@ -45,6 +49,7 @@ public:
     bool Accept(std::int64_t update_id, std::string payload);
 
 private:
+    std::int64_t StoredOffset();
     void Poll(const std::stop_token& stop);
     void Work(const std::stop_token& stop);
     void Send(const std::stop_token& stop);
@@ -59,6 +64,7 @@ private:
     BotApi& api_;
     store::NotifyRepository& repository_;
     const Clock& clock_;
+    std::function<bool()> active_ = [] { return true; };
     std::mutex mutex_;
     std::condition_variable_any wake_;
     bool updates_waiting_ = true;

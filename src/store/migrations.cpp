@@ -466,6 +466,16 @@ CREATE TABLE web_sessions (
 );
 CREATE INDEX web_sessions_user_idx ON web_sessions (user_id)
 )SQL"},
+        {10,
+         "leases: which instance holds the work that must run once (the scheduler, the bot)",
+         R"SQL(
+CREATE TABLE leases (
+    name TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    acquired_at {TS} NOT NULL,
+    expires_at {TS} NOT NULL
+)
+)SQL"},
     };
     return kMigrations;
 }

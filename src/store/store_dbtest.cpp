@@ -34,9 +34,9 @@ TEST(PostgresUrl, BecomesKeywordConnectString) {
 
 TEST_P(StoreTest, MigrationsApplyOnceAndAreIdempotent) {
     auto db = backend_->Open();
-    EXPECT_EQ(Migrate(*db), 9);
+    EXPECT_EQ(Migrate(*db), 10);
     EXPECT_EQ(Migrate(*db), 0);
-    EXPECT_EQ(SchemaVersion(*db), 9);
+    EXPECT_EQ(SchemaVersion(*db), 10);
     EXPECT_TRUE(db->Ping());
 }
 

@@ -1,13 +1,17 @@
 // `zakupai serve`: every module in one process, behind the HTTP API. The list of components
 // below is the whole service: each registers its routes; each module publishes its own metrics.
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
+#include <array>
+#include <filesystem>
 #include <functional>
 #include <optional>
 
 #include "api/api.hpp"
 #include "app/build_info.hpp"
 #include "app/commands.hpp"
+#include "app/leadership.hpp"
 #include "app/modules.hpp"
 #include "app/scheduler.hpp"
 #include "core/calendar.hpp"
@@ -17,11 +21,26 @@
 #include "search/indexer.hpp"
 #include "search/semantic_index.hpp"
 #include "store/database.hpp"
+#include "store/lease_repository.hpp"
 #include "web/web.hpp"
 
 namespace zakupai::app {
 
 namespace {
+
+// The name this instance holds the leader lease under: the configured one, or its host and data
+// directory (two instances on one host never share one: each keeps its own search index). The
+// same after a restart, so a crashed leader that comes back resumes its lease at once.
+std::string InstanceName(const Config& config) {
+    if (!config.cluster.instance.empty()) {
+        return config.cluster.instance;
+    }
+    std::array<char, 256> host{};
+    if (::gethostname(host.data(), host.size() - 1) != 0) {
+        host = {'?'};
+    }
+    return std::string(host.data()) + ":" + std::filesystem::absolute(config.data_dir).lexically_normal().string();
+}
 
 struct Component {
     const char* name;
@@ -165,9 +184,16 @@ int Serve(const Config& config) {
     } else {
         spdlog::info("goszakup scheduler off ({})", m.Portal().sync() != nullptr ? "interval 0" : "no portal token");
     }
+    // One instance of several leads: it alone runs the scheduler's work and the bot.
+    store::LeaseRepository leases(m.Database());
+    Leadership leadership(leases, clock, InstanceName(config), std::chrono::milliseconds(config.cluster.lease_ttl_ms));
+    leadership.PublishMetrics(m.metrics());
+    leadership.Start();
+    const auto leading = [&leadership] { return leadership.IsLeader(); };
     std::optional<Scheduler> scheduler;
-    scheduler.emplace(m);
+    scheduler.emplace(m, leading);
     if (bot != nullptr) {
+        bot->SetActive(leading);
         bot->Start();
     }
 
@@ -198,6 +224,8 @@ int Serve(const Config& config) {
     m.Portal().Stop();
     scheduler.reset();
     m.Stop();
+    // Released last: a standby takes over once nothing here runs the work any more.
+    leadership.Stop();
     spdlog::info("stopped cleanly");
     return 0;
 }

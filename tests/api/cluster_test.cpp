@@ -1,0 +1,91 @@
+// Several instances on one PostgreSQL: exactly one leads (runs the portal sync and the other
+// scheduled work), a standby takes over within the lease's TTL when the leader is killed, and at
+// once when the leader stops cleanly.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <filesystem>
+#include <sstream>
+#include <thread>
+
+#include "service.hpp"
+
+namespace zakupai::test {
+namespace {
+
+using ClusterTest = BackendApiTest;
+
+// The sum of a metric's samples in /metrics (every label set).
+double Metric(const Service& s, const std::string& name) {
+    std::istringstream lines(s.Call("GET", "/metrics").body);
+    double sum = 0;
+    for (std::string line; std::getline(lines, line);) {
+        if (line.rfind(name + " ", 0) == 0 || line.rfind(name + "{", 0) == 0) {
+            sum += std::stod(line.substr(line.rfind(' ') + 1));
+        }
+    }
+    return sum;
+}
+
+// Waits up to `seconds` for `done`.
+bool Eventually(const std::function<bool()>& done, int seconds = 6) {
+    for (int i = 0; i < seconds * 20; ++i) {
+        if (done()) {
+            return true;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+}
+
+TEST_P(ClusterTest, OneInstanceLeadsAndAStandbyTakesOverWhenItDies) {
+    FakeOws ows(20);
+    auto env = [&](const std::string& name) {
+        std::map<std::string, std::string> e{{"ZAKUPAI_CLUSTER_INSTANCE", name},
+                                             {"ZAKUPAI_CLUSTER_LEASE_TTL_MS", "1500"},
+                                             {"ZAKUPAI_GOSZAKUP_URL", ows.url()},
+                                             {"ZAKUPAI_GOSZAKUP_TOKEN", FakeOws::kToken},
+                                             {"ZAKUPAI_GOSZAKUP_SYNC_INTERVAL_S", "1"},
+                                             {"ZAKUPAI_GOSZAKUP_RPS", "1000"}};
+        if (name != "alpha") {
+            // Each instance keeps its own search index files.
+            const std::string dir = db_->data_dir() + "/" + name;
+            std::filesystem::create_directories(dir);
+            e["ZAKUPAI_DATA_DIR"] = dir;
+        }
+        return e;
+    };
+    Service& alpha = StartService(env("alpha"));
+    ASSERT_TRUE(alpha.WaitForLog("cluster: alpha is the leader")) << alpha.Log();
+    Service beta(*db_, env("beta"));
+    ASSERT_TRUE(beta.WaitForLog("cluster: beta stands by; the leader is alpha")) << beta.Log();
+    EXPECT_EQ(Metric(alpha, "cluster_leader"), 1);
+    EXPECT_EQ(Metric(beta, "cluster_leader"), 0);
+    // The leader syncs the portal; the standby does not.
+    EXPECT_TRUE(Eventually([&] { return Metric(alpha, "goszakup_sync_runs_total") >= 2; })) << alpha.Log();
+    EXPECT_EQ(Metric(beta, "goszakup_sync_runs_total"), 0);
+
+    // The leader dies without a word: the standby takes over once the lease (1.5 s) runs out.
+    const auto killed = std::chrono::steady_clock::now();
+    ASSERT_EQ(kill(alpha.pid(), SIGKILL), 0);
+    ASSERT_TRUE(Eventually([&] { return Metric(beta, "cluster_leader") == 1; })) << beta.Log();
+    const auto takeover = std::chrono::duration<double>(std::chrono::steady_clock::now() - killed).count();
+    EXPECT_LT(takeover, 3.5);  // TTL + one renewal period + scheduling slack
+    EXPECT_TRUE(beta.WaitForLog("cluster: beta is the leader"));
+    EXPECT_TRUE(Eventually([&] { return Metric(beta, "goszakup_sync_runs_total") >= 1; })) << beta.Log();
+
+    // A clean stop hands over at once: the next standby does not wait out the TTL.
+    Service gamma(*db_, env("gamma"));
+    ASSERT_TRUE(gamma.WaitForLog("cluster: gamma stands by; the leader is beta")) << gamma.Log();
+    EXPECT_EQ(beta.Stop(), 0);
+    EXPECT_NE(beta.Log().find("cluster: beta gave up the leadership"), std::string::npos) << beta.Log();
+    EXPECT_TRUE(Eventually([&] { return Metric(gamma, "cluster_leader") == 1; }, 2)) << gamma.Log();
+    EXPECT_EQ(QueryText(*db_, "SELECT holder FROM leases WHERE name = 'leader'"), "gamma");
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ClusterTest, ::testing::Values(true), [](const auto& /*unused*/) {
+    return "PostgreSQL";
+});
+
+}  // namespace
+}  // namespace zakupai::test
