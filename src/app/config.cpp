@@ -1,5 +1,8 @@
 #include "app/config.hpp"
 
+#include <unistd.h>
+
+#include <array>
 #include <filesystem>
 
 namespace zakupai::app {
@@ -148,6 +151,17 @@ std::vector<std::pair<std::string, std::vector<std::string>>> DescribeConfig() {
 std::string AuditArchiveDir(const Config& config) {
     return config.audit.archive_dir.empty() ? (std::filesystem::path(config.data_dir) / "audit").string()
                                             : config.audit.archive_dir;
+}
+
+std::string InstanceName(const Config& config) {
+    if (!config.cluster.instance.empty()) {
+        return config.cluster.instance;
+    }
+    std::array<char, 256> host{};
+    if (::gethostname(host.data(), host.size() - 1) != 0) {
+        host = {'?'};
+    }
+    return std::string(host.data()) + ":" + std::filesystem::absolute(config.data_dir).lexically_normal().string();
 }
 
 }  // namespace zakupai::app

@@ -58,6 +58,12 @@ Result<std::map<std::string, std::string>> OverlayVault(const net::VaultSettings
 // Reads `file_path` (if non-empty) and then the environment. `env` is injected for tests.
 Result<Config> LoadConfig(const std::string& file_path, const std::map<std::string, std::string>& env);
 
+// The name this instance holds the leader lease and counts usage under: cluster.instance, or
+// its host and data directory (two instances on one host never share one: each keeps its own
+// search index). The same after a restart, so a crashed leader that comes back resumes its lease
+// at once and its own usage counts continue.
+std::string InstanceName(const Config& config);
+
 // Where the audit log's archives go: audit.archive_dir, or <data_dir>/audit.
 std::string AuditArchiveDir(const Config& config);
 

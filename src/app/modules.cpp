@@ -106,7 +106,9 @@ Modules::Modules(const Config& config, bool migrate) : config_(config), parts_(s
         store::Migrate(*parts_->db);
     }
     parts_->db->PublishMetrics(metrics_);
-    parts_->recorder = std::make_unique<store::WriteBehind>(*parts_->db, store::WriteBehind::Options{});
+    store::WriteBehind::Options recorder_options;
+    recorder_options.instance = InstanceName(config_);
+    parts_->recorder = std::make_unique<store::WriteBehind>(*parts_->db, recorder_options);
     parts_->recorder->PublishMetrics(metrics_);
 }
 
@@ -180,7 +182,7 @@ billing::BillingService& Modules::Billing() {
     if (!parts_->billing) {
         parts_->billing_repository = std::make_unique<store::BillingRepository>(*parts_->db);
         parts_->billing = std::make_unique<billing::BillingService>(
-            *parts_->billing_repository, *parts_->recorder, clock_, config_.billing.plans);
+            *parts_->billing_repository, *parts_->recorder, clock_, config_.billing.plans, InstanceName(config_));
         parts_->billing->PublishMetrics(metrics_);
         if (!config_.billing.admin_key.empty()) {
             parts_->billing->EnsureConfiguredKey(config_.billing.admin_key, Plan::kAdmin);

@@ -1,6 +1,9 @@
 #include "billing/billing_service.hpp"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <condition_variable>
 
 #include "billing/internal/keys.hpp"
 #include "metrics/metrics.hpp"
@@ -18,7 +21,8 @@ Error Unauthenticated(std::string message) {
 BillingService::BillingService(store::BillingRepository& repository,
                                store::WriteBehind& recorder,
                                const Clock& clock,
-                               std::map<Plan, PlanLimits> plans)
+                               std::map<Plan, PlanLimits> plans,
+                               std::string instance)
     : repository_(repository),
       recorder_(recorder),
       clock_(clock),
@@ -26,8 +30,46 @@ BillingService::BillingService(store::BillingRepository& repository,
       quota_([this](std::int64_t key_id, Instant since) {
           // Queued usage must be on disk before it can be counted.
           recorder_.Flush();
-          return repository_.UsageSince(key_id, since);
-      }) {}
+          return repository_.UsageSince(key_id, since, instance_);
+      }),
+      instance_(std::move(instance)) {}
+
+BillingService::~BillingService() {
+    if (sharing_.joinable()) {
+        sharing_.request_stop();
+        sharing_.join();
+    }
+}
+
+void BillingService::StartSharingQuotas(std::chrono::milliseconds interval) {
+    RefreshOtherInstancesUsage();
+    sharing_ = std::jthread([this, interval](const std::stop_token& stop) {
+        std::mutex mutex;
+        std::condition_variable_any wake;
+        while (!stop.stop_requested()) {
+            std::unique_lock lock(mutex);
+            wake.wait_for(lock, stop, interval, [] { return false; });
+            if (stop.stop_requested()) {
+                break;
+            }
+            try {
+                RefreshOtherInstancesUsage();
+            } catch (const std::exception& e) {
+                // The last picture stays; quotas lean on this instance's own counts meanwhile.
+                spdlog::warn("billing: cannot read the other instances' usage: {}", e.what());
+            }
+        }
+    });
+}
+
+void BillingService::RefreshOtherInstancesUsage() {
+    const Instant now = clock_.Now();
+    std::vector<QuotaTracker::OtherUsage> usage;
+    for (const auto& u : repository_.OtherInstancesUsage(instance_, AlmatyStartOfDay(AlmatyDate(now)))) {
+        usage.push_back({u.key_id, u.window_start, u.requests});
+    }
+    quota_.SetOthers(usage, now);
+}
 
 const PlanLimits& BillingService::Limits(Plan plan) const {
     static const PlanLimits kNone{};

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <unordered_map>
 
 #include "billing/config.hpp"
@@ -69,10 +70,20 @@ struct PaymentRequest {
 
 class BillingService {
 public:
+    // `instance` names this process among several sharing the database (its usage rows).
     BillingService(store::BillingRepository& repository,
                    store::WriteBehind& recorder,
                    const Clock& clock,
-                   std::map<Plan, PlanLimits> plans);
+                   std::map<Plan, PlanLimits> plans,
+                   std::string instance = "");
+    ~BillingService();
+    BillingService(const BillingService&) = delete;
+    BillingService& operator=(const BillingService&) = delete;
+
+    // Reads what the other instances counted every `interval`, so hourly and daily quotas hold
+    // across instances (serve starts it; a one-off command needs no other instances' counts).
+    void StartSharingQuotas(std::chrono::milliseconds interval);
+    void RefreshOtherInstancesUsage();
 
     const PlanLimits& Limits(Plan plan) const;
 
@@ -129,6 +140,8 @@ private:
     std::unordered_map<std::string, CacheEntry> cache_;
     Instant version_checked_at_{};
     std::int64_t key_changes_version_ = -1;
+    std::string instance_;
+    std::jthread sharing_;
 };
 
 }  // namespace zakupai::billing

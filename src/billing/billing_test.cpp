@@ -67,6 +67,34 @@ TEST(Quota, RefusedRequestsAreNotCounted) {
     for (int i = 0; i < 100; ++i) EXPECT_TRUE(quota.Consume(3, unlimited, kNoonAlmaty).allowed);
 }
 
+TEST(Quota, OtherInstancesCountsAddToThisOnesForTheSameHourAndDay) {
+    QuotaTracker quota(nullptr);
+    const PlanLimits limits{12, 6, 0};  // per day, per hour
+    const Instant hour = std::chrono::floor<hours>(kNoonAlmaty);
+    // Others: 3 this hour and 4 earlier today (7), 50 yesterday (Almaty), 9 for another key.
+    quota.SetOthers({{1, hour, 3}, {1, hour - hours{2}, 4}, {1, hour - hours{24}, 50}, {2, hour, 9}}, kNoonAlmaty);
+    EXPECT_EQ(quota.UsedThisHour(1, kNoonAlmaty), 3);
+    auto first = quota.Consume(1, limits, kNoonAlmaty);
+    EXPECT_TRUE(first.allowed);
+    EXPECT_EQ(first.remaining_today, 12 - 7 - 1);
+    EXPECT_TRUE(quota.Consume(1, limits, kNoonAlmaty).allowed);
+    EXPECT_TRUE(quota.Consume(1, limits, kNoonAlmaty).allowed);  // 3 + 3 = the hour's 6
+    auto hourly = quota.Consume(1, limits, kNoonAlmaty);
+    EXPECT_FALSE(hourly.allowed);
+    EXPECT_EQ(hourly.reason, "hourly limit of 6 requests exceeded");
+    // The next hour the others' hour no longer counts; their day does: 7 + 3 + 2 = 12.
+    const Instant next = kNoonAlmaty + hours{1};
+    EXPECT_TRUE(quota.Consume(1, limits, next).allowed);
+    EXPECT_TRUE(quota.Consume(1, limits, next).allowed);
+    auto daily = quota.Consume(1, limits, next);
+    EXPECT_FALSE(daily.allowed);
+    EXPECT_EQ(daily.reason, "daily limit of 12 requests exceeded");
+    // A fresh picture replaces the old one.
+    quota.SetOthers({}, next);
+    EXPECT_TRUE(quota.Consume(1, limits, next).allowed);
+    EXPECT_TRUE(quota.Consume(2, limits, next).allowed);  // key 2's 9 are gone too
+}
+
 TEST(Quota, ContinuesFromStoredUsageAfterARestart) {
     int loads = 0;
     QuotaTracker quota([&](std::int64_t key, Instant since) -> std::int64_t {

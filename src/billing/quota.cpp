@@ -44,6 +44,35 @@ QuotaTracker::Windows& QuotaTracker::Roll(std::int64_t key_id, Instant now) {
     return w;
 }
 
+QuotaTracker::Windows QuotaTracker::Combined(std::int64_t key_id, const Windows& own) const {
+    Windows all = own;
+    const auto found = others_.find(key_id);
+    if (found != others_.end()) {
+        all.hour += found->second.hour_start == own.hour_start ? found->second.hour : 0;
+        all.day_count += found->second.day == own.day ? found->second.day_count : 0;
+    }
+    return all;
+}
+
+void QuotaTracker::SetOthers(const std::vector<OtherUsage>& usage, Instant now) {
+    std::unordered_map<std::int64_t, Others> fresh;
+    const Instant hour = floor<hours>(now);
+    const Date day = AlmatyDate(now);
+    for (const auto& u : usage) {
+        Others& o = fresh[u.key_id];
+        o.hour_start = hour;
+        o.day = day;
+        if (AlmatyDate(u.hour_start) == day) {
+            o.day_count += u.requests;
+        }
+        if (u.hour_start == hour) {
+            o.hour += u.requests;
+        }
+    }
+    std::lock_guard lock(mutex_);
+    others_ = std::move(fresh);
+}
+
 QuotaDecision QuotaTracker::Decide(const Windows& w,
                                    const PlanLimits& limits,
                                    Instant now,
@@ -72,13 +101,13 @@ QuotaDecision QuotaTracker::Decide(const Windows& w,
 QuotaDecision QuotaTracker::Consume(std::int64_t key_id, const PlanLimits& limits, Instant now, std::int64_t requests) {
     std::lock_guard lock(mutex_);
     Windows& w = Roll(key_id, now);
-    QuotaDecision d = Decide(w, limits, now, requests);
+    QuotaDecision d = Decide(Combined(key_id, w), limits, now, requests);
     if (d.allowed) {
         w.minute += requests;
         w.hour += requests;
         w.day_count += requests;
         if (limits.per_day > 0) {
-            d.remaining_today = std::max<std::int64_t>(0, limits.per_day - w.day_count);
+            d.remaining_today = std::max<std::int64_t>(0, limits.per_day - Combined(key_id, w).day_count);
         }
     }
     return d;
@@ -86,12 +115,12 @@ QuotaDecision QuotaTracker::Consume(std::int64_t key_id, const PlanLimits& limit
 
 QuotaDecision QuotaTracker::Peek(std::int64_t key_id, const PlanLimits& limits, Instant now) {
     std::lock_guard lock(mutex_);
-    return Decide(Roll(key_id, now), limits, now, 1);
+    return Decide(Combined(key_id, Roll(key_id, now)), limits, now, 1);
 }
 
 std::int64_t QuotaTracker::UsedThisHour(std::int64_t key_id, Instant now) {
     std::lock_guard lock(mutex_);
-    return Roll(key_id, now).hour;
+    return Combined(key_id, Roll(key_id, now)).hour;
 }
 
 QuotaDecision IpLimiter::Consume(const std::string& ip, Instant now) {

@@ -191,17 +191,36 @@ std::int64_t BillingRepository::KeyChangesVersion() {
     return ind == soci::i_ok ? version : 0;
 }
 
-std::int64_t BillingRepository::UsageSince(std::int64_t key_id, Instant since) {
+std::int64_t BillingRepository::UsageSince(std::int64_t key_id, Instant since, const std::string& instance) {
     Database::Lease s(db_);
     const std::string ts = FormatUtcTimestamp(since);
     soci::rowset<soci::row> rows = (s->prepare << "SELECT COALESCE(SUM(requests), 0) FROM usage "
-                                                  "WHERE api_key_id = :k AND window_start >= :since",
+                                                  "WHERE api_key_id = :k AND window_start >= :since AND instance = :i",
                                     soci::use(key_id),
-                                    soci::use(ts));
+                                    soci::use(ts),
+                                    soci::use(instance));
     for (const auto& r : rows) {
         return ToLong(r, 0);
     }
     return 0;
+}
+
+std::vector<BillingRepository::HourUsage> BillingRepository::OtherInstancesUsage(const std::string& instance,
+                                                                                 Instant since) {
+    Database::Lease s(db_);
+    const std::string ts = FormatUtcTimestamp(since);
+    soci::rowset<soci::row> rows =
+        (s->prepare << "SELECT api_key_id, window_start, SUM(requests) FROM usage WHERE window_start >= :since AND "
+                       "instance <> :i GROUP BY api_key_id, window_start",
+         soci::use(ts),
+         soci::use(instance));
+    std::vector<HourUsage> usage;
+    for (const auto& r : rows) {
+        usage.push_back({ToLong(r, 0),
+                         ParseStoredInstant(TimestampText(r, 1)).value_or(Instant{}),
+                         static_cast<std::int64_t>(ToLong(r, 2))});
+    }
+    return usage;
 }
 
 std::int64_t BillingRepository::UserUsageSince(std::int64_t user_id, std::optional<Instant> since) {

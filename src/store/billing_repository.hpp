@@ -75,7 +75,15 @@ public:
     std::int64_t KeyChangesVersion();
 
     // Requests counted for the key since `since` (inclusive), from the usage table.
-    std::int64_t UsageSince(std::int64_t key_id, Instant since);
+    // A key's requests since `since` counted by one instance (its own, after a restart).
+    std::int64_t UsageSince(std::int64_t key_id, Instant since, const std::string& instance);
+    // Every key's requests since `since` counted by the other instances, per hour window.
+    struct HourUsage {
+        std::int64_t key_id = 0;
+        Instant window_start{};
+        std::int64_t requests = 0;
+    };
+    std::vector<HourUsage> OtherInstancesUsage(const std::string& instance, Instant since);
     std::int64_t UserUsageSince(std::int64_t user_id, std::optional<Instant> since);
 
     // Records the payment and moves the user and its active keys to the plan, atomically.

@@ -467,14 +467,16 @@ CREATE TABLE web_sessions (
 CREATE INDEX web_sessions_user_idx ON web_sessions (user_id)
 )SQL"},
         {10,
-         "leases: which instance holds the work that must run once (the scheduler, the bot)",
+         "several instances: leases for the work that must run once, usage counted per instance",
          R"SQL(
 CREATE TABLE leases (
     name TEXT PRIMARY KEY,
     holder TEXT NOT NULL,
     acquired_at {TS} NOT NULL,
     expires_at {TS} NOT NULL
-)
+);
+ALTER TABLE usage ADD COLUMN instance TEXT NOT NULL DEFAULT '';
+CREATE INDEX usage_window_idx ON usage (window_start)
 )SQL"},
     };
     return kMigrations;

@@ -151,8 +151,13 @@ TEST_P(StoreTest, WriteBehindPersistsBatchesAndCountsUsage) {
                                     kNow});
     }
     recorder.Flush();
-    EXPECT_EQ(repo.UsageSince(key_id, hour), 250);
-    EXPECT_EQ(repo.UsageSince(key_id, hour + std::chrono::hours{1}), 0);
+    EXPECT_EQ(repo.UsageSince(key_id, hour, ""), 250);
+    EXPECT_EQ(repo.UsageSince(key_id, hour, "elsewhere"), 0);  // counted by this (unnamed) instance
+    ASSERT_EQ(repo.OtherInstancesUsage("elsewhere", hour).size(), 1u);
+    EXPECT_EQ(repo.OtherInstancesUsage("elsewhere", hour)[0].requests, 250);
+    EXPECT_EQ(repo.OtherInstancesUsage("elsewhere", hour)[0].window_start, hour);
+    EXPECT_TRUE(repo.OtherInstancesUsage("", hour).empty());
+    EXPECT_EQ(repo.UsageSince(key_id, hour + std::chrono::hours{1}, ""), 0);
     EXPECT_EQ(repo.UserUsageSince(user.id, std::nullopt), 250);
     const auto stats = recorder.Stats();
     EXPECT_EQ(stats.written, 1u + 250u + 250u);  // usage rows are aggregated into one
@@ -178,7 +183,7 @@ TEST_P(StoreTest, AFailedFlushThatIsRetriedWarnsAndLosesNothing) {
     const auto previous = spdlog::default_logger();
     spdlog::set_default_logger(std::make_shared<spdlog::logger>("capture", sink));
     {
-        WriteBehind recorder(*db, {.flush_interval = std::chrono::hours{1}});
+        WriteBehind recorder(*db, {.flush_interval = std::chrono::hours{1}, .instance = ""});
         {
             Database::Lease s(*db);
             *s << "ALTER TABLE audit_log RENAME TO audit_log_away";

@@ -3,9 +3,11 @@
 #include <soci/soci.h>
 #include <spdlog/spdlog.h>
 
+#include <utility>
+
 namespace zakupai::store {
 
-WriteBehind::WriteBehind(Database& db, Options options) : db_(db), options_(options) {
+WriteBehind::WriteBehind(Database& db, Options options) : db_(db), options_(std::move(options)) {
     thread_ = std::thread([this] { Run(); });
 }
 
@@ -221,9 +223,11 @@ void WriteBehind::Write(const Batch& batch) {
             requests.push_back(count);
             created.push_back(now);
         }
-        *s << "INSERT INTO usage (api_key_id, endpoint, requests, window_start, created_at) "
-              "VALUES (:key, :endpoint, :requests, :window, :created)",
-            soci::use(key), soci::use(endpoint), soci::use(requests), soci::use(window), soci::use(created);
+        std::vector<std::string> instance(n, options_.instance);
+        *s << "INSERT INTO usage (api_key_id, endpoint, requests, window_start, created_at, instance) "
+              "VALUES (:key, :endpoint, :requests, :window, :created, :instance)",
+            soci::use(key), soci::use(endpoint), soci::use(requests), soci::use(window), soci::use(created),
+            soci::use(instance);
     }
     if (!batch.views.empty()) {
         std::vector<long long> key, lot;

@@ -66,6 +66,7 @@ public:
     struct Options {
         std::chrono::milliseconds flush_interval{200};
         std::size_t max_queue = 200'000;  // beyond this, rows are dropped and counted
+        std::string instance;             // written with every usage row (quotas across instances)
     };
 
     WriteBehind(Database& db, Options options);

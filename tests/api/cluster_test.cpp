@@ -83,6 +83,42 @@ TEST_P(ClusterTest, OneInstanceLeadsAndAStandbyTakesOverWhenItDies) {
     EXPECT_EQ(QueryText(*db_, "SELECT holder FROM leases WHERE name = 'leader'"), "gamma");
 }
 
+TEST_P(ClusterTest, AKeysDailyQuotaHoldsAcrossInstances) {
+    const std::map<std::string, std::string> plans{{"ZAKUPAI_PLAN_FREE_PER_DAY", "30"},
+                                                   {"ZAKUPAI_PLAN_FREE_PER_HOUR", "1000"},
+                                                   {"ZAKUPAI_PLAN_FREE_PER_MINUTE", "1000"}};
+    Service& alpha = StartService(plans);
+    auto beta_env = plans;
+    beta_env["ZAKUPAI_DATA_DIR"] = db_->data_dir() + "/beta";
+    std::filesystem::create_directories(beta_env["ZAKUPAI_DATA_DIR"]);
+    Service beta(*db_, beta_env);
+    const std::string key = alpha.CreateKey(3030, "free");
+    auto spend = [&](const Service& s, int n) {
+        int allowed = 0;
+        for (int i = 0; i < n; ++i) {
+            const auto r = s.Call("POST", "/calc/vat", R"({"amount": 100})", key);
+            allowed += r.status == 200 ? 1 : 0;
+            EXPECT_TRUE(r.status == 200 || r.status == 429) << r.status << " " << r.body;
+        }
+        return allowed;
+    };
+    // Beta has seen the key before alpha spends: its own count alone would let 29 more through.
+    EXPECT_EQ(spend(beta, 1), 1);
+    EXPECT_EQ(spend(alpha, 20), 20);
+    // Alpha's count reaches beta within its flush (0.2 s) and beta's refresh (1 s).
+    std::this_thread::sleep_for(std::chrono::milliseconds(1600));
+    EXPECT_EQ(spend(beta, 20), 9);  // 30 a day in total, not 30 per instance
+    std::this_thread::sleep_for(std::chrono::milliseconds(1600));
+    EXPECT_EQ(spend(alpha, 5), 0);
+    const auto refused = alpha.Call("POST", "/calc/vat", R"({"amount": 100})", key);
+    EXPECT_EQ(refused.status, 429);
+    EXPECT_NE(refused.body.find("daily limit of 30 requests exceeded"), std::string::npos) << refused.body;
+    // After a restart an instance continues from its own rows and still sees the other's.
+    ASSERT_EQ(beta.Stop(), 0);
+    beta.Start();
+    EXPECT_EQ(spend(beta, 3), 0);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ClusterTest, ::testing::Values(true), [](const auto& /*unused*/) {
     return "PostgreSQL";
 });

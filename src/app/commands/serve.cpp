@@ -1,10 +1,7 @@
 // `zakupai serve`: every module in one process, behind the HTTP API. The list of components
 // below is the whole service: each registers its routes; each module publishes its own metrics.
 #include <spdlog/spdlog.h>
-#include <unistd.h>
 
-#include <array>
-#include <filesystem>
 #include <functional>
 #include <optional>
 
@@ -27,20 +24,6 @@
 namespace zakupai::app {
 
 namespace {
-
-// The name this instance holds the leader lease under: the configured one, or its host and data
-// directory (two instances on one host never share one: each keeps its own search index). The
-// same after a restart, so a crashed leader that comes back resumes its lease at once.
-std::string InstanceName(const Config& config) {
-    if (!config.cluster.instance.empty()) {
-        return config.cluster.instance;
-    }
-    std::array<char, 256> host{};
-    if (::gethostname(host.data(), host.size() - 1) != 0) {
-        host = {'?'};
-    }
-    return std::string(host.data()) + ":" + std::filesystem::absolute(config.data_dir).lexically_normal().string();
-}
 
 struct Component {
     const char* name;
@@ -190,6 +173,7 @@ int Serve(const Config& config) {
     leadership.PublishMetrics(m.metrics());
     leadership.Start();
     const auto leading = [&leadership] { return leadership.IsLeader(); };
+    m.Billing().StartSharingQuotas(std::chrono::seconds(1));
     std::optional<Scheduler> scheduler;
     scheduler.emplace(m, leading);
     if (bot != nullptr) {
