@@ -176,6 +176,16 @@ int Serve(const Config& config) {
     m.Billing().StartSharingQuotas(std::chrono::seconds(1));
     std::optional<Scheduler> scheduler;
     scheduler.emplace(m, leading);
+    // However Serve ends (an exception too), the bot, which asks `leading`, stops before the
+    // leadership it asks goes away.
+    struct BotStopper {
+        notify::BotRunner* bot;
+        ~BotStopper() {
+            if (bot != nullptr) {
+                bot->Stop();
+            }
+        }
+    } const bot_stopper{bot};
     if (bot != nullptr) {
         bot->SetActive(leading);
         bot->Start();
