@@ -35,11 +35,18 @@ if(ZAKUPAI_SANITIZE)
   endif()
 endif()
 
-# zakupai_module(name DEPS ... PRIVATE_DEPS ...): one static library per module folder.
+# zakupai_module(name [THREADS] DEPS ... PRIVATE_DEPS ...): one static library per module folder.
 # foo.cpp is library code; foo_test.cpp is a unit test (label unit); foo_dbtest.cpp needs a
 # database (label db). Each module's tests link only that module and what it depends on.
+# THREADS: the module runs threads of its own; its tests are labelled unit_threads/db_threads
+# (`-L unit` still finds them: labels are regular expressions) and are what the
+# ThreadSanitizer preset builds and runs (target thread_tests, label threads).
 function(zakupai_module name)
-  cmake_parse_arguments(ARG "" "" "DEPS;PRIVATE_DEPS;SOURCES" ${ARGN})
+  cmake_parse_arguments(ARG "THREADS" "" "DEPS;PRIVATE_DEPS;SOURCES" ${ARGN})
+  set(extra_label "")
+  if(ARG_THREADS)
+    set(extra_label "_threads")
+  endif()
   file(GLOB all CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
   set(lib ${all})
   list(FILTER lib EXCLUDE REGEX "_(db)?test\\.cpp$")
@@ -54,9 +61,12 @@ function(zakupai_module name)
     target_link_libraries(${name}_test PRIVATE zakupai_${name} ${ARG_PRIVATE_DEPS} GTest::gtest_main GTest::gmock)
     target_compile_definitions(${name}_test PRIVATE ZAKUPAI_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
     target_include_directories(${name}_test PRIVATE ${PROJECT_SOURCE_DIR}/tests)
-    gtest_discover_tests(${name}_test PROPERTIES LABELS unit ENVIRONMENT "LSAN_OPTIONS=suppressions=${PROJECT_SOURCE_DIR}/tests/lsan.supp"
+    gtest_discover_tests(${name}_test PROPERTIES LABELS "unit${extra_label}" ENVIRONMENT "LSAN_OPTIONS=suppressions=${PROJECT_SOURCE_DIR}/tests/lsan.supp"
                          DISCOVERY_TIMEOUT 60)
     set_property(GLOBAL APPEND PROPERTY ZAKUPAI_MODULE_TESTS ${name}_test)
+    if(ARG_THREADS)
+      set_property(GLOBAL APPEND PROPERTY ZAKUPAI_THREAD_TESTS ${name}_test)
+    endif()
   endif()
   set(db ${all})
   list(FILTER db INCLUDE REGEX "_dbtest\\.cpp$")
@@ -65,9 +75,12 @@ function(zakupai_module name)
     target_link_libraries(${name}_dbtest PRIVATE zakupai_${name} ${ARG_PRIVATE_DEPS} GTest::gtest_main)
     target_compile_definitions(${name}_dbtest PRIVATE ZAKUPAI_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
     target_include_directories(${name}_dbtest PRIVATE ${PROJECT_SOURCE_DIR}/tests)
-    gtest_discover_tests(${name}_dbtest PROPERTIES LABELS db ENVIRONMENT "LSAN_OPTIONS=suppressions=${PROJECT_SOURCE_DIR}/tests/lsan.supp"
+    gtest_discover_tests(${name}_dbtest PROPERTIES LABELS "db${extra_label}" ENVIRONMENT "LSAN_OPTIONS=suppressions=${PROJECT_SOURCE_DIR}/tests/lsan.supp"
                          DISCOVERY_TIMEOUT 60)
     set_property(GLOBAL APPEND PROPERTY ZAKUPAI_MODULE_TESTS ${name}_dbtest)
+    if(ARG_THREADS)
+      set_property(GLOBAL APPEND PROPERTY ZAKUPAI_THREAD_TESTS ${name}_dbtest)
+    endif()
   endif()
 endfunction()
 
