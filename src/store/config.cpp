@@ -30,6 +30,17 @@ void DescribeSettings(SettingsSection<DatabaseConfig>& s) {
         true);
     s.Int("pool_size", &DatabaseConfig::pool_size, 1, 256, {"ZAKUPAI_DB_POOL_SIZE"});
     s.Bool("prepared_statements", &DatabaseConfig::prepared_statements);
+    s.Custom(
+        "read_url",
+        [](DatabaseConfig& c, const std::string& v) -> std::optional<std::string> {
+            if (!v.empty() && v.rfind("postgresql://", 0) != 0 && v.rfind("postgres://", 0) != 0) {
+                return "must start with postgresql:// (a replica of the PostgreSQL database)";
+            }
+            c.read_url = v;
+            return std::nullopt;
+        },
+        {},
+        true);
 }
 
 void DescribeSettings(SettingsSection<AuditConfig>& s) {

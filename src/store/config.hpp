@@ -11,6 +11,9 @@ struct DatabaseConfig {
     int pool_size = 4;
     // Off behind PgBouncer in transaction mode, which keeps no named prepared statements.
     bool prepared_statements = true;
+    // A PostgreSQL replica for reads that may lag a little (the search indexes' catch-up);
+    // empty: every read goes to `url`.
+    std::string read_url;
     // The database URL with any password replaced, for logs.
     std::string Redacted() const;
 };

@@ -6,6 +6,7 @@
 #include <soci/sqlite3/soci-sqlite3.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <stdexcept>
 
@@ -237,22 +238,33 @@ std::unique_ptr<Database> Database::Open(const DatabaseConfig& config, const std
         }
     } else {
         db->description_ = config.prepared_statements ? "postgresql" : "postgresql (no prepared statements)";
-        for (int i = 0; i < config.pool_size; ++i) {
-            soci::session& s = db->pool_->at(static_cast<std::size_t>(i));
-            s.open(*db->postgres_factory_, PostgresConnectString(url));
-            s << "SET TIME ZONE 'UTC'";
-            s << "SET statement_timeout = 30000";
+        auto open_pool = [&](soci::connection_pool& pool, int size, const std::string& pool_url) {
+            for (int i = 0; i < size; ++i) {
+                soci::session& s = pool.at(static_cast<std::size_t>(i));
+                s.open(*db->postgres_factory_, PostgresConnectString(pool_url));
+                s << "SET TIME ZONE 'UTC'";
+                s << "SET statement_timeout = 30000";
+            }
+        };
+        open_pool(*db->pool_, config.pool_size, url);
+        if (!config.read_url.empty()) {
+            // Catch-up reads come in batches from a few threads: half the primary's pool is plenty.
+            const int replica_size = std::max(1, config.pool_size / 2);
+            db->replica_pool_ = std::make_unique<soci::connection_pool>(static_cast<std::size_t>(replica_size));
+            open_pool(*db->replica_pool_, replica_size, config.read_url);
+            db->description_ += " (lagging reads from a replica)";
         }
     }
     return db;
 }
 
-Database::Lease::Lease(Database& db) : db_(db) {
+Database::Lease::Lease(Database& db, Reading reading) : db_(db) {
     // Waiting counts the callers blocked on an exhausted pool: a gauge above zero for long means
     // the pool is too small for the load.
     db_.waiting_.fetch_add(1);
     try {
-        session_ = std::make_unique<soci::session>(*db.pool_);
+        session_ = std::make_unique<soci::session>(
+            reading == Reading::kMayLag && db.replica_pool_ != nullptr ? *db.replica_pool_ : *db.pool_);
     } catch (...) {
         db_.waiting_.fetch_sub(1);
         throw;

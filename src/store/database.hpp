@@ -41,10 +41,14 @@ public:
     // db_pool_connections{state}, db_pool_waiting.
     void PublishMetrics(metrics::Registry& registry);
 
+    // Where a read may go: the primary (what was just written is there), or a replica when one
+    // is configured (database.read_url) and a little lag does no harm.
+    enum class Reading { kPrimary, kMayLag };
+
     // A pooled session for the lifetime of the lease.
     class Lease {
     public:
-        explicit Lease(Database& db);
+        explicit Lease(Database& db, Reading reading = Reading::kPrimary);
         ~Lease();
         Lease(const Lease&) = delete;
         Lease& operator=(const Lease&) = delete;
@@ -55,6 +59,8 @@ public:
         Database& db_;
         std::unique_ptr<soci::session> session_;
     };
+
+    bool HasReplica() const { return replica_pool_ != nullptr; }
 
     // True when a trivial query succeeds within the pool's timeout.
     bool Ping();
@@ -68,6 +74,7 @@ private:
     // Declared before the pool: the pool's sessions use it until they close.
     std::unique_ptr<soci::backend_factory> postgres_factory_;
     std::unique_ptr<soci::connection_pool> pool_;
+    std::unique_ptr<soci::connection_pool> replica_pool_;
     std::string description_;
 };
 

@@ -73,7 +73,7 @@ std::vector<IndexableLot> SearchRepository::Lots(const std::vector<std::int64_t>
         return {};
     }
     const std::string in = JoinIds(ids);
-    Database::Lease s(db_);
+    Database::Lease s(db_, Database::Reading::kMayLag);
     soci::rowset<soci::row> rows = (s->prepare << std::string(kColumns) +
                                                       "'' FROM lots l LEFT JOIN goszakup_lots g ON g.lot_id = l.id "
                                                       "WHERE l.id IN (" +
@@ -93,7 +93,7 @@ std::vector<IndexableLot> SearchRepository::Lots(const std::vector<std::int64_t>
 }
 
 std::vector<IndexableLot> SearchRepository::ChangedAfter(const IndexCursor& cursor, int limit) {
-    Database::Lease s(db_);
+    Database::Lease s(db_, Database::Reading::kMayLag);
     long long after_id = cursor.id;
     // Timestamps are stored as fixed-width ISO text on SQLite and as timestamptz on PostgreSQL;
     // both compare in time order against the cursor's text.
@@ -115,7 +115,7 @@ std::vector<IndexableLot> SearchRepository::ChangedAfter(const IndexCursor& curs
 }
 
 std::int64_t SearchRepository::CountLots() {
-    Database::Lease s(db_);
+    Database::Lease s(db_, Database::Reading::kMayLag);
     long long count = 0;
     *s << "SELECT COUNT(*) FROM lots", soci::into(count);
     return count;
@@ -230,7 +230,7 @@ std::optional<StoredDocument> SearchRepository::UpsertDocument(
 }
 
 std::vector<StoredDocument> SearchRepository::DocumentsChangedAfter(const IndexCursor& cursor, int limit) {
-    Database::Lease s(db_);
+    Database::Lease s(db_, Database::Reading::kMayLag);
     const std::string after = CursorTime(cursor);
     long long after_id = cursor.id;
     soci::rowset<soci::row> rows =
@@ -252,7 +252,7 @@ std::vector<StoredDocument> SearchRepository::Documents(const std::vector<std::i
     if (ids.empty()) {
         return {};
     }
-    Database::Lease s(db_);
+    Database::Lease s(db_, Database::Reading::kMayLag);
     soci::rowset<soci::row> rows =
         (s->prepare << "SELECT id, owner, ref_id, text, updated_at FROM semantic_documents WHERE id IN (" +
                            JoinIds(ids) + ")");
@@ -271,7 +271,7 @@ std::vector<StoredDocument> SearchRepository::Documents(const std::vector<std::i
 }
 
 std::int64_t SearchRepository::CountDocuments() {
-    Database::Lease s(db_);
+    Database::Lease s(db_, Database::Reading::kMayLag);
     long long count = 0;
     *s << "SELECT COUNT(*) FROM semantic_documents", soci::into(count);
     return count;

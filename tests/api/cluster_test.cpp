@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <boost/json.hpp>
 #include <filesystem>
 #include <sstream>
 #include <thread>
@@ -117,6 +118,32 @@ TEST_P(ClusterTest, AKeysDailyQuotaHoldsAcrossInstances) {
     ASSERT_EQ(beta.Stop(), 0);
     beta.Start();
     EXPECT_EQ(spend(beta, 3), 0);
+}
+
+TEST_P(ClusterTest, LaggingReadsGoToTheReplicaAndWritesToThePrimary) {
+    // A stand-in "replica" holding other lots than the primary: what the search index shows
+    // proves where its catch-up read from.
+    TestDatabase replica(true);
+    ASSERT_EQ(RunCli(*db_, {"seed-demo", "--lots", "20"}, {}).exit_code, 0);
+    ASSERT_EQ(RunCli(replica, {"seed-demo", "--lots", "5"}, {}).exit_code, 0);
+    Service& s =
+        StartService({{"ZAKUPAI_DATABASE_READ_URL", replica.url()}, {"ZAKUPAI_SEARCH_INDEX_INTERVAL_MS", "100"}});
+    EXPECT_TRUE(s.WaitForLog("lagging reads from a replica")) << s.Log();
+    auto indexed = [&] {
+        const auto r = s.Call("GET", "/search/lots?limit=1", "", s.admin_key());
+        return r.status == 200 ? boost::json::parse(r.body).at("total_count").to_number<long long>() : -1;
+    };
+    EXPECT_TRUE(Eventually([&] { return indexed() == 5; })) << indexed();
+    // Writes and the reads right after them go to the primary.
+    const std::string key = s.CreateKey(6060, "free");
+    EXPECT_EQ(s.Call("GET", "/billing/me", "", key).status, 200);
+    EXPECT_EQ(QueryNumber(*db_, "SELECT COUNT(*) FROM users WHERE tg_id = 6060"), 1);
+    EXPECT_EQ(QueryNumber(replica, "SELECT COUNT(*) FROM users WHERE tg_id = 6060"), 0);
+    // A read URL that is not PostgreSQL is refused at start with the reason.
+    const auto refused = RunCli(*db_, {"migrate"}, {{"ZAKUPAI_DATABASE_READ_URL", "sqlite:///tmp/x.db"}});
+    EXPECT_EQ(refused.exit_code, 2);
+    EXPECT_NE(refused.output.find("ZAKUPAI_DATABASE_READ_URL: must start with postgresql://"), std::string::npos)
+        << refused.output;
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ClusterTest, ::testing::Values(true), [](const auto& /*unused*/) {
