@@ -74,8 +74,16 @@ void Leadership::Renew() {
         if (held) {
             spdlog::info("cluster: {} is the leader (scheduled work and the bot run here)", holder_);
         } else {
-            const auto current = leases_.Find(kLease);
-            spdlog::info("cluster: {} stands by; the leader is {}", holder_, current ? current->holder : "unknown");
+            std::string leader = "unknown";
+            try {
+                if (const auto current = leases_.Find(kLease)) {
+                    leader = current->holder;
+                }
+            } catch (const std::exception& e) {
+                // Only the log line's detail is lost; the renewal thread must not end over it.
+                leader += " (" + std::string(e.what()) + ")";
+            }
+            spdlog::info("cluster: {} stands by; the leader is {}", holder_, leader);
         }
     }
 }
