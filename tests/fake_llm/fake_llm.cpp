@@ -238,26 +238,14 @@ private:
 };
 
 void Serve(FakeLlm& llm, tcp::socket socket) {
-    beast::flat_buffer buffer;
-    boost::system::error_code ec;
-    for (;;) {
-        http::request<http::string_body> req;
-        http::read(socket, buffer, req, ec);
-        if (ec) {
-            return;
-        }
+    zakupai::test::ServeRequests(std::move(socket), [&llm](const http::request<http::string_body>& req) {
         Fault fault;
         auto res = llm.Handle(req, &fault);
         if (fault.kind == "timeout") {
             std::this_thread::sleep_for(std::chrono::milliseconds(fault.delay_ms));
         }
-        res.keep_alive(req.keep_alive());
-        http::write(socket, res, ec);
-        if (ec || !req.keep_alive()) {
-            socket.shutdown(tcp::socket::shutdown_send, ec);
-            return;
-        }
-    }
+        return res;
+    });
 }
 
 }  // namespace
