@@ -24,6 +24,17 @@ std::string Hex(const unsigned char* data, std::size_t size) {
     return hex;
 }
 
+// OpenSSL 3 looks EVP_sha256() up in its provider table (under a lock) on every digest; every
+// request hashes its API key, so the algorithm is fetched once. Never freed: it lives as long as
+// the process, like the provider that owns it.
+const EVP_MD* Sha256Algorithm() {
+    static EVP_MD* const algorithm = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    if (algorithm == nullptr) {
+        throw std::runtime_error("OpenSSL has no SHA-256");
+    }
+    return algorithm;
+}
+
 }  // namespace
 
 std::string RandomHexToken(std::size_t bytes) {
@@ -37,7 +48,7 @@ std::string RandomHexToken(std::size_t bytes) {
 std::string Sha256Raw(std::string_view text) {
     std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
     unsigned int length = 0;
-    if (EVP_Digest(text.data(), text.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1) {
+    if (EVP_Digest(text.data(), text.size(), digest.data(), &length, Sha256Algorithm(), nullptr) != 1) {
         throw std::runtime_error("OpenSSL SHA-256 failed");
     }
     return {reinterpret_cast<const char*>(digest.data()), length};
@@ -51,7 +62,7 @@ std::string Sha256Hex(std::string_view text) {
 std::string HmacSha256Hex(std::string_view key, std::string_view message) {
     std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
     unsigned int length = 0;
-    if (HMAC(EVP_sha256(),
+    if (HMAC(Sha256Algorithm(),
              key.data(),
              static_cast<int>(key.size()),
              reinterpret_cast<const unsigned char*>(message.data()),

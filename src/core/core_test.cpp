@@ -107,6 +107,16 @@ TEST(Time, AlmatyIsUtcPlusFiveSinceMarch2024) {
     EXPECT_EQ(DaysLeft(deadline, deadline + hours{1}), -1);
 }
 
+TEST(Time, UtcTimestampsHaveEveryDigitInPlace) {
+    using std::chrono::sys_days;
+    using namespace std::chrono_literals;
+    const Instant at = sys_days{Date{year{2026}, month{3}, day{7}}} + 9h + 5min + 3s + 42ms;
+    EXPECT_EQ(FormatUtcTimestamp(at), "2026-03-07T09:05:03.042Z");
+    EXPECT_EQ(FormatUtcTimestamp(at + 14h + 54min + 56s + 957ms), "2026-03-07T23:59:59.999Z");
+    EXPECT_EQ(FormatUtcTimestamp(Instant{} - 1ms), "1969-12-31T23:59:59.999Z");
+    EXPECT_EQ(FormatUtcTimestamp(sys_days{Date{year{10000}, month{1}, day{2}}} + 1h), "10000-01-02T01:00:00.000Z");
+}
+
 TEST(Json, ReadsFieldsAndNamesEveryProblem) {
     auto object = ParseJsonObject(R"({"amount": -1, "rate": 12.345, "flag": "yes", "name": 5, "when": "2026-13-01"})");
     ASSERT_TRUE(object.has_value());

@@ -218,6 +218,10 @@ std::unique_ptr<Database> Database::Open(const DatabaseConfig& config, const std
             std::filesystem::create_directories(parent);
         }
         db->description_ = "sqlite " + path;
+        // The pool hands a connection to one thread at a time, so SQLite's own per-connection
+        // mutexes (its default "serialized" mode) only cost time. Takes effect only before the
+        // library's first use in the process; later calls are refused and change nothing.
+        sqlite_api::sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
         for (int i = 0; i < config.pool_size; ++i) {
             soci::session& s = db->pool_->at(static_cast<std::size_t>(i));
             s.open(soci::sqlite3, "db=" + path + " timeout=10");

@@ -110,6 +110,10 @@ void WriteBehind::Run() {
         const std::uint64_t cycle = flush_requested_;
         Batch batch;
         std::swap(batch, pending_);
+        // The next batch is about as big as this one: growing its vectors from empty would copy
+        // every row queued so far several times, under the lock the request threads wait on.
+        pending_.calcs.reserve(batch.calcs.size());
+        pending_.audits.reserve(batch.audits.size());
         const bool last = stopping_;
         lock.unlock();
         const std::size_t size = batch.Size();
