@@ -4,7 +4,7 @@
 DATA_DIR ?= $(CURDIR)/var
 PORT ?= 8080
 
-.PHONY: run test setup build build-release bench bench-ingest bench-risk bench-search bench-docs bench-ask bench-bot bench-web smoke format format-check tidy clean
+.PHONY: run test setup build build-release bench bench-ingest bench-risk bench-search bench-docs bench-ask bench-bot bench-web bench-cluster smoke format format-check tidy clean
 
 setup:
 	@scripts/setup
@@ -51,6 +51,10 @@ bench-bot: setup
 
 bench-web: build-release
 	@bench/web/run
+
+bench-cluster: build-release
+	cmake --build --preset release --target fake_ows
+	@bench/cluster/run
 
 bench-ingest: build-release
 	cmake --build --preset release --target fake_ows

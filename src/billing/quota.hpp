@@ -5,7 +5,7 @@
 // counted (SetOthers, refreshed every second from the usage table) is added to them, so a key's
 // hourly and daily quotas hold across instances. The worst-case overshoot is what the other
 // instances admitted for the key in the time their counts take to reach this one (their
-// write-behind flush plus one refresh, about 1.2 s). Minute limits are per instance.
+// write-behind flush plus one refresh, about 1.1 s). Minute limits are per instance.
 #include <cstdint>
 #include <functional>
 #include <mutex>

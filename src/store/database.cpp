@@ -7,8 +7,12 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
+#include <memory>
 #include <stdexcept>
+#include <string_view>
+#include <unordered_map>
 
 namespace zakupai::store {
 
@@ -36,18 +40,95 @@ void LogNotice(void* /*unused*/, const char* message) {
     spdlog::debug("postgresql: {}", text);
 }
 
-// PgBouncer 1.18 in transaction mode hands each transaction to whichever server connection is
-// free, so a statement SOCI prepared by name ("st_3") on one is missing, or already taken, on the
-// next. Executed as one-time (unnamed, PQexecParams) statements, the same SOCI code needs no
-// server-side state between transactions; each execution is planned afresh. The PostgreSQL
-// backend's classes are not exported from its library, so these wrap them and forward.
-class OneTimeStatementBackend : public soci::details::statement_backend {
+// SOCI prepares every statement under a fresh name and deallocates it when the statement object
+// goes, so PostgreSQL parses and plans each query again: three round trips, and most of the
+// server's CPU for the short lookups a request makes (bench/cluster). A connection instead keeps
+// what it prepared, by query text, for its whole life. Only single data statements are kept
+// (a migration's script of several statements cannot be prepared), and at most kMaxKept per
+// connection: SQL built with values inside would otherwise grow the server's memory.
+class PreparedStatements {
 public:
-    explicit OneTimeStatementBackend(soci::details::statement_backend* inner) : inner_(inner) {}
+    explicit PreparedStatements(PGconn* connection) : connection_(connection) {}
+
+    // The name `query` is prepared under on this connection (prepared now when new), or "" when it
+    // should run unnamed.
+    std::string NameFor(const std::string& query, int parameters) {
+        if (!Keepable(query)) {
+            return {};
+        }
+        if (const auto kept = names_.find(query); kept != names_.end()) {
+            return kept->second;
+        }
+        if (names_.size() >= kMaxKept) {
+            return {};
+        }
+        std::string name = "zk_" + std::to_string(names_.size() + 1);
+        PGresult* result = PQprepare(connection_, name.c_str(), query.c_str(), parameters, nullptr);
+        const bool prepared = PQresultStatus(result) == PGRES_COMMAND_OK;
+        std::string problem = prepared ? "" : PQresultErrorMessage(result);
+        PQclear(result);
+        if (!prepared) {
+            // As SOCI words it when its own prepare fails: the caller sees the server's reason.
+            throw soci::soci_error("Cannot prepare statement. " + problem);
+        }
+        names_.emplace(query, name);
+        return name;
+    }
+
+private:
+    static constexpr std::size_t kMaxKept = 256;
+
+    static bool Keepable(std::string_view query) {
+        const auto first = query.find_first_not_of(" \t\r\n(");
+        if (first == std::string_view::npos) {
+            return false;
+        }
+        const auto last = query.find_last_not_of(" \t\r\n;");
+        if (query.substr(0, last + 1).find(';') != std::string_view::npos) {
+            return false;
+        }
+        std::string verb;
+        for (std::size_t i = first; i < query.size() && std::isalpha(static_cast<unsigned char>(query[i])) != 0; ++i) {
+            verb += static_cast<char>(std::toupper(static_cast<unsigned char>(query[i])));
+        }
+        return verb == "SELECT" || verb == "INSERT" || verb == "UPDATE" || verb == "DELETE" || verb == "WITH";
+    }
+
+    PGconn* connection_;
+    std::unordered_map<std::string, std::string> names_;
+};
+
+// How a connection runs SOCI's statements: from the connection's kept prepared statements, or
+// unnamed. PgBouncer 1.18 in transaction mode hands each transaction to whichever server
+// connection is free, so a statement prepared by name on one is missing, or already taken, on the
+// next; executed as one-time (unnamed, PQexecParams) statements, the same SOCI code needs no
+// server-side state between transactions, and each execution is planned afresh. The PostgreSQL
+// backend's classes are not exported from its library, so these wrap them and forward; their
+// members are public in its header, which is how the kept statement's name is handed over.
+class PostgresStatementBackend : public soci::details::statement_backend {
+public:
+    PostgresStatementBackend(soci::details::statement_backend* inner, PreparedStatements* kept)
+        : inner_(inner), kept_(kept) {}
+    ~PostgresStatementBackend() override {
+        // The name belongs to the connection's kept statements: SOCI must not deallocate it.
+        Postgres().statementName_.clear();
+    }
+    PostgresStatementBackend(const PostgresStatementBackend&) = delete;
+    PostgresStatementBackend& operator=(const PostgresStatementBackend&) = delete;
+
     void alloc() override { inner_->alloc(); }
     void clean_up() override { inner_->clean_up(); }
     void prepare(std::string const& query, soci::details::statement_type /*unused*/) override {
+        // Rewrites :name into $1 and notes the parameters, without preparing anything.
         inner_->prepare(query, soci::details::st_one_time_query);
+        if (kept_ != nullptr) {
+            auto& statement = Postgres();
+            std::string name = kept_->NameFor(statement.query_, static_cast<int>(statement.names_.size()));
+            if (!name.empty()) {
+                statement.statementName_ = std::move(name);
+                statement.stType_ = soci::details::st_repeatable_query;
+            }
+        }
     }
     exec_fetch_result execute(int number) override { return inner_->execute(number); }
     exec_fetch_result fetch(int number) override { return inner_->fetch(number); }
@@ -75,12 +156,21 @@ public:
     }
 
 private:
+    soci::postgresql_statement_backend& Postgres() {
+        return static_cast<soci::postgresql_statement_backend&>(*inner_);
+    }
+
     std::unique_ptr<soci::details::statement_backend> inner_;
+    PreparedStatements* kept_;  // the session's; null: run unnamed
 };
 
-class OneTimeSessionBackend : public soci::details::session_backend {
+class PostgresSessionBackend : public soci::details::session_backend {
 public:
-    explicit OneTimeSessionBackend(soci::details::session_backend* inner) : inner_(inner) {}
+    PostgresSessionBackend(soci::details::session_backend* inner, bool keep_prepared)
+        : inner_(inner),
+          kept_(keep_prepared ? std::make_unique<PreparedStatements>(
+                                    static_cast<soci::postgresql_session_backend&>(*inner).conn_)
+                              : nullptr) {}
     bool is_connected() override { return inner_->is_connected(); }
     void begin() override { inner_->begin(); }
     void commit() override { inner_->commit(); }
@@ -91,31 +181,28 @@ public:
     std::string get_dummy_from_table() const override { return inner_->get_dummy_from_table(); }
     std::string get_backend_name() const override { return inner_->get_backend_name(); }
     soci::details::statement_backend* make_statement_backend() override {
-        return new OneTimeStatementBackend(inner_->make_statement_backend());
+        return new PostgresStatementBackend(inner_->make_statement_backend(), kept_.get());
     }
     soci::details::rowid_backend* make_rowid_backend() override { return inner_->make_rowid_backend(); }
     soci::details::blob_backend* make_blob_backend() override { return inner_->make_blob_backend(); }
 
 private:
     std::unique_ptr<soci::details::session_backend> inner_;
+    std::unique_ptr<PreparedStatements> kept_;
 };
 
 class PostgresFactory : public soci::backend_factory {
 public:
-    explicit PostgresFactory(bool named_statements) : named_statements_(named_statements) {}
+    explicit PostgresFactory(bool keep_prepared) : keep_prepared_(keep_prepared) {}
     soci::details::session_backend* make_session(const soci::connection_parameters& parameters) const override {
         // Through the exported entry point: the factory class itself is not exported either.
         soci::details::session_backend* backend = soci::factory_postgresql()->make_session(parameters);
-        // The layout is public though the symbols are not: reading the connection is safe.
         PQsetNoticeProcessor(static_cast<soci::postgresql_session_backend*>(backend)->conn_, LogNotice, nullptr);
-        if (named_statements_) {
-            return backend;
-        }
-        return new OneTimeSessionBackend(backend);
+        return new PostgresSessionBackend(backend, keep_prepared_);
     }
 
 private:
-    bool named_statements_;
+    bool keep_prepared_;
 };
 
 std::string Quote(const std::string& value) {

@@ -7,6 +7,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <random>
 #include <string>
@@ -43,6 +44,12 @@ public:
         }
     }
     std::unique_ptr<store::Database> Open() const { return store::Database::Open(config_, dir_.string()); }
+    // The same database opened with other settings (how statements run, pool size).
+    std::unique_ptr<store::Database> Open(const std::function<void(store::DatabaseConfig&)>& adjust) const {
+        store::DatabaseConfig config = config_;
+        adjust(config);
+        return store::Database::Open(config, dir_.string());
+    }
 
 private:
     bool postgres_;
