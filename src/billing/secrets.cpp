@@ -28,11 +28,11 @@ std::string Hex(const unsigned char* data, std::size_t size) {
 // request hashes its API key, so the algorithm is fetched once. Never freed: it lives as long as
 // the process, like the provider that owns it.
 const EVP_MD* Sha256Algorithm() {
-    static EVP_MD* const algorithm = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-    if (algorithm == nullptr) {
+    static EVP_MD* const kAlgorithm = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    if (kAlgorithm == nullptr) {
         throw std::runtime_error("OpenSSL has no SHA-256");
     }
-    return algorithm;
+    return kAlgorithm;
 }
 
 }  // namespace

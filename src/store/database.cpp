@@ -156,9 +156,7 @@ public:
     }
 
 private:
-    soci::postgresql_statement_backend& Postgres() {
-        return static_cast<soci::postgresql_statement_backend&>(*inner_);
-    }
+    soci::postgresql_statement_backend& Postgres() { return static_cast<soci::postgresql_statement_backend&>(*inner_); }
 
     std::unique_ptr<soci::details::statement_backend> inner_;
     PreparedStatements* kept_;  // the session's; null: run unnamed
@@ -168,9 +166,9 @@ class PostgresSessionBackend : public soci::details::session_backend {
 public:
     PostgresSessionBackend(soci::details::session_backend* inner, bool keep_prepared)
         : inner_(inner),
-          kept_(keep_prepared ? std::make_unique<PreparedStatements>(
-                                    static_cast<soci::postgresql_session_backend&>(*inner).conn_)
-                              : nullptr) {}
+          kept_(keep_prepared
+                    ? std::make_unique<PreparedStatements>(static_cast<soci::postgresql_session_backend&>(*inner).conn_)
+                    : nullptr) {}
     bool is_connected() override { return inner_->is_connected(); }
     void begin() override { inner_->begin(); }
     void commit() override { inner_->commit(); }
