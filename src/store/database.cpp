@@ -13,6 +13,7 @@
 #include <stdexcept>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace zakupai::store {
 
@@ -44,8 +45,9 @@ void LogNotice(void* /*unused*/, const char* message) {
 // goes, so PostgreSQL parses and plans each query again: three round trips, and most of the
 // server's CPU for the short lookups a request makes (bench/cluster). A connection instead keeps
 // what it prepared, by query text, for its whole life. Only single data statements are kept
-// (a migration's script of several statements cannot be prepared), and at most kMaxKept per
-// connection: SQL built with values inside would otherwise grow the server's memory.
+// (a migration's script of several statements cannot be prepared), only from their second run (SQL
+// built with values inside, such as an IN list of ids, is seldom run twice and would fill the
+// connection's share), and at most kMaxKept per connection, for the server's memory.
 class PreparedStatements {
 public:
     explicit PreparedStatements(PGconn* connection) : connection_(connection) {}
@@ -60,6 +62,13 @@ public:
             return kept->second;
         }
         if (names_.size() >= kMaxKept) {
+            return {};
+        }
+        // Hashes only: a collision merely keeps a statement one run early.
+        if (seen_once_.insert(std::hash<std::string>{}(query)).second) {
+            if (seen_once_.size() > kMaxSeen) {
+                seen_once_.clear();
+            }
             return {};
         }
         std::string name = "zk_" + std::to_string(names_.size() + 1);
@@ -77,6 +86,7 @@ public:
 
 private:
     static constexpr std::size_t kMaxKept = 256;
+    static constexpr std::size_t kMaxSeen = 4096;
 
     static bool Keepable(std::string_view query) {
         const auto first = query.find_first_not_of(" \t\r\n(");
@@ -96,6 +106,7 @@ private:
 
     PGconn* connection_;
     std::unordered_map<std::string, std::string> names_;
+    std::unordered_set<std::size_t> seen_once_;
 };
 
 // How a connection runs SOCI's statements: from the connection's kept prepared statements, or

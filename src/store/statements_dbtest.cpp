@@ -1,6 +1,6 @@
-// How SOCI's statements run on PostgreSQL: each connection keeps the data statements it prepared,
-// by text, for its whole life (no parse, plan and DEALLOCATE per query); with prepared statements
-// off (PgBouncer in transaction mode) nothing is kept on the server.
+// How SOCI's statements run on PostgreSQL: each connection keeps the data statements it runs more
+// than once, by text, for its whole life (no parse, plan and DEALLOCATE per query); with prepared
+// statements off (PgBouncer in transaction mode) nothing is kept on the server.
 #include <gtest/gtest.h>
 #include <soci/soci.h>
 
@@ -30,13 +30,21 @@ TEST_P(StatementsTest, AConnectionKeepsEachDataStatementOnceAndRunsScriptsAsThey
     }
     EXPECT_EQ(Kept(*s, "SELECT $1 + 1"), 1);
 
+    // Run once (like SQL with ids written into it), a statement is not kept.
+    long long once = 0;
+    *s << "SELECT :x + 2", soci::use(40), soci::into(once);
+    EXPECT_EQ(once, 42);
+    EXPECT_EQ(Kept(*s, "SELECT $1 + 2"), 0);
+
     // A script of several statements cannot be prepared: it runs as it is, and nothing is kept.
     *s << "CREATE TABLE kept_t (x INTEGER); INSERT INTO kept_t VALUES (7)";
     EXPECT_EQ(Kept(*s, "CREATE TABLE kept_t%"), 0);
 
-    // A kept statement survives a rolled-back transaction and a change to its table.
+    // A statement kept inside a transaction that rolls back stays kept and works, also after a
+    // change to its table.
     {
         WriteTransaction tx(*s, db->dialect());
+        *s << "INSERT INTO kept_t (x) VALUES (:x)", soci::use(8);
         *s << "INSERT INTO kept_t (x) VALUES (:x)", soci::use(8);
     }
     *s << "ALTER TABLE kept_t ADD COLUMN y INTEGER";
