@@ -59,6 +59,8 @@ def main():
             if len(served_by) > 1:
                 retried += 1
             per_instance[served_by[-1]] += 1
+            if status == 499 and ended >= a.start_ms / 1000 + a.duration - 0.5:
+                continue  # wrk closing its connections when its time is up, requests still open
             if not 200 <= status < 300 and status != 429:
                 started = ended - took
                 on_killed = served_by[-1] == killed or (served_by[-1] == "-" and killed in upstreams)
@@ -109,9 +111,12 @@ def main():
     else:
         print("no other request failed; wrk saw no socket error")
     if a.new_leader:
+        # A standby tries for the lease every third of the TTL, and this run looks every 0.1 s.
+        bound_ms = a.lease_ms * 4 / 3 + 1000
         print(f"leadership: {a.new_leader} took over {int(float(a.takeover_ms)) / 1000:.1f} s after the kill "
-              f"(lease TTL {a.lease_ms / 1000:.1f} s: a standby takes over within one TTL)")
-        if float(a.takeover_ms) > a.lease_ms + 2000:
+              f"(lease TTL {a.lease_ms / 1000:.1f} s; standbys try every third of it, so at most "
+              f"{bound_ms / 1000:.1f} s with this run's polling)")
+        if float(a.takeover_ms) > bound_ms:
             failures.append("the leadership moved later than the lease's TTL allows")
     else:
         failures.append("no surviving instance became the leader")
