@@ -6,6 +6,7 @@ instance, the leadership did not move, or a free key got more than its hourly qu
 stated overshoot bound in a clock hour."""
 import argparse
 import collections
+import math
 import re
 import sys
 
@@ -16,7 +17,7 @@ kKillNoticeS = 0.5  # the longest nginx may take to notice that an instance's co
 def percentile(sorted_values, p):
     if not sorted_values:
         return float("nan")
-    rank = max(0, min(len(sorted_values) - 1, int(round(p / 100 * len(sorted_values) + 0.5)) - 1))
+    rank = max(0, min(len(sorted_values) - 1, math.ceil(p / 100 * len(sorted_values)) - 1))  # nearest rank
     return sorted_values[rank]
 
 

@@ -60,8 +60,6 @@ public:
         std::unique_ptr<soci::session> session_;
     };
 
-    bool HasReplica() const { return replica_pool_ != nullptr; }
-
     // True when a trivial query succeeds within the pool's timeout.
     bool Ping();
 
