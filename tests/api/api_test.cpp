@@ -386,8 +386,13 @@ TEST_P(ApiTest, EveryDocumentedOperationExists) {
     Service& s = StartService();
     const auto doc = Body(s.Call("GET", "/openapi.json"));
     int operations = 0;
+    std::set<std::string> operation_ids;
     for (const auto& [path, item] : doc.at("paths").as_object()) {
         for (const auto& [method, op] : item.as_object()) {
+            // Clients generated from the contract (the n8n node, the Flowise tools) name operations by id.
+            const auto* id = op.as_object().if_contains("operationId");
+            ASSERT_NE(id, nullptr) << method << " " << path;
+            EXPECT_TRUE(operation_ids.insert(std::string(id->as_string())).second) << id->as_string();
             std::string target(path);
             for (auto open = target.find('{'); open != std::string::npos; open = target.find('{')) {
                 target.replace(open, target.find('}') - open + 1, "1");
