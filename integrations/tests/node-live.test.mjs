@@ -3,7 +3,7 @@
 // parameters, and the answer is asserted by value.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startZakupai, requestProblems, undocumentedFields } from './support/zakupai.mjs';
+import { startZakupai, requestProblems, undocumentedFields, openapi } from './support/zakupai.mjs';
 import { runZakupAiNode } from './support/n8n.mjs';
 import { operations } from '../n8n-nodes-zakupai/dist/nodes/ZakupAi/operations.js';
 
@@ -38,6 +38,12 @@ async function run(resource, operation, parameters, options = {}) {
   }
   return result;
 }
+
+test('the binary serves the contract the node is checked against', async () => {
+  const served = await zakupai.call('GET', '/openapi.json');
+  assert.equal(served.status, 200);
+  assert.deepEqual(served.json, openapi);
+});
 
 test('search: lots by word forms with filters, one item per lot', async () => {
   const { output, calls } = await run('search', 'lots', {
