@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startZakupai, requestProblems, undocumentedFields, openapi } from './support/zakupai.mjs';
-import { runZakupAiNode } from './support/n8n.mjs';
+import { runZakupAiNode, pollZakupAiTrigger } from './support/n8n.mjs';
 import { operations } from '../n8n-nodes-zakupai/dist/nodes/ZakupAi/operations.js';
 
 let zakupai;
@@ -125,11 +125,18 @@ test('upload: a price list from a binary property, then the lot shows the matche
   assert.equal(mine.json.margin_pct, 12.79);
 });
 
-test('lot: changes seen by the portal sync, from a cursor', async () => {
-  const { output, calls } = await run('lot', 'changes', { splitIntoItems: false, additionalFields: { after: 0, limit: 50 } });
-  assert.equal(new URL(calls[0].url).searchParams.get('limit'), '50');
-  assert.deepEqual(output[0].json.events, []);
-  assert.equal(output[0].json.next_after, 0);
+test('lot: changes seen by the portal sync, from a cursor or from now', async () => {
+  assert.equal((await zakupai.call('POST', '/etl/goszakup/sync', { body: {} })).status, 200);
+  const { output, calls } = await run('lot', 'changes', { additionalFields: { after: '3', limit: 4 } });
+  assert.equal(new URL(calls[0].url).searchParams.get('limit'), '4');
+  assert.deepEqual(output.map((item) => item.json.id), [4, 5, 6, 7]);
+  for (const item of output) {
+    assert.equal(item.json.kind, 'created');
+    assert.equal(item.json.old, null);
+  }
+  const now = await run('lot', 'changes', { splitIntoItems: false, additionalFields: { after: 'latest' } });
+  assert.deepEqual(now.output[0].json.events, []);
+  assert.equal(now.output[0].json.next_after, 10); // the fake portal's 10 lots, created
 });
 
 test('risk: score with a bid, explain, customer and supplier profiles', async () => {
@@ -247,6 +254,62 @@ test('errors: the API problem becomes the node error, or an item with continue-o
   });
   const badJson = runZakupAiNode({ parameters: { resource: 'document', operation: 'letter', template: 'guarantee', context: '{oops' }, credentials });
   await assert.rejects(badJson, /Context is not valid JSON/);
+});
+
+async function poll(parameters, staticData, mode) {
+  const result = await pollZakupAiTrigger({ parameters, credentials, staticData, mode });
+  for (const call of result.calls) assert.deepEqual(requestProblems(call), [], `${call.method} ${call.url}`);
+  return result;
+}
+
+test('trigger: a new lot matching a search fires once; the first poll only takes note', async () => {
+  const parameters = { event: 'newLot', query: 'бумага', filters: { max_amount: 5000000 } };
+  const staticData = {};
+  const first = await poll(parameters, staticData);
+  assert.equal(first.output, null);
+  const sent = new URL(first.calls[0].url);
+  assert.equal(sent.pathname, '/search/lots');
+  assert.deepEqual(
+    Object.fromEntries(sent.searchParams),
+    { query: 'бумага', max_amount: '5000000', sort: 'deadline', order: 'desc', limit: '100' },
+  );
+  assert.ok(staticData.seenLots.length > 0);
+  assert.equal((await poll(parameters, staticData)).output, null, 'nothing new');
+
+  const csv = 'title,price,deadline,customer_bin\nБумага для плоттера рулонная,450000,2027-03-01,990540984832\n';
+  const upload = await zakupai.call('POST', '/etl/upload-batch?kind=lots', { body: csv, headers: { 'Content-Type': 'text/csv' } });
+  assert.equal(upload.json.accepted, 1, upload.text);
+  let fired = null;
+  for (let i = 0; i < 50 && fired === null; ++i) {
+    fired = (await poll(parameters, staticData)).output; // the index catches up within a second
+    if (fired === null) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(fired[0].length, 1);
+  assert.equal(fired[0][0].json.nameRu, 'Бумага для плоттера рулонная');
+  assert.equal(fired[0][0].json.amount, 450000);
+  assert.equal((await poll(parameters, staticData)).output, null, 'fired once');
+
+  const manual = await poll(parameters, {}, 'manual');
+  assert.equal(manual.output[0].length, 1, 'the editor shows one sample');
+});
+
+test('trigger: portal changes of the chosen kinds, from activation on', async () => {
+  const parameters = { event: 'portalChange', kinds: ['amount'] };
+  const staticData = {};
+  const first = await poll(parameters, staticData);
+  assert.equal(first.output, null);
+  assert.equal(new URL(first.calls[0].url).searchParams.get('after'), 'latest');
+  const cursor = staticData.eventCursor;
+  assert.ok(cursor >= 10);
+
+  await fetch(`${zakupai.owsBase}/__control/change`, { method: 'POST', body: JSON.stringify({ id: 40000005, status: 370, amount: 777.5 }) });
+  const sync = await zakupai.call('POST', '/etl/goszakup/sync', { body: {} });
+  assert.equal(sync.json.updated, 1, sync.text);
+  const fired = await poll(parameters, staticData);
+  assert.equal(new URL(fired.calls[0].url).searchParams.get('after'), String(cursor));
+  assert.deepEqual(fired.output[0].map((i) => [i.json.kind, i.json.new]), [['amount', '77750']]);
+  assert.equal(staticData.eventCursor, cursor + 2, 'the status change is read past, not fired');
+  assert.equal((await poll(parameters, staticData)).output, null);
 });
 
 test('every answer field is documented in openapi.json', () => {

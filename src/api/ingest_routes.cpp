@@ -180,13 +180,17 @@ void RegisterIngestRoutes(http::Router& router,
         "GET",
         "/etl/goszakup/events",
         [&repository, &clock](http::Request& request) {
+            // after=latest answers no events and the newest id: a new reader starts from now
+            // instead of paging through the whole history.
+            const bool from_now = request.Query("after") == "latest";
             const auto after = request.Query("after").empty() ? std::optional<std::int64_t>(0)
+                               : from_now                     ? std::optional(repository.LatestEventId())
                                                               : ParseWholeNumber(request.Query("after"));
             const auto limit = request.Query("limit").empty() ? std::optional<std::int64_t>(100)
                                                               : ParseWholeNumber(request.Query("limit"));
             std::vector<FieldProblem> problems;
             if (!after || *after < 0) {
-                problems.push_back({"after", "must be a non-negative integer (an event id)"});
+                problems.push_back({"after", "must be a non-negative integer (an event id) or latest"});
             }
             if (!limit || *limit < 1 || *limit > 1000) {
                 problems.push_back({"limit", "must be an integer from 1 to 1000"});
@@ -194,7 +198,8 @@ void RegisterIngestRoutes(http::Router& router,
             if (!problems.empty()) {
                 return http::ErrorResponse(Error::Invalid(std::move(problems)), request.request_id);
             }
-            const auto events = repository.EventsAfter(*after, static_cast<int>(*limit));
+            const auto events =
+                from_now ? std::vector<store::LotEvent>{} : repository.EventsAfter(*after, static_cast<int>(*limit));
             return JsonAnswer(request, clock.Now(), [&](JsonWriter& w) {
                 w.Key("events").BeginArray();
                 for (const auto& e : events) {

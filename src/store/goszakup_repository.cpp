@@ -517,6 +517,13 @@ std::vector<LotEvent> GoszakupRepository::EventsAfter(std::int64_t after_id, int
     return events;
 }
 
+std::int64_t GoszakupRepository::LatestEventId() {
+    Database::Lease s(db_);
+    long long latest = 0;
+    *s << "SELECT COALESCE(MAX(id), 0) FROM goszakup_lot_events", soci::into(latest);
+    return latest;
+}
+
 void GoszakupRepository::ReplaceRefs(const std::string& ref_name, const std::vector<RefRow>& rows, Instant now) {
     Database::Lease s(db_);
     WriteTransaction tx(*s, db_.dialect());

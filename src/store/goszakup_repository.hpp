@@ -161,6 +161,9 @@ public:
 
     std::int64_t CountLots();
     std::vector<LotEvent> EventsAfter(std::int64_t after_id, int limit);
+    // The newest event's id (0 when there is none): where a reader that wants only what comes
+    // next starts.
+    std::int64_t LatestEventId();
 
     void ReplaceRefs(const std::string& ref_name, const std::vector<RefRow>& rows, Instant now);
     std::vector<RefRow> LoadRefs(const std::string& ref_name);

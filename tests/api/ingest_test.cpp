@@ -98,7 +98,13 @@ TEST_P(IngestTest, FullLoadThenIncrementalRunsRecordChangesOnce) {
     EXPECT_EQ(by_kind["amount"].at("new").as_string(), "123450");
     EXPECT_EQ(by_kind["status"].at("lot_number").as_string(), by_kind["amount"].at("lot_number").as_string());
     EXPECT_TRUE(by_kind["created"].at("old").is_null());
+    // A new reader starts from now: no events, and the newest one's id to ask after next time.
+    auto latest = s.Call("GET", "/etl/goszakup/events?after=latest", "", s.admin_key());
+    ASSERT_EQ(latest.status, 200) << latest.body;
+    EXPECT_TRUE(Body(latest).at("events").as_array().empty());
+    EXPECT_EQ(Body(latest).at("next_after").as_int64(), Scalar("SELECT MAX(id) FROM goszakup_lot_events"));
     EXPECT_EQ(s.Call("GET", "/etl/goszakup/events?after=-1", "", s.admin_key()).status, 422);
+    EXPECT_EQ(s.Call("GET", "/etl/goszakup/events?after=newest", "", s.admin_key()).status, 422);
     EXPECT_EQ(s.Call("GET", "/etl/goszakup/events", "", s.CreateKey(5001, "premium")).status, 403);
 
     // The run state and data survive a restart; the next run is incremental, not full.

@@ -15,6 +15,7 @@ const require = createRequire(import.meta.url);
 const { operations, resources } = require(path.join(root, 'dist/nodes/ZakupAi/operations.js'));
 const { ZakupAi } = require(path.join(root, 'dist/nodes/ZakupAi/ZakupAi.node.js'));
 const { ZakupAiApi } = require(path.join(root, 'dist/credentials/ZakupAiApi.credentials.js'));
+const { ZakupAiTrigger } = require(path.join(root, 'dist/nodes/ZakupAiTrigger/ZakupAiTrigger.node.js'));
 const { NodeHelpers } = require('n8n-workflow');
 
 const openapiFile = process.env.ZAKUPAI_OPENAPI ?? path.resolve(root, '../../data/openapi.json');
@@ -145,6 +146,23 @@ test('every resource and operation resolves to a full parameter set in n8n', () 
   }
 });
 
+test('the trigger polls with documented search filters and change kinds', () => {
+  const trigger = new ZakupAiTrigger();
+  assert.equal(trigger.description.polling, true);
+  assert.deepEqual(trigger.description.inputs, []);
+  const props = Object.fromEntries(trigger.description.properties.map((p) => [p.name, p]));
+  const search = documented('searchLots');
+  const query = parameters(search.op).filter((p) => p.in === 'query').map((p) => p.name);
+  for (const filter of props.filters.options) assert.ok(query.includes(filter.name), filter.name);
+  assert.ok(!props.filters.options.some((f) => ['query', 'sort', 'order', 'limit'].includes(f.name)), 'the trigger sets these');
+  const events = documented('getGoszakupEvents').op.responses['200'].content['application/json'].schema;
+  assert.deepEqual(props.kinds.options.map((o) => o.value), events.properties.events.items.properties.kind.enum);
+  for (const event of ['newLot', 'portalChange']) {
+    const values = NodeHelpers.getNodeParameters(trigger.description.properties, { event }, true, false, null, trigger.description);
+    assert.equal(values.event, event);
+  }
+});
+
 test('the credential sends the key the server reads and tests it on a documented route', () => {
   const credential = new ZakupAiApi();
   assert.equal(credential.name, 'zakupAiApi');
@@ -164,5 +182,6 @@ test('package.json points n8n at the built files', () => {
   for (const file of [...pkg.n8n.credentials, ...pkg.n8n.nodes]) {
     assert.ok(fs.existsSync(path.join(root, file)), `${file} is not built`);
   }
-  assert.ok(fs.existsSync(path.join(root, 'dist/nodes/ZakupAi/zakupai.svg')));
+  assert.equal(pkg.n8n.nodes.length, 2);
+  for (const node of ['ZakupAi', 'ZakupAiTrigger']) assert.ok(fs.existsSync(path.join(root, `dist/nodes/${node}/zakupai.svg`)));
 });

@@ -12,12 +12,14 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.resolve(here, '../../n8n-nodes-zakupai/dist');
 const { ZakupAi } = require(path.join(dist, 'nodes/ZakupAi/ZakupAi.node.js'));
 const { ZakupAiApi } = require(path.join(dist, 'credentials/ZakupAiApi.credentials.js'));
+const { ZakupAiTrigger } = require(path.join(dist, 'nodes/ZakupAiTrigger/ZakupAiTrigger.node.js'));
 const n8n = require('n8n-workflow');
 const { DateTime } = require('luxon');
 
 export const ZAKUPAI_NODE_TYPE = 'n8n-nodes-zakupai.zakupAi';
 export const zakupAiNode = new ZakupAi();
 export const zakupAiCredential = new ZakupAiApi();
+export const zakupAiTrigger = new ZakupAiTrigger();
 
 const sinks = new Set([
   'n8n-nodes-base.telegram',
@@ -156,6 +158,38 @@ export async function runZakupAiNode({ parameters, items = [{ json: {} }], crede
   const calls = [];
   const context = executeContext({ node, items, credentials, parameter: (name) => resolved[name], calls, continueOnFail });
   const [output] = await zakupAiNode.execute.call(context);
+  return { output, calls };
+}
+
+// One poll of the ZakupAI Trigger as n8n makes it: `staticData` is the node's static data,
+// kept by the caller between polls as n8n keeps it; `mode` 'trigger' for an active workflow,
+// 'manual' for the editor's test event.
+export async function pollZakupAiTrigger({ parameters, credentials, staticData, mode = 'trigger' }) {
+  const node = { name: 'ZakupAI Trigger', type: 'n8n-nodes-zakupai.zakupAiTrigger', typeVersion: 1, position: [0, 0], parameters };
+  const resolved = n8n.NodeHelpers.getNodeParameters(zakupAiTrigger.description.properties, parameters, true, false, node, zakupAiTrigger.description);
+  const calls = [];
+  const context = {
+    getNode: () => node,
+    getMode: () => mode,
+    getActivationMode: () => 'activate',
+    getWorkflowStaticData: () => staticData,
+    getCredentials: async () => credentials,
+    getNodeParameter(name, fallback) {
+      const value = resolved[name];
+      if (value === undefined) {
+        if (fallback !== undefined) return fallback;
+        throw new Error(`Could not get parameter ${name}`);
+      }
+      return value;
+    },
+    helpers: {
+      async httpRequestWithAuthentication(type, options) {
+        if (type !== zakupAiCredential.name) throw new Error(`unexpected credential type ${type}`);
+        return send(options, credentialHeaders(credentials), calls);
+      },
+    },
+  };
+  const output = await zakupAiTrigger.poll.call(context);
   return { output, calls };
 }
 

@@ -56,7 +56,13 @@ export async function startZakupai() {
     ASAN_OPTIONS: 'detect_leaks=0',
   };
   execFileSync(bin, ['migrate'], { env, stdio: 'ignore' });
-  execFileSync(bin, ['seed-demo', '--if-empty', '--key-file', path.join(work, 'premium-key')], { env, stdio: 'ignore' });
+  const seeded = execFileSync(bin, ['seed-demo', '--if-empty', '--key-file', path.join(work, 'premium-key')], {
+    env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lots = Number(seeded.match(/loaded (\d+) lots/)?.[1]);
+  if (!(lots > 0)) throw new Error(`seed-demo said: ${seeded}`);
   const keys = {
     premium: fs.readFileSync(path.join(work, 'premium-key'), 'utf8').trim(),
     service: createKey(env, 'service'),
@@ -108,14 +114,15 @@ export async function startZakupai() {
       fs.rmSync(work, { recursive: true, force: true });
     },
   };
-  // The search index catches up with the database in the background: wait until it has.
-  for (let i = 0; i < 300; ++i) {
-    const answer = await zakupai.call('GET', `/search/lots?query=${encodeURIComponent('бумага')}&limit=1`);
-    if (answer.status === 200 && answer.json.total_count > 0) return zakupai;
+  // The search index catches up with the database in the background, 2 000 lots at a time:
+  // wait until it holds every demo lot (a search without words counts them all).
+  for (let i = 0; i < 600; ++i) {
+    const answer = await zakupai.call('GET', '/search/lots?limit=1');
+    if (answer.status === 200 && answer.json.total_count >= lots) return zakupai;
     await new Promise((r) => setTimeout(r, 100));
   }
   await zakupai.stop();
-  throw new Error('the search index did not catch up within 30 s');
+  throw new Error(`the search index did not reach ${lots} lots within 60 s`);
 }
 
 // The documented operation a request lands on: method and path matched against the path

@@ -1,7 +1,6 @@
 import type {
   IDataObject,
   IExecuteFunctions,
-  IHttpRequestMethods,
   IHttpRequestOptions,
   INodeExecutionData,
   INodeProperties,
@@ -12,6 +11,7 @@ import type {
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { type Field, type Operation, findOperation, operations, resources } from './operations';
+import { type BuiltRequest, apiDetail, buildRequest, requestJson } from './request';
 
 function option(value: string) {
   return { name: value, value };
@@ -111,58 +111,42 @@ function jsonValue(node: IExecuteFunctions, field: Field, value: unknown, itemIn
   }
 }
 
-// Optional fields left at their empty default are not sent: the server's own default applies.
-function isUnset(field: Field, value: unknown): boolean {
-  if (value === undefined || value === null || value === '') return true;
-  if (field.type === 'number' && value === 0 && !field.required) return true;
-  if (field.type === 'json' && Array.isArray(value) && value.length === 0) return true;
-  return false;
-}
-
-// The server's one error body is {"detail", "error": {code, message, details}}; n8n's request
-// helper hands it over as the failed response's data (a Buffer when a file was asked for).
-export function apiDetail(error: unknown): string | undefined {
-  const response = (error as { response?: { data?: unknown; body?: unknown } }).response;
-  let body = response?.data ?? response?.body;
-  if (body instanceof ArrayBuffer) body = Buffer.from(body);
-  if (Buffer.isBuffer(body)) body = body.toString('utf8');
-  if (typeof body === 'string') {
-    try {
-      body = JSON.parse(body);
-    } catch {
-      return undefined;
-    }
-  }
-  const detail = (body as { detail?: unknown } | undefined)?.detail;
-  return typeof detail === 'string' ? detail : undefined;
-}
-
-export interface BuiltRequest {
-  method: IHttpRequestMethods;
-  path: string;
-  qs: IDataObject;
-  body?: IDataObject;
-}
-
-export function buildRequest(
+// The operations that send a file (a price list from the item's binary property) or answer
+// with one (PDF, DOCX, put on the item's binary property).
+async function exchangeFile(
+  this: IExecuteFunctions,
   operation: Operation,
-  read: (field: Field) => unknown,
-): BuiltRequest {
-  let path = operation.path;
-  const qs: IDataObject = {};
-  const body: IDataObject = {};
-  for (const field of operation.fields) {
-    const value = read(field);
-    if (field.in === 'path') {
-      path = path.replace(`{${field.name}}`, encodeURIComponent(String(value)));
-      continue;
-    }
-    if (isUnset(field, value)) continue;
-    if (field.in === 'query') qs[field.name] = typeof value === 'boolean' ? String(value) : (value as string);
-    else body[field.name] = value as IDataObject;
+  built: BuiltRequest,
+  itemIndex: number,
+): Promise<INodeExecutionData> {
+  const credentials = await this.getCredentials('zakupAiApi');
+  const property = this.getNodeParameter('binaryPropertyName', itemIndex) as string;
+  const request: IHttpRequestOptions = {
+    method: built.method,
+    url: String(credentials.baseUrl).replace(/\/+$/, '') + built.path,
+    qs: built.qs,
+    json: false,
+  };
+  if (operation.binaryInput) {
+    const file = this.helpers.assertBinaryData(itemIndex, property);
+    request.body = await this.helpers.getBinaryDataBuffer(itemIndex, property);
+    request.headers = { 'Content-Type': file.mimeType || 'application/octet-stream' };
+    if (file.fileName) request.qs = { ...request.qs, filename: file.fileName };
+    const answer = await this.helpers.httpRequestWithAuthentication.call(this, 'zakupAiApi', request);
+    return { json: typeof answer === 'string' ? JSON.parse(answer) : answer, pairedItem: { item: itemIndex } };
   }
-  const hasBody = operation.method === 'POST' || operation.method === 'PUT';
-  return { method: operation.method, path, qs, body: hasBody && !operation.binaryInput ? body : undefined };
+  const { extension, mimeType } = operation.binaryOutput!;
+  request.encoding = 'arraybuffer';
+  request.headers = { 'Content-Type': 'application/json' };
+  request.body = JSON.stringify(built.body);
+  const answer = (await this.helpers.httpRequestWithAuthentication.call(this, 'zakupAiApi', request)) as ArrayBuffer;
+  const name = `${operation.value}-${itemIndex + 1}.${extension}`;
+  const data = await this.helpers.prepareBinaryData(Buffer.from(answer), name, mimeType);
+  return {
+    json: { file_name: name, mime_type: mimeType, bytes: answer.byteLength },
+    binary: { [property]: data },
+    pairedItem: { item: itemIndex },
+  };
 }
 
 export class ZakupAi implements INodeType {
@@ -184,8 +168,6 @@ export class ZakupAi implements INodeType {
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
     const items = this.getInputData();
-    const credentials = await this.getCredentials('zakupAiApi');
-    const baseUrl = String(credentials.baseUrl).replace(/\/+$/, '');
     const output: INodeExecutionData[] = [];
     for (let i = 0; i < items.length; i++) {
       try {
@@ -202,46 +184,11 @@ export class ZakupAi implements INodeType {
           const value = field.required ? this.getNodeParameter(field.name, i) : additional[field.name];
           return field.type === 'json' ? jsonValue(this, field, value, i) : value;
         });
-        const request: IHttpRequestOptions = {
-          method: built.method,
-          url: baseUrl + built.path,
-          qs: built.qs,
-          json: true,
-        };
-        if (built.body) request.body = built.body;
-        const binaryProperty = operation.binaryInput || operation.binaryOutput
-          ? (this.getNodeParameter('binaryPropertyName', i) as string)
-          : '';
-        if (operation.binaryInput) {
-          const file = this.helpers.assertBinaryData(i, binaryProperty);
-          request.body = await this.helpers.getBinaryDataBuffer(i, binaryProperty);
-          request.json = false;
-          request.headers = { 'Content-Type': file.mimeType || 'application/octet-stream' };
-          if (file.fileName) request.qs = { ...request.qs, filename: file.fileName };
-        }
-        if (operation.binaryOutput) {
-          request.encoding = 'arraybuffer';
-          request.json = false;
-          request.headers = { 'Content-Type': 'application/json' };
-          request.body = JSON.stringify(built.body);
-        }
-        let answer = await this.helpers.httpRequestWithAuthentication.call(this, 'zakupAiApi', request);
-        if (operation.binaryOutput) {
-          const name = `${operation.value}-${i + 1}.${operation.binaryOutput.extension}`;
-          const data = await this.helpers.prepareBinaryData(
-            Buffer.from(answer as ArrayBuffer),
-            name,
-            operation.binaryOutput.mimeType,
-          );
-          output.push({
-            json: { file_name: name, mime_type: operation.binaryOutput.mimeType, bytes: (answer as ArrayBuffer).byteLength },
-            binary: { [binaryProperty]: data },
-            pairedItem: { item: i },
-          });
+        if (operation.binaryInput || operation.binaryOutput) {
+          output.push(await exchangeFile.call(this, operation, built, i));
           continue;
         }
-        if (typeof answer === 'string') answer = JSON.parse(answer);
-        const json = answer as IDataObject;
+        const json = await requestJson(this, built);
         const split = operation.splitField && (this.getNodeParameter('splitIntoItems', i, true) as boolean);
         if (split) {
           const entries = (json[operation.splitField!] as IDataObject[] | undefined) ?? [];

@@ -224,7 +224,15 @@ export const operations: Operation[] = [
     path: '/etl/goszakup/events',
     splitField: 'events',
     fields: [
-      { name: 'after', in: 'query', displayName: 'After Event ID', type: 'number', default: 0 },
+      {
+        name: 'after',
+        in: 'query',
+        displayName: 'After',
+        type: 'string',
+        default: '',
+        placeholder: 'latest',
+        description: 'An event ID (next_after of the previous answer), or latest to start from now; empty: from the first event',
+      },
       { name: 'limit', in: 'query', displayName: 'Limit', type: 'number', default: 100 },
     ],
   },
