@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
 import { fileURLToPath } from 'node:url';
-import { startZakupai, requestProblems, undocumentedFields } from './support/zakupai.mjs';
+import { startZakupai, requestProblems, undocumentedFields, parseJson, letterContext } from './support/zakupai.mjs';
 import { files as built } from '../flowise/src/build.mjs';
 
 const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../flowise');
@@ -57,13 +57,7 @@ async function runTool(name, args, { key = zakupai.keys.service, incomplete = fa
   const recordingFetch = async (url, init = {}) => {
     const answer = await fetch(url, init);
     const text = await answer.text();
-    let json;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    calls.push({ method: init.method ?? 'GET', url, body: init.body ? JSON.parse(init.body) : undefined, status: answer.status, answer: json });
+    calls.push({ method: init.method ?? 'GET', url, body: init.body ? JSON.parse(init.body) : undefined, status: answer.status, answer: parseJson(text) });
     return new Response(text, { status: answer.status, statusText: answer.statusText, headers: answer.headers });
   };
   const sandbox = {
@@ -159,15 +153,7 @@ test('finance calculator: each calculation with the law numbers', async () => {
 });
 
 test('template generator: a letter as text; a missing field is named', async () => {
-  const context = {
-    customer_name: 'ГУ «Отдел образования г. Шымкент»',
-    supplier_name: 'ТОО «Бумага Плюс»',
-    supplier_bin: '150440182528',
-    announcement_number: '15483921-1',
-    procurement_name: 'Бумага офисная А4',
-    questions: ['Допускается ли плотность 75 г/м2?'],
-    signer_name: 'Ахметов А. А.',
-  };
+  const context = letterContext;
   const args = { template: 'clarification_request', context: JSON.stringify(context) };
   const { result, calls } = await runTool('zakupai_template_generator', args);
   assert.equal(new URL(calls[0].url).pathname, '/letters/generate');

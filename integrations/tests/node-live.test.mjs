@@ -3,7 +3,7 @@
 // parameters, and the answer is asserted by value.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startZakupai, requestProblems, undocumentedFields, openapi } from './support/zakupai.mjs';
+import { startZakupai, requestProblems, undocumentedFields, openapi, letterContext } from './support/zakupai.mjs';
 import { runZakupAiNode, pollZakupAiTrigger } from './support/n8n.mjs';
 import { operations } from '../n8n-nodes-zakupai/dist/nodes/ZakupAi/operations.js';
 
@@ -197,16 +197,6 @@ test('calculators: VAT by date, margin, penalty, securities, dumping, working da
   const days = await run('calculator', 'workingDays', { from: '2026-12-14', additionalFields: { to: '2026-12-21' } });
   assert.equal(days.output[0].json.working_days, 4);
 });
-
-const letterContext = {
-  customer_name: 'ГУ «Отдел образования г. Шымкент»',
-  supplier_name: 'ТОО «Бумага Плюс»',
-  supplier_bin: '150440182528',
-  announcement_number: '15483921-1',
-  procurement_name: 'Бумага офисная А4',
-  questions: ['Допускается ли плотность 75 г/м2?'],
-  signer_name: 'Ахметов А. А.',
-};
 
 test('documents: a letter as HTML, PDF and DOCX; a complaint; a question', async () => {
   const letter = await run('document', 'letter', { template: 'clarification_request', context: JSON.stringify(letterContext) });

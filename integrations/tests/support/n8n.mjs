@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseJson } from './zakupai.mjs';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -88,12 +89,7 @@ async function send(options, headers, calls, rewriteOrigin) {
   const answer = await fetch(url, init);
   const bytes = new Uint8Array(await answer.arrayBuffer());
   const text = new TextDecoder().decode(bytes);
-  let parsed;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
+  const parsed = parseJson(text);
   calls.push({ method: init.method, url: url.toString(), body: sentBody, status: answer.status, answer: parsed });
   if (answer.status >= 400) {
     const data = options.encoding === 'arraybuffer' ? Buffer.from(bytes) : (parsed ?? text);
@@ -111,34 +107,50 @@ function credentialHeaders(credentials) {
   return headers;
 }
 
-// The execution context the ZakupAI node's execute() sees. `parameter(name, itemIndex)` gives the
-// resolved value of a node parameter (defaults filled in as n8n fills them).
-function executeContext({ node, items, credentials, parameter, calls, continueOnFail = false }) {
+// What the node's and the trigger's contexts share: the node, the credential, parameters read
+// by `read(name)` (a missing one is n8n's error unless a fallback is given) and the request
+// helper, recording each call.
+function baseContext({ node, credentials, calls, read }) {
   return {
-    getInputData: () => items,
     getNode: () => node,
-    continueOnFail: () => continueOnFail,
     getCredentials: async () => credentials,
-    getNodeParameter(name, itemIndex, fallback) {
-      const value = parameter(name, itemIndex);
-      if (value === undefined) {
-        if (fallback !== undefined) return fallback;
-        throw new Error(`Could not get parameter ${name}`);
-      }
-      return value;
+    parameter(name, fallback) {
+      const value = read(name);
+      if (value !== undefined) return value;
+      if (fallback !== undefined) return fallback;
+      throw new Error(`Could not get parameter ${name}`);
     },
     helpers: {
       async httpRequestWithAuthentication(type, options) {
         if (type !== zakupAiCredential.name) throw new Error(`unexpected credential type ${type}`);
         return send(options, credentialHeaders(credentials), calls);
       },
-      assertBinaryData(itemIndex, property) {
-        const binary = items[itemIndex].binary?.[property];
-        if (!binary) throw new Error(`item ${itemIndex} has no binary property ${property}`);
+    },
+  };
+}
+
+// The execution context the ZakupAI node's execute() sees. `parameter(name, itemIndex)` gives the
+// resolved value of a node parameter (defaults filled in as n8n fills them).
+function executeContext({ node, items, credentials, parameter, calls, continueOnFail = false }) {
+  let itemIndex = 0;
+  const base = baseContext({ node, credentials, calls, read: (name) => parameter(name, itemIndex) });
+  return {
+    ...base,
+    getInputData: () => items,
+    continueOnFail: () => continueOnFail,
+    getNodeParameter(name, index, fallback) {
+      itemIndex = index;
+      return base.parameter(name, fallback);
+    },
+    helpers: {
+      ...base.helpers,
+      assertBinaryData(index, property) {
+        const binary = items[index].binary?.[property];
+        if (!binary) throw new Error(`item ${index} has no binary property ${property}`);
         return binary;
       },
-      async getBinaryDataBuffer(itemIndex, property) {
-        return Buffer.from(items[itemIndex].binary[property].data, 'base64');
+      async getBinaryDataBuffer(index, property) {
+        return Buffer.from(items[index].binary[property].data, 'base64');
       },
       async prepareBinaryData(buffer, fileName, mimeType) {
         return { data: Buffer.from(buffer).toString('base64'), fileName, mimeType, fileSize: String(buffer.length) };
@@ -168,26 +180,13 @@ export async function pollZakupAiTrigger({ parameters, credentials, staticData, 
   const node = { name: 'ZakupAI Trigger', type: 'n8n-nodes-zakupai.zakupAiTrigger', typeVersion: 1, position: [0, 0], parameters };
   const resolved = n8n.NodeHelpers.getNodeParameters(zakupAiTrigger.description.properties, parameters, true, false, node, zakupAiTrigger.description);
   const calls = [];
+  const base = baseContext({ node, credentials, calls, read: (name) => resolved[name] });
   const context = {
-    getNode: () => node,
+    ...base,
     getMode: () => mode,
     getActivationMode: () => 'activate',
     getWorkflowStaticData: () => staticData,
-    getCredentials: async () => credentials,
-    getNodeParameter(name, fallback) {
-      const value = resolved[name];
-      if (value === undefined) {
-        if (fallback !== undefined) return fallback;
-        throw new Error(`Could not get parameter ${name}`);
-      }
-      return value;
-    },
-    helpers: {
-      async httpRequestWithAuthentication(type, options) {
-        if (type !== zakupAiCredential.name) throw new Error(`unexpected credential type ${type}`);
-        return send(options, credentialHeaders(credentials), calls);
-      },
-    },
+    getNodeParameter: base.parameter,
   };
   const output = await zakupAiTrigger.poll.call(context);
   return { output, calls };

@@ -14,6 +14,26 @@ const portalToken = '0123456789abcdef0123456789abcdef';
 
 export const openapi = JSON.parse(fs.readFileSync(path.join(repo, 'data/openapi.json'), 'utf8'));
 
+// The JSON in an answer's text, or undefined when it is not JSON (a PDF, an HTML page).
+export function parseJson(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+// The fields of a clarification request letter (the demo's paper lot, a real-looking supplier).
+export const letterContext = {
+  customer_name: 'ГУ «Отдел образования г. Шымкент»',
+  supplier_name: 'ТОО «Бумага Плюс»',
+  supplier_bin: '150440182528',
+  announcement_number: '15483921-1',
+  procurement_name: 'Бумага офисная А4',
+  questions: ['Допускается ли плотность 75 г/м2?'],
+  signer_name: 'Ахметов А. А.',
+};
+
 async function waitForFile(file, ms) {
   const end = Date.now() + ms;
   while (Date.now() < end) {
@@ -84,13 +104,7 @@ export async function startZakupai() {
       }
       const answer = await fetch(base + target, init);
       const text = await answer.text();
-      let json;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        json = undefined;
-      }
-      return { status: answer.status, json, text, headers: answer.headers };
+      return { status: answer.status, json: parseJson(text), text, headers: answer.headers };
     },
     // Puts a BIN on the fake portal's unreliable suppliers register.
     async listInRnu(biin, name) {

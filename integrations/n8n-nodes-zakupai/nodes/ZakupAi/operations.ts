@@ -60,6 +60,12 @@ const templates = [
   'complaint',
 ];
 
+// A letter from a template, whether answered as HTML, PDF or DOCX.
+const letterFields: Field[] = [
+  { name: 'template', in: 'body', displayName: 'Template', type: 'options', values: templates, required: true, default: 'clarification_request' },
+  { name: 'context', in: 'body', displayName: 'Context', type: 'json', required: true, default: '{}', description: 'The template fields (GET /letters/templates lists them)' },
+  { name: 'language', in: 'body', displayName: 'Language', type: 'options', values: languages, default: 'ru' },
+];
 const lotIdPath = (name = 'lot_id'): Field => ({
   name,
   in: 'path',
@@ -418,11 +424,7 @@ export const operations: Operation[] = [
     operationId: 'generateLetter',
     method: 'POST',
     path: '/letters/generate',
-    fields: [
-      { name: 'template', in: 'body', displayName: 'Template', type: 'options', values: templates, required: true, default: 'clarification_request' },
-      { name: 'context', in: 'body', displayName: 'Context', type: 'json', required: true, default: '{}', description: 'The template fields (GET /letters/templates lists them)' },
-      { name: 'language', in: 'body', displayName: 'Language', type: 'options', values: languages, default: 'ru' },
-    ],
+    fields: letterFields,
   },
   {
     resource: 'document',
@@ -434,11 +436,7 @@ export const operations: Operation[] = [
     method: 'POST',
     path: '/render/pdf',
     binaryOutput: { extension: 'pdf', mimeType: 'application/pdf' },
-    fields: [
-      { name: 'template', in: 'body', displayName: 'Template', type: 'options', values: templates, required: true, default: 'clarification_request' },
-      { name: 'context', in: 'body', displayName: 'Context', type: 'json', required: true, default: '{}' },
-      { name: 'language', in: 'body', displayName: 'Language', type: 'options', values: languages, default: 'ru' },
-    ],
+    fields: letterFields,
   },
   {
     resource: 'document',
@@ -453,11 +451,7 @@ export const operations: Operation[] = [
       extension: 'docx',
       mimeType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
     },
-    fields: [
-      { name: 'template', in: 'body', displayName: 'Template', type: 'options', values: templates, required: true, default: 'clarification_request' },
-      { name: 'context', in: 'body', displayName: 'Context', type: 'json', required: true, default: '{}' },
-      { name: 'language', in: 'body', displayName: 'Language', type: 'options', values: languages, default: 'ru' },
-    ],
+    fields: letterFields,
   },
   {
     resource: 'document',
