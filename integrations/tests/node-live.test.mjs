@@ -206,6 +206,7 @@ test('documents: a letter as HTML, PDF and DOCX; a complaint; a question', async
   const pdf = await run('document', 'pdf', { template: 'clarification_request', context: letterContext });
   const file = pdf.output[0].binary.data;
   assert.equal(file.mimeType, 'application/pdf');
+  assert.equal(file.fileName, 'clarification_request-1.pdf');
   assert.equal(Buffer.from(file.data, 'base64').subarray(0, 5).toString(), '%PDF-');
   assert.equal(pdf.output[0].json.bytes, Buffer.from(file.data, 'base64').length);
 

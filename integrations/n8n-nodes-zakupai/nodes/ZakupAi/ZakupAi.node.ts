@@ -140,7 +140,7 @@ async function exchangeFile(
   request.headers = { 'Content-Type': 'application/json' };
   request.body = JSON.stringify(built.body);
   const answer = (await this.helpers.httpRequestWithAuthentication.call(this, 'zakupAiApi', request)) as ArrayBuffer;
-  const name = `${operation.value}-${itemIndex + 1}.${extension}`;
+  const name = `${built.body?.template ?? operation.value}-${itemIndex + 1}.${extension}`;
   const data = await this.helpers.prepareBinaryData(Buffer.from(answer), name, mimeType);
   return {
     json: { file_name: name, mime_type: mimeType, bytes: answer.byteLength },
