@@ -17,6 +17,7 @@ const { ZakupAi } = require(path.join(root, 'dist/nodes/ZakupAi/ZakupAi.node.js'
 const { ZakupAiApi } = require(path.join(root, 'dist/credentials/ZakupAiApi.credentials.js'));
 const { ZakupAiTrigger } = require(path.join(root, 'dist/nodes/ZakupAiTrigger/ZakupAiTrigger.node.js'));
 const { NodeHelpers } = require('n8n-workflow');
+const { requestJson } = require(path.join(root, 'dist/nodes/ZakupAi/request.js'));
 
 const openapiFile = process.env.ZAKUPAI_OPENAPI ?? path.resolve(root, '../../data/openapi.json');
 const openapi = JSON.parse(fs.readFileSync(openapiFile, 'utf8'));
@@ -184,4 +185,43 @@ test('package.json points n8n at the built files', () => {
   }
   assert.equal(pkg.n8n.nodes.length, 2);
   for (const node of ['ZakupAi', 'ZakupAiTrigger']) assert.ok(fs.existsSync(path.join(root, `dist/nodes/${node}/zakupai.svg`)));
+});
+
+// A context whose request helper fails with `failures` (status, Retry-After) in turn, then answers.
+function flakyContext(failures) {
+  const context = {
+    attempts: 0,
+    getCredentials: async () => ({ baseUrl: 'http://zakupai.test/', apiKey: 'zk_test' }),
+    helpers: {
+      async httpRequestWithAuthentication(type, options) {
+        assert.equal(type, 'zakupAiApi');
+        assert.equal(options.url, 'http://zakupai.test/calc/rules');
+        const failure = failures[context.attempts++];
+        if (!failure) return { ok: true };
+        const error = new Error(`Request failed with status code ${failure[0]}`);
+        error.response = { status: failure[0], headers: { 'retry-after': failure[1] }, data: { detail: 'slow down' } };
+        throw error;
+      },
+    },
+  };
+  return context;
+}
+
+test('a 429 or 503 is asked again after Retry-After, three times at most, a minute at most', async () => {
+  const rules = { method: 'GET', path: '/calc/rules', qs: {} };
+  const twice = flakyContext([[429, '0'], [503, '0']]);
+  assert.deepEqual(await requestJson(twice, rules), { ok: true });
+  assert.equal(twice.attempts, 3);
+
+  const always = flakyContext([[429, '0'], [429, '0'], [429, '0'], [429, '0']]);
+  await assert.rejects(requestJson(always, rules), /429/);
+  assert.equal(always.attempts, 4);
+
+  const hourly = flakyContext([[429, '3600']]);
+  await assert.rejects(requestJson(hourly, rules), /429/);
+  assert.equal(hourly.attempts, 1, 'an hourly quota is not waited out');
+
+  const refused = flakyContext([[422, '0']]);
+  await assert.rejects(requestJson(refused, rules), /422/);
+  assert.equal(refused.attempts, 1);
 });

@@ -60,9 +60,9 @@ export const nodeTypes = {
 // What n8n's request helper throws for a non-2xx answer (an axios error): the status and the
 // body on `response`.
 export class HttpError extends Error {
-  constructor(status, data, request) {
+  constructor(status, data, headers, request) {
     super(`Request failed with status code ${status}`);
-    this.response = { status, data };
+    this.response = { status, data, headers };
     this.config = request;
   }
 }
@@ -93,7 +93,7 @@ async function send(options, headers, calls, rewriteOrigin) {
   calls.push({ method: init.method, url: url.toString(), body: sentBody, status: answer.status, answer: parsed });
   if (answer.status >= 400) {
     const data = options.encoding === 'arraybuffer' ? Buffer.from(bytes) : (parsed ?? text);
-    throw new HttpError(answer.status, data, { method: init.method, url: url.toString() });
+    throw new HttpError(answer.status, data, Object.fromEntries(answer.headers), { method: init.method, url: url.toString() });
   }
   if (options.encoding === 'arraybuffer') return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
   return parsed ?? text;

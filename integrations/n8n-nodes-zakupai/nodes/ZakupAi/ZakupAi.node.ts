@@ -11,7 +11,7 @@ import type {
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { type Field, type Operation, findOperation, operations, resources } from './operations';
-import { type BuiltRequest, apiDetail, buildRequest, requestJson } from './request';
+import { type BuiltRequest, apiDetail, buildRequest, requestJson, withRetryAfter } from './request';
 
 function option(value: string) {
   return { name: value, value };
@@ -132,14 +132,14 @@ async function exchangeFile(
     request.body = await this.helpers.getBinaryDataBuffer(itemIndex, property);
     request.headers = { 'Content-Type': file.mimeType || 'application/octet-stream' };
     if (file.fileName) request.qs = { ...request.qs, filename: file.fileName };
-    const answer = await this.helpers.httpRequestWithAuthentication.call(this, 'zakupAiApi', request);
+    const answer = await withRetryAfter(() => this.helpers.httpRequestWithAuthentication.call(this, 'zakupAiApi', request));
     return { json: typeof answer === 'string' ? JSON.parse(answer) : answer, pairedItem: { item: itemIndex } };
   }
   const { extension, mimeType } = operation.binaryOutput!;
   request.encoding = 'arraybuffer';
   request.headers = { 'Content-Type': 'application/json' };
   request.body = JSON.stringify(built.body);
-  const answer = (await this.helpers.httpRequestWithAuthentication.call(this, 'zakupAiApi', request)) as ArrayBuffer;
+  const answer = (await withRetryAfter(() => this.helpers.httpRequestWithAuthentication.call(this, 'zakupAiApi', request))) as ArrayBuffer;
   const name = `${built.body?.template ?? operation.value}-${itemIndex + 1}.${extension}`;
   const data = await this.helpers.prepareBinaryData(Buffer.from(answer), name, mimeType);
   return {

@@ -1,5 +1,6 @@
 // Requests to the ZakupAI API built from the operation table, for the ZakupAI node and its trigger.
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IPollFunctions } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
 import type { Field, Operation } from './operations';
 
@@ -57,6 +58,31 @@ export function buildRequest(
   return { method: operation.method, path, qs, body: hasBody && !operation.binaryInput ? body : undefined };
 }
 
+// A plan's per-minute limit (429) or a brief outage (503) says when to come back: wait that long
+// and ask again, up to three times, when the wait is at most a minute. A longer wait (an hourly
+// or daily quota) is the user's to see, as the node's error.
+const retries = 3;
+const longestWaitMs = 60_000;
+
+function retryAfterMs(error: unknown): number | undefined {
+  const response = (error as { response?: { status?: number; headers?: Record<string, unknown> } }).response;
+  if (response?.status !== 429 && response?.status !== 503) return undefined;
+  const seconds = Number(response.headers?.['retry-after']);
+  return Number.isFinite(seconds) && seconds >= 0 && seconds * 1000 <= longestWaitMs ? seconds * 1000 : undefined;
+}
+
+export async function withRetryAfter<T>(send: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (error) {
+      const wait = retryAfterMs(error);
+      if (wait === undefined || attempt > retries) throw error;
+      await sleep(wait);
+    }
+  }
+}
+
 // A JSON answer from ZakupAI for `built`, with the credential's key, from either node.
 export async function requestJson(
   context: IExecuteFunctions | IPollFunctions,
@@ -64,12 +90,14 @@ export async function requestJson(
 ): Promise<IDataObject> {
   const credentials = await context.getCredentials('zakupAiApi');
   const baseUrl = String(credentials.baseUrl).replace(/\/+$/, '');
-  const answer = await context.helpers.httpRequestWithAuthentication.call(context, 'zakupAiApi', {
-    method: built.method,
-    url: baseUrl + built.path,
-    qs: built.qs,
-    body: built.body,
-    json: true,
-  });
+  const answer = await withRetryAfter(() =>
+    context.helpers.httpRequestWithAuthentication.call(context, 'zakupAiApi', {
+      method: built.method,
+      url: baseUrl + built.path,
+      qs: built.qs,
+      body: built.body,
+      json: true,
+    }),
+  );
   return (typeof answer === 'string' ? JSON.parse(answer) : answer) as IDataObject;
 }
