@@ -20,6 +20,7 @@ let server;
 let base;
 let portNumber = 0;
 let key;
+let demoLots;
 let browser;
 
 async function waitForFile(file, ms) {
@@ -37,13 +38,15 @@ async function startServer() {
   server = spawn(bin, ["serve", "--port", String(portNumber), "--port-file", portFile], { env, stdio: "ignore" });
   portNumber = Number(await waitForFile(portFile, 60000));
   base = `http://127.0.0.1:${portNumber}`;
-  // The search index catches up with the database in the background: wait until it has.
-  for (let i = 0; i < 300; ++i) {
-    const answer = await fetch(`${base}/search/lots?q=бумага`, { headers: { "X-API-Key": key } });
-    if (answer.ok && (await answer.json()).total_count > 0) return;
+  // The search index catches up with the database in the background, 2 000 lots at a time:
+  // wait until it holds every demo lot (a search without words counts them all), so counts and
+  // facets on the pages are those of the whole data set.
+  for (let i = 0; i < 600; ++i) {
+    const answer = await fetch(`${base}/search/lots?limit=1`, { headers: { "X-API-Key": key } });
+    if (answer.ok && (await answer.json()).total_count >= demoLots) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error("the search index did not catch up within 30 s");
+  throw new Error(`the search index did not reach ${demoLots} lots within 60 s`);
 }
 
 async function stopServer() {
@@ -55,7 +58,10 @@ async function stopServer() {
 before(async () => {
   fs.mkdirSync(artifacts, { recursive: true });
   execFileSync(bin, ["migrate"], { env, stdio: "ignore" });
-  execFileSync(bin, ["seed-demo", "--if-empty", "--key-file", path.join(work, "key")], { env, stdio: "ignore" });
+  const seeded = execFileSync(bin, ["seed-demo", "--if-empty", "--key-file", path.join(work, "key")],
+                              { env, encoding: "utf8" });
+  demoLots = Number(seeded.match(/loaded (\d+) lots/)?.[1]);
+  assert.ok(demoLots > 0, `seed-demo said: ${seeded}`);
   key = fs.readFileSync(path.join(work, "key"), "utf8").trim();
   await startServer();
   browser = await chromium.launch({
