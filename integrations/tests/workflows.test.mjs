@@ -11,10 +11,9 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { startZakupai, documentedOperation, requestProblems } from './support/zakupai.mjs';
-import { runWorkflow, supportedTypes, zakupAiNode, zakupAiCredential, ZAKUPAI_NODE_TYPE } from './support/n8n.mjs';
+import { n8n, runWorkflow, supportedTypes, zakupAiNode, zakupAiCredential, ZAKUPAI_NODE_TYPE } from './support/n8n.mjs';
 
 const require = createRequire(import.meta.url);
-const n8n = require('n8n-workflow');
 const { operations } = require('../n8n-nodes-zakupai/dist/nodes/ZakupAi/operations.js');
 const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../n8n-workflows');
 const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();

@@ -8,13 +8,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseJson } from './zakupai.mjs';
 
-const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
-const dist = path.resolve(here, '../../n8n-nodes-zakupai/dist');
+const packageRoot = path.resolve(here, '../../n8n-nodes-zakupai');
+const dist = path.join(packageRoot, 'dist');
+// n8n-workflow is installed once, with the node package (its own lockfile): resolving it from
+// there gives the tests the very copy the built node loads (NodeApiError is one class).
+const require = createRequire(path.join(packageRoot, 'package.json'));
 const { ZakupAi } = require(path.join(dist, 'nodes/ZakupAi/ZakupAi.node.js'));
 const { ZakupAiApi } = require(path.join(dist, 'credentials/ZakupAiApi.credentials.js'));
 const { ZakupAiTrigger } = require(path.join(dist, 'nodes/ZakupAiTrigger/ZakupAiTrigger.node.js'));
-const n8n = require('n8n-workflow');
+export const n8n = require('n8n-workflow');
 const { DateTime } = require('luxon');
 
 export const ZAKUPAI_NODE_TYPE = 'n8n-nodes-zakupai.zakupAi';
