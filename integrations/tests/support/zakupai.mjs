@@ -34,9 +34,15 @@ export const letterContext = {
   signer_name: 'Ахметов А. А.',
 };
 
-async function waitForFile(file, ms) {
+// Waits for the port file `child` writes once it listens; a child that could not start (a wrong
+// binary path) or died fails at once instead of after the whole wait.
+async function waitForFile(file, ms, child) {
+  let failure;
+  child.once('error', (error) => (failure = error));
+  child.once('exit', (code, signal) => (failure ??= new Error(`${child.spawnfile} exited (${code ?? signal})`)));
   const end = Date.now() + ms;
   while (Date.now() < end) {
+    if (failure) throw new Error(`${file} will not appear: ${failure.message}`);
     if (fs.existsSync(file)) {
       const text = fs.readFileSync(file, 'utf8').trim();
       if (text) return text;
@@ -60,11 +66,22 @@ function createKey(env, plan) {
 export async function startZakupai() {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'zakupai-integrations-'));
   const children = [];
+  try {
+    return await launch(work, children);
+  } catch (error) {
+    // A half-started pair would keep the test process alive until ctest's timeout.
+    for (const child of children) child.kill('SIGKILL');
+    fs.rmSync(work, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function launch(work, children) {
   const fake = spawn(fakeBin, ['--lots', '10', '--rnu', '5', '--token', portalToken, '--port-file', path.join(work, 'ows-port')], {
     stdio: 'ignore',
   });
   children.push(fake);
-  const owsPort = Number(await waitForFile(path.join(work, 'ows-port'), 30000));
+  const owsPort = Number(await waitForFile(path.join(work, 'ows-port'), 30000, fake));
   const env = {
     ...process.env,
     ZAKUPAI_DATA_DIR: work,
@@ -90,7 +107,7 @@ export async function startZakupai() {
   };
   const server = spawn(bin, ['serve', '--port', '0', '--port-file', path.join(work, 'port')], { env, stdio: 'ignore' });
   children.push(server);
-  const base = `http://127.0.0.1:${Number(await waitForFile(path.join(work, 'port'), 60000))}`;
+  const base = `http://127.0.0.1:${Number(await waitForFile(path.join(work, 'port'), 60000, server))}`;
   const zakupai = {
     base,
     keys,
@@ -135,7 +152,6 @@ export async function startZakupai() {
     if (answer.status === 200 && answer.json.total_count >= lots) return zakupai;
     await new Promise((r) => setTimeout(r, 100));
   }
-  await zakupai.stop();
   throw new Error(`the search index did not reach ${lots} lots within 60 s`);
 }
 
